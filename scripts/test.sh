@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The whole test suite: a Release build with every test, then the emulator and verifier tests again
+# under AddressSanitizer + UndefinedBehaviorSanitizer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+jobs=$(nproc)
+
+scripts/build.sh
+(cd build && ctest --output-on-failure -j"$jobs" --timeout 900)
+
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPROVA_SANITIZE=ON \
+  -DPROVA_BUILD_BENCH=OFF -DPROVA_BUILD_GUESTS=OFF >/dev/null
+cmake --build build-asan -j"$jobs"
+(cd build-asan && ctest --output-on-failure -j"$jobs" -L sanitize --timeout 900)
