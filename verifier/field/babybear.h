@@ -7,12 +7,14 @@
 //   BabyBear w = BabyBear::two_adic_generator(20);  // primitive 2^20-th root of unity
 //   uint32_t x = (a * w).as_canonical();
 //
-// BabyBear::Packed (PackedBabyBear) is in verifier/field/packed_babybear.h.
+// BabyBear::Packed (also spelled PackedBabyBear) is the SIMD twin with the same operators; see
+// verifier/field/packed_monty_field.h.
 
 #include <cstdint>
 #include <type_traits>
 
 #include "verifier/field/monty_field.h"
+#include "verifier/field/packed_monty_field.h"
 
 namespace prova {
 
@@ -23,6 +25,7 @@ struct BabyBearParams {
 };
 
 using BabyBear = MontyField31<BabyBearParams>;
+using PackedBabyBear = PackedMontyField31<BabyBearParams>;
 
 static_assert(BabyBear::kPrime == 15u * (1u << 27) + 1u);
 static_assert(std::is_trivially_copyable_v<BabyBear>);

@@ -1,0 +1,146 @@
+#include "verifier/field/packed_babybear.h"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdint>
+#include <random>
+#include <vector>
+
+namespace prova {
+namespace {
+
+struct KoalaBearParams {
+  static constexpr uint32_t kPrime = 0x7f000001;
+  static constexpr uint32_t kTwoAdicity = 24;
+  static constexpr uint32_t kMultiplicativeGenerator = 3;
+};
+
+template <class P>
+class PackedFieldTest : public ::testing::Test {};
+using PackedFields = ::testing::Types<PackedBabyBear, PackedMontyField31<KoalaBearParams>>;
+TYPED_TEST_SUITE(PackedFieldTest, PackedFields);
+
+// Random lanes mixed with the edge values 0, 1, p-1, p-2, (p+1)/2, 2^30.
+template <class P>
+std::vector<std::array<typename P::Scalar, P::kWidth>> LaneSets() {
+  using F = typename P::Scalar;
+  const uint32_t p = F::kPrime;
+  const std::vector<uint32_t> edges = {0, 1, 2, p - 1, p - 2, p / 2, p / 2 + 1, 1u << 30};
+  std::mt19937_64 rng(11);
+  std::vector<std::array<F, P::kWidth>> sets;
+  for (uint32_t e : edges) {
+    std::array<F, P::kWidth> all_edge;
+    all_edge.fill(F::from_canonical(e));
+    sets.push_back(all_edge);
+  }
+  for (int s = 0; s < 300; ++s) {
+    std::array<F, P::kWidth> lanes;
+    for (auto& x : lanes) {
+      x = (rng() % 4 == 0) ? F::from_canonical(edges[rng() % edges.size()])
+                           : F::from_canonical(static_cast<uint32_t>(rng() % p));
+    }
+    sets.push_back(lanes);
+  }
+  return sets;
+}
+
+TYPED_TEST(PackedFieldTest, LaneByLaneEqualsScalar) {
+  using P = TypeParam;
+  using F = typename P::Scalar;
+  auto sets = LaneSets<P>();
+  for (size_t s = 0; s + 1 < sets.size(); ++s) {
+    const auto& a = sets[s];
+    const auto& b = sets[s + 1];
+    P pa = P::from_array(a), pb = P::from_array(b);
+    auto sum = (pa + pb).to_array();
+    auto diff = (pa - pb).to_array();
+    auto prod = (pa * pb).to_array();
+    auto neg = (-pa).to_array();
+    auto sq = pa.square().to_array();
+    auto cube = pa.pow(7).to_array();
+    for (size_t i = 0; i < P::kWidth; ++i) {
+      ASSERT_EQ(sum[i], a[i] + b[i]) << a[i] << " + " << b[i];
+      ASSERT_EQ(diff[i], a[i] - b[i]) << a[i] << " - " << b[i];
+      ASSERT_EQ(prod[i], a[i] * b[i]) << a[i] << " * " << b[i];
+      ASSERT_EQ(neg[i], -a[i]) << a[i];
+      ASSERT_EQ(sq[i], a[i].square());
+      ASSERT_EQ(cube[i], a[i].pow(7));
+      ASSERT_LT(prod[i].monty(), F::kPrime);
+      ASSERT_LT(sum[i].monty(), F::kPrime);
+      ASSERT_LT(diff[i].monty(), F::kPrime);
+    }
+  }
+}
+
+TYPED_TEST(PackedFieldTest, EveryEdgePairInEveryLane) {
+  using P = TypeParam;
+  using F = typename P::Scalar;
+  const uint32_t p = F::kPrime;
+  const std::vector<uint32_t> edges = {0, 1, 2, p - 1, p - 2, p / 2, p / 2 + 1, 1u << 30};
+  for (uint32_t x : edges) {
+    for (uint32_t y : edges) {
+      std::array<F, P::kWidth> a, b;
+      for (size_t i = 0; i < P::kWidth; ++i) {
+        // Rotate the pair through the lanes so that even and odd lanes both see it.
+        a[i] = F::from_canonical(i % 2 ? y : x);
+        b[i] = F::from_canonical(i % 2 ? x : y);
+      }
+      auto prod = (P::from_array(a) * P::from_array(b)).to_array();
+      for (size_t i = 0; i < P::kWidth; ++i) EXPECT_EQ(prod[i], a[i] * b[i]);
+    }
+  }
+}
+
+TYPED_TEST(PackedFieldTest, BroadcastLoadStoreAndEquality) {
+  using P = TypeParam;
+  using F = typename P::Scalar;
+  F x = F::from_canonical(123456789);
+  P broadcast = x;
+  for (size_t i = 0; i < P::kWidth; ++i) EXPECT_EQ(broadcast.lane(i), x);
+  EXPECT_EQ(P::zero().lane(0), F::zero());
+  EXPECT_EQ(P::one().lane(P::kWidth - 1), F::one());
+  EXPECT_EQ(P::from_canonical(5), P(F::from_canonical(5)));
+
+  std::vector<F> buffer(P::kWidth + 3);
+  for (size_t i = 0; i < buffer.size(); ++i)
+    buffer[i] = F::from_canonical(static_cast<uint32_t>(i * 77));
+  // Unaligned load at offset 1 and store at offset 2.
+  P loaded = P::load(std::span<const F>(buffer).subspan(1));
+  for (size_t i = 0; i < P::kWidth; ++i) EXPECT_EQ(loaded.lane(i), buffer[1 + i]);
+  std::vector<F> out(P::kWidth + 2, F::from_canonical(99));
+  loaded.store(std::span<F>(out).subspan(2));
+  EXPECT_EQ(out[0], F::from_canonical(99));
+  EXPECT_EQ(out[1], F::from_canonical(99));
+  for (size_t i = 0; i < P::kWidth; ++i) EXPECT_EQ(out[2 + i], buffer[1 + i]);
+
+  // Equality needs every lane to agree.
+  for (size_t lane = 0; lane < P::kWidth; ++lane) {
+    std::array<F, P::kWidth> other = loaded.to_array();
+    other[lane] += F::one();
+    EXPECT_FALSE(P::from_array(other) == loaded) << lane;
+  }
+  EXPECT_TRUE(P::from_array(loaded.to_array()) == loaded);
+  // Mixed packed * scalar promotes the scalar to a broadcast.
+  EXPECT_EQ((loaded * x).lane(0), buffer[1] * x);
+}
+
+TYPED_TEST(PackedFieldTest, ShortSpanAborts) {
+  using P = TypeParam;
+  using F = typename P::Scalar;
+  std::vector<F> too_short(P::kWidth - 1);
+  EXPECT_DEATH((void)P::load(std::span<const F>(too_short)), "shorter than kWidth");
+}
+
+TEST(PackedBabyBearTest, WidthMatchesTarget) {
+#if defined(__AVX512F__)
+  EXPECT_EQ(BabyBear::Packed::kWidth, 16u);
+#elif defined(__AVX2__)
+  EXPECT_EQ(BabyBear::Packed::kWidth, 8u);
+#else
+  EXPECT_EQ(BabyBear::Packed::kWidth, 4u);
+#endif
+}
+
+}  // namespace
+}  // namespace prova
