@@ -1,0 +1,163 @@
+#include "verifier/hash/poseidon2.h"
+
+#include "common/error.h"
+
+namespace prova::hash {
+
+// Copied from HorizenLabs/poseidon2 at 055bde3f, plain_implementations/src/poseidon2/
+// poseidon2_instance_babybear.rs (RC16 rows 0-3 and 17-20, element 0 of rows 4-16, MAT_DIAG16_M_1).
+// poseidon2_test.cc compares each list with the vector file.
+const std::array<std::array<uint32_t, Poseidon2::kWidth>, Poseidon2::kFullRounds>
+    Poseidon2::kExternalRoundConstants = {{
+        {1774958255, 1185780729, 1621102414, 1796380621, 588815102, 1932426223, 1925334750,
+         747903232, 89648862, 360728943, 977184635, 1425273457, 256487465, 1200041953, 572403254,
+         448208942},
+        {1215789478, 944884184, 953948096, 547326025, 646827752, 889997530, 1536873262, 86189867,
+         1065944411, 32019634, 333311454, 456061748, 1963448500, 1827584334, 1391160226,
+         1348741381},
+        {88424255, 104111868, 1763866748, 79691676, 1988915530, 1050669594, 359890076, 573163527,
+         222820492, 159256268, 669703072, 763177444, 889367200, 256335831, 704371273, 25886717},
+        {51754520, 1833211857, 454499742, 1384520381, 777848065, 1053320300, 1851729162, 344647910,
+         401996362, 1046925956, 5351995, 1212119315, 754867989, 36972490, 751272725, 506915399},
+        {1922082829, 1870549801, 1502529704, 1990744480, 1700391016, 1702593455, 321330495,
+         528965731, 183414327, 1886297254, 1178602734, 1923111974, 744004766, 549271463, 1781349648,
+         542259047},
+        {1536158148, 715456982, 503426110, 340311124, 1558555932, 1226350925, 742828095, 1338992758,
+         1641600456, 1843351545, 301835475, 43203215, 386838401, 1520185679, 1235297680, 904680097},
+        {1491801617, 1581784677, 913384905, 247083962, 532844013, 107190701, 213827818, 1979521776,
+         1358282574, 1681743681, 1867507480, 1530706910, 507181886, 695185447, 1172395131,
+         1250800299},
+        {1503161625, 817684387, 498481458, 494676004, 1404253825, 108246855, 59414691, 744214112,
+         890862029, 1342765939, 1417398904, 1897591937, 1066647396, 1682806907, 1015795079,
+         1619482808},
+    }};
+
+const std::array<uint32_t, Poseidon2::kPartialRounds> Poseidon2::kInternalRoundConstants = {
+    1518359488, 1765533241, 945325693, 422793067, 311365592, 1311448267, 1629555936,
+    1009879353, 190525218,  786108885, 557776863, 212616710, 605745517};
+
+const std::array<uint32_t, Poseidon2::kWidth> Poseidon2::kInternalDiagonalMinusOne = {
+    174271892, 1840666551, 1459346590, 86719882,  863261185,  1543704716, 199992187, 629943947,
+    302161721, 1766394318, 1831016228, 566473250, 1007223973, 30846170,   661675139, 1378994178};
+
+namespace {
+
+// The constants converted once into the field type F (BabyBear or its packed twin), so that the
+// rounds do no conversion.
+template <typename F>
+struct RoundConstants {
+  std::array<std::array<F, Poseidon2::kWidth>, Poseidon2::kFullRounds> external;
+  std::array<F, Poseidon2::kPartialRounds> internal;
+  std::array<F, Poseidon2::kWidth> diagonal_minus_one;
+
+  RoundConstants() {
+    for (size_t r = 0; r < Poseidon2::kFullRounds; ++r) {
+      for (size_t i = 0; i < Poseidon2::kWidth; ++i) {
+        external[r][i] = F(BabyBear::from_canonical(Poseidon2::kExternalRoundConstants[r][i]));
+      }
+    }
+    for (size_t r = 0; r < Poseidon2::kPartialRounds; ++r) {
+      internal[r] = F(BabyBear::from_canonical(Poseidon2::kInternalRoundConstants[r]));
+    }
+    for (size_t i = 0; i < Poseidon2::kWidth; ++i) {
+      diagonal_minus_one[i] = F(BabyBear::from_canonical(Poseidon2::kInternalDiagonalMinusOne[i]));
+    }
+  }
+};
+
+template <typename F>
+const RoundConstants<F>& Constants() {
+  static const RoundConstants<F> constants;
+  return constants;
+}
+
+template <typename F>
+inline F Sbox(F x) {
+  F x2 = x * x;
+  F x3 = x2 * x;
+  F x4 = x2 * x2;
+  return x3 * x4;
+}
+
+// Multiplication by M4 = [[5,7,1,3],[4,6,1,1],[1,3,5,7],[1,1,4,6]] with the reference addition
+// chain (8 additions, 4 doublings, no multiplication).
+template <typename F>
+inline void MultiplyByM4(F* x) {
+  F t0 = x[0] + x[1];
+  F t1 = x[2] + x[3];
+  F t2 = x[1] + x[1] + t1;
+  F t3 = x[3] + x[3] + t0;
+  F t1_2 = t1 + t1;
+  F t0_2 = t0 + t0;
+  F t4 = t1_2 + t1_2 + t3;
+  F t5 = t0_2 + t0_2 + t2;
+  F t6 = t3 + t5;
+  F t7 = t2 + t4;
+  x[0] = t6;
+  x[1] = t5;
+  x[2] = t7;
+  x[3] = t4;
+}
+
+// M_E = circ(2 M4, M4, M4, M4): M4 on each block of 4, then add the column sums across blocks.
+template <typename F>
+inline void ExternalLayer(std::array<F, Poseidon2::kWidth>& s) {
+  for (size_t k = 0; k < Poseidon2::kWidth; k += 4) MultiplyByM4(&s[k]);
+  for (size_t l = 0; l < 4; ++l) {
+    F sum = s[l] + s[4 + l] + s[8 + l] + s[12 + l];
+    for (size_t k = 0; k < Poseidon2::kWidth; k += 4) s[k + l] = s[k + l] + sum;
+  }
+}
+
+// M_I = J + diag(mu - 1): every element becomes x_i * (mu_i - 1) + sum of all elements.
+template <typename F>
+inline void InternalLayer(std::array<F, Poseidon2::kWidth>& s, const RoundConstants<F>& c) {
+  F sum = s[0];
+  for (size_t i = 1; i < Poseidon2::kWidth; ++i) sum = sum + s[i];
+  for (size_t i = 0; i < Poseidon2::kWidth; ++i) s[i] = s[i] * c.diagonal_minus_one[i] + sum;
+}
+
+template <typename F>
+inline void FullRoundImpl(std::array<F, Poseidon2::kWidth>& s, const RoundConstants<F>& c,
+                          size_t round) {
+  for (size_t i = 0; i < Poseidon2::kWidth; ++i) s[i] = Sbox(s[i] + c.external[round][i]);
+  ExternalLayer(s);
+}
+
+template <typename F>
+inline void PartialRoundImpl(std::array<F, Poseidon2::kWidth>& s, const RoundConstants<F>& c,
+                             size_t round) {
+  s[0] = Sbox(s[0] + c.internal[round]);
+  InternalLayer(s, c);
+}
+
+template <typename F>
+void PermuteImpl(std::array<F, Poseidon2::kWidth>& s) {
+  const RoundConstants<F>& c = Constants<F>();
+  ExternalLayer(s);
+  for (size_t r = 0; r < Poseidon2::kHalfFullRounds; ++r) FullRoundImpl(s, c, r);
+  for (size_t r = 0; r < Poseidon2::kPartialRounds; ++r) PartialRoundImpl(s, c, r);
+  for (size_t r = Poseidon2::kHalfFullRounds; r < Poseidon2::kFullRounds; ++r) {
+    FullRoundImpl(s, c, r);
+  }
+}
+
+}  // namespace
+
+void Poseidon2::Permute(State& state) { PermuteImpl(state); }
+
+void Poseidon2::Permute(PackedState& state) { PermuteImpl(state); }
+
+void Poseidon2::ExternalLinearLayer(State& state) { ExternalLayer(state); }
+
+void Poseidon2::FullRound(State& state, size_t round) {
+  PROVA_CHECK(round < kFullRounds, "full round index out of range");
+  FullRoundImpl(state, Constants<BabyBear>(), round);
+}
+
+void Poseidon2::PartialRound(State& state, size_t round) {
+  PROVA_CHECK(round < kPartialRounds, "partial round index out of range");
+  PartialRoundImpl(state, Constants<BabyBear>(), round);
+}
+
+}  // namespace prova::hash

@@ -1,0 +1,88 @@
+#pragma once
+
+// Hashing BabyBear elements with Poseidon2 (width 16), the Plonky3 constructions:
+//  - PaddingFreeSponge<rate 8, output 8>: overwrite mode, capacity 8 elements (~248 bits).
+//    Padding-free means inputs of different lengths may collide (x and x||0 do), so it is only
+//    used where the length is fixed by public data (a Merkle leaf's row width, a fixed-size input).
+//  - Compress (Plonky3 TruncatedPermutation): permute(left || right), keep the first 8 elements.
+// Both are templates over the element type so that BabyBear::Packed hashes Packed::kWidth
+// independent inputs at once, lane by lane. Security argument: verifier/hash/README.md.
+
+#include <array>
+#include <cstddef>
+#include <span>
+
+#include "verifier/field/babybear.h"
+#include "verifier/field/packed_babybear.h"
+#include "verifier/hash/poseidon2.h"
+
+namespace prova::hash {
+
+inline constexpr size_t kDigestElements = 8;
+inline constexpr size_t kSpongeRate = 8;
+static_assert(kSpongeRate + kDigestElements <= Poseidon2::kWidth);
+static_assert(2 * kDigestElements == Poseidon2::kWidth);
+
+template <typename F>
+using DigestOf = std::array<F, kDigestElements>;
+// ~248 bits: 8 canonical BabyBear elements.
+using Digest = DigestOf<BabyBear>;
+using PackedDigest = DigestOf<BabyBear::Packed>;
+
+// Incremental PaddingFreeSponge: Absorb() any number of times, then Finalize() once. The state
+// starts at zero; every full block of kSpongeRate elements overwrites state[0..8) and is permuted;
+// a final partial block overwrites a prefix and is permuted. No input at all gives the zero digest.
+template <typename F>
+class PaddingFreeSponge {
+ public:
+  void Absorb(const F& x) {
+    state_[position_++] = x;
+    if (position_ == kSpongeRate) {
+      Poseidon2::Permute(state_);
+      position_ = 0;
+    }
+  }
+  void Absorb(std::span<const F> xs) {
+    for (const F& x : xs) Absorb(x);
+  }
+  DigestOf<F> Finalize() {
+    if (position_ != 0) {
+      Poseidon2::Permute(state_);
+      position_ = 0;
+    }
+    DigestOf<F> out;
+    for (size_t i = 0; i < kDigestElements; ++i) out[i] = state_[i];
+    return out;
+  }
+
+ private:
+  std::array<F, Poseidon2::kWidth> state_{};
+  size_t position_ = 0;
+};
+
+// Sponge hash of a fixed-length sequence of elements.
+template <typename F>
+DigestOf<F> HashElements(std::span<const F> input) {
+  PaddingFreeSponge<F> sponge;
+  sponge.Absorb(input);
+  return sponge.Finalize();
+}
+inline Digest HashElements(std::span<const BabyBear> input) {
+  return HashElements<BabyBear>(input);
+}
+
+// 2-to-1 compression (Merkle nodes): the first 8 elements of Poseidon2(left || right).
+template <typename F>
+DigestOf<F> Compress(const DigestOf<F>& left, const DigestOf<F>& right) {
+  std::array<F, Poseidon2::kWidth> state;
+  for (size_t i = 0; i < kDigestElements; ++i) {
+    state[i] = left[i];
+    state[kDigestElements + i] = right[i];
+  }
+  Poseidon2::Permute(state);
+  DigestOf<F> out;
+  for (size_t i = 0; i < kDigestElements; ++i) out[i] = state[i];
+  return out;
+}
+
+}  // namespace prova::hash
