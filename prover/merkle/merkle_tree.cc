@@ -1,0 +1,243 @@
+#include "prover/merkle/merkle_tree.h"
+
+#include <sys/random.h>
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "common/error.h"
+#include "verifier/field/packed_babybear.h"
+
+namespace prova::merkle {
+
+using hash::Digest;
+using hash::kDigestElements;
+using Packed = BabyBear::Packed;
+constexpr size_t kLanes = Packed::kWidth;
+// Rows (or nodes) per TBB task: enough work to amortise scheduling, small enough to balance.
+constexpr size_t kGrain = 16 * kLanes;
+
+void FillWithSystemRandomness(std::span<BabyBear> out) {
+  std::array<uint32_t, 256> buffer;
+  size_t available = 0;
+  size_t next = 0;
+  for (size_t i = 0; i < out.size();) {
+    if (next == available) {
+      ssize_t n = getrandom(buffer.data(), sizeof(buffer), 0);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        throw Error(std::string("getrandom failed: ") + std::strerror(errno));
+      }
+      available = static_cast<size_t>(n) / sizeof(uint32_t);
+      next = 0;
+      continue;
+    }
+    // Rejection sampling: a uniform 31-bit value is kept only if it is below p.
+    uint32_t candidate = buffer[next++] & 0x7fffffffu;
+    if (candidate < BabyBear::kPrime) out[i++] = BabyBear::from_canonical(candidate);
+  }
+}
+
+namespace {
+
+// Sponge hash of rows [start, start + kLanes) of a height group (the group's matrices in commit
+// order, then the salt), one row per lane.
+void HashRowGroupPacked(const HeightGroup& group, const std::vector<RowMajorMatrix>& matrices,
+                        std::span<const BabyBear> salts, size_t salt_elements, size_t start,
+                        Digest* out) {
+  hash::PaddingFreeSponge<Packed> sponge;
+  std::array<BabyBear, kLanes> column;
+  auto absorb_columns = [&](const BabyBear* base, size_t width) {
+    for (size_t c = 0; c < width; ++c) {
+      for (size_t l = 0; l < kLanes; ++l) column[l] = base[(start + l) * width + c];
+      sponge.Absorb(Packed::from_array(column));
+    }
+  };
+  for (size_t k : group.matrices) absorb_columns(matrices[k].values.data(), matrices[k].width);
+  if (salt_elements != 0) absorb_columns(salts.data(), salt_elements);
+  hash::PackedDigest digest = sponge.Finalize();
+  for (size_t i = 0; i < kDigestElements; ++i) {
+    std::array<BabyBear, kLanes> lanes = digest[i].to_array();
+    for (size_t l = 0; l < kLanes; ++l) out[l][i] = lanes[l];
+  }
+}
+
+Digest HashRowGroupScalar(const HeightGroup& group, const std::vector<RowMajorMatrix>& matrices,
+                          std::span<const BabyBear> salts, size_t salt_elements, size_t row) {
+  hash::PaddingFreeSponge<BabyBear> sponge;
+  for (size_t k : group.matrices) sponge.Absorb(matrices[k].row(row));
+  sponge.Absorb(salts.subspan(row * salt_elements, salt_elements));
+  return sponge.Finalize();
+}
+
+hash::PackedDigest Gather(const Digest* digests, size_t stride) {
+  hash::PackedDigest packed;
+  std::array<BabyBear, kLanes> lanes;
+  for (size_t i = 0; i < kDigestElements; ++i) {
+    for (size_t l = 0; l < kLanes; ++l) lanes[l] = digests[l * stride][i];
+    packed[i] = Packed::from_array(lanes);
+  }
+  return packed;
+}
+
+void Scatter(const hash::PackedDigest& packed, Digest* out) {
+  for (size_t i = 0; i < kDigestElements; ++i) {
+    std::array<BabyBear, kLanes> lanes = packed[i].to_array();
+    for (size_t l = 0; l < kLanes; ++l) out[l][i] = lanes[l];
+  }
+}
+
+// Runs body(begin, end) over [0, count) in parallel chunks that are multiples of kLanes (count is
+// a power of two, so either count < kLanes or every chunk is whole).
+template <typename Body>
+void ParallelChunks(size_t count, const Body& body) {
+  if (count < kGrain) {
+    body(size_t{0}, count);
+    return;
+  }
+  tbb::parallel_for(
+      tbb::blocked_range<size_t>(0, count / kGrain),
+      [&](const tbb::blocked_range<size_t>& r) { body(r.begin() * kGrain, r.end() * kGrain); });
+}
+
+}  // namespace
+
+MerkleTree::MerkleTree(std::vector<RowMajorMatrix> matrices, size_t salt_elements,
+                       const SaltSource& salts)
+    : matrices_(std::move(matrices)), salt_elements_(salt_elements) {
+  std::vector<MatrixDimensions> dims;
+  for (size_t k = 0; k < matrices_.size(); ++k) {
+    const RowMajorMatrix& m = matrices_[k];
+    if (m.width != 0 && m.values.size() % m.width != 0) {
+      throw Error("Merkle commitment: matrix " + std::to_string(k) + " has " +
+                  std::to_string(m.values.size()) + " values, not a multiple of its width " +
+                  std::to_string(m.width));
+    }
+    dims.push_back(m.dimensions());
+  }
+  groups_ = GroupByHeight(dims);
+
+  salts_.resize(groups_.size());
+  if (salt_elements_ != 0) {
+    for (size_t g = 0; g < groups_.size(); ++g) {
+      salts_[g].resize(groups_[g].height * salt_elements_);
+      salts(salts_[g]);
+    }
+  }
+
+  // Leaves.
+  const HeightGroup& tallest = groups_.front();
+  std::vector<Digest> leaves(tallest.height);
+  ParallelChunks(tallest.height, [&](size_t begin, size_t end) {
+    size_t i = begin;
+    if (end - begin >= kLanes) {
+      for (; i + kLanes <= end; i += kLanes) {
+        HashRowGroupPacked(tallest, matrices_, salts_[0], salt_elements_, i, &leaves[i]);
+      }
+    }
+    for (; i < end; ++i) {
+      leaves[i] = HashRowGroupScalar(tallest, matrices_, salts_[0], salt_elements_, i);
+    }
+  });
+  layers_.push_back(std::move(leaves));
+
+  // Inner levels, injecting each shorter group where the level has as many nodes as it has rows.
+  size_t next_group = 1;
+  for (size_t depth = 0; depth < tallest.log_height; ++depth) {
+    const std::vector<Digest>& children = layers_.back();
+    const size_t count = children.size() / 2;
+    const HeightGroup* inject = nullptr;
+    size_t inject_group = 0;
+    if (next_group < groups_.size() && groups_[next_group].height == count) {
+      inject_group = next_group++;
+      inject = &groups_[inject_group];
+    }
+    std::vector<Digest> parents(count);
+    ParallelChunks(count, [&](size_t begin, size_t end) {
+      size_t i = begin;
+      if (end - begin >= kLanes) {
+        std::array<Digest, kLanes> rows;
+        for (; i + kLanes <= end; i += kLanes) {
+          hash::PackedDigest node =
+              hash::Compress<Packed>(Gather(&children[2 * i], 2), Gather(&children[2 * i + 1], 2));
+          if (inject != nullptr) {
+            HashRowGroupPacked(*inject, matrices_, salts_[inject_group], salt_elements_, i,
+                               rows.data());
+            node = hash::Compress<Packed>(node, Gather(rows.data(), 1));
+          }
+          Scatter(node, &parents[i]);
+        }
+      }
+      for (; i < end; ++i) {
+        Digest node = hash::Compress(children[2 * i], children[2 * i + 1]);
+        if (inject != nullptr) {
+          node = hash::Compress(node, HashRowGroupScalar(*inject, matrices_, salts_[inject_group],
+                                                         salt_elements_, i));
+        }
+        parents[i] = node;
+      }
+    });
+    layers_.push_back(std::move(parents));
+  }
+  PROVA_CHECK(next_group == groups_.size(), "every height group is injected");
+  PROVA_CHECK(layers_.back().size() == 1, "the last level is the root");
+}
+
+std::vector<MatrixDimensions> MerkleTree::dimensions() const {
+  std::vector<MatrixDimensions> dims;
+  for (const RowMajorMatrix& m : matrices_) dims.push_back(m.dimensions());
+  return dims;
+}
+
+QueryOpening MerkleTree::OpenQuery(uint64_t index) const {
+  QueryOpening query;
+  const size_t log_max = log_max_height();
+  for (const RowMajorMatrix& m : matrices_) {
+    size_t shift = log_max - static_cast<size_t>(std::countr_zero(m.height()));
+    std::span<const BabyBear> row = m.row(index >> shift);
+    query.rows.emplace_back(row.begin(), row.end());
+  }
+  for (size_t g = 0; g < groups_.size(); ++g) {
+    uint64_t row = index >> (log_max - groups_[g].log_height);
+    auto salt = std::span<const BabyBear>(salts_[g]).subspan(row * salt_elements_, salt_elements_);
+    query.salts.emplace_back(salt.begin(), salt.end());
+  }
+  return query;
+}
+
+MultiOpening MerkleTree::Open(std::span<const uint64_t> indices) const {
+  if (indices.empty()) throw Error("Merkle opening: no index to open");
+  MultiOpening opening;
+  for (uint64_t index : indices) {
+    if (index >= max_height()) {
+      throw Error("Merkle opening: index " + std::to_string(index) + " out of range (height " +
+                  std::to_string(max_height()) + ")");
+    }
+    opening.queries.push_back(OpenQuery(index));
+  }
+  // The siblings the verifier cannot compute, in the order MerkleVerifier consumes them.
+  std::vector<uint64_t> known(indices.begin(), indices.end());
+  std::sort(known.begin(), known.end());
+  known.erase(std::unique(known.begin(), known.end()), known.end());
+  for (size_t depth = 0; depth < log_max_height(); ++depth) {
+    std::vector<uint64_t> parents;
+    for (size_t i = 0; i < known.size(); ++i) {
+      uint64_t index = known[i];
+      if (i + 1 < known.size() && known[i + 1] == (index ^ 1)) {
+        ++i;
+      } else {
+        opening.siblings.push_back(layers_[depth][index ^ 1]);
+      }
+      parents.push_back(index >> 1);
+    }
+    known = std::move(parents);
+  }
+  return opening;
+}
+
+}  // namespace prova::merkle

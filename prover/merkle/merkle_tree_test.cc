@@ -1,0 +1,379 @@
+#include "prover/merkle/merkle_tree.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <set>
+
+#include "common/error.h"
+#include "verifier/merkle/merkle_verifier.h"
+
+namespace prova::merkle {
+namespace {
+
+using hash::Digest;
+
+RowMajorMatrix RandomMatrix(size_t height, size_t width, std::mt19937_64& rng) {
+  std::vector<BabyBear> values(height * width);
+  for (BabyBear& x : values) x = BabyBear::from_u64(rng());
+  return RowMajorMatrix(std::move(values), width);
+}
+
+// Deterministic salts so that a test can rebuild the same hiding tree.
+SaltSource CountingSalts(uint32_t seed) {
+  return [seed](std::span<BabyBear> out) mutable {
+    for (BabyBear& x : out) x = BabyBear::from_canonical(seed++);
+  };
+}
+
+// A direct, scalar recomputation of the root from the layout description.
+Digest ReferenceRoot(const std::vector<RowMajorMatrix>& matrices, size_t salt_elements,
+                     uint32_t salt_seed) {
+  std::vector<MatrixDimensions> dims;
+  for (const auto& m : matrices) dims.push_back(m.dimensions());
+  std::vector<HeightGroup> groups = GroupByHeight(dims);
+  std::vector<std::vector<BabyBear>> salts(groups.size());
+  for (size_t g = 0; g < groups.size(); ++g) {
+    salts[g].resize(groups[g].height * salt_elements);
+    if (salt_elements != 0) CountingSalts(salt_seed)(salts[g]);
+    salt_seed += static_cast<uint32_t>(salts[g].size());
+  }
+  auto hash_group = [&](size_t g, uint64_t row) {
+    std::vector<BabyBear> input;
+    for (size_t k : groups[g].matrices) {
+      auto r = matrices[k].row(row);
+      input.insert(input.end(), r.begin(), r.end());
+    }
+    for (size_t s = 0; s < salt_elements; ++s) input.push_back(salts[g][row * salt_elements + s]);
+    return hash::HashElements(std::span<const BabyBear>(input));
+  };
+  std::vector<Digest> level;
+  for (uint64_t i = 0; i < groups[0].height; ++i) level.push_back(hash_group(0, i));
+  size_t g = 1;
+  while (level.size() > 1) {
+    std::vector<Digest> next;
+    for (size_t i = 0; i < level.size() / 2; ++i) {
+      next.push_back(hash::Compress(level[2 * i], level[2 * i + 1]));
+    }
+    if (g < groups.size() && groups[g].height == next.size()) {
+      for (size_t i = 0; i < next.size(); ++i) next[i] = hash::Compress(next[i], hash_group(g, i));
+      ++g;
+    }
+    level = std::move(next);
+  }
+  EXPECT_EQ(g, groups.size());
+  return level[0];
+}
+
+std::vector<MatrixDimensions> Dims(const MerkleTree& tree) { return tree.dimensions(); }
+
+TEST(MerkleTreeTest, SingleMatrixMatchesReferenceAndOpens) {
+  std::mt19937_64 rng(1);
+  for (size_t log_height : {0, 1, 3, 6, 10}) {
+    for (size_t width : {1, 7, 8, 9, 100}) {
+      std::vector<RowMajorMatrix> matrices;
+      matrices.push_back(RandomMatrix(size_t{1} << log_height, width, rng));
+      Digest expected = ReferenceRoot(matrices, 0, 0);
+      MerkleTree tree(matrices);
+      ASSERT_EQ(tree.root(), expected) << "height 2^" << log_height << " width " << width;
+      MerkleVerifier verifier(Dims(tree), 0);
+      for (uint64_t index : {uint64_t{0}, tree.max_height() / 3, tree.max_height() - 1}) {
+        MultiOpening opening = tree.Open(index);
+        EXPECT_EQ(opening.siblings.size(), log_height);
+        auto row = matrices[0].row(index);
+        EXPECT_EQ(opening.queries[0].rows[0], std::vector<BabyBear>(row.begin(), row.end()));
+        Verdict verdict = verifier.Verify(tree.root(), index, opening);
+        EXPECT_TRUE(verdict) << verdict.reason;
+      }
+    }
+  }
+}
+
+std::vector<RowMajorMatrix> MixedMatrices(std::mt19937_64& rng) {
+  std::vector<RowMajorMatrix> m;
+  m.push_back(RandomMatrix(64, 5, rng));
+  m.push_back(RandomMatrix(256, 3, rng));
+  m.push_back(RandomMatrix(8, 1, rng));
+  m.push_back(RandomMatrix(256, 10, rng));
+  m.push_back(RandomMatrix(1, 2, rng));
+  m.push_back(RandomMatrix(64, 17, rng));
+  return m;
+}
+
+TEST(MerkleTreeTest, MixedHeightsMatchReferenceAndOpen) {
+  std::mt19937_64 rng(2);
+  std::vector<RowMajorMatrix> matrices = MixedMatrices(rng);
+  MerkleTree tree(matrices);
+  EXPECT_EQ(tree.root(), ReferenceRoot(matrices, 0, 0));
+  EXPECT_EQ(tree.max_height(), 256u);
+  MerkleVerifier verifier(Dims(tree), 0);
+  for (uint64_t index = 0; index < 256; index += 13) {
+    MultiOpening opening = tree.Open(index);
+    ASSERT_EQ(opening.queries[0].rows.size(), matrices.size());
+    // Shorter matrices are opened at the shifted index.
+    auto row = matrices[2].row(index >> 5);
+    EXPECT_EQ(opening.queries[0].rows[2], std::vector<BabyBear>(row.begin(), row.end()));
+    Verdict verdict = verifier.Verify(tree.root(), index, opening);
+    EXPECT_TRUE(verdict) << verdict.reason;
+  }
+}
+
+TEST(MerkleTreeTest, LargeTreeUsesParallelPackedPathAndMatchesReference) {
+  std::mt19937_64 rng(3);
+  std::vector<RowMajorMatrix> matrices;
+  matrices.push_back(RandomMatrix(4096, 11, rng));
+  matrices.push_back(RandomMatrix(1024, 4, rng));
+  MerkleTree tree(matrices, 4, CountingSalts(100));
+  EXPECT_EQ(tree.root(), ReferenceRoot(matrices, 4, 100));
+}
+
+TEST(MerkleTreeTest, MultiOpeningSharesNodes) {
+  std::mt19937_64 rng(4);
+  std::vector<RowMajorMatrix> matrices = MixedMatrices(rng);
+  MerkleTree tree(matrices);
+  MerkleVerifier verifier(Dims(tree), 0);
+  // Siblings 4 and 5 share every node above the leaves: one sibling per level above level 0.
+  std::vector<uint64_t> pair = {4, 5};
+  MultiOpening opening = tree.Open(pair);
+  EXPECT_EQ(opening.siblings.size(), tree.log_max_height() - 1);
+  EXPECT_TRUE(verifier.Verify(tree.root(), pair, opening));
+  // Opening every leaf needs no sibling at all.
+  std::vector<uint64_t> all(256);
+  for (uint64_t i = 0; i < 256; ++i) all[i] = 255 - i;
+  MultiOpening everything = tree.Open(all);
+  EXPECT_TRUE(everything.siblings.empty());
+  EXPECT_TRUE(verifier.Verify(tree.root(), all, everything));
+  // Random query sets with duplicates, in request order.
+  for (int trial = 0; trial < 20; ++trial) {
+    std::vector<uint64_t> indices;
+    for (int i = 0; i < 12; ++i) indices.push_back(rng() % 256);
+    indices.push_back(indices[3]);
+    MultiOpening o = tree.Open(indices);
+    ASSERT_EQ(o.queries.size(), indices.size());
+    std::set<uint64_t> distinct(indices.begin(), indices.end());
+    EXPECT_LE(o.siblings.size(), distinct.size() * tree.log_max_height());
+    Verdict verdict = verifier.Verify(tree.root(), indices, o);
+    EXPECT_TRUE(verdict) << verdict.reason;
+  }
+}
+
+TEST(MerkleTreeTest, HidingCommitmentIsSaltedAndVerifies) {
+  std::mt19937_64 rng(5);
+  std::vector<RowMajorMatrix> matrices = MixedMatrices(rng);
+  MerkleTree plain(matrices);
+  MerkleTree hiding_a(matrices, 4);
+  MerkleTree hiding_b(matrices, 4);
+  EXPECT_NE(hiding_a.root(), plain.root());
+  EXPECT_NE(hiding_a.root(), hiding_b.root());  // fresh OS randomness each time
+  MerkleVerifier verifier(Dims(hiding_a), 4);
+  std::vector<uint64_t> indices = {0, 17, 200, 201};
+  MultiOpening opening = hiding_a.Open(indices);
+  for (const QueryOpening& q : opening.queries) {
+    ASSERT_EQ(q.salts.size(), 4u);  // distinct heights 256, 64, 8, 1
+    for (const auto& salt : q.salts) EXPECT_EQ(salt.size(), 4u);
+  }
+  EXPECT_TRUE(verifier.Verify(hiding_a.root(), indices, opening));
+  EXPECT_FALSE(verifier.Verify(hiding_b.root(), indices, opening));
+
+  // Wrong salt: any changed salt element (leaf group or injected group) is rejected.
+  for (size_t g = 0; g < 4; ++g) {
+    MultiOpening bad = opening;
+    bad.queries[1].salts[g][2] += BabyBear::one();
+    EXPECT_FALSE(verifier.Verify(hiding_a.root(), indices, bad)) << "group " << g;
+  }
+  // Missing or short salts, or a verifier expecting no salt, are rejected.
+  MultiOpening no_salt = opening;
+  no_salt.queries[0].salts[0].pop_back();
+  EXPECT_FALSE(verifier.Verify(hiding_a.root(), indices, no_salt));
+  MultiOpening missing_group = opening;
+  missing_group.queries[0].salts.pop_back();
+  EXPECT_FALSE(verifier.Verify(hiding_a.root(), indices, missing_group));
+  EXPECT_FALSE(MerkleVerifier(Dims(hiding_a), 0).Verify(hiding_a.root(), indices, opening));
+  EXPECT_FALSE(MerkleVerifier(Dims(hiding_a), 8).Verify(hiding_a.root(), indices, opening));
+}
+
+class MerkleNegativeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::mt19937_64 rng(6);
+    tree_ = std::make_unique<MerkleTree>(MixedMatrices(rng), 2);
+    verifier_ = std::make_unique<MerkleVerifier>(Dims(*tree_), 2);
+    opening_ = tree_->Open(indices_);
+    ASSERT_TRUE(verifier_->Verify(tree_->root(), indices_, opening_));
+  }
+
+  void ExpectRejected(const MultiOpening& opening, std::span<const uint64_t> indices,
+                      const std::string& reason_part) {
+    Verdict verdict = verifier_->Verify(tree_->root(), indices, opening);
+    EXPECT_FALSE(verdict);
+    EXPECT_NE(verdict.reason.find(reason_part), std::string::npos) << verdict.reason;
+    EXPECT_THROW(verifier_->VerifyOrThrow(tree_->root(), indices, opening), Error);
+  }
+  void ExpectRejected(const MultiOpening& opening, const std::string& reason_part) {
+    ExpectRejected(opening, indices_, reason_part);
+  }
+
+  std::unique_ptr<MerkleTree> tree_;
+  std::unique_ptr<MerkleVerifier> verifier_;
+  std::vector<uint64_t> indices_ = {3, 100, 101, 255};
+  MultiOpening opening_;
+};
+
+TEST_F(MerkleNegativeTest, TamperedLeafRow) {
+  MultiOpening bad = opening_;
+  bad.queries[1].rows[3][0] += BabyBear::one();  // a tallest matrix
+  ExpectRejected(bad, "root mismatch");
+}
+
+TEST_F(MerkleNegativeTest, TamperedInjectedRow) {
+  for (size_t k : {0, 2, 4, 5}) {  // matrices of heights 64, 8, 1, 64
+    MultiOpening bad = opening_;
+    bad.queries[0].rows[k].back() += BabyBear::one();
+    Verdict verdict = verifier_->Verify(tree_->root(), indices_, bad);
+    EXPECT_FALSE(verdict) << "matrix " << k;
+  }
+}
+
+TEST_F(MerkleNegativeTest, TamperedSibling) {
+  for (size_t s = 0; s < opening_.siblings.size(); ++s) {
+    MultiOpening bad = opening_;
+    bad.siblings[s][s % 8] += BabyBear::one();
+    EXPECT_FALSE(verifier_->Verify(tree_->root(), indices_, bad)) << "sibling " << s;
+  }
+}
+
+TEST_F(MerkleNegativeTest, WrongIndex) {
+  std::vector<uint64_t> shifted = {2, 100, 101, 255};
+  ExpectRejected(opening_, shifted, "root mismatch");
+  std::vector<uint64_t> swapped = {100, 3, 101, 255};
+  EXPECT_FALSE(verifier_->Verify(tree_->root(), swapped, opening_));
+}
+
+TEST_F(MerkleNegativeTest, OutOfRangeIndex) {
+  std::vector<uint64_t> too_big = {3, 100, 101, 256};
+  ExpectRejected(opening_, too_big, "out of range");
+  std::vector<uint64_t> huge = {3, 100, 101, ~uint64_t{0}};
+  ExpectRejected(opening_, huge, "out of range");
+  EXPECT_THROW(tree_->Open(256), Error);
+}
+
+TEST_F(MerkleNegativeTest, WrongRoot) {
+  Digest root = tree_->root();
+  root[7] += BabyBear::one();
+  EXPECT_FALSE(verifier_->Verify(root, indices_, opening_));
+  EXPECT_FALSE(verifier_->Verify(Digest{}, indices_, opening_));
+}
+
+TEST_F(MerkleNegativeTest, TruncatedOrExtendedPath) {
+  MultiOpening truncated = opening_;
+  truncated.siblings.pop_back();
+  ExpectRejected(truncated, "too short");
+  MultiOpening empty = opening_;
+  empty.siblings.clear();
+  ExpectRejected(empty, "too short");
+  MultiOpening extended = opening_;
+  extended.siblings.push_back(Digest{});
+  ExpectRejected(extended, "too long");
+}
+
+TEST_F(MerkleNegativeTest, WrongShapeOfOpening) {
+  MultiOpening missing_query = opening_;
+  missing_query.queries.pop_back();
+  ExpectRejected(missing_query, "query openings");
+  MultiOpening missing_row = opening_;
+  missing_row.queries[2].rows.pop_back();
+  ExpectRejected(missing_row, "rows for");
+  MultiOpening short_row = opening_;
+  short_row.queries[2].rows[1].pop_back();
+  ExpectRejected(short_row, "width is");
+  MultiOpening long_row = opening_;
+  long_row.queries[2].rows[4].push_back(BabyBear::zero());
+  ExpectRejected(long_row, "width is");
+  ExpectRejected(MultiOpening{}, "query openings");
+  ExpectRejected(opening_, std::span<const uint64_t>(), "no index");
+}
+
+TEST_F(MerkleNegativeTest, WrongDimensions) {
+  std::vector<MatrixDimensions> dims = Dims(*tree_);
+  auto rejects = [&](std::vector<MatrixDimensions> d) {
+    MerkleVerifier v(std::move(d), 2);
+    return !v.Verify(tree_->root(), indices_, opening_);
+  };
+  auto wider = dims;
+  wider[1].width += 1;
+  EXPECT_TRUE(rejects(wider));
+  auto taller = dims;
+  taller[0].height *= 2;  // 128 instead of 64: a new height group
+  EXPECT_TRUE(rejects(taller));
+  auto shorter = dims;
+  shorter[3].height = 128;  // the tallest group splits
+  EXPECT_TRUE(rejects(shorter));
+  auto fewer = dims;
+  fewer.pop_back();
+  EXPECT_TRUE(rejects(fewer));
+  auto reordered = dims;
+  std::swap(reordered[1], reordered[3]);  // same heights, widths 3 and 10 swapped
+  EXPECT_TRUE(rejects(reordered));
+  // Invalid dimensions cannot even configure a verifier.
+  auto bad = dims;
+  bad[2].height = 6;
+  EXPECT_THROW(MerkleVerifier(bad, 2), Error);
+  bad = dims;
+  bad[2].width = 0;
+  EXPECT_THROW(MerkleVerifier(bad, 2), Error);
+  bad = dims;
+  bad[2].height = 0;
+  EXPECT_THROW(MerkleVerifier(bad, 2), Error);
+  bad = dims;
+  bad[2].height = uint64_t{1} << 41;
+  EXPECT_THROW(MerkleVerifier(bad, 2), Error);
+  EXPECT_THROW(MerkleVerifier({}, 2), Error);
+}
+
+TEST_F(MerkleNegativeTest, DuplicateIndexWithDifferentRows) {
+  std::vector<uint64_t> twice = {7, 7};
+  MultiOpening opening = tree_->Open(twice);
+  ASSERT_TRUE(verifier_->Verify(tree_->root(), twice, opening));
+  MultiOpening bad = opening;
+  bad.queries[1].rows[1][0] += BabyBear::one();
+  ExpectRejected(bad, twice, "same index");
+  // Indices 8 and 9 share the row of every height-64 and shorter matrix: those must agree too.
+  std::vector<uint64_t> neighbours = {8, 9};
+  MultiOpening shared = tree_->Open(neighbours);
+  ASSERT_TRUE(verifier_->Verify(tree_->root(), neighbours, shared));
+  MultiOpening inconsistent = shared;
+  inconsistent.queries[1].rows[2][0] += BabyBear::one();  // the height-8 matrix
+  ExpectRejected(inconsistent, neighbours, "same index");
+}
+
+TEST(MerkleTreeTest, RejectsInvalidMatrices) {
+  std::mt19937_64 rng(7);
+  EXPECT_THROW(MerkleTree(std::vector<RowMajorMatrix>{}), Error);
+  std::vector<RowMajorMatrix> three_rows;
+  three_rows.push_back(RandomMatrix(3, 2, rng));
+  EXPECT_THROW(MerkleTree(std::move(three_rows)), Error);
+  std::vector<RowMajorMatrix> ragged;
+  ragged.push_back(RowMajorMatrix(std::vector<BabyBear>(7), 2));
+  EXPECT_THROW(MerkleTree(std::move(ragged)), Error);
+  std::vector<RowMajorMatrix> zero_width;
+  zero_width.push_back(RowMajorMatrix({}, 0));
+  EXPECT_THROW(MerkleTree(std::move(zero_width)), Error);
+  std::vector<RowMajorMatrix> empty_rows;
+  empty_rows.push_back(RowMajorMatrix({}, 4));
+  EXPECT_THROW(MerkleTree(std::move(empty_rows)), Error);
+  std::vector<RowMajorMatrix> ok;
+  ok.push_back(RandomMatrix(4, 2, rng));
+  MerkleTree tree(std::move(ok));
+  EXPECT_THROW(tree.Open(std::span<const uint64_t>()), Error);
+}
+
+TEST(SystemRandomnessTest, ProducesCanonicalVaryingElements) {
+  std::vector<BabyBear> a(1000), b(1000);
+  FillWithSystemRandomness(a);
+  FillWithSystemRandomness(b);
+  EXPECT_NE(a, b);
+  for (BabyBear x : a) EXPECT_LT(x.as_canonical(), BabyBear::kPrime);
+}
+
+}  // namespace
+}  // namespace prova::merkle
