@@ -1,0 +1,231 @@
+#include <gtest/gtest.h>
+
+#include <random>
+#include <vector>
+
+#include "verifier/air/check.h"
+#include "verifier/air/examples/byte_lookup.h"
+#include "verifier/air/examples/fibonacci.h"
+#include "verifier/air/examples/range_counter.h"
+#include "verifier/air/examples/scaled_sequence.h"
+#include "verifier/air/symbolic_builder.h"
+#include "verifier/air/verifier_folder.h"
+#include "verifier/field/extension.h"
+
+namespace prova::air {
+namespace {
+
+using examples::ByteTableAir;
+using examples::ByteUserAir;
+using examples::FibonacciAir;
+using examples::RangeCounterAir;
+using examples::ScaledSequenceAir;
+using EF = BabyBear4;
+
+static_assert(kWidth<examples::FibonacciCols> == 2);
+static_assert(kWidth<examples::RangeCounterCols> == 1 + examples::kCounterBits);
+static_assert(AirBuilder<DebugBuilder<BabyBear, EF>>);
+static_assert(AirBuilder<InteractionCollector<BabyBear, EF>>);
+static_assert(Air<FibonacciAir> && Air<RangeCounterAir> && Air<ByteTableAir>);
+
+TEST(SymbolicBuilderTest, InfersDegreesAndNames) {
+  SymbolicBuilder s = RunSymbolic(FibonacciAir{});
+  ASSERT_EQ(s.constraints().size(), 5u);
+  EXPECT_EQ(s.constraints()[0].name, "first term");
+  EXPECT_EQ(s.constraints()[0].degree, 2);  // first-row selector * degree-1 difference
+  EXPECT_EQ(s.constraints()[2].name, "shift");
+  EXPECT_EQ(s.constraints()[2].degree, 1);  // transition selector counts 0
+  EXPECT_EQ(s.max_degree(), 2);
+  EXPECT_TRUE(s.interactions().empty());
+
+  SymbolicBuilder c = RunSymbolic(RangeCounterAir{});
+  EXPECT_EQ(c.constraints()[0].name, "bit is boolean");
+  EXPECT_EQ(c.constraints()[0].degree, 2);
+  EXPECT_EQ(c.max_degree(), 2);
+}
+
+TEST(SymbolicBuilderTest, CountsInteractionsAndTheirConstraints) {
+  SymbolicBuilder s = RunSymbolic(ByteUserAir{});
+  ASSERT_EQ(s.interactions().size(), 2u);
+  EXPECT_EQ(s.interactions()[0].direction, Direction::kSend);
+  EXPECT_EQ(s.interactions()[1].name, "y");
+  // sum, 2 inverse constraints, 3 running-sum constraints.
+  ASSERT_EQ(s.constraints().size(), 6u);
+  EXPECT_EQ(s.constraints()[1].name, "logup x #0: inverse");
+  EXPECT_EQ(s.constraints()[1].degree, 2);
+  EXPECT_TRUE(s.constraints()[5].extension);
+  EXPECT_EQ(RunSymbolic(ByteTableAir{}).interactions()[0].direction, Direction::kReceive);
+}
+
+DebugReport CheckFibonacci(const RowMajorMatrix<BabyBear>& trace, const std::vector<BabyBear>& pv) {
+  TableTraces<BabyBear, EF> t;
+  t.main = &trace;
+  t.public_values = pv;
+  return CheckTable<BabyBear, EF>(FibonacciAir{}, t);
+}
+
+TEST(DebugCheckerTest, AcceptsAnHonestTrace) {
+  BabyBear result;
+  auto trace = FibonacciAir::GenerateTrace(16, BabyBear::zero(), BabyBear::one(), &result);
+  EXPECT_EQ(result.as_canonical(), 987u);
+  DebugReport r = CheckFibonacci(trace, {BabyBear::zero(), BabyBear::one(), result});
+  EXPECT_TRUE(r.ok()) << r.ToString();
+}
+
+TEST(DebugCheckerTest, ReportsEveryFailureByNameAndRow) {
+  BabyBear result;
+  auto trace = FibonacciAir::GenerateTrace(16, BabyBear::zero(), BabyBear::one(), &result);
+  trace.at(3, 1) += BabyBear::one();  // b[3]
+  DebugReport r = CheckFibonacci(trace, {BabyBear::zero(), BabyBear::one(), result});
+  EXPECT_EQ(r.total_failures, 3u) << r.ToString();
+  EXPECT_TRUE(r.FailsAt("sum", 2));    // b[3] != a[2] + b[2]
+  EXPECT_TRUE(r.FailsAt("shift", 3));  // a[4] != b[3]
+  EXPECT_TRUE(r.FailsAt("sum", 3));    // b[4] != a[3] + b[3]
+  EXPECT_NE(r.ToString().find("constraint 'shift' (#2) fails at row 3"), std::string::npos);
+}
+
+TEST(DebugCheckerTest, EverySingleCellChangeIsCaught) {
+  BabyBear result;
+  const auto honest = FibonacciAir::GenerateTrace(8, BabyBear::zero(), BabyBear::one(), &result);
+  const std::vector<BabyBear> pv = {BabyBear::zero(), BabyBear::one(), result};
+  for (size_t r = 0; r < honest.height(); ++r) {
+    for (size_t c = 0; c < honest.width; ++c) {
+      auto bad = honest;
+      bad.at(r, c) += BabyBear::from_canonical(5);
+      EXPECT_FALSE(CheckFibonacci(bad, pv).ok()) << "row " << r << " col " << c;
+    }
+  }
+  auto counter = RangeCounterAir::GenerateTrace(8, 100);
+  std::vector<BabyBear> cpv = {BabyBear::from_canonical(100)};
+  TableTraces<BabyBear, EF> t{nullptr, &counter, nullptr, cpv};
+  EXPECT_TRUE((CheckTable<BabyBear, EF>(RangeCounterAir{}, t).ok()));
+  for (size_t r = 0; r < counter.height(); ++r) {
+    for (size_t c = 0; c < counter.width; ++c) {
+      auto bad = counter;
+      bad.at(r, c) += BabyBear::one();
+      TableTraces<BabyBear, EF> tb{nullptr, &bad, nullptr, cpv};
+      DebugReport rep = CheckTable<BabyBear, EF>(RangeCounterAir{}, tb);
+      EXPECT_FALSE(rep.ok());
+      if (c > 0) {
+        EXPECT_TRUE(rep.FailsAt("bit is boolean", r) || rep.FailsAt("value is its bits", r));
+      }
+    }
+  }
+}
+
+TEST(DebugCheckerTest, WrongPublicValuesAndShapesAreReported) {
+  BabyBear result;
+  auto trace = FibonacciAir::GenerateTrace(8, BabyBear::zero(), BabyBear::one(), &result);
+  DebugReport r =
+      CheckFibonacci(trace, {BabyBear::zero(), BabyBear::one(), result + BabyBear::one()});
+  EXPECT_TRUE(r.FailsAt("result", 7));
+  EXPECT_EQ(r.total_failures, 1u);
+  EXPECT_FALSE(CheckFibonacci(trace, {BabyBear::zero()}).ok());
+  RowMajorMatrix<BabyBear> odd(6, 2);
+  EXPECT_FALSE(CheckFibonacci(odd, {BabyBear::zero(), BabyBear::one(), result}).ok());
+}
+
+TEST(DebugCheckerTest, PreprocessedColumns) {
+  ScaledSequenceAir air{16};
+  auto fixed = air.preprocessed_trace();
+  auto main = air.GenerateTrace(5);
+  std::vector<BabyBear> pv = {BabyBear::from_canonical(5)};
+  TableTraces<BabyBear, EF> t{&fixed, &main, nullptr, pv};
+  EXPECT_TRUE((CheckTable<BabyBear, EF>(air, t).ok()));
+  fixed.at(4, 0) += BabyBear::one();
+  DebugReport r = CheckTable<BabyBear, EF>(air, t);
+  EXPECT_TRUE(r.FailsAt("y is x scaled", 4)) << r.ToString();
+  EXPECT_EQ(r.total_failures, 1u);
+}
+
+struct LookupFixture {
+  RowMajorMatrix<BabyBear> user, counts, bytes;
+  RowMajorMatrix<EF> user_aux, table_aux;
+  EF user_sum, table_sum;
+  std::vector<EF> challenges = {
+      EF::from_coeffs({BabyBear::from_canonical(7), BabyBear::from_canonical(1),
+                       BabyBear::from_canonical(2), BabyBear::from_canonical(3)}),
+      EF::from_coeffs({BabyBear::from_canonical(9), BabyBear::from_canonical(4),
+                       BabyBear::from_canonical(5), BabyBear::from_canonical(6)})};
+
+  void Build() {
+    bytes = ByteTableAir{}.preprocessed_trace();
+    user_aux =
+        GenerateAuxTrace<BabyBear, EF>(ByteUserAir{}, nullptr, user, {}, challenges, &user_sum);
+    table_aux =
+        GenerateAuxTrace<BabyBear, EF>(ByteTableAir{}, &bytes, counts, {}, challenges, &table_sum);
+  }
+  DebugReport CheckUser() {
+    TableTraces<BabyBear, EF> t{nullptr, &user, &user_aux, {}};
+    return CheckTable<BabyBear, EF>(ByteUserAir{}, t, challenges, user_sum);
+  }
+  DebugReport CheckTableSide() {
+    TableTraces<BabyBear, EF> t{&bytes, &counts, &table_aux, {}};
+    return CheckTable<BabyBear, EF>(ByteTableAir{}, t, challenges, table_sum);
+  }
+};
+
+TEST(LogUpTest, BalancedBusSumsToZero) {
+  LookupFixture f;
+  examples::GenerateByteLookupTraces(32, 1, &f.user, &f.counts);
+  f.Build();
+  EXPECT_EQ(f.user_aux.width, 3u);
+  EXPECT_TRUE(f.CheckUser().ok()) << f.CheckUser().ToString();
+  EXPECT_TRUE(f.CheckTableSide().ok()) << f.CheckTableSide().ToString();
+  EXPECT_EQ(f.user_sum + f.table_sum, EF::zero());
+}
+
+TEST(LogUpTest, UnbalancedBusDoesNotSumToZero) {
+  LookupFixture f;
+  examples::GenerateByteLookupTraces(32, 1, &f.user, &f.counts);
+  // A value that is not a byte, with the sum column kept consistent.
+  f.user.at(5, 0) = BabyBear::from_canonical(300);
+  f.user.at(5, 2) = f.user.at(5, 0) + f.user.at(5, 1);
+  f.Build();
+  EXPECT_TRUE(f.CheckUser().ok());  // each table is locally consistent
+  EXPECT_NE(f.user_sum + f.table_sum, EF::zero());
+}
+
+TEST(LogUpTest, TamperedAuxiliaryCellIsNamed) {
+  LookupFixture f;
+  examples::GenerateByteLookupTraces(16, 3, &f.user, &f.counts);
+  f.Build();
+  f.user_aux.at(4, 1) += EF::one();
+  DebugReport r = f.CheckUser();
+  EXPECT_TRUE(r.FailsAt("logup y #1: inverse", 4)) << r.ToString();
+  EXPECT_TRUE(r.FailsAt("logup: running sum steps", 3)) << r.ToString();
+}
+
+TEST(VerifierFolderTest, FoldsInEvalOrder) {
+  // Fibonacci at an arbitrary point: folded value equals the Horner combination computed by hand.
+  EF zeta = EF::from_coeffs({BabyBear::from_canonical(3), BabyBear::from_canonical(1),
+                             BabyBear::from_canonical(4), BabyBear::from_canonical(1)});
+  EF alpha = EF::from_coeffs({BabyBear::from_canonical(5), BabyBear::from_canonical(9),
+                              BabyBear::from_canonical(2), BabyBear::from_canonical(6)});
+  std::vector<EF> local = {EF(BabyBear::from_canonical(10)), EF(BabyBear::from_canonical(20))};
+  std::vector<EF> next = {EF(BabyBear::from_canonical(21)), EF(BabyBear::from_canonical(33))};
+  std::vector<EF> pv = {EF(BabyBear::from_canonical(1)), EF(BabyBear::from_canonical(2)),
+                        EF(BabyBear::from_canonical(3))};
+  VerifierFolder::Inputs in;
+  in.main_local = local;
+  in.main_next = next;
+  in.public_values = pv;
+  in.selectors = SelectorsAt(zeta, 3);
+  in.alpha = alpha;
+  VerifierFolder folder(in);
+  FibonacciAir{}.eval(folder);
+  folder.finish_interactions();
+  const auto& s = in.selectors;
+  std::vector<EF> c = {s.is_first_row * (local[0] - pv[0]), s.is_first_row * (local[1] - pv[1]),
+                       s.is_transition * (next[0] - local[1]),
+                       s.is_transition * (next[1] - (local[0] + local[1])),
+                       s.is_last_row * (local[1] - pv[2])};
+  EF expected = EF::zero();
+  for (const EF& x : c) expected = expected * alpha + x;
+  EXPECT_EQ(folder.folded(), expected);
+  // Z_H(zeta) = zeta^8 - 1.
+  EXPECT_EQ(s.vanishing, zeta.pow(8) - EF::one());
+}
+
+}  // namespace
+}  // namespace prova::air

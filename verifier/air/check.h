@@ -1,0 +1,127 @@
+#pragma once
+
+// Debug checking of whole traces: one table (CheckTable) or several tables sharing a LogUp bus
+// (CheckTables, which also checks that the bus balances). Shape problems are reported as errors,
+// never aborts, so a caller can print the whole report.
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "verifier/air/air.h"
+#include "verifier/air/debug_builder.h"
+#include "verifier/air/logup_trace.h"
+#include "verifier/air/matrix.h"
+#include "verifier/air/symbolic_builder.h"
+
+namespace prova::air {
+
+// What every AIR provides besides eval(): the widths and the number of public values. An AIR
+// with preprocessed columns also provides `RowMajorMatrix<BabyBear> preprocessed_trace() const`.
+template <class A>
+concept Air = requires(const A& a) {
+  { a.name() } -> std::convertible_to<std::string_view>;
+  { a.main_width() } -> std::convertible_to<size_t>;
+  { a.preprocessed_width() } -> std::convertible_to<size_t>;
+  { a.num_public_values() } -> std::convertible_to<size_t>;
+};
+
+// The traces of one table, borrowed.
+template <class F, class EF>
+struct TableTraces {
+  const RowMajorMatrix<F>* preprocessed = nullptr;  // null when the AIR has none
+  const RowMajorMatrix<F>* main = nullptr;
+  const RowMajorMatrix<EF>* aux = nullptr;  // null when the AIR has no interactions
+  std::span<const F> public_values;
+};
+
+template <Air A>
+SymbolicBuilder RunSymbolic(const A& air, size_t num_challenges = kLogUpChallenges) {
+  SymbolicBuilder b(air.preprocessed_width(), air.main_width(), air.num_public_values(),
+                    num_challenges);
+  air.eval(b);
+  b.finish_interactions();
+  return b;
+}
+
+// Checks every constraint of `air` on every row (the next row of the last row is row 0, as on
+// the cyclic domain). Reports all failures.
+template <class F, class EF, Air A>
+DebugReport CheckTable(const A& air, const TableTraces<F, EF>& traces,
+                       std::span<const EF> challenges = {}, EF cumulative_sum = EF::zero()) {
+  DebugReport report;
+  const auto* main = traces.main;
+  if (main == nullptr || main->width != air.main_width()) {
+    report.errors.push_back(std::string(air.name()) + ": main trace width does not match the AIR");
+    return report;
+  }
+  const size_t height = main->height();
+  if (height == 0 || (height & (height - 1)) != 0) {
+    report.errors.push_back(std::string(air.name()) + ": height is not a power of two");
+    return report;
+  }
+  if (traces.public_values.size() != air.num_public_values()) {
+    report.errors.push_back(std::string(air.name()) + ": wrong number of public values");
+    return report;
+  }
+  if (air.preprocessed_width() > 0 &&
+      (traces.preprocessed == nullptr || traces.preprocessed->width != air.preprocessed_width() ||
+       traces.preprocessed->height() != height)) {
+    report.errors.push_back(std::string(air.name()) + ": preprocessed trace has the wrong shape");
+    return report;
+  }
+  SymbolicBuilder symbolic = RunSymbolic(air, challenges.size());
+  const size_t aux_width = LogUpAuxWidth(symbolic.interactions().size());
+  if (aux_width > 0 && (traces.aux == nullptr || traces.aux->width != aux_width ||
+                        traces.aux->height() != height || challenges.size() < kLogUpChallenges)) {
+    report.errors.push_back(std::string(air.name()) + ": auxiliary trace has the wrong shape");
+    return report;
+  }
+  DebugBuilder<F, EF> b(traces.public_values, challenges, cumulative_sum, &report);
+  for (size_t r = 0; r < height; ++r) {
+    const size_t n = (r + 1) % height;
+    typename DebugBuilder<F, EF>::Row row;
+    row.index = r;
+    row.height = height;
+    row.main_local = main->row(r);
+    row.main_next = main->row(n);
+    if (air.preprocessed_width() > 0) {
+      row.preprocessed_local = traces.preprocessed->row(r);
+      row.preprocessed_next = traces.preprocessed->row(n);
+    }
+    if (aux_width > 0) {
+      row.aux_local = traces.aux->row(r);
+      row.aux_next = traces.aux->row(n);
+    }
+    b.set_row(row);
+    air.eval(b);
+    b.finish_interactions();
+  }
+  return report;
+}
+
+// Generates a table's LogUp auxiliary trace for the given challenges (empty matrix when the AIR
+// has no interactions).
+template <class F, class EF, Air A>
+RowMajorMatrix<EF> GenerateAuxTrace(const A& air, const RowMajorMatrix<F>* preprocessed,
+                                    const RowMajorMatrix<F>& main, std::span<const F> public_values,
+                                    std::span<const EF> challenges, EF* cumulative_sum) {
+  const size_t height = main.height();
+  InteractionCollector<F, EF> c(public_values, challenges);
+  size_t per_row = 0;
+  for (size_t r = 0; r < height; ++r) {
+    const size_t n = (r + 1) % height;
+    std::span<const F> pl, pn;
+    if (preprocessed != nullptr && preprocessed->width > 0) {
+      pl = preprocessed->row(r);
+      pn = preprocessed->row(n);
+    }
+    c.set_row(pl, pn, main.row(r), main.row(n), r, height);
+    air.eval(c);
+    if (r == 0) per_row = c.denominators.size();
+  }
+  return BuildLogUpTrace<F, EF>(height, per_row, c.denominators, c.multiplicities, cumulative_sum);
+}
+
+}  // namespace prova::air

@@ -1,0 +1,111 @@
+#pragma once
+
+// Builds a table's LogUp auxiliary trace (logup.h) from its main trace: eval() runs once per row
+// under the InteractionCollector, which records each interaction's denominator alpha - fp and
+// signed multiplicity; one batch inversion then gives every h = +-m / (alpha - fp), and the
+// running sum follows. Used by the prover and by the debug checker.
+
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "common/error.h"
+#include "verifier/air/air.h"
+#include "verifier/air/logup.h"
+#include "verifier/air/matrix.h"
+#include "verifier/field/monty_field.h"
+
+namespace prova::air {
+
+template <class FieldT, class EF>
+class InteractionCollector : public BuilderBase<InteractionCollector<FieldT, EF>> {
+ public:
+  using F = FieldT;
+  using Var = F;
+  using Expr = F;
+  using VarEF = EF;
+  using ExprEF = EF;
+
+  InteractionCollector(std::span<const F> public_values, std::span<const EF> challenges)
+      : public_values_(public_values), challenges_(challenges) {}
+
+  void set_row(std::span<const F> preprocessed_local, std::span<const F> preprocessed_next,
+               std::span<const F> main_local, std::span<const F> main_next, size_t index,
+               size_t height) {
+    preprocessed_local_ = preprocessed_local;
+    preprocessed_next_ = preprocessed_next;
+    main_local_ = main_local;
+    main_next_ = main_next;
+    index_ = index;
+    height_ = height;
+  }
+
+  // Constraints are not checked here.
+  void assert_zero(const Expr&, std::string_view = {}) {}
+  void assert_zero_ext(const ExprEF&, std::string_view = {}) {}
+
+  Expr is_first_row() const { return index_ == 0 ? F::one() : F::zero(); }
+  Expr is_last_row() const { return index_ + 1 == height_ ? F::one() : F::zero(); }
+  Expr is_transition() const { return index_ + 1 != height_ ? F::one() : F::zero(); }
+  std::span<const Var> main_local() const { return main_local_; }
+  std::span<const Var> main_next() const { return main_next_; }
+  std::span<const Var> preprocessed_local() const { return preprocessed_local_; }
+  std::span<const Var> preprocessed_next() const { return preprocessed_next_; }
+  std::span<const Expr> public_values() const { return public_values_; }
+  std::span<const ExprEF> challenges() const { return challenges_; }
+  ExprEF lift(const Expr& e) const { return ExprEF(e); }
+  ExprEF lift_constant(const F& c) const { return ExprEF(c); }
+
+  void interact(uint32_t bus, std::initializer_list<Expr> values, const Expr& multiplicity,
+                Direction direction, std::string_view) {
+    denominators.push_back(LogUpDenominator(*this, bus, values));
+    multiplicities.push_back(direction == Direction::kSend ? multiplicity : -multiplicity);
+  }
+  void finish_interactions() {}
+
+  // Row-major (row, interaction): filled by every eval() call in turn.
+  std::vector<EF> denominators;
+  std::vector<F> multiplicities;
+
+ private:
+  std::span<const F> public_values_;
+  std::span<const EF> challenges_;
+  std::span<const F> preprocessed_local_, preprocessed_next_, main_local_, main_next_;
+  size_t index_ = 0, height_ = 0;
+};
+
+// Computes the auxiliary trace (height x (K + 1), K = num_interactions) given the collected
+// denominators and multiplicities of every row. Throws prova::Error if a denominator is zero
+// (alpha hit a fingerprint: negligible probability for honest challenges). Returns the cumulative
+// sum in *cumulative_sum.
+template <class F, class EF>
+RowMajorMatrix<EF> BuildLogUpTrace(size_t height, size_t num_interactions,
+                                   const std::vector<EF>& denominators,
+                                   const std::vector<F>& multiplicities, EF* cumulative_sum) {
+  const size_t k = num_interactions;
+  PROVA_CHECK(denominators.size() == height * k && multiplicities.size() == height * k,
+              "an AIR issued a different number of interactions on different rows");
+  RowMajorMatrix<EF> aux(height, LogUpAuxWidth(k));
+  *cumulative_sum = EF::zero();
+  if (k == 0) return aux;
+  for (const EF& d : denominators) {
+    if (d == EF::zero()) throw Error("LogUp challenge alpha equals a fingerprint");
+  }
+  std::vector<EF> inverses = batch_inverse<EF>(std::span<const EF>(denominators));
+  EF running = EF::zero();
+  for (size_t r = 0; r < height; ++r) {
+    for (size_t i = 0; i < k; ++i) {
+      EF h = inverses[r * k + i] * EF(multiplicities[r * k + i]);
+      aux.at(r, i) = h;
+      running = running + h;
+    }
+    aux.at(r, k) = running;
+  }
+  *cumulative_sum = running;
+  return aux;
+}
+
+}  // namespace prova::air

@@ -1,0 +1,129 @@
+#pragma once
+
+// The symbolic builder runs an AIR's eval() once, without a trace, to learn the number, names and
+// degrees of its constraints and the shape of its LogUp interactions. The degree of a constraint
+// is its total degree in the trace columns, counting the first-row and last-row selectors as
+// degree 1 (they are Lagrange polynomials of degree n - 1) and the transition selector as degree 0
+// (it is x - g^-1, which the quotient's degree budget absorbs), as Plonky3's symbolic builder.
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "verifier/air/air.h"
+#include "verifier/field/babybear.h"
+
+namespace prova::air {
+
+// An expression reduced to what the prover needs to plan the quotient: its degree.
+struct SymbolicExpr {
+  int degree = 0;
+
+  constexpr SymbolicExpr() = default;
+  constexpr explicit SymbolicExpr(int d) : degree(d) {}
+  // A field constant has degree 0.
+  constexpr SymbolicExpr(BabyBear) {}  // NOLINT(google-explicit-constructor)
+
+  friend constexpr SymbolicExpr operator+(SymbolicExpr a, SymbolicExpr b) {
+    return SymbolicExpr(std::max(a.degree, b.degree));
+  }
+  friend constexpr SymbolicExpr operator-(SymbolicExpr a, SymbolicExpr b) {
+    return SymbolicExpr(std::max(a.degree, b.degree));
+  }
+  friend constexpr SymbolicExpr operator*(SymbolicExpr a, SymbolicExpr b) {
+    return SymbolicExpr(a.degree + b.degree);
+  }
+  friend constexpr SymbolicExpr operator-(SymbolicExpr a) { return a; }
+  constexpr SymbolicExpr& operator+=(SymbolicExpr o) { return *this = *this + o; }
+  constexpr SymbolicExpr& operator-=(SymbolicExpr o) { return *this = *this - o; }
+  constexpr SymbolicExpr& operator*=(SymbolicExpr o) { return *this = *this * o; }
+};
+
+struct ConstraintInfo {
+  std::string name;
+  int degree = 0;
+  bool extension = false;  // asserted over the extension field
+};
+
+struct InteractionInfo {
+  uint32_t bus = 0;
+  size_t num_values = 0;
+  Direction direction = Direction::kSend;
+  std::string name;
+};
+
+class SymbolicBuilder : public BuilderBase<SymbolicBuilder> {
+ public:
+  using F = BabyBear;
+  using Var = SymbolicExpr;
+  using Expr = SymbolicExpr;
+  using VarEF = SymbolicExpr;
+  using ExprEF = SymbolicExpr;
+
+  SymbolicBuilder(size_t preprocessed_width, size_t main_width, size_t num_public_values,
+                  size_t num_challenges)
+      : preprocessed_(preprocessed_width, SymbolicExpr(1)),
+        main_(main_width, SymbolicExpr(1)),
+        public_values_(num_public_values, SymbolicExpr(0)),
+        challenges_(num_challenges, SymbolicExpr(0)) {}
+
+  void assert_zero(const Expr& e, std::string_view name = {}) { Add(e, name, false); }
+  void assert_zero_ext(const ExprEF& e, std::string_view name = {}) { Add(e, name, true); }
+
+  Expr is_first_row() const { return SymbolicExpr(1); }
+  Expr is_last_row() const { return SymbolicExpr(1); }
+  Expr is_transition() const { return SymbolicExpr(0); }
+
+  std::span<const Var> main_local() const { return main_; }
+  std::span<const Var> main_next() const { return main_; }
+  std::span<const Var> preprocessed_local() const { return preprocessed_; }
+  std::span<const Var> preprocessed_next() const { return preprocessed_; }
+  std::span<const Expr> public_values() const { return public_values_; }
+  std::span<const ExprEF> challenges() const { return challenges_; }
+
+  // Mirrors LogUpInteract (logup.h): one constraint h * (alpha - fingerprint) = +-m per
+  // interaction, with h an auxiliary cell of degree 1.
+  void interact(uint32_t bus, std::initializer_list<Expr> values, const Expr& multiplicity,
+                Direction direction, std::string_view name) {
+    int fingerprint_degree = 0;
+    for (const Expr& v : values) fingerprint_degree = std::max(fingerprint_degree, v.degree);
+    std::string label = "logup " + std::string(name.empty() ? "interaction" : name) + " #" +
+                        std::to_string(interactions_.size());
+    interactions_.push_back({bus, values.size(), direction, std::string(name)});
+    constraints_.push_back(
+        {label + ": inverse", std::max(1 + fingerprint_degree, multiplicity.degree), true});
+  }
+  // Mirrors LogUpFinish (logup.h): the running-sum constraints.
+  void finish_interactions() {
+    if (interactions_.empty()) return;
+    constraints_.push_back({"logup: running sum starts", 2, true});
+    constraints_.push_back({"logup: running sum steps", 1, true});
+    constraints_.push_back({"logup: running sum ends at the cumulative sum", 2, true});
+  }
+
+  const std::vector<ConstraintInfo>& constraints() const { return constraints_; }
+  const std::vector<InteractionInfo>& interactions() const { return interactions_; }
+  int max_degree() const {
+    int d = 0;
+    for (const auto& c : constraints_) d = std::max(d, c.degree);
+    return d;
+  }
+
+ private:
+  void Add(const Expr& e, std::string_view name, bool extension) {
+    std::string label =
+        name.empty() ? "constraint #" + std::to_string(constraints_.size()) : std::string(name);
+    constraints_.push_back({std::move(label), e.degree, extension});
+  }
+
+  std::vector<SymbolicExpr> preprocessed_, main_, public_values_, challenges_;
+  std::vector<ConstraintInfo> constraints_;
+  std::vector<InteractionInfo> interactions_;
+};
+
+static_assert(AirBuilder<SymbolicBuilder>);
+
+}  // namespace prova::air
