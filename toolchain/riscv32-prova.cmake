@@ -6,7 +6,6 @@
 # glibc is used: the C library is picolibc's rv32im build, the support library the rv32im libgcc
 # of gcc-riscv64-unknown-elf, libstdc++ is used header-only, and the Prova guest SDK provides the
 # start code, linker script and system glue (include(ProvaGuest) for prova_add_guest()).
-include_guard(GLOBAL)
 
 set(CMAKE_SYSTEM_NAME Generic)
 set(CMAKE_SYSTEM_PROCESSOR riscv32)
