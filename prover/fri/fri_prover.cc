@@ -1,0 +1,133 @@
+#include "prover/fri/fri_prover.h"
+
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "common/error.h"
+#include "prover/merkle/merkle_tree.h"
+
+namespace prova::fri {
+namespace {
+
+// The inverses of the leaf points y_q = shift * w_N^rev(q) of a layer of size N = 2^log_size
+// folded by arity 2^log_arity, for every leaf q.
+std::vector<BabyBear> LeafPointInverses(BabyBear shift, size_t log_size, size_t log_arity) {
+  const size_t leaves = size_t{1} << (log_size - log_arity);
+  const BabyBear w_inv = BabyBear::two_adic_generator(static_cast<uint32_t>(log_size)).inverse();
+  std::vector<BabyBear> powers(leaves);
+  BabyBear p = shift.inverse();
+  for (size_t j = 0; j < leaves; ++j) {
+    powers[j] = p;
+    p *= w_inv;
+  }
+  std::vector<BabyBear> out(leaves);
+  const size_t bits = log_size - log_arity;
+  for (size_t q = 0; q < leaves; ++q) out[q] = powers[ReverseBits(q, bits)];
+  return out;
+}
+
+std::vector<BabyBear4> Fold(const std::vector<BabyBear4>& codeword, BabyBear shift, size_t log_size,
+                            size_t log_arity, const BabyBear4& beta) {
+  const size_t r = size_t{1} << log_arity;
+  const size_t leaves = codeword.size() >> log_arity;
+  const std::vector<BabyBear> y_inv = LeafPointInverses(shift, log_size, log_arity);
+  std::vector<BabyBear4> out(leaves);
+  const BabyBear half = BabyBear::two().inverse();
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, leaves, 4096), [&](const auto& range) {
+    for (size_t q = range.begin(); q < range.end(); ++q) {
+      std::span<const BabyBear4> leaf(codeword.data() + q * r, r);
+      if (r == 2) {
+        // (f(y) + f(-y)) / 2 + beta * (f(y) - f(-y)) / (2y)
+        out[q] = (leaf[0] + leaf[1]) * half + beta * ((leaf[0] - leaf[1]) * (half * y_inv[q]));
+      } else {
+        out[q] = FoldLeaf(leaf, y_inv[q], beta);
+      }
+    }
+  });
+  return out;
+}
+
+merkle::RowMajorMatrix Flatten(const std::vector<BabyBear4>& codeword, size_t log_arity) {
+  std::vector<BabyBear> flat(codeword.size() * 4);
+  for (size_t i = 0; i < codeword.size(); ++i) {
+    for (size_t c = 0; c < 4; ++c) flat[4 * i + c] = codeword[i].coeff(c);
+  }
+  return merkle::RowMajorMatrix(std::move(flat), size_t{4} << log_arity);
+}
+
+}  // namespace
+
+std::vector<BabyBear4> InterpolateCoset(const std::vector<BabyBear4>& values, BabyBear shift,
+                                        size_t count) {
+  const size_t n = values.size();
+  const size_t log_n = static_cast<size_t>(std::countr_zero(n));
+  PROVA_CHECK((n & (n - 1)) == 0 && count <= n, "interpolation size");
+  const BabyBear w_inv = BabyBear::two_adic_generator(static_cast<uint32_t>(log_n)).inverse();
+  const BabyBear n_inv = BabyBear::from_u64(n).inverse();
+  const BabyBear shift_inv = shift.inverse();
+  std::vector<BabyBear4> coeffs(count);
+  BabyBear shift_power = n_inv;   // shift^-k / n
+  BabyBear wk = BabyBear::one();  // w^-k
+  for (size_t k = 0; k < count; ++k) {
+    BabyBear4 acc = BabyBear4::zero();
+    BabyBear wjk = BabyBear::one();  // w^-jk
+    for (size_t j = 0; j < n; ++j) {
+      acc = acc + values[ReverseBits(j, log_n)] * wjk;
+      wjk *= wk;
+    }
+    coeffs[k] = acc * shift_power;
+    shift_power *= shift_inv;
+    wk *= w_inv;
+  }
+  return coeffs;
+}
+
+FriProof Prove(const FriParams& params, std::vector<std::vector<BabyBear4>> inputs,
+               transcript::DuplexChallenger& challenger, std::vector<uint64_t>* query_indices) {
+  Validate(params);
+  std::vector<size_t> log_sizes;
+  for (const auto& in : inputs) {
+    PROVA_CHECK(!in.empty() && (in.size() & (in.size() - 1)) == 0, "FRI input size");
+    log_sizes.push_back(static_cast<size_t>(std::countr_zero(in.size())));
+  }
+  const FoldingPlan plan = PlanFolding(params, log_sizes);
+
+  FriProof proof;
+  std::vector<merkle::MerkleTree> trees;
+  std::vector<BabyBear4> current = std::move(inputs[0]);
+  BabyBear shift = DomainShift();
+  size_t next_input = 1;
+  for (size_t l = 0; l < plan.log_arities.size(); ++l) {
+    const size_t a = plan.log_arities[l];
+    trees.emplace_back(std::vector<merkle::RowMajorMatrix>{Flatten(current, a)}, 0);
+    proof.commitments.push_back(trees.back().root());
+    challenger.Observe(trees.back().root());
+    const BabyBear4 beta = challenger.SampleExtension();
+    current = Fold(current, shift, plan.log_sizes[l], a, beta);
+    shift = shift.pow(uint64_t{1} << a);
+    if (next_input < inputs.size() && inputs[next_input].size() == current.size()) {
+      const BabyBear4 beta_r = beta.pow(uint64_t{1} << a);
+      const auto& in = inputs[next_input];
+      tbb::parallel_for(size_t{0}, current.size(),
+                        [&](size_t i) { current[i] = current[i] + beta_r * in[i]; });
+      ++next_input;
+    }
+  }
+  proof.final_poly = InterpolateCoset(current, shift, size_t{1} << plan.log_final_poly_len);
+  for (const BabyBear4& c : proof.final_poly) challenger.ObserveExtension(c);
+  proof.pow_witness = challenger.Grind(params.pow_bits);
+
+  query_indices->assign(params.num_queries, 0);
+  for (auto& index : *query_indices) index = challenger.SampleBits(log_sizes[0]);
+  for (size_t l = 0; l < trees.size(); ++l) {
+    const size_t shift_bits = plan.log_sizes[0] - plan.log_sizes[l] + plan.log_arities[l];
+    std::vector<uint64_t> leaves(query_indices->size());
+    for (size_t q = 0; q < leaves.size(); ++q) leaves[q] = (*query_indices)[q] >> shift_bits;
+    proof.layer_openings.push_back(trees[l].Open(leaves));
+  }
+  return proof;
+}
+
+}  // namespace prova::fri

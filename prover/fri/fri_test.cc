@@ -1,0 +1,179 @@
+#include "verifier/fri/fri.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <vector>
+
+#include "common/error.h"
+#include "prover/fri/fri_prover.h"
+
+namespace prova::fri {
+namespace {
+
+BabyBear4 RandomExt(std::mt19937_64& rng) {
+  return BabyBear4::from_coeffs({BabyBear::from_u64(rng()), BabyBear::from_u64(rng()),
+                                 BabyBear::from_u64(rng()), BabyBear::from_u64(rng())});
+}
+
+// Evaluations of a random polynomial of degree < degree_bound on the bit-reversed coset.
+std::vector<BabyBear4> RandomCodeword(std::mt19937_64& rng, size_t log_size, size_t degree_bound) {
+  std::vector<BabyBear4> coeffs(degree_bound);
+  for (auto& c : coeffs) c = RandomExt(rng);
+  std::vector<BabyBear4> out(size_t{1} << log_size);
+  for (size_t i = 0; i < out.size(); ++i) {
+    out[i] = EvaluatePolynomial(coeffs, BabyBear4(DomainPoint(DomainShift(), log_size, i)));
+  }
+  return out;
+}
+
+FriParams TestParams(size_t log_arity) {
+  FriParams p;
+  p.log_blowup = 2;
+  p.log_arity = log_arity;
+  p.log_final_poly_len = 1;
+  p.num_queries = 20;
+  p.pow_bits = 4;
+  return p;
+}
+
+// Proves, then verifies with the inputs opened directly (as the STARK does from its openings).
+void ProveAndVerify(const FriParams& params, const std::vector<std::vector<BabyBear4>>& inputs,
+                    FriProof* proof_out = nullptr, bool tamper_inputs = false) {
+  std::vector<size_t> log_sizes;
+  for (const auto& in : inputs)
+    log_sizes.push_back(static_cast<size_t>(std::countr_zero(in.size())));
+  transcript::DuplexChallenger prover_challenger;
+  std::vector<uint64_t> indices;
+  FriProof proof = Prove(params, inputs, prover_challenger, &indices);
+  if (proof_out != nullptr) {
+    *proof_out = proof;
+    return;
+  }
+  transcript::DuplexChallenger verifier_challenger;
+  Verify(params, log_sizes, proof, verifier_challenger, [&](std::span<const uint64_t> qs) {
+    EXPECT_EQ(std::vector<uint64_t>(qs.begin(), qs.end()), indices);
+    std::vector<std::vector<BabyBear4>> out;
+    for (uint64_t q : qs) {
+      std::vector<BabyBear4> row;
+      for (size_t k = 0; k < inputs.size(); ++k) {
+        BabyBear4 v = inputs[k][q >> (log_sizes[0] - log_sizes[k])];
+        if (tamper_inputs) v = v + BabyBear4::one();
+        row.push_back(v);
+      }
+      out.push_back(row);
+    }
+    return out;
+  });
+}
+
+TEST(FriTest, FoldLeafMatchesArityTwoFormula) {
+  std::mt19937_64 rng(1);
+  BabyBear4 v0 = RandomExt(rng), v1 = RandomExt(rng), beta = RandomExt(rng);
+  BabyBear y = BabyBear::from_canonical(12345);
+  std::vector<BabyBear4> leaf = {v0, v1};
+  BabyBear half = BabyBear::two().inverse();
+  BabyBear4 expected = (v0 + v1) * half + beta * (v0 - v1) * (half * y.inverse());
+  EXPECT_EQ(FoldLeaf(leaf, y.inverse(), beta), expected);
+}
+
+TEST(FriTest, InterpolateRecoversCoefficients) {
+  std::mt19937_64 rng(2);
+  std::vector<BabyBear4> coeffs(8);
+  for (auto& c : coeffs) c = RandomExt(rng);
+  std::vector<BabyBear4> values(16);
+  for (size_t i = 0; i < 16; ++i) {
+    values[i] = EvaluatePolynomial(coeffs, BabyBear4(DomainPoint(DomainShift(), 4, i)));
+  }
+  auto back = InterpolateCoset(values, DomainShift(), 16);
+  for (size_t i = 0; i < 16; ++i) EXPECT_EQ(back[i], i < 8 ? coeffs[i] : BabyBear4::zero());
+}
+
+class FriArityTest : public ::testing::TestWithParam<size_t> {};
+
+TEST_P(FriArityTest, AcceptsLowDegree) {
+  std::mt19937_64 rng(3);
+  ProveAndVerify(TestParams(GetParam()), {RandomCodeword(rng, 9, 128)});
+}
+
+TEST_P(FriArityTest, AcceptsMixedHeights) {
+  std::mt19937_64 rng(4);
+  ProveAndVerify(TestParams(GetParam()), {RandomCodeword(rng, 10, 256), RandomCodeword(rng, 7, 32),
+                                          RandomCodeword(rng, 4, 4)});
+}
+
+TEST_P(FriArityTest, RejectsHighDegree) {
+  std::mt19937_64 rng(5);
+  // Degree 4x the bound: far from the code, so the queries catch it.
+  EXPECT_THROW(ProveAndVerify(TestParams(GetParam()), {RandomCodeword(rng, 9, 512)}), Error);
+  EXPECT_THROW(ProveAndVerify(TestParams(GetParam()),
+                              {RandomCodeword(rng, 9, 128), RandomCodeword(rng, 6, 64)}),
+               Error);
+}
+
+TEST_P(FriArityTest, RejectsInconsistentInputs) {
+  std::mt19937_64 rng(6);
+  EXPECT_THROW(ProveAndVerify(TestParams(GetParam()), {RandomCodeword(rng, 8, 64)}, nullptr, true),
+               Error);
+}
+
+INSTANTIATE_TEST_SUITE_P(Arities, FriArityTest, ::testing::Values(1, 2, 3));
+
+TEST(FriTest, RejectsTamperedProof) {
+  std::mt19937_64 rng(7);
+  const FriParams params = TestParams(1);
+  std::vector<std::vector<BabyBear4>> inputs = {RandomCodeword(rng, 8, 64)};
+  FriProof honest;
+  ProveAndVerify(params, inputs, &honest);
+  auto verify = [&](const FriProof& proof) {
+    transcript::DuplexChallenger c;
+    Verify(params, std::vector<size_t>{8}, proof, c, [&](std::span<const uint64_t> qs) {
+      std::vector<std::vector<BabyBear4>> out;
+      for (uint64_t q : qs) out.push_back({inputs[0][q]});
+      return out;
+    });
+  };
+  EXPECT_NO_THROW(verify(honest));
+  {
+    FriProof p = honest;
+    p.final_poly[0] = p.final_poly[0] + BabyBear4::one();
+    EXPECT_THROW(verify(p), Error);
+  }
+  {
+    FriProof p = honest;
+    p.commitments[1][0] += BabyBear::one();
+    EXPECT_THROW(verify(p), Error);
+  }
+  {
+    FriProof p = honest;
+    p.layer_openings[2].queries[0].rows[0][1] += BabyBear::one();
+    EXPECT_THROW(verify(p), Error);
+  }
+  {
+    FriProof p = honest;
+    p.pow_witness += BabyBear::one();
+    EXPECT_THROW(verify(p), Error);  // fails the grinding check with probability 1 - 2^-4
+  }
+  {
+    FriProof p = honest;
+    p.final_poly.pop_back();
+    EXPECT_THROW(verify(p), Error);
+  }
+  {
+    FriProof p = honest;
+    p.layer_openings.pop_back();
+    EXPECT_THROW(verify(p), Error);
+  }
+}
+
+TEST(FriTest, PlanStopsAtEveryInputSize) {
+  FriParams p = TestParams(3);
+  std::vector<size_t> sizes = {12, 10, 5};
+  FoldingPlan plan = PlanFolding(p, sizes);
+  EXPECT_EQ(plan.log_arities, (std::vector<size_t>{2, 3, 2, 2}));
+  EXPECT_EQ(plan.log_final_size, 3u);
+  EXPECT_THROW(PlanFolding(p, std::vector<size_t>{5, 6}), Error);
+}
+
+}  // namespace
+}  // namespace prova::fri

@@ -1,0 +1,167 @@
+#include "verifier/fri/fri.h"
+
+#include <algorithm>
+#include <bit>
+#include <string>
+
+#include "common/error.h"
+
+namespace prova::fri {
+
+void Validate(const FriParams& p) {
+  if (p.log_blowup < 1 || p.log_blowup > 8) throw Error("FRI: log_blowup must be in [1, 8]");
+  if (p.log_arity < 1 || p.log_arity > kMaxLogArity)
+    throw Error("FRI: log_arity must be in [1, 4]");
+  if (p.log_final_poly_len > kMaxLogFinalPolyLen) throw Error("FRI: final polynomial too long");
+  if (p.num_queries < 1 || p.num_queries > kMaxQueries) {
+    throw Error("FRI: number of queries must be in [1, " + std::to_string(kMaxQueries) + "]");
+  }
+  if (p.pow_bits > transcript::DuplexChallenger::kMaxSampleBits) {
+    throw Error("FRI: too many proof-of-work bits");
+  }
+}
+
+FoldingPlan PlanFolding(const FriParams& params, std::span<const size_t> log_input_sizes) {
+  if (log_input_sizes.empty()) throw Error("FRI: no input codeword");
+  for (size_t k = 0; k < log_input_sizes.size(); ++k) {
+    if (log_input_sizes[k] > kMaxLogDomain) throw Error("FRI: input codeword too large");
+    if (k > 0 && log_input_sizes[k] >= log_input_sizes[k - 1]) {
+      throw Error("FRI: input sizes must be strictly decreasing");
+    }
+  }
+  if (log_input_sizes.back() < params.log_blowup) throw Error("FRI: input codeword too small");
+  FoldingPlan plan;
+  plan.log_final_size =
+      std::min(params.log_final_poly_len + params.log_blowup, log_input_sizes.back());
+  plan.log_final_poly_len = plan.log_final_size - params.log_blowup;
+  size_t current = log_input_sizes[0];
+  size_t next_input = 1;
+  while (current > plan.log_final_size) {
+    size_t target = next_input < log_input_sizes.size() ? log_input_sizes[next_input] : 0;
+    target = std::max(target, plan.log_final_size);
+    size_t arity = std::min(params.log_arity, current - target);
+    plan.log_sizes.push_back(current);
+    plan.log_arities.push_back(arity);
+    current -= arity;
+    if (next_input < log_input_sizes.size() && current == log_input_sizes[next_input]) {
+      ++next_input;
+    }
+  }
+  PROVA_CHECK(next_input == log_input_sizes.size(), "FRI plan skipped an input");
+  return plan;
+}
+
+BabyBear4 FoldLeaf(std::span<const BabyBear4> values, BabyBear y_inv, const BabyBear4& beta) {
+  const size_t r = values.size();
+  const size_t log_r = static_cast<size_t>(std::countr_zero(r));
+  PROVA_CHECK(r >= 2 && (r & (r - 1)) == 0, "FRI leaf size must be a power of two");
+  const BabyBear w_inv = BabyBear::two_adic_generator(static_cast<uint32_t>(log_r)).inverse();
+  BabyBear4 result = BabyBear4::zero();
+  for (size_t t = 0; t < r; ++t) {
+    // sum_{i<r} (beta / x_t)^i with x_t = y * w_r^rev(t).
+    BabyBear x_inv = y_inv * w_inv.pow(ReverseBits(t, log_r));
+    BabyBear4 ratio = beta * x_inv;
+    BabyBear4 sum = BabyBear4::one();
+    BabyBear4 power = BabyBear4::one();
+    for (size_t i = 1; i < r; ++i) {
+      power = power * ratio;
+      sum = sum + power;
+    }
+    result = result + values[t] * sum;
+  }
+  return result * BabyBear::from_u64(r).inverse();
+}
+
+BabyBear4 EvaluatePolynomial(std::span<const BabyBear4> coeffs, const BabyBear4& x) {
+  BabyBear4 acc = BabyBear4::zero();
+  for (size_t i = coeffs.size(); i-- > 0;) acc = acc * x + coeffs[i];
+  return acc;
+}
+
+namespace {
+
+std::vector<BabyBear4> LeafValues(std::span<const BabyBear> row) {
+  std::vector<BabyBear4> out(row.size() / 4);
+  for (size_t i = 0; i < out.size(); ++i) {
+    out[i] = BabyBear4::from_coeffs({row[4 * i], row[4 * i + 1], row[4 * i + 2], row[4 * i + 3]});
+  }
+  return out;
+}
+
+}  // namespace
+
+void Verify(const FriParams& params, std::span<const size_t> log_input_sizes, const FriProof& proof,
+            transcript::DuplexChallenger& challenger, const OpenInputs& open_inputs) {
+  Validate(params);
+  const FoldingPlan plan = PlanFolding(params, log_input_sizes);
+  const size_t layers = plan.log_arities.size();
+  if (proof.commitments.size() != layers || proof.layer_openings.size() != layers) {
+    throw Error("FRI: expected " + std::to_string(layers) + " layers, proof has " +
+                std::to_string(proof.commitments.size()));
+  }
+  if (proof.final_poly.size() != (size_t{1} << plan.log_final_poly_len)) {
+    throw Error("FRI: final polynomial has the wrong length");
+  }
+
+  std::vector<BabyBear4> betas(layers);
+  for (size_t l = 0; l < layers; ++l) {
+    challenger.Observe(proof.commitments[l]);
+    betas[l] = challenger.SampleExtension();
+  }
+  for (const BabyBear4& c : proof.final_poly) challenger.ObserveExtension(c);
+  if (!challenger.CheckWitness(params.pow_bits, proof.pow_witness)) {
+    throw Error("FRI: proof-of-work witness is invalid");
+  }
+  std::vector<uint64_t> indices(params.num_queries);
+  for (auto& index : indices) index = challenger.SampleBits(log_input_sizes[0]);
+
+  const std::vector<std::vector<BabyBear4>> inputs = open_inputs(indices);
+  if (inputs.size() != indices.size()) throw Error("FRI: missing input openings");
+  for (const auto& v : inputs) {
+    if (v.size() != log_input_sizes.size()) throw Error("FRI: missing input openings");
+  }
+
+  // Every layer's openings are authenticated first; then the folding chain is followed.
+  for (size_t l = 0; l < layers; ++l) {
+    const size_t a = plan.log_arities[l];
+    std::vector<uint64_t> leaves(indices.size());
+    const size_t shift = plan.log_sizes[0] - plan.log_sizes[l] + a;
+    for (size_t q = 0; q < indices.size(); ++q) leaves[q] = indices[q] >> shift;
+    merkle::MerkleVerifier mv({{uint64_t{4} << a, uint64_t{1} << (plan.log_sizes[l] - a)}}, 0);
+    merkle::Verdict v = mv.Verify(proof.commitments[l], leaves, proof.layer_openings[l]);
+    if (!v) throw Error("FRI layer " + std::to_string(l) + ": " + v.reason);
+  }
+
+  for (size_t q = 0; q < indices.size(); ++q) {
+    BabyBear4 folded = inputs[q][0];
+    uint64_t index = indices[q];
+    BabyBear shift = DomainShift();
+    size_t next_input = 1;
+    for (size_t l = 0; l < layers; ++l) {
+      const size_t a = plan.log_arities[l];
+      const size_t log_size = plan.log_sizes[l];
+      std::vector<BabyBear4> values = LeafValues(proof.layer_openings[l].queries[q].rows[0]);
+      const uint64_t position = index & ((uint64_t{1} << a) - 1);
+      if (values[position] != folded) {
+        throw Error("FRI layer " + std::to_string(l) + ": query " + std::to_string(q) +
+                    " is inconsistent with the previous layer");
+      }
+      const uint64_t leaf = index >> a;
+      const BabyBear y = shift * BabyBear::two_adic_generator(static_cast<uint32_t>(log_size))
+                                     .pow(ReverseBits(leaf, log_size - a));
+      folded = FoldLeaf(values, y.inverse(), betas[l]);
+      index = leaf;
+      shift = shift.pow(uint64_t{1} << a);
+      if (next_input < log_input_sizes.size() && log_input_sizes[next_input] == log_size - a) {
+        folded = folded + betas[l].pow(uint64_t{1} << a) * inputs[q][next_input];
+        ++next_input;
+      }
+    }
+    const BabyBear x = DomainPoint(shift, plan.log_final_size, index);
+    if (EvaluatePolynomial(proof.final_poly, BabyBear4(x)) != folded) {
+      throw Error("FRI: query " + std::to_string(q) + " does not match the final polynomial");
+    }
+  }
+}
+
+}  // namespace prova::fri

@@ -1,0 +1,105 @@
+#pragma once
+
+// FRI low-degree test over BabyBear4 (Ben-Sasson et al. 2018; Plonky3 fri/), verifier side.
+//
+// Codewords are evaluations on a coset s * <w_N> of the base field, s = the multiplicative
+// generator, stored in bit-reversed order: position i holds f(s * w_N^rev(i)). Then the 2^a points
+// of a folding coset {y * w_(2^a)^j} are 2^a consecutive positions, so a Merkle leaf is one such
+// group (a row of 2^a extension elements, flattened to 4 * 2^a base elements) and a query opens
+// one leaf per layer. Folding by arity r = 2^a with challenge beta maps
+//   f(x) = sum_{i<r} x^i f_i(x^r)   to   sum_{i<r} beta^i f_i(y^r),
+// a codeword of size N / r on the coset s^r * <w_(N/r)>, again in bit-reversed order.
+//
+// Several inputs of different sizes (one per table height, "mixed matrix" FRI as Plonky3): when
+// the folded codeword reaches the size of a shorter input, that input is added times beta^r.
+// Folding continues until the codeword has 2^(log_final_poly_len + log_blowup) points; the prover
+// then sends the final polynomial's 2^log_final_poly_len coefficients in the clear and the
+// verifier evaluates it at each query's last point. Before the queries are sampled the prover
+// grinds pow_bits of proof of work.
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "verifier/field/babybear.h"
+#include "verifier/field/extension.h"
+#include "verifier/merkle/merkle_verifier.h"
+#include "verifier/transcript/challenger.h"
+
+namespace prova::fri {
+
+struct FriParams {
+  size_t log_blowup = 2;          // rate 1 / 2^log_blowup
+  size_t log_arity = 1;           // fold 2^log_arity points per step (1 to 4)
+  size_t log_final_poly_len = 3;  // final polynomial: 2^log_final_poly_len coefficients
+  size_t num_queries = 50;
+  size_t pow_bits = 16;  // proof-of-work bits before the queries
+
+  friend bool operator==(const FriParams&, const FriParams&) = default;
+};
+
+// Caps on what a proof may claim, so that hostile parameters cannot make the verifier allocate
+// without bound (checked by Validate).
+inline constexpr size_t kMaxLogArity = 4;
+inline constexpr size_t kMaxLogFinalPolyLen = 10;
+inline constexpr size_t kMaxQueries = 512;
+inline constexpr size_t kMaxLogDomain = 27;  // BabyBear's two-adicity
+
+// Throws prova::Error on parameters outside the supported range.
+void Validate(const FriParams& params);
+
+struct FriProof {
+  std::vector<hash::Digest> commitments;             // one per folding layer
+  std::vector<merkle::MultiOpening> layer_openings;  // one per layer, one query per FRI query
+  std::vector<BabyBear4> final_poly;                 // coefficients, lowest degree first
+  BabyBear pow_witness;
+};
+
+// The folding schedule, a function of public data only.
+struct FoldingPlan {
+  std::vector<size_t> log_sizes;    // codeword size entering each layer
+  std::vector<size_t> log_arities;  // arity of each layer's fold
+  size_t log_final_size = 0;        // size of the last codeword
+  size_t log_final_poly_len = 0;
+};
+
+// log_input_sizes: strictly decreasing log2 sizes of the input codewords. The final size is
+// clamped so that every input is folded in; each fold stops at the next input size.
+FoldingPlan PlanFolding(const FriParams& params, std::span<const size_t> log_input_sizes);
+
+// Bit reversal of the low `bits` bits.
+inline uint64_t ReverseBits(uint64_t x, size_t bits) {
+  if (bits == 0) return 0;
+  uint64_t r = 0;
+  for (size_t i = 0; i < bits; ++i) r |= ((x >> i) & 1) << (bits - 1 - i);
+  return r;
+}
+
+// The coset shift of every FRI input (and of the LDE domains): the multiplicative generator.
+inline BabyBear DomainShift() { return BabyBear::multiplicative_generator(); }
+
+// The point at bit-reversed position `index` of the domain shift * <w_(2^log_size)>.
+inline BabyBear DomainPoint(BabyBear shift, size_t log_size, uint64_t index) {
+  return shift * BabyBear::two_adic_generator(static_cast<uint32_t>(log_size))
+                     .pow(ReverseBits(index, log_size));
+}
+
+// Folds one leaf: values[t] = f(y * w_r^rev(t)) for t < r = values.size(); y_inv = 1 / y.
+BabyBear4 FoldLeaf(std::span<const BabyBear4> values, BabyBear y_inv, const BabyBear4& beta);
+
+// Evaluates a polynomial given by its coefficients (lowest first).
+BabyBear4 EvaluatePolynomial(std::span<const BabyBear4> coeffs, const BabyBear4& x);
+
+// The verifier. `open_inputs` receives the query indices (into the largest input's domain) and
+// must return, for each query, the value of every input codeword at that query (input k at index
+// >> (log_input_sizes[0] - log_input_sizes[k])), after checking the openings it relies on; it
+// throws prova::Error to reject. Verify throws prova::Error with the reason on rejection.
+using OpenInputs = std::function<std::vector<std::vector<BabyBear4>>(std::span<const uint64_t>)>;
+
+void Verify(const FriParams& params, std::span<const size_t> log_input_sizes, const FriProof& proof,
+            transcript::DuplexChallenger& challenger, const OpenInputs& open_inputs);
+
+}  // namespace prova::fri
