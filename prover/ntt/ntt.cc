@@ -1,0 +1,426 @@
+#include "prover/ntt/ntt.h"
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "common/error.h"
+#include "verifier/field/packed_babybear.h"
+
+namespace prova::ntt {
+namespace {
+
+using F = BabyBear;
+using P = PackedBabyBear;
+constexpr size_t kLanes = P::kWidth;
+
+// Twiddle factors for every layer of every transform up to 2^log_size points, in one table:
+// table[h + k] = w_{2h}^k for h = 1, 2, 4, ..., 2^(log_size - 1) and k < h. A radix-2 layer with
+// half-size h reads the contiguous slice [h, 2h). Because two_adic_generator(b)^2 ==
+// two_adic_generator(b - 1), the entries do not depend on the transform size, so one table (the
+// largest requested so far) serves every size.
+struct Twiddles {
+  uint32_t log_size = 0;
+  std::vector<F> forward;
+  std::vector<F> inverse;
+};
+
+std::shared_ptr<const Twiddles> BuildTwiddles(uint32_t log_size) {
+  auto t = std::make_shared<Twiddles>();
+  t->log_size = log_size;
+  const size_t n = size_t{1} << log_size;
+  t->forward.assign(std::max<size_t>(n, 2), F::one());
+  t->inverse.assign(std::max<size_t>(n, 2), F::one());
+  for (uint32_t bits = 1; bits <= log_size; ++bits) {
+    const size_t h = size_t{1} << (bits - 1);
+    const F w = F::two_adic_generator(bits);
+    const F w_inv = w.inverse();
+    // Chunks start from an exact power so that they can be filled in parallel.
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, h, 4096), [&](const auto& r) {
+      F x = w.pow(r.begin()), y = w_inv.pow(r.begin());
+      for (size_t k = r.begin(); k < r.end(); ++k) {
+        t->forward[h + k] = x;
+        t->inverse[h + k] = y;
+        x *= w;
+        y *= w_inv;
+      }
+    });
+  }
+  return t;
+}
+
+std::shared_ptr<const Twiddles> GetTwiddles(uint32_t log_size) {
+  static std::mutex mutex;
+  static std::shared_ptr<const Twiddles> cached;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (!cached || cached->log_size < log_size) {
+    cached = BuildTwiddles(std::max<uint32_t>(log_size, cached ? cached->log_size : 0));
+  }
+  return cached;
+}
+
+// --- Butterflies on two rows of `width` elements, packed across the columns. ---
+
+// Decimation in frequency (Gentleman-Sande): (a, b) -> (a + b, (a - b) t).
+inline void DifRows(F* a, F* b, F t, size_t width) {
+  size_t c = 0;
+  const P tp(t);
+  for (; c + kLanes <= width; c += kLanes) {
+    P x = P::load(a + c), y = P::load(b + c);
+    (x + y).store(a + c);
+    ((x - y) * tp).store(b + c);
+  }
+  for (; c < width; ++c) {
+    F x = a[c], y = b[c];
+    a[c] = x + y;
+    b[c] = (x - y) * t;
+  }
+}
+
+// Decimation in time (Cooley-Tukey): (a, b) -> (a + b t, a - b t).
+inline void DitRows(F* a, F* b, F t, size_t width) {
+  size_t c = 0;
+  const P tp(t);
+  for (; c + kLanes <= width; c += kLanes) {
+    P x = P::load(a + c), y = P::load(b + c) * tp;
+    (x + y).store(a + c);
+    (x - y).store(b + c);
+  }
+  for (; c < width; ++c) {
+    F x = a[c], y = b[c] * t;
+    a[c] = x + y;
+    b[c] = x - y;
+  }
+}
+
+// One radix-2 layer inside rows [base, base + 2h): butterflies k in [k0, k1) pair rows base + k
+// and base + k + h with twiddle tw[k]. A single column is vectorised along k instead of columns.
+template <bool kDif>
+inline void LayerRange(F* data, size_t width, size_t base, size_t h, size_t k0, size_t k1,
+                       const F* tw) {
+  if (width == 1) {
+    F* a = data + base;
+    F* b = a + h;
+    size_t k = k0;
+    for (; k + kLanes <= k1; k += kLanes) {
+      P x = P::load(a + k), y = P::load(b + k), t = P::load(tw + k);
+      if constexpr (kDif) {
+        (x + y).store(a + k);
+        ((x - y) * t).store(b + k);
+      } else {
+        y *= t;
+        (x + y).store(a + k);
+        (x - y).store(b + k);
+      }
+    }
+    for (; k < k1; ++k) {
+      if constexpr (kDif) {
+        F x = a[k], y = b[k];
+        a[k] = x + y;
+        b[k] = (x - y) * tw[k];
+      } else {
+        F x = a[k], y = b[k] * tw[k];
+        a[k] = x + y;
+        b[k] = x - y;
+      }
+    }
+    return;
+  }
+  for (size_t k = k0; k < k1; ++k) {
+    F* a = data + (base + k) * width;
+    F* b = a + h * width;
+    if constexpr (kDif) {
+      DifRows(a, b, tw[k], width);
+    } else {
+      DitRows(a, b, tw[k], width);
+    }
+  }
+}
+
+// Rows per cache block: the layers with half-size < block rows run block by block while the block
+// sits in L2 (1 MiB per core here; a quarter leaves room for twiddles and the other buffers).
+constexpr size_t kCacheBlockElements = size_t{1} << 16;
+// Layers with half-size >= block rows are fused up to this many per pass over memory.
+constexpr uint32_t kMaxFusedLayers = 4;
+// Elements of work per TBB task, so that tiny tasks do not dominate.
+constexpr size_t kGrainElements = size_t{1} << 13;
+
+size_t CacheBlockRows(size_t n, size_t width) {
+  size_t rows = std::bit_floor(std::max<size_t>(1, kCacheBlockElements / width));
+  return std::min(rows, n);
+}
+
+// Layers with half-size h in [h_low, h_high] (powers of two, each < block_rows) within each
+// block of block_rows rows. kDif runs them from h_high down, DIT from h_low up.
+template <bool kDif>
+void BlockLocalLayers(F* data, size_t n, size_t width, size_t block_rows, size_t h_low,
+                      size_t h_high, const F* table) {
+  if (h_low > h_high) return;
+  const size_t blocks = n / block_rows;
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, blocks), [&](const auto& r) {
+    for (size_t block = r.begin(); block < r.end(); ++block) {
+      const size_t first = block * block_rows;
+      auto layer = [&](size_t h) {
+        for (size_t base = first; base < first + block_rows; base += 2 * h) {
+          LayerRange<kDif>(data, width, base, h, 0, h, table + h);
+        }
+      };
+      if constexpr (kDif) {
+        for (size_t h = h_high; h >= h_low; h >>= 1) layer(h);
+      } else {
+        for (size_t h = h_low; h <= h_high; h <<= 1) layer(h);
+      }
+    }
+  });
+}
+
+// `layers` consecutive layers in one pass over memory: a group of 2^layers rows j * s + k
+// (j < 2^layers) inside a block of 2^layers * s rows closes under those layers (half-sizes s,
+// 2s, ..., s * 2^(layers-1)), so each group is loaded once and transformed in L1.
+template <bool kDif>
+void FusedGlobalLayers(F* data, size_t n, size_t width, size_t s, uint32_t layers, const F* table) {
+  const size_t group_rows = size_t{1} << layers;
+  const size_t span = s * group_rows;  // rows per outer block
+  const size_t groups = n / group_rows;
+  // Butterfly j-pairs for layer step l (DIF walks half-sizes down, DIT up).
+  auto half_of = [&](uint32_t l) -> size_t {
+    return kDif ? size_t{1} << (layers - 1 - l) : size_t{1} << l;
+  };
+  if (width == 1 && s >= kLanes) {
+    // One column: kLanes consecutive k at once, twiddles loaded as vectors.
+    const size_t vec_groups = groups / kLanes;
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, vec_groups, 16), [&](const auto& r) {
+      std::array<P, size_t{1} << kMaxFusedLayers> v;
+      for (size_t g = r.begin(); g < r.end(); ++g) {
+        const size_t k = (g * kLanes) % s;
+        F* base = data + (g * kLanes) / s * span + k;
+        for (size_t j = 0; j < group_rows; ++j) v[j] = P::load(base + j * s);
+        for (uint32_t l = 0; l < layers; ++l) {
+          const size_t half = half_of(l);
+          const size_t h = half * s;
+          for (size_t j = 0; j < group_rows; ++j) {
+            if (j & half) continue;
+            const P t = P::load(table + h + k + (j & (half - 1)) * s);
+            P& a = v[j];
+            P& b = v[j + half];
+            if constexpr (kDif) {
+              P x = a;
+              a = x + b;
+              b = (x - b) * t;
+            } else {
+              P y = b * t;
+              b = a - y;
+              a = a + y;
+            }
+          }
+        }
+        for (size_t j = 0; j < group_rows; ++j) v[j].store(base + j * s);
+      }
+    });
+    return;
+  }
+  const size_t grain = std::max<size_t>(1, kGrainElements / (width * group_rows));
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, groups, grain), [&](const auto& r) {
+    std::array<F*, size_t{1} << kMaxFusedLayers> rows;
+    for (size_t g = r.begin(); g < r.end(); ++g) {
+      const size_t k = g % s;
+      const size_t first = g / s * span + k;
+      for (size_t j = 0; j < group_rows; ++j) rows[j] = data + (first + j * s) * width;
+      for (uint32_t l = 0; l < layers; ++l) {
+        const size_t half = half_of(l);
+        const size_t h = half * s;
+        for (size_t j = 0; j < group_rows; ++j) {
+          if (j & half) continue;
+          const F t = table[h + k + (j & (half - 1)) * s];
+          if constexpr (kDif) {
+            DifRows(rows[j], rows[j + half], t, width);
+          } else {
+            DitRows(rows[j], rows[j + half], t, width);
+          }
+        }
+      }
+    }
+  });
+}
+
+// Radix-2 decimation in frequency over all layers: natural order in, bit-reversed out.
+void Dif(RowMajorView<F> m, const F* table) {
+  const size_t n = m.height(), width = m.width();
+  if (n <= 1 || width == 0) return;
+  const size_t block_rows = CacheBlockRows(n, width);
+  // Global layers: half-sizes n/2 down to block_rows, fused from the top.
+  size_t h = n / 2;
+  while (h >= block_rows) {
+    uint32_t layers = 1;
+    while (layers < kMaxFusedLayers && (h >> layers) >= block_rows) ++layers;
+    FusedGlobalLayers<true>(m.data(), n, width, h >> (layers - 1), layers, table);
+    h >>= layers;
+  }
+  BlockLocalLayers<true>(m.data(), n, width, block_rows, 1, std::min(h, block_rows / 2), table);
+}
+
+// Radix-2 decimation in time over layers with half-size >= h_start: bit-reversed in, natural
+// out. h_start > 1 skips the first layers, which the LDE replaces by copying rows.
+void Dit(RowMajorView<F> m, const F* table, size_t h_start = 1) {
+  const size_t n = m.height(), width = m.width();
+  if (n <= 1 || width == 0 || h_start >= n) return;
+  const size_t block_rows = CacheBlockRows(n, width);
+  BlockLocalLayers<false>(m.data(), n, width, block_rows, h_start, block_rows / 2, table);
+  size_t h = std::max(h_start, block_rows);
+  while (h < n) {
+    uint32_t layers = 1;
+    while (layers < kMaxFusedLayers && (h << layers) < n) ++layers;
+    FusedGlobalLayers<false>(m.data(), n, width, h, layers, table);
+    h <<= layers;
+  }
+}
+
+// dst[c] = src[c] * factor for c < width (src == dst allowed).
+inline void ScaleRow(const F* src, F* dst, size_t width, F factor) {
+  size_t c = 0;
+  const P f(factor);
+  for (; c + kLanes <= width; c += kLanes) (P::load(src + c) * f).store(dst + c);
+  for (; c < width; ++c) dst[c] = src[c] * factor;
+}
+
+void Scale(std::span<F> values, F factor) {
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, values.size(), 1 << 14), [&](const auto& r) {
+    size_t i = r.begin();
+    const P f(factor);
+    for (; i + kLanes <= r.end(); i += kLanes) (P::load(&values[i]) * f).store(&values[i]);
+    for (; i < r.end(); ++i) values[i] *= factor;
+  });
+}
+
+// powers[j] = start * base^j for j < count, computed in parallel chunks.
+std::vector<F> Powers(F base, F start, size_t count) {
+  std::vector<F> powers(count);
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, count, 4096), [&](const auto& r) {
+    F x = start * base.pow(r.begin());
+    for (size_t j = r.begin(); j < r.end(); ++j) {
+      powers[j] = x;
+      x *= base;
+    }
+  });
+  return powers;
+}
+
+}  // namespace
+
+uint32_t log2_size(size_t n) {
+  PROVA_CHECK(n != 0 && std::has_single_bit(n), "NTT size must be a power of two");
+  const uint32_t log_n = static_cast<uint32_t>(std::countr_zero(n));
+  PROVA_CHECK(log_n <= kMaxLogSize, "NTT size exceeds BabyBear's two-adicity (2^27)");
+  return log_n;
+}
+
+void bit_reverse_rows(RowMajorView<F> m) {
+  const size_t n = m.height(), width = m.width();
+  const uint32_t log_n = log2_size(n);
+  if (n <= 2 || width == 0) return;
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 1024), [&](const auto& r) {
+    for (size_t i = r.begin(); i < r.end(); ++i) {
+      const size_t j = bit_reverse(i, log_n);
+      if (i < j)
+        std::swap_ranges(m.data() + i * width, m.data() + (i + 1) * width, m.data() + j * width);
+    }
+  });
+}
+
+void forward_to_bit_reversed(RowMajorView<F> m) {
+  const auto twiddles = GetTwiddles(log2_size(m.height()));
+  Dif(m, twiddles->forward.data());
+}
+
+void forward(RowMajorView<F> m) {
+  forward_to_bit_reversed(m);
+  bit_reverse_rows(m);
+}
+
+void inverse_to_bit_reversed(RowMajorView<F> m) {
+  const uint32_t log_n = log2_size(m.height());
+  const auto twiddles = GetTwiddles(log_n);
+  Dif(m, twiddles->inverse.data());
+  Scale(m.values(), F::from_canonical(static_cast<uint32_t>(m.height())).inverse());
+}
+
+void inverse(RowMajorView<F> m) {
+  const uint32_t log_n = log2_size(m.height());
+  const auto twiddles = GetTwiddles(log_n);
+  bit_reverse_rows(m);
+  Dit(m, twiddles->inverse.data());
+  Scale(m.values(), F::from_canonical(static_cast<uint32_t>(m.height())).inverse());
+}
+
+void coset_forward(RowMajorView<F> coefficients, F shift) {
+  const size_t n = coefficients.height(), width = coefficients.width();
+  log2_size(n);
+  const std::vector<F> powers = Powers(shift, F::one(), n);
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 256), [&](const auto& r) {
+    for (size_t i = r.begin(); i < r.end(); ++i) {
+      F* row = coefficients.data() + i * width;
+      ScaleRow(row, row, width, powers[i]);
+    }
+  });
+  forward(coefficients);
+}
+
+RowMajorMatrix<F> coset_lde(RowMajorView<const F> evaluations, uint32_t log_blowup, F shift,
+                            RowOrder order) {
+  const size_t n = evaluations.height(), width = evaluations.width();
+  const uint32_t log_n = log2_size(n);
+  PROVA_CHECK(log_n + log_blowup <= kMaxLogSize, "LDE size exceeds BabyBear's two-adicity");
+  const size_t blowup = size_t{1} << log_blowup;
+  const size_t big_n = n << log_blowup;
+  const auto twiddles = GetTwiddles(log_n + log_blowup);
+
+  // Coefficients, in bit-reversed order and scaled by n: Dif with inverse twiddles, no 1/n yet.
+  RowMajorMatrix<F> coefficients = RowMajorMatrix<F>::uninitialized(n, width);
+  std::copy_n(evaluations.data(), evaluations.size(), coefficients.data());
+  Dif(coefficients.view(), twiddles->inverse.data());
+  // Coefficient j is multiplied by shift^j / n, moving the evaluation domain onto the coset.
+  const std::vector<F> factors =
+      Powers(shift, F::from_canonical(static_cast<uint32_t>(n)).inverse(), n);
+
+  RowMajorMatrix<F> out = RowMajorMatrix<F>::uninitialized(big_n, width);
+  const size_t grain = std::max<size_t>(1, kGrainElements / std::max<size_t>(1, width * blowup));
+  if (order == RowOrder::kNatural) {
+    // Bit-reversed coefficients of size N: coefficient j sits at bitrev_N(j) = bitrev_n(j) *
+    // blowup, zeros between. The first log_blowup DIT layers would turn each run of blowup rows
+    // (one coefficient then zeros) into blowup copies of it, so write the copies directly.
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, n, grain), [&](const auto& r) {
+      for (size_t i = r.begin(); i < r.end(); ++i) {
+        const F factor = factors[bit_reverse(i, log_n)];
+        F* dst = out.data() + i * blowup * width;
+        ScaleRow(coefficients.data() + i * width, dst, width, factor);
+        for (size_t copy = 1; copy < blowup; ++copy) {
+          std::memcpy(dst + copy * width, dst, width * sizeof(F));
+        }
+      }
+    });
+    Dit(out.view(), twiddles->forward.data(), blowup);
+  } else {
+    // Natural coefficients padded with zeros, then Dif: bit-reversed evaluations.
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, big_n, grain), [&](const auto& r) {
+      for (size_t j = r.begin(); j < r.end(); ++j) {
+        F* dst = out.data() + j * width;
+        if (j >= n) {
+          std::fill_n(dst, width, F::zero());
+          continue;
+        }
+        ScaleRow(coefficients.data() + bit_reverse(j, log_n) * width, dst, width, factors[j]);
+      }
+    });
+    Dif(out.view(), twiddles->forward.data());
+  }
+  return out;
+}
+
+}  // namespace prova::ntt

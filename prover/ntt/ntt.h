@@ -1,0 +1,63 @@
+#pragma once
+
+// Number-theoretic transforms over BabyBear, batched over the columns of a row-major matrix (row i
+// = one evaluation point, one value per column: the STARK trace layout). Every butterfly combines
+// two whole rows, so the inner loop runs over contiguous columns with PackedBabyBear; a matrix
+// with a single column is vectorised along the rows instead. Parallel with TBB.
+//
+// Conventions. Let n = height (a power of two, n <= 2^27) and w = BabyBear::two_adic_generator(
+// log2 n). For one column with coefficients c_0..c_{n-1} of p(X) = sum c_j X^j:
+//   forward:  natural coefficients      -> natural evaluations  out[i] = p(w^i)
+//   inverse:  natural evaluations       -> natural coefficients (includes the 1/n)
+// The bit-reversed variants skip the permutation when the caller can use the other order:
+//   forward_to_bit_reversed:   out[bitrev(i)] = p(w^i)
+//   inverse_to_bit_reversed:   out[bitrev(j)] = c_j
+//
+// Twiddle factors are computed once per size and cached for the life of the process.
+
+#include <cstddef>
+#include <cstdint>
+
+#include "verifier/field/babybear.h"
+#include "verifier/field/matrix.h"
+
+namespace prova::ntt {
+
+// The largest transform supported: BabyBear's two-adicity.
+inline constexpr uint32_t kMaxLogSize = BabyBear::kTwoAdicity;
+
+// log2 of n; aborts unless n is a power of two in [1, 2^27].
+uint32_t log2_size(size_t n);
+
+// Reverses the low `log_n` bits of i.
+constexpr size_t bit_reverse(size_t i, uint32_t log_n) {
+  size_t r = 0;
+  for (uint32_t b = 0; b < log_n; ++b) r |= ((i >> b) & 1) << (log_n - 1 - b);
+  return r;
+}
+
+// Permutes the rows: row i <-> row bitrev(i). An involution.
+void bit_reverse_rows(RowMajorView<BabyBear> m);
+
+// In place, every column independently. The height must be a power of two (<= 2^27).
+void forward(RowMajorView<BabyBear> m);
+void inverse(RowMajorView<BabyBear> m);
+void forward_to_bit_reversed(RowMajorView<BabyBear> m);
+void inverse_to_bit_reversed(RowMajorView<BabyBear> m);
+
+// Evaluations of every column on a coset: given coefficients (natural order), out[i] =
+// p(shift * w^i). In place.
+void coset_forward(RowMajorView<BabyBear> coefficients, BabyBear shift);
+
+enum class RowOrder { kNatural, kBitReversed };
+
+// Coset low-degree extension. `evaluations` holds, per column, the values of a polynomial p of
+// degree < n on the subgroup H = <w_n> in natural order (row i = p(w_n^i)), n = height. Returns the
+// (n << log_blowup) x width matrix of p on the coset shift * H', H' = <w_N>, N = n << log_blowup:
+//   kNatural:     row i            = p(shift * w_N^i)
+//   kBitReversed: row bitrev_N(i)  = p(shift * w_N^i)
+// shift is usually BabyBear::multiplicative_generator() so that the coset avoids H'.
+RowMajorMatrix<BabyBear> coset_lde(RowMajorView<const BabyBear> evaluations, uint32_t log_blowup,
+                                   BabyBear shift, RowOrder order = RowOrder::kNatural);
+
+}  // namespace prova::ntt
