@@ -216,112 +216,46 @@ void Machine::Run(Context& ctx, uint64_t max_cycles) {
 
   DISPATCH();
 
+  // clang-format off
   // --- RV32I ---
-op_Lui:
-  WRITE_RD(IMM);
-  NEXT;
-op_Auipc:
-  WRITE_RD(PC + IMM);
-  NEXT;
-op_Jal:
-  JUMP_AND_LINK(PC + IMM);
-op_Jalr:
-  JUMP_AND_LINK((RS1 + IMM) & ~1u);
-op_Beq:
-  BRANCH(RS1 == RS2);
-op_Bne:
-  BRANCH(RS1 != RS2);
-op_Blt:
-  BRANCH(static_cast<int32_t>(RS1) < static_cast<int32_t>(RS2));
-op_Bge:
-  BRANCH(static_cast<int32_t>(RS1) >= static_cast<int32_t>(RS2));
-op_Bltu:
-  BRANCH(RS1 < RS2);
-op_Bgeu:
-  BRANCH(RS1 >= RS2);
-op_Lb:
-  WRITE_RD(SignExtend8(LOAD(uint8_t)));
-  NEXT;
-op_Lh:
-  WRITE_RD(SignExtend16(LOAD(uint16_t)));
-  NEXT;
-op_Lw:
-  WRITE_RD(LOAD(uint32_t));
-  NEXT;
-op_Lbu:
-  WRITE_RD(LOAD(uint8_t));
-  NEXT;
-op_Lhu:
-  WRITE_RD(LOAD(uint16_t));
-  NEXT;
-op_Sb:
-  STORE(uint8_t);
-  NEXT;
-op_Sh:
-  STORE(uint16_t);
-  NEXT;
-op_Sw:
-  STORE(uint32_t);
-  NEXT;
-op_Addi:
-  WRITE_RD(RS1 + IMM);
-  NEXT;
-op_Slti:
-  WRITE_RD(static_cast<int32_t>(RS1) < d->imm ? 1 : 0);
-  NEXT;
-op_Sltiu:
-  WRITE_RD(RS1 < IMM ? 1 : 0);
-  NEXT;
-op_Xori:
-  WRITE_RD(RS1 ^ IMM);
-  NEXT;
-op_Ori:
-  WRITE_RD(RS1 | IMM);
-  NEXT;
-op_Andi:
-  WRITE_RD(RS1 & IMM);
-  NEXT;
-op_Slli:
-  WRITE_RD(RS1 << IMM);
-  NEXT;  // the decoder guarantees shamt < 32
-op_Srli:
-  WRITE_RD(RS1 >> IMM);
-  NEXT;
-op_Srai:
-  WRITE_RD(ShiftRightArithmetic(RS1, IMM));
-  NEXT;
-op_Add:
-  WRITE_RD(RS1 + RS2);
-  NEXT;
-op_Sub:
-  WRITE_RD(RS1 - RS2);
-  NEXT;
-op_Sll:
-  WRITE_RD(RS1 << (RS2 & 31));
-  NEXT;
-op_Slt:
-  WRITE_RD(static_cast<int32_t>(RS1) < static_cast<int32_t>(RS2) ? 1 : 0);
-  NEXT;
-op_Sltu:
-  WRITE_RD(RS1 < RS2 ? 1 : 0);
-  NEXT;
-op_Xor:
-  WRITE_RD(RS1 ^ RS2);
-  NEXT;
-op_Srl:
-  WRITE_RD(RS1 >> (RS2 & 31));
-  NEXT;
-op_Sra:
-  WRITE_RD(ShiftRightArithmetic(RS1, RS2));
-  NEXT;
-op_Or:
-  WRITE_RD(RS1 | RS2);
-  NEXT;
-op_And:
-  WRITE_RD(RS1 & RS2);
-  NEXT;
-op_Fence:
-  NEXT;
+op_Lui:             WRITE_RD(IMM); NEXT;
+op_Auipc:           WRITE_RD(PC + IMM); NEXT;
+op_Jal:             JUMP_AND_LINK(PC + IMM);
+op_Jalr:            JUMP_AND_LINK((RS1 + IMM) & ~1u);
+op_Beq:             BRANCH(RS1 == RS2);
+op_Bne:             BRANCH(RS1 != RS2);
+op_Blt:             BRANCH(static_cast<int32_t>(RS1) < static_cast<int32_t>(RS2));
+op_Bge:             BRANCH(static_cast<int32_t>(RS1) >= static_cast<int32_t>(RS2));
+op_Bltu:            BRANCH(RS1 < RS2);
+op_Bgeu:            BRANCH(RS1 >= RS2);
+op_Lb:              WRITE_RD(SignExtend8(LOAD(uint8_t))); NEXT;
+op_Lh:              WRITE_RD(SignExtend16(LOAD(uint16_t))); NEXT;
+op_Lw:              WRITE_RD(LOAD(uint32_t)); NEXT;
+op_Lbu:             WRITE_RD(LOAD(uint8_t)); NEXT;
+op_Lhu:             WRITE_RD(LOAD(uint16_t)); NEXT;
+op_Sb:              STORE(uint8_t); NEXT;
+op_Sh:              STORE(uint16_t); NEXT;
+op_Sw:              STORE(uint32_t); NEXT;
+op_Addi:            WRITE_RD(RS1 + IMM); NEXT;
+op_Slti:            WRITE_RD(static_cast<int32_t>(RS1) < d->imm ? 1 : 0); NEXT;
+op_Sltiu:           WRITE_RD(RS1 < IMM ? 1 : 0); NEXT;
+op_Xori:            WRITE_RD(RS1 ^ IMM); NEXT;
+op_Ori:             WRITE_RD(RS1 | IMM); NEXT;
+op_Andi:            WRITE_RD(RS1 & IMM); NEXT;
+op_Slli:            WRITE_RD(RS1 << IMM); NEXT;  // the decoder guarantees shamt < 32
+op_Srli:            WRITE_RD(RS1 >> IMM); NEXT;
+op_Srai:            WRITE_RD(ShiftRightArithmetic(RS1, IMM)); NEXT;
+op_Add:             WRITE_RD(RS1 + RS2); NEXT;
+op_Sub:             WRITE_RD(RS1 - RS2); NEXT;
+op_Sll:             WRITE_RD(RS1 << (RS2 & 31)); NEXT;
+op_Slt:             WRITE_RD(static_cast<int32_t>(RS1) < static_cast<int32_t>(RS2) ? 1 : 0); NEXT;
+op_Sltu:            WRITE_RD(RS1 < RS2 ? 1 : 0); NEXT;
+op_Xor:             WRITE_RD(RS1 ^ RS2); NEXT;
+op_Srl:             WRITE_RD(RS1 >> (RS2 & 31)); NEXT;
+op_Sra:             WRITE_RD(ShiftRightArithmetic(RS1, RS2)); NEXT;
+op_Or:              WRITE_RD(RS1 | RS2); NEXT;
+op_And:             WRITE_RD(RS1 & RS2); NEXT;
+op_Fence:           NEXT;
 op_Ecall:
   switch (Syscall(ctx, x, pc)) {
     case SyscallOutcome::kContinue:
@@ -335,44 +269,23 @@ op_Ecall:
       goto done;
   }
   goto done;
-op_Ebreak:
-  RaiseFault(FaultKind::kEbreak, pc, 0);
-  goto done;
+op_Ebreak:          RaiseFault(FaultKind::kEbreak, pc, 0); goto done;
 
   // --- RV32M ---
-op_Mul:
-  WRITE_RD(RS1 * RS2);
-  NEXT;
-op_Mulh:
-  WRITE_RD(MulHighSigned(RS1, RS2));
-  NEXT;
-op_Mulhsu:
-  WRITE_RD(MulHighSignedUnsigned(RS1, RS2));
-  NEXT;
-op_Mulhu:
-  WRITE_RD(MulHighUnsigned(RS1, RS2));
-  NEXT;
-op_Div:
-  WRITE_RD(DivSigned(RS1, RS2));
-  NEXT;
-op_Divu:
-  WRITE_RD(DivUnsigned(RS1, RS2));
-  NEXT;
-op_Rem:
-  WRITE_RD(RemSigned(RS1, RS2));
-  NEXT;
-op_Remu:
-  WRITE_RD(RemUnsigned(RS1, RS2));
-  NEXT;
+op_Mul:             WRITE_RD(RS1 * RS2); NEXT;
+op_Mulh:            WRITE_RD(MulHighSigned(RS1, RS2)); NEXT;
+op_Mulhsu:          WRITE_RD(MulHighSignedUnsigned(RS1, RS2)); NEXT;
+op_Mulhu:           WRITE_RD(MulHighUnsigned(RS1, RS2)); NEXT;
+op_Div:             WRITE_RD(DivSigned(RS1, RS2)); NEXT;
+op_Divu:            WRITE_RD(DivUnsigned(RS1, RS2)); NEXT;
+op_Rem:             WRITE_RD(RemSigned(RS1, RS2)); NEXT;
+op_Remu:            WRITE_RD(RemUnsigned(RS1, RS2)); NEXT;
 
   // --- Counters: instructions retired before this one ---
-op_ReadCounter:
-  WRITE_RD(static_cast<uint32_t>(CYCLE));
-  NEXT;
-op_ReadCounterHigh:
-  WRITE_RD(static_cast<uint32_t>(CYCLE >> 32));
-  NEXT;
+op_ReadCounter:     WRITE_RD(static_cast<uint32_t>(CYCLE)); NEXT;
+op_ReadCounterHigh: WRITE_RD(static_cast<uint32_t>(CYCLE >> 32)); NEXT;
 
+  // clang-format on
   // --- Faults ---
 op_Illegal:
   RaiseFault(FaultKind::kIllegalInstruction, pc, 0);

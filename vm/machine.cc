@@ -1,6 +1,7 @@
 #include "vm/machine.h"
 
 #include <fmt/format.h>
+#include <sys/mman.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -53,6 +54,14 @@ void ValidateImage(const ProgramImage& image) {
                     "segment",
                     image.entry));
   }
+}
+
+// The trace buffer is large and written once front to back: 2 MiB pages cut its page faults 512x.
+void AdviseHugePages(void* data, size_t size) {
+  constexpr uintptr_t kHugePage = uintptr_t{2} << 20;
+  const uintptr_t begin = (reinterpret_cast<uintptr_t>(data) + kHugePage - 1) & ~(kHugePage - 1);
+  const uintptr_t end = (reinterpret_cast<uintptr_t>(data) + size) & ~(kHugePage - 1);
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
 }
 
 }  // namespace
@@ -326,11 +335,16 @@ ExecuteResult Execute(const ProgramImage& image, const ExecuteOptions& options) 
 ExecuteResult ExecuteTraced(const ProgramImage& image, const ExecuteOptions& options, Trace* out) {
   PROVA_CHECK(out != nullptr, "ExecuteTraced needs a trace");
   Machine machine(image, options.input, options.on_output);
-  *out = Trace{};
+  // Cleared, not replaced: a caller tracing repeatedly reuses the capacity (and its touched pages).
+  out->steps.clear();
+  out->syscalls.clear();
+  out->syscall_accesses.clear();
+  out->syscall_data.clear();
   out->initial_pc = machine.pc();
   out->initial_registers = machine.registers();
   const uint64_t max_cycles = std::min<uint64_t>(options.max_cycles, 0xfffffffeu);
   out->steps.reserve(static_cast<size_t>(std::min<uint64_t>(max_cycles, uint64_t{1} << 22)));
+  AdviseHugePages(out->steps.data(), out->steps.capacity() * sizeof(TraceStep));
   TraceRecorder recorder(out);
   machine.Run(recorder, max_cycles);
   ExecuteResult result;

@@ -49,7 +49,8 @@ struct ExecuteResult {
 
 // Runs the guest without recording anything. Throws prova::Error if the image cannot be mapped.
 ExecuteResult Execute(const ProgramImage& image, const ExecuteOptions& options);
-// Same execution, recording every retired instruction into *out (replaced). The trace is limited
+// Same execution, recording every retired instruction into *out (cleared first;
+// its capacity is reused). The trace is limited
 // to 2^32 - 2 steps whatever max_cycles says (timestamps are 32-bit).
 ExecuteResult ExecuteTraced(const ProgramImage& image, const ExecuteOptions& options, Trace* out);
 // The CLI's process status: the guest exit code & 0xff, or ExitStatusFor(fault kind).
