@@ -23,7 +23,9 @@ endif()
 add_library(prova_guest_runtime OBJECT
   "${PROVA_GUEST_SDK_DIR}/src/crt0.S"
   "${PROVA_GUEST_SDK_DIR}/src/runtime.c"
-  "${PROVA_GUEST_SDK_DIR}/src/cxx_runtime.cc")
+  "${PROVA_GUEST_SDK_DIR}/src/atomic.c"
+  "${PROVA_GUEST_SDK_DIR}/src/cxx_runtime.cc"
+  "${PROVA_GUEST_SDK_DIR}/src/cxx_library.cc")
 target_include_directories(prova_guest_runtime PUBLIC "${PROVA_GUEST_SDK_DIR}/include")
 target_compile_features(prova_guest_runtime PUBLIC cxx_std_20)
 target_compile_options(prova_guest_runtime PRIVATE ${_prova_guest_warnings}

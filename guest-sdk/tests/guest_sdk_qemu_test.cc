@@ -107,6 +107,63 @@ TEST(GuestSdkQemuTest, TrailingInputIsDetected) {
   EXPECT_EQ(run.exit_code, 98);
 }
 
+TEST(GuestSdkQemuTest, NodeContainersWork) {
+  REQUIRE_QEMU();
+  GuestRun run = RunUnderQemu(Guest("cxx_containers.elf"), {});
+  ASSERT_TRUE(run.exited);
+  EXPECT_EQ(run.exit_code, 0) << run.stdout_text << run.stderr_text;
+  EXPECT_EQ(run.stdout_text,
+            "map 361 multiset 1742 set: air fri merkle prova stark \n"
+            "list: 1 2 4 5 7 8 100 200\n"
+            "unordered_map 1500 unordered_set 1000\n"
+            "shared_ptr ok\n"
+            "misc: 2001 2 20 -12345 10 9 ok\n");
+}
+
+struct ErrorCase {
+  char mode;
+  int exit_code;
+  const char* message;
+};
+
+class GuestSdkErrorTest : public testing::TestWithParam<ErrorCase> {};
+
+TEST_P(GuestSdkErrorTest, StopsWithDocumentedExitCode) {
+  REQUIRE_QEMU();
+  const ErrorCase& error = GetParam();
+  GuestRun run = RunUnderQemu(Guest("cxx_errors.elf"), {static_cast<uint8_t>(error.mode)});
+  ASSERT_TRUE(run.exited);
+  EXPECT_EQ(run.exit_code, error.exit_code) << run.stderr_text;
+  EXPECT_NE(run.stderr_text.find(error.message), std::string::npos) << run.stderr_text;
+  EXPECT_EQ(run.stdout_text.find("no error"), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, GuestSdkErrorTest,
+    testing::Values(ErrorCase{'a', 103, "std::out_of_range: vector::_M_range_check"},
+                    ErrorCase{'b', 134, "assertion \"values.size() == 4\" failed"},
+                    ErrorCase{'c', 102, "out of memory in operator new"},
+                    ErrorCase{'d', 134, "pure virtual function called"},
+                    ErrorCase{'e', 103, "std::length_error"}, ErrorCase{'f', 134, "guest: abort()"},
+                    ErrorCase{'g', 77, ""}),
+    [](const testing::TestParamInfo<ErrorCase>& info) { return std::string(1, info.param.mode); });
+
+TEST(GuestSdkQemuTest, TypedReadOfEmptyInputStopsTheGuest) {
+  REQUIRE_QEMU();
+  GuestRun run = RunUnderQemu(Guest("cxx_errors.elf"), {});
+  ASSERT_TRUE(run.exited);
+  EXPECT_EQ(run.exit_code, 100);
+  EXPECT_NE(run.stderr_text.find("input ended"), std::string::npos);
+}
+
+TEST(GuestSdkQemuTest, ErrorGuestRunsCleanlyWithoutAnError) {
+  REQUIRE_QEMU();
+  GuestRun run = RunUnderQemu(Guest("cxx_errors.elf"), {'h'});
+  ASSERT_TRUE(run.exited);
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_EQ(run.stdout_text, "no error\n");
+}
+
 // The zkVM loader takes PT_LOAD segments only: text at 0x10000 R+X, then R, then R+W, each on its
 // own page, and nothing writable and executable.
 TEST(GuestSdkElfTest, SegmentsHaveSeparatePermissions) {
