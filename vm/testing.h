@@ -8,6 +8,7 @@
 #include <span>
 #include <vector>
 
+#include "common/error.h"
 #include "vm/assembler.h"
 #include "vm/machine.h"
 #include "vm/trace.h"
