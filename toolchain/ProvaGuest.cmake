@@ -9,6 +9,11 @@ if(NOT PROVA_GUEST_SDK_DIR OR NOT CMAKE_SYSTEM_PROCESSOR STREQUAL "riscv32")
   message(FATAL_ERROR "ProvaGuest needs -DCMAKE_TOOLCHAIN_FILE=<prova>/toolchain/riscv32-prova.cmake")
 endif()
 
+# Unoptimised guests cost several times more cycles to prove: default to Release.
+if(NOT CMAKE_BUILD_TYPE AND NOT CMAKE_CONFIGURATION_TYPES)
+  set(CMAKE_BUILD_TYPE Release CACHE STRING "Build type" FORCE)
+endif()
+
 enable_language(C)
 enable_language(CXX)
 enable_language(ASM)

@@ -40,6 +40,8 @@ int main() {
   for (int j = 0; j < MLP_HIDDEN; ++j) {
     const int8_t* weights = kMlpWeights1[j];
     int32_t acc = kMlpBias1[j];
+    // Unrolled: 4 instructions per multiply-accumulate instead of 7 (784 = 98 * 8).
+#pragma GCC unroll 8
     for (int i = 0; i < MLP_INPUT; ++i) acc += static_cast<int32_t>(pixels[i]) * weights[i];
     int64_t value = Requantize(acc, kMlpMultiplier1, kMlpShift1);
     hidden[j] = static_cast<int32_t>(value < 0 ? 0 : value > 127 ? 127 : value);  // ReLU, int8
@@ -50,6 +52,7 @@ int main() {
   for (int k = 0; k < MLP_OUTPUT; ++k) {
     const int8_t* weights = kMlpWeights2[k];
     int32_t acc = kMlpBias2[k];
+#pragma GCC unroll 8
     for (int j = 0; j < MLP_HIDDEN; ++j) acc += hidden[j] * weights[j];
     logits[k] = static_cast<int32_t>(Requantize(acc, kMlpMultiplier2, kMlpShift2));
     if (logits[k] > logits[predicted]) predicted = static_cast<uint32_t>(k);
