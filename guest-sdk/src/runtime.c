@@ -3,6 +3,7 @@
  * from its host (read/write/_exit/sbrk, the stdin/stdout/stderr streams, signals).
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
