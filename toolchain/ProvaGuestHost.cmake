@@ -11,6 +11,11 @@ include(ExternalProject)
 set(PROVA_GUEST_TOOLCHAIN_FILE "${CMAKE_CURRENT_LIST_DIR}/riscv32-prova.cmake" CACHE INTERNAL
     "Toolchain file for guest projects")
 find_program(PROVA_QEMU_RISCV32 qemu-riscv32)
+find_program(PROVA_GUEST_CROSS_GCC riscv64-linux-gnu-gcc)
+if(NOT PROVA_GUEST_CROSS_GCC)
+  message(FATAL_ERROR "Building the guests needs riscv64-linux-gnu-gcc (Debian: "
+                      "g++-riscv64-linux-gnu); install it or configure with -DPROVA_BUILD_GUESTS=OFF")
+endif()
 
 function(prova_add_guest_project target)
   cmake_parse_arguments(ARG "" "SOURCE_DIR;BINARY_DIR" "GUESTS" ${ARGN})

@@ -23,9 +23,21 @@ set(PROVA_LIBSTDCXX_TARGET "riscv64-linux-gnu" CACHE STRING
     "Subdirectory of the libstdc++ headers with the target configuration")
 if(NOT PROVA_RV32_LIBGCC)
   file(GLOB _prova_libgcc_candidates "/usr/lib/gcc/riscv64-unknown-elf/*/rv32im/ilp32/libgcc.a")
+  if(NOT _prova_libgcc_candidates)
+    message(FATAL_ERROR "No rv32im/ilp32 libgcc.a under /usr/lib/gcc/riscv64-unknown-elf: install "
+                        "gcc-riscv64-unknown-elf or set PROVA_RV32_LIBGCC")
+  endif()
   list(SORT _prova_libgcc_candidates COMPARE NATURAL ORDER DESCENDING)
   list(GET _prova_libgcc_candidates 0 _prova_libgcc)
   set(PROVA_RV32_LIBGCC "${_prova_libgcc}" CACHE FILEPATH "libgcc.a built for rv32im/ilp32")
+endif()
+if(NOT EXISTS "${PROVA_PICOLIBC_DIR}/lib/release/rv32im/ilp32/libc.a")
+  message(FATAL_ERROR "No rv32im/ilp32 picolibc under ${PROVA_PICOLIBC_DIR}: install "
+                      "picolibc-riscv64-unknown-elf or set PROVA_PICOLIBC_DIR")
+endif()
+if(NOT EXISTS "${PROVA_LIBSTDCXX_INCLUDE_DIR}/${PROVA_LIBSTDCXX_TARGET}/bits/c++config.h")
+  message(FATAL_ERROR "No libstdc++ headers under ${PROVA_LIBSTDCXX_INCLUDE_DIR}: install "
+                      "g++-riscv64-linux-gnu or set PROVA_LIBSTDCXX_INCLUDE_DIR")
 endif()
 # try_compile projects see only these variables from the cache.
 list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES PROVA_CROSS_PREFIX PROVA_PICOLIBC_DIR
