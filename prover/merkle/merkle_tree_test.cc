@@ -367,6 +367,20 @@ TEST(MerkleTreeTest, RejectsInvalidMatrices) {
   EXPECT_THROW(tree.Open(std::span<const uint64_t>()), Error);
 }
 
+// A frozen root: any change to the commitment layout (order, injection, salts) shows up here.
+TEST(MerkleTreeTest, FrozenRoot) {
+  std::vector<BabyBear> a, b;
+  for (uint32_t i = 0; i < 64 * 3; ++i) a.push_back(BabyBear::from_canonical(i));
+  for (uint32_t i = 0; i < 8 * 5; ++i) b.push_back(BabyBear::from_canonical(1000 + i));
+  std::vector<RowMajorMatrix> matrices;
+  matrices.emplace_back(a, 3);
+  matrices.emplace_back(b, 5);
+  MerkleTree tree(std::move(matrices), 2, CountingSalts(7));
+  const std::array<uint32_t, 8> expected = {1390638612, 1703045683, 650125590, 527281080,
+                                            918974446,  1987750543, 28220052,  1764157957};
+  for (size_t i = 0; i < 8; ++i) EXPECT_EQ(tree.root()[i].as_canonical(), expected[i]);
+}
+
 TEST(SystemRandomnessTest, ProducesCanonicalVaryingElements) {
   std::vector<BabyBear> a(1000), b(1000);
   FillWithSystemRandomness(a);

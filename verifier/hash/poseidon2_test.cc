@@ -288,5 +288,15 @@ TEST(SpongeTest, PackedHashAndCompressMatchScalar) {
   }
 }
 
+// A frozen digest: any change to the sponge (mode, rate, order) or the permutation shows up here.
+TEST(SpongeTest, FrozenDigest) {
+  std::vector<BabyBear> input;
+  for (uint32_t i = 0; i < 20; ++i) input.push_back(BabyBear::from_canonical(i));
+  Digest digest = HashElements(std::span<const BabyBear>(input));
+  const std::array<uint32_t, 8> expected = {1739707386, 1981056035, 1158797718, 29514263,
+                                            1575190720, 728476248,  1511107451, 1619950870};
+  for (size_t i = 0; i < 8; ++i) EXPECT_EQ(digest[i].as_canonical(), expected[i]);
+}
+
 }  // namespace
 }  // namespace prova::hash

@@ -148,5 +148,19 @@ TEST(ChallengerTest, WrongNonceIsRejected) {
   EXPECT_TRUE(other_copy.CheckWitness(16, other_witness));
 }
 
+// Frozen challenges: any change to the duplex construction shows up here.
+TEST(ChallengerTest, FrozenChallenges) {
+  const std::array<uint32_t, 8> root = {1390638612, 1703045683, 650125590, 527281080,
+                                        918974446,  1987750543, 28220052,  1764157957};
+  DuplexChallenger c;
+  c.ObserveLabel("prova");
+  for (uint32_t x : root) c.Observe(F(x));
+  EXPECT_EQ(c.Sample().as_canonical(), 425679768u);
+  BabyBear4 e = c.SampleExtension();
+  EXPECT_EQ(e, BabyBear4::from_coeffs({F(1382474633), F(211509676), F(1097468842), F(1093542101)}));
+  EXPECT_EQ(c.SampleBits(20), 701419u);
+  EXPECT_EQ(c.Grind(10).as_canonical(), 399u);
+}
+
 }  // namespace
 }  // namespace prova::transcript
