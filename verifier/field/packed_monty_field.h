@@ -158,33 +158,40 @@ class PackedMontyField31 {
   }
 
 #if defined(__AVX512F__)
+  // GCC 12's unmasked AVX-512 intrinsics pass a self-initialised _mm512_undefined_epi32() and
+  // trip -Wmaybe-uninitialized (GCC bug 105593), which -Werror turns into a build failure. The
+  // zero-masking forms with an all-ones mask compile to the same unmasked instructions.
+  static constexpr __mmask16 kAll16 = 0xffff;
+  static constexpr __mmask8 kAll8 = 0xff;
   static Vector Broadcast(Scalar x) { return _mm512_set1_epi32(static_cast<int>(x.monty())); }
   static Vector P() { return _mm512_set1_epi32(static_cast<int>(Scalar::kPrime)); }
+  static Vector Min(Vector a, Vector b) { return _mm512_maskz_min_epu32(kAll16, a, b); }
   static Vector Add(Vector a, Vector b) {
     Vector t = _mm512_add_epi32(a, b);
-    return _mm512_min_epu32(t, _mm512_sub_epi32(t, P()));
+    return Min(t, _mm512_sub_epi32(t, P()));
   }
   static Vector Sub(Vector a, Vector b) {
     Vector t = _mm512_sub_epi32(a, b);
-    return _mm512_min_epu32(t, _mm512_add_epi32(t, P()));
+    return Min(t, _mm512_add_epi32(t, P()));
   }
   static Vector MoveHighToLow(Vector x) {
-    return _mm512_castps_si512(_mm512_movehdup_ps(_mm512_castsi512_ps(x)));
+    return _mm512_castps_si512(_mm512_maskz_movehdup_ps(kAll16, _mm512_castsi512_ps(x)));
   }
   // Odd 32-bit lanes from `odd`, even lanes from the high halves of `even`'s 64-bit lanes.
   static Vector MergeHighHalves(Vector even, Vector odd) {
-    return _mm512_castps_si512(
-        _mm512_mask_movehdup_ps(_mm512_castsi512_ps(odd), 0x5555, _mm512_castsi512_ps(even)));
+    return _mm512_castps_si512(_mm512_mask_movehdup_ps(_mm512_castsi512_ps(odd), 0x5555,
+                                                       _mm512_castsi512_ps(even)));
   }
+  static Vector MulEven(Vector a, Vector b) { return _mm512_maskz_mul_epu32(kAll8, a, b); }
   static Vector Mul(Vector a, Vector b) {
     const Vector mu = _mm512_set1_epi32(static_cast<int>(Scalar::kMontyMu));
-    Vector prod_even = _mm512_mul_epu32(a, b);
-    Vector prod_odd = _mm512_mul_epu32(MoveHighToLow(a), MoveHighToLow(b));
-    Vector qp_even = _mm512_mul_epu32(_mm512_mul_epu32(prod_even, mu), P());
-    Vector qp_odd = _mm512_mul_epu32(_mm512_mul_epu32(prod_odd, mu), P());
-    Vector t =
-        _mm512_sub_epi32(MergeHighHalves(prod_even, prod_odd), MergeHighHalves(qp_even, qp_odd));
-    return _mm512_min_epu32(t, _mm512_add_epi32(t, P()));
+    Vector prod_even = MulEven(a, b);
+    Vector prod_odd = MulEven(MoveHighToLow(a), MoveHighToLow(b));
+    Vector qp_even = MulEven(MulEven(prod_even, mu), P());
+    Vector qp_odd = MulEven(MulEven(prod_odd, mu), P());
+    Vector t = _mm512_sub_epi32(MergeHighHalves(prod_even, prod_odd),
+                                MergeHighHalves(qp_even, qp_odd));
+    return Min(t, _mm512_add_epi32(t, P()));
   }
 #elif defined(__AVX2__)
   static Vector Broadcast(Scalar x) { return _mm256_set1_epi32(static_cast<int>(x.monty())); }

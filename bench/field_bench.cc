@@ -1,0 +1,179 @@
+// Field and NTT throughput. Run: build/bench/field_bench [--benchmark_filter=...]
+// items_per_second is field elements (multiplications, inversions, or matrix elements transformed).
+
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "prover/ntt/ntt.h"
+#include "verifier/field/babybear.h"
+#include "verifier/field/extension.h"
+#include "verifier/field/matrix.h"
+#include "verifier/field/packed_babybear.h"
+
+namespace prova {
+namespace {
+
+std::vector<BabyBear> RandomElements(size_t n, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<BabyBear> v(n);
+  for (auto& x : v) x = BabyBear::from_canonical(static_cast<uint32_t>(rng() % BabyBear::kPrime));
+  return v;
+}
+
+// Independent multiply chains so that throughput, not latency, is measured.
+constexpr size_t kChains = 8;
+constexpr size_t kMulsPerChain = 1024;
+
+void BM_BabyBearMul(benchmark::State& state) {
+  std::vector<BabyBear> v = RandomElements(kChains + 1, 1);
+  std::array<BabyBear, kChains> acc;
+  for (size_t i = 0; i < kChains; ++i) acc[i] = v[i];
+  const BabyBear m = v[kChains];
+  for (auto _ : state) {
+    for (size_t r = 0; r < kMulsPerChain; ++r) {
+      for (auto& a : acc) a *= m;
+    }
+    benchmark::DoNotOptimize(acc);
+  }
+  state.SetItemsProcessed(state.iterations() * kChains * kMulsPerChain);
+}
+BENCHMARK(BM_BabyBearMul);
+
+void BM_PackedBabyBearMul(benchmark::State& state) {
+  constexpr size_t kW = PackedBabyBear::kWidth;
+  std::vector<BabyBear> v = RandomElements((kChains + 1) * kW, 2);
+  std::array<PackedBabyBear, kChains> acc;
+  for (size_t i = 0; i < kChains; ++i) acc[i] = PackedBabyBear::load(&v[i * kW]);
+  const PackedBabyBear m = PackedBabyBear::load(&v[kChains * kW]);
+  for (auto _ : state) {
+    for (size_t r = 0; r < kMulsPerChain; ++r) {
+      for (auto& a : acc) a *= m;
+    }
+    benchmark::DoNotOptimize(acc);
+  }
+  state.SetItemsProcessed(state.iterations() * kChains * kMulsPerChain * kW);
+  state.SetLabel("lanes=" + std::to_string(kW));
+}
+BENCHMARK(BM_PackedBabyBearMul);
+
+void BM_BabyBear4Mul(benchmark::State& state) {
+  std::vector<BabyBear> v = RandomElements(4 * (kChains + 1), 3);
+  std::array<BabyBear4, kChains> acc;
+  for (size_t i = 0; i < kChains; ++i) {
+    acc[i] = BabyBear4::from_coeffs({v[4 * i], v[4 * i + 1], v[4 * i + 2], v[4 * i + 3]});
+  }
+  const size_t k = 4 * kChains;
+  const BabyBear4 m = BabyBear4::from_coeffs({v[k], v[k + 1], v[k + 2], v[k + 3]});
+  for (auto _ : state) {
+    for (size_t r = 0; r < kMulsPerChain / 8; ++r) {
+      for (auto& a : acc) a *= m;
+    }
+    benchmark::DoNotOptimize(acc);
+  }
+  state.SetItemsProcessed(state.iterations() * kChains * (kMulsPerChain / 8));
+}
+BENCHMARK(BM_BabyBear4Mul);
+
+void BM_BabyBearInverse(benchmark::State& state) {
+  std::vector<BabyBear> v = RandomElements(1024, 4);
+  size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(v[i++ & 1023].inverse());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_BabyBearInverse);
+
+void BM_BatchInverse(benchmark::State& state) {
+  const size_t n = static_cast<size_t>(state.range(0));
+  std::vector<BabyBear> v = RandomElements(n, 5);
+  for (auto& x : v) {
+    if (x.is_zero()) x = BabyBear::one();
+  }
+  std::vector<BabyBear> out(n);
+  for (auto _ : state) {
+    batch_inverse<BabyBear>(std::span<const BabyBear>(v), std::span<BabyBear>(out));
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(state.iterations() * n);
+}
+BENCHMARK(BM_BatchInverse)->Arg(1 << 16);
+
+RowMajorMatrix<BabyBear> RandomMatrix(size_t height, size_t width) {
+  std::vector<BabyBear> v = RandomElements(height * width, 6);
+  return RowMajorMatrix<BabyBear>(v, width);
+}
+
+// Args: log2(rows), columns.
+void BM_NttForward(benchmark::State& state) {
+  const size_t rows = size_t{1} << state.range(0), width = static_cast<size_t>(state.range(1));
+  RowMajorMatrix<BabyBear> m = RandomMatrix(rows, width);
+  for (auto _ : state) {
+    ntt::forward(m.view());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(state.iterations() * rows * width);
+}
+BENCHMARK(BM_NttForward)
+    ->Args({20, 1})
+    ->Args({16, 100})
+    ->Args({20, 100})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+void BM_NttForwardBitReversed(benchmark::State& state) {
+  const size_t rows = size_t{1} << state.range(0), width = static_cast<size_t>(state.range(1));
+  RowMajorMatrix<BabyBear> m = RandomMatrix(rows, width);
+  for (auto _ : state) {
+    ntt::forward_to_bit_reversed(m.view());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(state.iterations() * rows * width);
+}
+BENCHMARK(BM_NttForwardBitReversed)
+    ->Args({20, 1})
+    ->Args({16, 100})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+void BM_NttInverse(benchmark::State& state) {
+  const size_t rows = size_t{1} << state.range(0), width = static_cast<size_t>(state.range(1));
+  RowMajorMatrix<BabyBear> m = RandomMatrix(rows, width);
+  for (auto _ : state) {
+    ntt::inverse(m.view());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(state.iterations() * rows * width);
+}
+BENCHMARK(BM_NttInverse)
+    ->Args({20, 1})
+    ->Args({16, 100})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+// Args: log2(trace rows), columns, log2(blowup). Items are output (LDE) elements.
+void BM_CosetLde(benchmark::State& state) {
+  const size_t rows = size_t{1} << state.range(0), width = static_cast<size_t>(state.range(1));
+  const uint32_t log_blowup = static_cast<uint32_t>(state.range(2));
+  const RowMajorMatrix<BabyBear> m = RandomMatrix(rows, width);
+  for (auto _ : state) {
+    RowMajorMatrix<BabyBear> lde =
+        ntt::coset_lde(m.view(), log_blowup, BabyBear::multiplicative_generator());
+    benchmark::DoNotOptimize(lde.data());
+  }
+  state.SetItemsProcessed(state.iterations() * (rows << log_blowup) * width);
+}
+BENCHMARK(BM_CosetLde)
+    ->Args({16, 100, 2})
+    ->Args({18, 100, 2})
+    ->Args({20, 100, 2})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+}  // namespace
+}  // namespace prova
+
+BENCHMARK_MAIN();
