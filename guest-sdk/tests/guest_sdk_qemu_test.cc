@@ -107,6 +107,34 @@ TEST(GuestSdkQemuTest, TrailingInputIsDetected) {
   EXPECT_EQ(run.exit_code, 98);
 }
 
+TEST(GuestSdkQemuTest, CxxApiReadsAndCommitsRanges) {
+  REQUIRE_QEMU();
+  std::vector<uint8_t> input;
+  Append(input, uint32_t{3});
+  for (uint16_t v : {0x1234, 0x5678, 0x9abc}) Append(input, v);
+  Append(input, int64_t{-2});
+  input.push_back(0xaa);
+  input.push_back(0xbb);
+  GuestRun run = RunUnderQemu(Guest("cxx_api.elf"), input);
+  ASSERT_TRUE(run.exited);
+  EXPECT_EQ(run.exit_code, 0) << run.stderr_text;
+  EXPECT_EQ(run.stdout_text, "cxx_api done\n");
+  std::vector<uint8_t> expected;
+  Append(expected, uint32_t{3});
+  for (uint16_t v : {0x1234, 0x5678, 0x9abc}) Append(expected, v);
+  Append(expected, uint16_t{0x1234});
+  Append(expected, int64_t{-2});
+  for (int b : {0xaa, 0xbb, 7, 8, 9, int{'o'}, int{'k'}})
+    expected.push_back(static_cast<uint8_t>(b));
+  EXPECT_EQ(run.journal, expected);
+
+  input.pop_back();  // read_array<uint8_t, 2> now runs out of input
+  GuestRun short_run = RunUnderQemu(Guest("cxx_api.elf"), input);
+  ASSERT_TRUE(short_run.exited);
+  EXPECT_EQ(short_run.exit_code, 100);
+  EXPECT_TRUE(short_run.journal.empty());
+}
+
 TEST(GuestSdkQemuTest, NodeContainersWork) {
   REQUIRE_QEMU();
   GuestRun run = RunUnderQemu(Guest("cxx_containers.elf"), {});

@@ -95,6 +95,7 @@ static inline uint32_t prova_instret(void) {
 
 #include <array>
 #include <cstring>
+#include <ranges>
 #include <span>
 #include <string_view>
 #include <type_traits>
@@ -105,13 +106,27 @@ namespace prova::guest {
 template <typename T>
 concept Plain = std::is_trivially_copyable_v<T> && !std::is_pointer_v<T>;
 
-// Reads up to out.size_bytes() of input into `out`; returns the number of bytes read.
+// Contiguous containers of Plain elements: std::array, std::vector, std::span, std::string, C
+// arrays. They are read and committed element by element, never as the container object itself.
+template <typename R>
+concept PlainRange = std::ranges::contiguous_range<R> && std::ranges::sized_range<R> &&
+    Plain<std::ranges::range_value_t<R>>;
+
+// Single values: Plain types that are not ranges (a std::span is trivially copyable, and
+// committing its pointer and size would be a silent mistake).
+template <typename T>
+concept PlainValue = Plain<T> && !std::ranges::range<T>;
+
+// Reads up to out.size() bytes of input into `out`; returns the number of bytes read (0 only at
+// the end of the input).
 inline size_t read_some(std::span<std::byte> out) { return prova_read(out.data(), out.size()); }
 
-// Fills `out` from the input, or exits with PROVA_EXIT_INPUT_SHORT.
-template <Plain T>
-void read_into(std::span<T> out) {
-  prova_read_exact(out.data(), out.size_bytes());
+// Fills every element of `out` from the input, or exits with PROVA_EXIT_INPUT_SHORT.
+template <PlainRange R>
+requires(!std::is_const_v<
+         std::remove_reference_t<std::ranges::range_reference_t<R>>>) void read_into(R&& out) {
+  prova_read_exact(std::ranges::data(out),
+                   std::ranges::size(out) * sizeof(std::ranges::range_value_t<R>));
 }
 
 // Reads one value (sizeof(T) bytes, little-endian), or exits with PROVA_EXIT_INPUT_SHORT.
@@ -131,20 +146,16 @@ std::array<T, N> read_array() {
 }
 
 // Appends the bytes of `value` to the journal.
-template <Plain T>
+template <PlainValue T>
 void commit(const T& value) {
   prova_commit(&value, sizeof(T));
 }
 
 // Appends the bytes of every element of `values` to the journal.
-template <Plain T>
-void commit(std::span<const T> values) {
-  prova_commit(values.data(), values.size_bytes());
-}
-
-template <Plain T, size_t N>
-void commit(const std::array<T, N>& values) {
-  prova_commit(values.data(), sizeof(T) * N);
+template <PlainRange R>
+void commit(const R& values) {
+  prova_commit(std::ranges::data(values),
+               std::ranges::size(values) * sizeof(std::ranges::range_value_t<R>));
 }
 
 inline void commit_bytes(const void* data, size_t len) { prova_commit(data, len); }
