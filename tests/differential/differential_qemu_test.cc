@@ -30,7 +30,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kRvgenPath = PROVA_RVGEN_PATH;
-constexpr const char* kCliPath = PROVA_CLI_PATH;  // empty when the `prova` target did not exist
+constexpr const char* kConfiguredCliPath = PROVA_CLI_PATH;  // empty: no `prova` target
 constexpr const char* kSourceDir = PROVA_SOURCE_DIR;
 constexpr const char* kBinaryDir = PROVA_BINARY_DIR;
 constexpr const char* kWorkDir = PROVA_DIFF_WORK_DIR;
@@ -175,8 +175,15 @@ std::string FirstRegisterDifference(const std::string& expected, const std::stri
     uint32_t want = WordAt(expected, i);
     uint32_t got = WordAt(actual, i);
     if (want == got) continue;
-    std::string name = i < 31 ? "x" + std::to_string(i + 1) : "scratch-area checksum";
-    return "first differing register: " + name + " qemu=" + Hex32(want) + " prova=" + Hex32(got);
+    std::ostringstream message;
+    message << "first differing register: ";
+    if (i < 31) {
+      message << "x" << i + 1;
+    } else {
+      message << "scratch-area checksum";
+    }
+    message << " qemu=" << Hex32(want) << " prova=" << Hex32(got);
+    return message.str();
   }
   return "";
 }
@@ -192,7 +199,22 @@ std::string FirstByteDifference(const std::string& expected, const std::string& 
          std::to_string(at);
 }
 
-bool CliConfigured() { return kCliPath[0] != '\0'; }
+std::string Lowercase(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// PROVA_DIFF_CLI runs another `prova` binary (e.g. an installed one) instead of the built one.
+const std::string& CliPath() {
+  static const std::string path = [] {
+    const char* override_path = std::getenv("PROVA_DIFF_CLI");
+    return std::string(override_path != nullptr && *override_path != '\0' ? override_path
+                                                                          : kConfiguredCliPath);
+  }();
+  return path;
+}
+
+bool CliConfigured() { return !CliPath().empty(); }
 
 // A guest run under both machines, in its own directory (kept when the runs disagree).
 class GuestCase {
@@ -215,7 +237,7 @@ class GuestCase {
                        << ReadFile(dir_ / "qemu.stderr");
     }
 
-    const std::vector<std::string> prova = {kCliPath,
+    const std::vector<std::string> prova = {CliPath(),
                                             "execute",
                                             elf_.string(),
                                             "--input",
@@ -313,12 +335,12 @@ void SkipUnlessQemu() {
   if (!QemuPath()) GTEST_SKIP() << "qemu-riscv32 is not installed";
 }
 
-#define PROVA_REQUIRE_QEMU_AND_CLI()                                                        \
-  do {                                                                                      \
-    if (!QemuPath()) GTEST_SKIP() << "qemu-riscv32 is not installed";                       \
-    if (!CliConfigured())                                                                   \
-      GTEST_SKIP() << "the `prova` CLI target did not exist at configure time";             \
-    ASSERT_TRUE(fs::exists(kCliPath)) << kCliPath << " is missing: build the prova target"; \
+#define PROVA_REQUIRE_QEMU_AND_CLI()                                                          \
+  do {                                                                                        \
+    if (!QemuPath()) GTEST_SKIP() << "qemu-riscv32 is not installed";                         \
+    if (!CliConfigured())                                                                     \
+      GTEST_SKIP() << "the `prova` CLI target did not exist at configure time";               \
+    ASSERT_TRUE(fs::exists(CliPath())) << CliPath() << " is missing: build the prova target"; \
   } while (0)
 
 uint32_t RandomProgramLength(uint64_t seed) {
@@ -425,31 +447,56 @@ struct Example {
   fs::path input;  // empty: no input
 };
 
-// An input file named in the README line that mentions the example, or by convention input*.
+std::vector<std::string> TableCells(const std::string& line) {
+  std::vector<std::string> cells;
+  std::stringstream row(line);
+  std::string cell;
+  while (std::getline(row, cell, '|')) {
+    size_t first = cell.find_first_not_of(" \t`");
+    size_t last = cell.find_last_not_of(" \t`");
+    cells.push_back(first == std::string::npos ? "" : cell.substr(first, last + 1 - first));
+  }
+  return cells;
+}
+
+// The first token of `text` that names a file in the example's source directory.
+fs::path ExistingFileIn(const std::string& text, const fs::path& dir) {
+  std::string token;
+  for (char c : text + " ") {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' ||
+        c == '/') {
+      token += c;
+      continue;
+    }
+    fs::path candidate = fs::path(token).filename();
+    if (!candidate.empty() && fs::is_regular_file(dir / candidate)) return dir / candidate;
+    token.clear();
+  }
+  return {};
+}
+
+// The input file of an example: from the "Input" column of the README's table, else a file named
+// input* in the example's directory, else none.
 fs::path ExampleInput(const std::string& name, const std::string& readme) {
   fs::path dir = fs::path(kSourceDir) / "examples" / name;
   std::istringstream lines(readme);
   std::string line;
+  constexpr size_t kNoColumn = std::string::npos;
+  size_t input_column = kNoColumn;  // of the table being read
   while (std::getline(lines, line)) {
-    if (line.find(name) == std::string::npos) continue;
-    // Any token on that line that names an existing, non-source file in the example's directory.
-    std::string token;
-    for (char c : line + " ") {
-      if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' ||
-          c == '/') {
-        token += c;
-        continue;
+    if (line.find('|') == std::string::npos) {
+      input_column = kNoColumn;
+      continue;
+    }
+    std::vector<std::string> cells = TableCells(line);
+    if (input_column == kNoColumn) {
+      for (size_t i = 0; i < cells.size(); ++i) {
+        if (Lowercase(cells[i]) == "input") input_column = i;
       }
-      if (!token.empty()) {
-        fs::path candidate = fs::path(token).filename();
-        std::string ext = candidate.extension().string();
-        bool source = ext == ".cc" || ext == ".c" || ext == ".h" || ext == ".S" || ext == ".md" ||
-                      candidate == "CMakeLists.txt";
-        if (!source && !candidate.empty() && fs::is_regular_file(dir / candidate)) {
-          return dir / candidate;
-        }
-      }
-      token.clear();
+      continue;
+    }
+    if (cells.size() > input_column && cells.size() > 1 && cells[1] == name) {
+      return ExistingFileIn(cells[input_column], dir);
     }
   }
   if (fs::is_directory(dir)) {
@@ -530,16 +577,11 @@ const std::vector<FaultExpectation>& FaultExpectations() {
   return expectations;
 }
 
-std::string Lowercase(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
 class ProvaFaultTest : public testing::TestWithParam<FaultExpectation> {};
 
 TEST_P(ProvaFaultTest, ReportsStatusKindAndPc) {
   if (!CliConfigured()) GTEST_SKIP() << "the `prova` CLI target did not exist at configure time";
-  ASSERT_TRUE(fs::exists(kCliPath)) << kCliPath << " is missing: build the prova target";
+  ASSERT_TRUE(fs::exists(CliPath())) << CliPath() << " is missing: build the prova target";
   const FaultExpectation& expected = GetParam();
   std::string kind_name(rvgen::FaultKindName(expected.kind));
   for (uint64_t seed = 0; seed < 16; ++seed) {
@@ -547,7 +589,7 @@ TEST_P(ProvaFaultTest, ReportsStatusKindAndPc) {
     std::string info = Generate({"--seed", std::to_string(seed), "--fault", kind_name}, dir);
     uint64_t fault_pc = InfoValue(info, "fault_pc").value_or(0);
     uint64_t fault_target = InfoValue(info, "fault_target").value_or(0);
-    std::vector<std::string> argv = {kCliPath,
+    std::vector<std::string> argv = {CliPath(),
                                      "execute",
                                      (dir / "prog.elf").string(),
                                      "--input",
