@@ -191,14 +191,18 @@ void prova_write(int fd, const void* data, size_t len) {
 
 void prova_commit(const void* data, size_t len) { prova_write(PROVA_FD_JOURNAL, data, len); }
 
-void prova_print(const char* text) {
+void prova_print_n(const char* text, size_t len) {
   fflush(stdout);
-  prova_write(PROVA_FD_STDOUT, text, strlen(text));
+  prova_write(PROVA_FD_STDOUT, text, len);
 }
 
-void prova_eprint(const char* text) {
+void prova_eprint_n(const char* text, size_t len) {
   fflush(stderr);
-  prova_write(PROVA_FD_STDERR, text, strlen(text));
+  prova_write(PROVA_FD_STDERR, text, len);
 }
+
+void prova_print(const char* text) { prova_print_n(text, strlen(text)); }
+
+void prova_eprint(const char* text) { prova_eprint_n(text, strlen(text)); }
 
 void prova_exit(int code) { exit(code); }

@@ -59,9 +59,14 @@ void prova_commit(const void* data, size_t len);
 /* Writes all of `data` to a file descriptor (1 = stdout, 2 = stderr, 3 = journal). */
 void prova_write(int fd, const void* data, size_t len);
 
-/* Debug output: a NUL-terminated string to guest stdout / stderr, unbuffered. */
+/*
+ * Debug output to guest stdout / stderr, unbuffered (pending printf output is flushed first, so the
+ * order is kept): a NUL-terminated string, or `len` bytes.
+ */
 void prova_print(const char* text);
 void prova_eprint(const char* text);
+void prova_print_n(const char* text, size_t len);
+void prova_eprint_n(const char* text, size_t len);
 
 /* Flushes stdio buffers, runs atexit handlers and destructors, then ends the guest. */
 __attribute__((noreturn)) void prova_exit(int code);
@@ -121,10 +126,13 @@ concept PlainValue = Plain<T> && !std::ranges::range<T>;
 // the end of the input).
 inline size_t read_some(std::span<std::byte> out) { return prova_read(out.data(), out.size()); }
 
+template <typename R>
+concept WritablePlainRange =
+    PlainRange<R> && !std::is_const_v<std::remove_reference_t<std::ranges::range_reference_t<R>>>;
+
 // Fills every element of `out` from the input, or exits with PROVA_EXIT_INPUT_SHORT.
-template <PlainRange R>
-requires(!std::is_const_v<
-         std::remove_reference_t<std::ranges::range_reference_t<R>>>) void read_into(R&& out) {
+template <WritablePlainRange R>
+void read_into(R&& out) {
   prova_read_exact(std::ranges::data(out),
                    std::ranges::size(out) * sizeof(std::ranges::range_value_t<R>));
 }
@@ -160,10 +168,8 @@ void commit(const R& values) {
 
 inline void commit_bytes(const void* data, size_t len) { prova_commit(data, len); }
 
-inline void print(std::string_view text) { prova_write(PROVA_FD_STDOUT, text.data(), text.size()); }
-inline void eprint(std::string_view text) {
-  prova_write(PROVA_FD_STDERR, text.data(), text.size());
-}
+inline void print(std::string_view text) { prova_print_n(text.data(), text.size()); }
+inline void eprint(std::string_view text) { prova_eprint_n(text.data(), text.size()); }
 
 [[noreturn]] inline void exit(int code) { prova_exit(code); }
 [[noreturn]] inline void halt(int code) { prova_halt(code); }

@@ -2,6 +2,7 @@
 // Input: uint32 n, then n uint16 values, then one int64. Journal: see guest_sdk_qemu_test.cc.
 #include <array>
 #include <cstdint>
+#include <cstdio>
 #include <span>
 #include <string>
 #include <vector>
@@ -24,6 +25,7 @@ int main() {
   const uint8_t raw[3] = {7, 8, 9};
   guest::commit(raw);                // C array
   guest::commit(std::string("ok"));  // characters, no terminator
-  guest::print("cxx_api done\n");
+  std::printf("cxx_api ");           // buffered: print() must flush it first to keep the order
+  guest::print("done\n");
   return 0;
 }
