@@ -19,14 +19,14 @@ class Error : public std::runtime_error {
 
 [[noreturn]] inline void CheckFailed(const char* expr, const char* file, int line,
                                      const char* message) {
-  std::fprintf(stderr, "internal error: %s:%d: check failed: %s (%s)\n", file, line, expr,
-               message);
+  std::fprintf(stderr, "internal error: %s:%d: check failed: %s (%s)\n", file, line, expr, message);
   std::abort();
 }
 
 }  // namespace prova
 
-#define PROVA_CHECK(cond, message)                                                   \
-  do {                                                                               \
-    if (!(cond)) [[unlikely]] ::prova::CheckFailed(#cond, __FILE__, __LINE__, message); \
+#define PROVA_CHECK(cond, message)                              \
+  do {                                                          \
+    if (!(cond)) [[unlikely]]                                   \
+      ::prova::CheckFailed(#cond, __FILE__, __LINE__, message); \
   } while (0)

@@ -1,0 +1,16 @@
+#pragma once
+
+// Each `prova` command registers its subcommand on the app. The callback stores the process exit
+// status in *exit_status, so main() returns what the command decided.
+
+#include <CLI/CLI.hpp>
+
+namespace prova::cli {
+
+// Process statuses of the CLI itself (guest statuses and fault statuses come from vm/).
+inline constexpr int kUsageError = 2;
+inline constexpr int kInputError = 250;  // a file could not be read or an ELF was rejected
+
+void RegisterExecuteCommand(CLI::App& app, int* exit_status);
+
+}  // namespace prova::cli

@@ -1,0 +1,35 @@
+#include <fmt/core.h>
+
+#include <exception>
+
+#include "cli/commands.h"
+#include "common/error.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Prova: a zero-knowledge virtual machine for RV32IM programs"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", PROVA_VERSION);
+
+  int exit_status = 0;
+  prova::cli::RegisterExecuteCommand(app, &exit_status);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    fmt::print(stderr, "prova: {}\n", e.what());
+    return prova::cli::kUsageError;
+  } catch (const prova::Error& e) {
+    fmt::print(stderr, "prova: {}\n", e.what());
+    return prova::cli::kInputError;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "prova: internal error: {}\n", e.what());
+    return 1;
+  }
+  return exit_status;
+}
