@@ -112,8 +112,12 @@ inline void ExternalLayer(std::array<F, Poseidon2::kWidth>& s) {
 // M_I = J + diag(mu - 1): every element becomes x_i * (mu_i - 1) + sum of all elements.
 template <typename F>
 inline void InternalLayer(std::array<F, Poseidon2::kWidth>& s, const RoundConstants<F>& c) {
-  F sum = s[0];
-  for (size_t i = 1; i < Poseidon2::kWidth; ++i) sum = sum + s[i];
+  // The sum of s[1..16) as a balanced tree does not wait for the S-box on s[0], so the partial
+  // round's critical path is the S-box, not 15 dependent additions.
+  F a0 = s[1] + s[2], a1 = s[3] + s[4], a2 = s[5] + s[6], a3 = s[7] + s[8];
+  F a4 = s[9] + s[10], a5 = s[11] + s[12], a6 = s[13] + s[14];
+  F rest = ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + s[15]));
+  F sum = rest + s[0];
   for (size_t i = 0; i < Poseidon2::kWidth; ++i) s[i] = s[i] * c.diagonal_minus_one[i] + sum;
 }
 
