@@ -372,54 +372,87 @@ void coset_forward(RowMajorView<F> coefficients, F shift) {
   forward(coefficients);
 }
 
-RowMajorMatrix<F> coset_lde(RowMajorView<const F> evaluations, uint32_t log_blowup, F shift,
-                            RowOrder order) {
+void coset_lde_into(RowMajorView<const F> evaluations, uint32_t log_blowup, F shift,
+                    RowMajorView<F> out, RowOrder order) {
   const size_t n = evaluations.height(), width = evaluations.width();
   const uint32_t log_n = log2_size(n);
   PROVA_CHECK(log_n + log_blowup <= kMaxLogSize, "LDE size exceeds BabyBear's two-adicity");
   const size_t blowup = size_t{1} << log_blowup;
   const size_t big_n = n << log_blowup;
+  PROVA_CHECK(out.height() == big_n && out.width() == width, "LDE output has the wrong shape");
+  PROVA_CHECK(width == 0 || evaluations.data() + evaluations.size() <= out.data() ||
+                  out.data() + out.size() <= evaluations.data(),
+              "LDE output overlaps its input");
+  if (width == 0) return;
   const auto twiddles = GetTwiddles(log_n + log_blowup);
 
-  // Coefficients, in bit-reversed order and scaled by n: Dif with inverse twiddles, no 1/n yet.
-  RowMajorMatrix<F> coefficients = RowMajorMatrix<F>::uninitialized(n, width);
-  std::copy_n(evaluations.data(), evaluations.size(), coefficients.data());
-  Dif(coefficients.view(), twiddles->inverse.data());
+  // No scratch matrix: the input is copied into out's first n rows and interpolated there
+  // (memory is the scarce resource at 2^20 x 100 x blowup 4, and first touches are slow).
+  RowMajorView<F> head = out.rows(0, n);
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 1024), [&](const auto& r) {
+    std::memcpy(head.data() + r.begin() * width, evaluations.data() + r.begin() * width,
+                (r.end() - r.begin()) * width * sizeof(F));
+  });
+  // Dif with inverse twiddles: coefficients times n, in bit-reversed order.
+  Dif(head, twiddles->inverse.data());
   // Coefficient j is multiplied by shift^j / n, moving the evaluation domain onto the coset.
   const std::vector<F> factors =
       Powers(shift, F::from_canonical(static_cast<uint32_t>(n)).inverse(), n);
+  const size_t grain = std::max<size_t>(1, kGrainElements / (width * blowup));
 
-  RowMajorMatrix<F> out = RowMajorMatrix<F>::uninitialized(big_n, width);
-  const size_t grain = std::max<size_t>(1, kGrainElements / std::max<size_t>(1, width * blowup));
   if (order == RowOrder::kNatural) {
     // Bit-reversed coefficients of size N: coefficient j sits at bitrev_N(j) = bitrev_n(j) *
     // blowup, zeros between. The first log_blowup DIT layers would turn each run of blowup rows
-    // (one coefficient then zeros) into blowup copies of it, so write the copies directly.
-    tbb::parallel_for(tbb::blocked_range<size_t>(0, n, grain), [&](const auto& r) {
-      for (size_t i = r.begin(); i < r.end(); ++i) {
-        const F factor = factors[bit_reverse(i, log_n)];
-        F* dst = out.data() + i * blowup * width;
-        ScaleRow(coefficients.data() + i * width, dst, width, factor);
-        for (size_t copy = 1; copy < blowup; ++copy) {
-          std::memcpy(dst + copy * width, dst, width * sizeof(F));
-        }
+    // (one coefficient then zeros) into blowup copies of it, so write the copies directly:
+    // row i of head goes to rows [i * blowup, (i + 1) * blowup).
+    auto spread = [&](size_t i) {
+      F* dst = out.data() + i * blowup * width;
+      ScaleRow(head.data() + i * width, dst, width, factors[bit_reverse(i, log_n)]);
+      for (size_t copy = 1; copy < blowup; ++copy) {
+        std::memcpy(dst + copy * width, dst, width * sizeof(F));
       }
-    });
-    Dit(out.view(), twiddles->forward.data(), blowup);
+    };
+    if (blowup == 1) {
+      tbb::parallel_for(tbb::blocked_range<size_t>(0, n, grain), [&](const auto& r) {
+        for (size_t i = r.begin(); i < r.end(); ++i) spread(i);
+      });
+    } else {
+      // In waves from the top: rows [start, end) with start * blowup >= end write only rows at or
+      // above end, whose sources an earlier wave has already consumed.
+      for (size_t end = n; end > 1;) {
+        const size_t start = (end + blowup - 1) / blowup;
+        tbb::parallel_for(tbb::blocked_range<size_t>(start, end, grain), [&](const auto& r) {
+          for (size_t i = r.begin(); i < r.end(); ++i) spread(i);
+        });
+        end = start;
+      }
+      spread(0);  // reads row 0 before writing it
+    }
+    Dit(out, twiddles->forward.data(), blowup);
   } else {
     // Natural coefficients padded with zeros, then Dif: bit-reversed evaluations.
+    bit_reverse_rows(head);
     tbb::parallel_for(tbb::blocked_range<size_t>(0, big_n, grain), [&](const auto& r) {
       for (size_t j = r.begin(); j < r.end(); ++j) {
-        F* dst = out.data() + j * width;
-        if (j >= n) {
-          std::fill_n(dst, width, F::zero());
-          continue;
+        F* row = out.data() + j * width;
+        if (j < n) {
+          ScaleRow(row, row, width, factors[j]);
+        } else {
+          std::fill_n(row, width, F::zero());
         }
-        ScaleRow(coefficients.data() + bit_reverse(j, log_n) * width, dst, width, factors[j]);
       }
     });
-    Dif(out.view(), twiddles->forward.data());
+    Dif(out, twiddles->forward.data());
   }
+}
+
+RowMajorMatrix<F> coset_lde(RowMajorView<const F> evaluations, uint32_t log_blowup, F shift,
+                            RowOrder order) {
+  PROVA_CHECK(log2_size(evaluations.height()) + log_blowup <= kMaxLogSize,
+              "LDE size exceeds BabyBear's two-adicity");
+  const size_t big_n = evaluations.height() << log_blowup;
+  RowMajorMatrix<F> out = RowMajorMatrix<F>::uninitialized(big_n, evaluations.width());
+  coset_lde_into(evaluations, log_blowup, shift, out.view(), order);
   return out;
 }
 

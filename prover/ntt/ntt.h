@@ -59,5 +59,9 @@ enum class RowOrder { kNatural, kBitReversed };
 // shift is usually BabyBear::multiplicative_generator() so that the coset avoids H'.
 RowMajorMatrix<BabyBear> coset_lde(RowMajorView<const BabyBear> evaluations, uint32_t log_blowup,
                                    BabyBear shift, RowOrder order = RowOrder::kNatural);
+// The same into caller-provided storage of (n << log_blowup) x width, which must not overlap the
+// input; lets a prover reuse one buffer across proofs instead of paying first-touch page faults.
+void coset_lde_into(RowMajorView<const BabyBear> evaluations, uint32_t log_blowup, BabyBear shift,
+                    RowMajorView<BabyBear> out, RowOrder order = RowOrder::kNatural);
 
 }  // namespace prova::ntt

@@ -162,6 +162,29 @@ INSTANTIATE_TEST_SUITE_P(
                       std::make_tuple(16u, size_t{1}, 2u), std::make_tuple(10u, size_t{100}, 2u),
                       std::make_tuple(9u, size_t{300}, 1u)));
 
+TEST(NttTest, LdeIntoReusedBufferMatchesAllocatingVersion) {
+  const F shift = F::multiplicative_generator();
+  RowMajorMatrix<F> buffer = RowMajorMatrix<F>::uninitialized(256, 7);
+  for (uint32_t round = 0; round < 2; ++round) {  // stale contents must not matter
+    const RowMajorMatrix<F> evaluations = RandomMatrix(64, 7, 500 + round);
+    for (RowOrder order : {RowOrder::kNatural, RowOrder::kBitReversed}) {
+      coset_lde_into(evaluations.view(), 2, shift, buffer.view(), order);
+      EXPECT_EQ(buffer, coset_lde(evaluations.view(), 2, shift, order));
+    }
+  }
+}
+
+TEST(NttDeathTest, LdeIntoRejectsBadOutput) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  RowMajorMatrix<F> evaluations = RandomMatrix(8, 2, 1);
+  RowMajorMatrix<F> wrong_shape(16, 2);
+  EXPECT_DEATH(coset_lde_into(evaluations.view(), 2, F::one(), wrong_shape.view()), "shape");
+  // The output may not alias the input.
+  RowMajorMatrix<F> big(32, 2);
+  RowMajorView<const F> head = big.view().rows(0, 8);
+  EXPECT_DEATH(coset_lde_into(head, 2, F::one(), big.view()), "overlaps");
+}
+
 TEST(NttTest, LdeOfLowDegreeDataIsConsistentWithInterpolation) {
   // Extending then interpolating on the big coset gives back the coefficients, zero-padded.
   const size_t n = 64, width = 4;
