@@ -1,0 +1,615 @@
+#include "prover/stark/prover.h"
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <string>
+#include <utility>
+
+#include "common/error.h"
+#include "prover/fri/fri_prover.h"
+#include "prover/ntt/ntt.h"
+#include "verifier/air/check.h"
+#include "verifier/air/logup.h"
+#include "verifier/field/matrix.h"
+#include "verifier/fri/fri.h"
+#include "verifier/transcript/challenger.h"
+
+namespace prova::stark {
+namespace {
+
+using Matrix = prova::RowMajorMatrix<BabyBear>;
+constexpr size_t kLanes = Packed::kWidth;
+
+Matrix ToMatrix(const air::RowMajorMatrix<BabyBear>& m) { return Matrix(m.values, m.width); }
+
+merkle::RowMajorMatrix ToMerkle(const Matrix& m) {
+  return merkle::RowMajorMatrix(std::vector<BabyBear>(m.values().begin(), m.values().end()),
+                                m.width());
+}
+
+void Random(std::span<BabyBear> out) { merkle::FillWithSystemRandomness(out); }
+
+// The evaluations on H_D (natural order) of the committed polynomial of each column: the trace
+// itself, or with zero knowledge the trace interleaved with uniformly random rows (rows 2i are
+// the trace, since w_2n^2i = w_n^i), i.e. a uniformly random polynomial of degree < 2n that agrees
+// with the trace on H_n.
+Matrix Randomize(const Matrix& trace, bool zero_knowledge) {
+  if (!zero_knowledge) return trace;
+  Matrix out = Matrix::uninitialized(2 * trace.height(), trace.width());
+  for (size_t r = 0; r < trace.height(); ++r) {
+    std::copy(trace.row(r).begin(), trace.row(r).end(), out.row(2 * r).begin());
+    Random(out.row(2 * r + 1));
+  }
+  return out;
+}
+
+Matrix Lde(const Matrix& evaluations, size_t log_blowup) {
+  return ntt::coset_lde(evaluations.view(), static_cast<uint32_t>(log_blowup), fri::DomainShift(),
+                        ntt::RowOrder::kBitReversed);
+}
+
+// Values at z of the polynomials of degree < M given by their evaluations on H_M (natural order,
+// one column each): p(z) = (z^M - 1) / M * sum_i p(w^i) w^i / (z - w^i).
+std::vector<BabyBear4> EvaluateAt(const Matrix& evaluations, const BabyBear4& z) {
+  const size_t m = evaluations.height();
+  const size_t width = evaluations.width();
+  const uint32_t log_m = static_cast<uint32_t>(std::countr_zero(m));
+  const BabyBear w = BabyBear::two_adic_generator(log_m);
+  std::vector<BabyBear> powers(m);
+  BabyBear p = BabyBear::one();
+  for (size_t i = 0; i < m; ++i, p *= w) powers[i] = p;
+  std::vector<BabyBear4> denominators(m);
+  for (size_t i = 0; i < m; ++i) denominators[i] = z - powers[i];
+  std::vector<BabyBear4> weights = batch_inverse<BabyBear4>(denominators);
+  const BabyBear4 scale = (z.pow(m) - BabyBear::one()) * BabyBear::from_u64(m).inverse();
+  for (size_t i = 0; i < m; ++i) weights[i] = weights[i] * powers[i] * scale;
+  constexpr size_t kBlock = 1024;
+  const size_t blocks = (m + kBlock - 1) / kBlock;
+  std::vector<std::vector<BabyBear4>> partial(blocks, std::vector<BabyBear4>(width));
+  tbb::parallel_for(size_t{0}, blocks, [&](size_t b) {
+    auto& acc = partial[b];
+    for (size_t i = b * kBlock; i < std::min(m, (b + 1) * kBlock); ++i) {
+      auto row = evaluations.row(i);
+      for (size_t c = 0; c < width; ++c) acc[c] = acc[c] + weights[i] * row[c];
+    }
+  });
+  std::vector<BabyBear4> out(width);
+  for (const auto& part : partial) {
+    for (size_t c = 0; c < width; ++c) out[c] = out[c] + part[c];
+  }
+  return out;
+}
+
+// Values at z of polynomials given by coefficients (row j = coefficient j of every column).
+std::vector<BabyBear4> EvaluateCoefficientsAt(const Matrix& coefficients, const BabyBear4& z) {
+  std::vector<BabyBear4> out(coefficients.width());
+  for (size_t j = coefficients.height(); j-- > 0;) {
+    auto row = coefficients.row(j);
+    for (size_t c = 0; c < out.size(); ++c) out[c] = out[c] * z + row[c];
+  }
+  return out;
+}
+
+Matrix FlattenExtension(const air::RowMajorMatrix<BabyBear4>& m) {
+  Matrix out = Matrix::uninitialized(m.height(), 4 * m.width);
+  for (size_t r = 0; r < m.height(); ++r) {
+    for (size_t c = 0; c < m.width; ++c) {
+      for (size_t k = 0; k < 4; ++k) out.at(r, 4 * c + k) = m.at(r, c).coeff(k);
+    }
+  }
+  return out;
+}
+
+struct TableState {
+  TableLayout layout;
+  Matrix preprocessed;  // natural order on H_n (empty when none)
+  Matrix main;          // committed evaluations on H_D
+  Matrix aux;           // committed evaluations on H_D (base columns)
+  BabyBear4 cumulative_sum = BabyBear4::zero();
+  Matrix quotient_coefficients;  // D x 4m
+  const Matrix* preprocessed_lde = nullptr;
+  const merkle::RowMajorMatrix* main_lde = nullptr;
+  const merkle::RowMajorMatrix* aux_lde = nullptr;
+  const merkle::RowMajorMatrix* quotient_lde = nullptr;
+  TableOpenings openings;
+};
+
+// Q = (sum alpha^i C_i) / Z_H on the quotient domain (the first 2^log_quotient rows of the
+// bit-reversed LDEs), in bit-reversed order.
+std::vector<BabyBear4> ComputeQuotient(const ProverTable& table, const TableState& s,
+                                       std::span<const BabyBear> public_values,
+                                       std::span<const BabyBear4> challenges,
+                                       const BabyBear4& alpha,
+                                       const merkle::RowMajorMatrix* preprocessed_lde) {
+  const TableLayout& l = s.layout;
+  const size_t nq = size_t{1} << l.log_quotient;
+  const size_t n = size_t{1} << l.log_height;
+  const size_t next_step = nq >> l.log_height;
+  const BabyBear w = BabyBear::two_adic_generator(static_cast<uint32_t>(l.log_quotient));
+  const BabyBear g_inv =
+      BabyBear::two_adic_generator(static_cast<uint32_t>(l.log_height)).inverse();
+  // Selectors per position (bit-reversed).
+  std::vector<BabyBear> x(nq), vanishing(nq), x_minus_one(nq), x_minus_last(nq);
+  {
+    std::vector<BabyBear> natural(nq);
+    BabyBear p = fri::DomainShift();
+    for (size_t j = 0; j < nq; ++j, p *= w) natural[j] = p;
+    for (size_t pos = 0; pos < nq; ++pos) {
+      x[pos] = natural[fri::ReverseBits(pos, l.log_quotient)];
+      vanishing[pos] = x[pos].pow(n) - BabyBear::one();
+      x_minus_one[pos] = x[pos] - BabyBear::one();
+      x_minus_last[pos] = x[pos] - g_inv;
+    }
+  }
+  std::vector<BabyBear> inv_vanishing = batch_inverse<BabyBear>(vanishing);
+  std::vector<BabyBear> inv_first = batch_inverse<BabyBear>(x_minus_one);
+  std::vector<BabyBear> inv_last = batch_inverse<BabyBear>(x_minus_last);
+
+  std::vector<Packed> pv(public_values.begin(), public_values.end());
+  std::vector<PackedBabyBear4> ch;
+  for (const auto& c : challenges) ch.push_back(Broadcast(c));
+  const PackedBabyBear4 packed_alpha = Broadcast(alpha);
+  const PackedBabyBear4 packed_sum = Broadcast(s.cumulative_sum);
+
+  std::vector<BabyBear4> quotient(nq);
+  const size_t batches = (nq + kLanes - 1) / kLanes;
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, batches, 16), [&](const auto& range) {
+    std::vector<Packed> prep_local(l.preprocessed_width), prep_next(l.preprocessed_width);
+    std::vector<Packed> main_local(l.main_width), main_next(l.main_width);
+    std::vector<PackedBabyBear4> aux_local(l.aux_width), aux_next(l.aux_width);
+    for (size_t b = range.begin(); b < range.end(); ++b) {
+      std::array<size_t, kLanes> local, next;
+      std::array<BabyBear, kLanes> first, last, trans, inv_z;
+      for (size_t k = 0; k < kLanes; ++k) {
+        const size_t pos = (b * kLanes + k) % nq;
+        local[k] = pos;
+        const size_t j = fri::ReverseBits(pos, l.log_quotient);
+        next[k] = fri::ReverseBits((j + next_step) & (nq - 1), l.log_quotient);
+        first[k] = vanishing[pos] * inv_first[pos];
+        last[k] = vanishing[pos] * inv_last[pos];
+        trans[k] = x_minus_last[pos];
+        inv_z[k] = inv_vanishing[pos];
+      }
+      auto gather_rows = [&](auto row_of, size_t width, std::vector<Packed>& lo,
+                             std::vector<Packed>& hi) {
+        for (size_t c = 0; c < width; ++c) {
+          std::array<BabyBear, kLanes> a, bb;
+          for (size_t k = 0; k < kLanes; ++k) {
+            a[k] = row_of(local[k])[c];
+            bb[k] = row_of(next[k])[c];
+          }
+          lo[c] = Packed::from_array(a);
+          hi[c] = Packed::from_array(bb);
+        }
+      };
+      if (l.preprocessed_width > 0) {
+        gather_rows([&](size_t r) { return preprocessed_lde->row(r); }, l.preprocessed_width,
+                    prep_local, prep_next);
+      }
+      gather_rows([&](size_t r) { return s.main_lde->row(r); }, l.main_width, main_local,
+                  main_next);
+      if (l.aux_width > 0) {
+        std::vector<Packed> lo(l.aux_base_width()), hi(l.aux_base_width());
+        gather_rows([&](size_t r) { return s.aux_lde->row(r); }, l.aux_base_width(), lo, hi);
+        for (size_t c = 0; c < l.aux_width; ++c) {
+          aux_local[c] = PackedBabyBear4::from_coeffs(
+              {lo[4 * c], lo[4 * c + 1], lo[4 * c + 2], lo[4 * c + 3]});
+          aux_next[c] = PackedBabyBear4::from_coeffs(
+              {hi[4 * c], hi[4 * c + 1], hi[4 * c + 2], hi[4 * c + 3]});
+        }
+      }
+      ProverFolder::Inputs in;
+      in.preprocessed_local = prep_local;
+      in.preprocessed_next = prep_next;
+      in.main_local = main_local;
+      in.main_next = main_next;
+      in.aux_local = aux_local;
+      in.aux_next = aux_next;
+      in.public_values = pv;
+      in.challenges = ch;
+      in.cumulative_sum = packed_sum;
+      in.is_first_row = Packed::from_array(first);
+      in.is_last_row = Packed::from_array(last);
+      in.is_transition = Packed::from_array(trans);
+      in.alpha = packed_alpha;
+      ProverFolder folder(in);
+      table.Eval(folder);
+      folder.finish_interactions();
+      const PackedBabyBear4 q = folder.folded() * Packed::from_array(inv_z);
+      std::array<std::array<BabyBear, kLanes>, 4> coeffs;
+      for (size_t c = 0; c < 4; ++c) coeffs[c] = q.coeff(c).to_array();
+      for (size_t k = 0; k < kLanes && b * kLanes + k < nq; ++k) {
+        quotient[b * kLanes + k] =
+            BabyBear4::from_coeffs({coeffs[0][k], coeffs[1][k], coeffs[2][k], coeffs[3][k]});
+      }
+    }
+  });
+  return quotient;
+}
+
+// Splits Q into num_chunks polynomials of n coefficients (Q = sum_i X^(i n) q_i) and, with zero
+// knowledge, masks them: q_i += X^n b_i - b_(i-1) with random b_i of degree < n, which keeps
+// sum_i X^(i n) q_i = Q and makes each chunk's openings uniformly random. Returns D x 4m
+// coefficients.
+Matrix SplitQuotient(std::vector<BabyBear4> values, const TableLayout& l, bool zero_knowledge) {
+  const size_t nq = values.size();
+  const size_t n = size_t{1} << l.log_height;
+  const size_t d = size_t{1} << l.log_degree;
+  Matrix evals = Matrix::uninitialized(nq, 4);
+  for (size_t i = 0; i < nq; ++i) {
+    for (size_t k = 0; k < 4; ++k) evals.at(i, k) = values[i].coeff(k);
+  }
+  ntt::bit_reverse_rows(evals.view());
+  ntt::inverse(evals.view());  // coefficients of P(Y) = Q(shift * Y)
+  const BabyBear shift_inv = fri::DomainShift().inverse();
+  BabyBear power = BabyBear::one();
+  for (size_t j = 0; j < nq; ++j, power *= shift_inv) {
+    for (size_t k = 0; k < 4; ++k) evals.at(j, k) *= power;
+  }
+  Matrix chunks(d, l.quotient_base_width());
+  for (size_t i = 0; i < l.num_chunks; ++i) {
+    for (size_t j = 0; j < n && i * n + j < nq; ++j) {
+      for (size_t k = 0; k < 4; ++k) chunks.at(j, 4 * i + k) = evals.at(i * n + j, k);
+    }
+  }
+  if (zero_knowledge) {
+    std::vector<BabyBear> b(n * 4);
+    for (size_t i = 0; i + 1 < l.num_chunks; ++i) {
+      Random(b);
+      for (size_t j = 0; j < n; ++j) {
+        for (size_t k = 0; k < 4; ++k) {
+          chunks.at(n + j, 4 * i + k) += b[4 * j + k];
+          chunks.at(j, 4 * (i + 1) + k) -= b[4 * j + k];
+        }
+      }
+    }
+  }
+  return chunks;
+}
+
+// Evaluations on the bit-reversed LDE coset of polynomials given by coefficients.
+Matrix CoefficientsToLde(const Matrix& coefficients, size_t log_lde) {
+  Matrix lde(size_t{1} << log_lde, coefficients.width());
+  std::copy(coefficients.values().begin(), coefficients.values().end(), lde.values().begin());
+  ntt::coset_forward(lde.view(), fri::DomainShift());
+  ntt::bit_reverse_rows(lde.view());
+  return lde;
+}
+
+void ObserveOpenings(transcript::DuplexChallenger& c, const TableOpenings& o) {
+  for (const auto* v : {&o.preprocessed_local, &o.preprocessed_next, &o.main_local, &o.main_next,
+                        &o.aux_local, &o.aux_next, &o.quotient}) {
+    for (const BabyBear4& x : *v) c.ObserveExtension(x);
+  }
+}
+
+// gamma^k * (row[c] - value[c]) summed over one group of columns, for every LDE row: adds
+// sum_c gamma^(k+c) row[c] to acc[i] and returns sum_c gamma^(k+c) value[c].
+BabyBear4 AccumulateColumns(std::span<const BabyBear> values_flat, size_t width, size_t rows,
+                            std::span<const BabyBear4> opened, BabyBear4* gamma_power,
+                            const BabyBear4& gamma, std::vector<BabyBear4>& acc) {
+  if (width == 0) return BabyBear4::zero();
+  std::vector<BabyBear4> powers(width);
+  BabyBear4 opened_sum = BabyBear4::zero();
+  for (size_t c = 0; c < width; ++c) {
+    powers[c] = *gamma_power;
+    opened_sum = opened_sum + *gamma_power * opened[c];
+    *gamma_power = *gamma_power * gamma;
+  }
+  // Transposed coefficients so the inner loop is four base-field dot products.
+  std::array<std::vector<BabyBear>, 4> pc;
+  for (size_t k = 0; k < 4; ++k) {
+    pc[k].resize(width);
+    for (size_t c = 0; c < width; ++c) pc[k][c] = powers[c].coeff(k);
+  }
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, rows, 1024), [&](const auto& range) {
+    for (size_t i = range.begin(); i < range.end(); ++i) {
+      const BabyBear* row = values_flat.data() + i * width;
+      // Two products of Montgomery values (< 2p^2 < p 2^32) reduced at once.
+      std::array<BabyBear, 4> total{BabyBear::zero(), BabyBear::zero(), BabyBear::zero(),
+                                    BabyBear::zero()};
+      size_t c = 0;
+      for (; c + 1 < width; c += 2) {
+        const uint64_t v0 = row[c].monty(), v1 = row[c + 1].monty();
+        for (size_t k = 0; k < 4; ++k) {
+          total[k] += BabyBear::from_monty(
+              BabyBear::reduce(v0 * pc[k][c].monty() + v1 * pc[k][c + 1].monty()));
+        }
+      }
+      if (c < width) {
+        for (size_t k = 0; k < 4; ++k) total[k] += row[c] * pc[k][c];
+      }
+      acc[i] = acc[i] + BabyBear4::from_coeffs(total);
+    }
+  });
+  return opened_sum;
+}
+
+}  // namespace
+
+ProvingKey Setup(const StarkConfig& config, std::span<const ProverTable* const> tables) {
+  Validate(config);
+  ProvingKey pk;
+  pk.vk.config = config;
+  pk.vk.preprocessed_log_heights.assign(tables.size(), 0);
+  pk.preprocessed.resize(tables.size());
+  std::vector<merkle::RowMajorMatrix> matrices;
+  for (size_t t = 0; t < tables.size(); ++t) {
+    if (tables[t]->preprocessed_width() == 0) continue;
+    air::RowMajorMatrix<BabyBear> fixed = tables[t]->preprocessed_trace();
+    const size_t h = fixed.height();
+    if (fixed.width != tables[t]->preprocessed_width() || h < 2 || (h & (h - 1)) != 0) {
+      throw Error("table '" + std::string(tables[t]->name()) +
+                  "': fixed columns have the wrong shape");
+    }
+    const size_t log_h = static_cast<size_t>(std::countr_zero(h));
+    pk.vk.preprocessed_log_heights[t] = log_h;
+    const size_t extra = config.zero_knowledge ? 1 : 0;
+    matrices.push_back(ToMerkle(Lde(ToMatrix(fixed), config.fri.log_blowup + extra)));
+    pk.preprocessed[t] = std::move(fixed);
+  }
+  if (!matrices.empty()) {
+    pk.preprocessed_tree = std::make_shared<merkle::MerkleTree>(std::move(matrices), 0);
+    pk.vk.preprocessed_root = pk.preprocessed_tree->root();
+  }
+  return pk;
+}
+
+StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> tables,
+                 std::span<const TableWitness> witnesses, const ProveOptions& options) {
+  const StarkConfig& config = pk.vk.config;
+  const bool zk = config.zero_knowledge;
+  const size_t salt = zk ? config.salt_elements : 0;
+  const size_t num_tables = tables.size();
+  if (num_tables == 0 || num_tables > kMaxTables || witnesses.size() != num_tables ||
+      pk.vk.preprocessed_log_heights.size() != num_tables) {
+    throw Error("prove: tables, witnesses and proving key do not match");
+  }
+  StarkProof proof;
+  std::vector<TableState> state(num_tables);
+  std::vector<TableLayout> layouts;
+  std::vector<std::vector<BabyBear>> public_values;
+  bool any_aux = false;
+  for (size_t t = 0; t < num_tables; ++t) {
+    const auto& main = witnesses[t].main;
+    const size_t h = main.height();
+    const std::string name(tables[t]->name());
+    if (main.width != tables[t]->main_width() || h < 2 || (h & (h - 1)) != 0) {
+      throw Error("table '" + name + "': trace must be a power-of-two height >= 2 of width " +
+                  std::to_string(tables[t]->main_width()));
+    }
+    if (witnesses[t].public_values.size() != tables[t]->num_public_values()) {
+      throw Error("table '" + name + "': wrong number of public values");
+    }
+    const size_t log_h = static_cast<size_t>(std::countr_zero(h));
+    state[t].layout = MakeLayout(*tables[t], log_h, config);
+    if (state[t].layout.preprocessed_width > 0) {
+      if (pk.vk.preprocessed_log_heights[t] != log_h) {
+        throw Error("table '" + name + "': height differs from its fixed columns");
+      }
+      state[t].preprocessed = ToMatrix(pk.preprocessed[t]);
+    }
+    any_aux = any_aux || state[t].layout.aux_width > 0;
+    layouts.push_back(state[t].layout);
+    public_values.push_back(witnesses[t].public_values);
+    proof.log_heights.push_back(static_cast<uint32_t>(log_h));
+  }
+
+  transcript::DuplexChallenger challenger;
+  ObserveInstance(challenger, config, layouts, public_values);
+  if (pk.vk.preprocessed_root) challenger.Observe(*pk.vk.preprocessed_root);
+
+  // Round 1: main traces.
+  std::vector<merkle::RowMajorMatrix> main_ldes;
+  for (size_t t = 0; t < num_tables; ++t) {
+    state[t].main = Randomize(ToMatrix(witnesses[t].main), zk);
+    main_ldes.push_back(ToMerkle(Lde(state[t].main, config.fri.log_blowup)));
+  }
+  merkle::MerkleTree main_tree(std::move(main_ldes), salt);
+  proof.main_root = main_tree.root();
+  challenger.Observe(proof.main_root);
+
+  // Round 2: LogUp auxiliary traces, after alpha and beta are drawn.
+  std::vector<BabyBear4> lookup_challenges;
+  std::vector<air::RowMajorMatrix<BabyBear4>> aux_traces(num_tables);
+  std::unique_ptr<merkle::MerkleTree> aux_tree;
+  proof.cumulative_sums.assign(num_tables, BabyBear4::zero());
+  if (any_aux) {
+    lookup_challenges = {challenger.SampleExtension(), challenger.SampleExtension()};
+    std::vector<merkle::RowMajorMatrix> aux_ldes;
+    for (size_t t = 0; t < num_tables; ++t) {
+      if (state[t].layout.aux_width == 0) continue;
+      const air::RowMajorMatrix<BabyBear>* fixed =
+          state[t].layout.preprocessed_width > 0 ? &pk.preprocessed[t] : nullptr;
+      aux_traces[t] = air::GenerateAuxTrace<BabyBear, BabyBear4>(
+          *tables[t], fixed, witnesses[t].main, witnesses[t].public_values, lookup_challenges,
+          &proof.cumulative_sums[t]);
+      state[t].cumulative_sum = proof.cumulative_sums[t];
+      state[t].aux = Randomize(FlattenExtension(aux_traces[t]), zk);
+      aux_ldes.push_back(ToMerkle(Lde(state[t].aux, config.fri.log_blowup)));
+    }
+    aux_tree = std::make_unique<merkle::MerkleTree>(std::move(aux_ldes), salt);
+    proof.has_aux = true;
+    proof.aux_root = aux_tree->root();
+    challenger.Observe(proof.aux_root);
+    for (const BabyBear4& s : proof.cumulative_sums) challenger.ObserveExtension(s);
+  }
+
+  if (options.check_constraints) {
+    std::string problems;
+    BabyBear4 total = BabyBear4::zero();
+    for (size_t t = 0; t < num_tables; ++t) {
+      air::TableTraces<BabyBear, BabyBear4> traces;
+      traces.preprocessed = state[t].layout.preprocessed_width > 0 ? &pk.preprocessed[t] : nullptr;
+      traces.main = &witnesses[t].main;
+      traces.aux = state[t].layout.aux_width > 0 ? &aux_traces[t] : nullptr;
+      traces.public_values = witnesses[t].public_values;
+      air::DebugReport report = air::CheckTable<BabyBear, BabyBear4>(
+          *tables[t], traces, std::span<const BabyBear4>(lookup_challenges),
+          proof.cumulative_sums[t]);
+      if (!report.ok())
+        problems += "table '" + std::string(tables[t]->name()) + "':\n" + report.ToString();
+      total = total + proof.cumulative_sums[t];
+    }
+    if (total != BabyBear4::zero()) problems += "the LogUp bus does not balance\n";
+    if (!problems.empty()) throw Error("prove: the traces violate their constraints:\n" + problems);
+  }
+
+  // Round 3: quotient chunks and the FRI mask.
+  const BabyBear4 alpha = challenger.SampleExtension();
+  size_t log_max = 0;
+  for (const auto& l : layouts) log_max = std::max(log_max, l.log_lde);
+  {
+    size_t aux_k = 0, prep_k = 0;
+    for (size_t t = 0; t < num_tables; ++t) {
+      state[t].main_lde = &main_tree.matrices()[t];
+      if (state[t].layout.aux_width > 0) state[t].aux_lde = &aux_tree->matrices()[aux_k++];
+    }
+    std::vector<merkle::RowMajorMatrix> quotient_ldes;
+    for (size_t t = 0; t < num_tables; ++t) {
+      const merkle::RowMajorMatrix* fixed_lde = nullptr;
+      if (state[t].layout.preprocessed_width > 0) {
+        fixed_lde = &pk.preprocessed_tree->matrices()[prep_k++];
+      }
+      std::vector<BabyBear4> q = ComputeQuotient(*tables[t], state[t], witnesses[t].public_values,
+                                                 lookup_challenges, alpha, fixed_lde);
+      state[t].quotient_coefficients = SplitQuotient(std::move(q), state[t].layout, zk);
+      quotient_ldes.push_back(
+          ToMerkle(CoefficientsToLde(state[t].quotient_coefficients, state[t].layout.log_lde)));
+    }
+    Matrix mask_coefficients;
+    if (zk) {
+      const size_t log_degree_max = log_max - config.fri.log_blowup;
+      mask_coefficients = Matrix::uninitialized(size_t{1} << log_degree_max, 4);
+      Random(mask_coefficients.values());
+      quotient_ldes.push_back(ToMerkle(CoefficientsToLde(mask_coefficients, log_max)));
+    }
+    merkle::MerkleTree quotient_tree(std::move(quotient_ldes), salt);
+    proof.quotient_root = quotient_tree.root();
+    challenger.Observe(proof.quotient_root);
+
+    // Openings at zeta and zeta * g.
+    const BabyBear4 zeta = SampleOutOfDomainPoint(challenger);
+    for (size_t t = 0; t < num_tables; ++t) {
+      TableState& s = state[t];
+      const BabyBear4 zeta_next =
+          zeta * BabyBear::two_adic_generator(static_cast<uint32_t>(s.layout.log_height));
+      TableOpenings& o = s.openings;
+      if (s.layout.preprocessed_width > 0) {
+        o.preprocessed_local = EvaluateAt(s.preprocessed, zeta);
+        o.preprocessed_next = EvaluateAt(s.preprocessed, zeta_next);
+      }
+      o.main_local = EvaluateAt(s.main, zeta);
+      o.main_next = EvaluateAt(s.main, zeta_next);
+      if (s.layout.aux_width > 0) {
+        o.aux_local = EvaluateAt(s.aux, zeta);
+        o.aux_next = EvaluateAt(s.aux, zeta_next);
+      }
+      o.quotient = EvaluateCoefficientsAt(s.quotient_coefficients, zeta);
+      ObserveOpenings(challenger, o);
+      proof.openings.push_back(o);
+    }
+    if (zk) {
+      proof.mask_opening = EvaluateCoefficientsAt(mask_coefficients, zeta);
+      for (const BabyBear4& x : proof.mask_opening) challenger.ObserveExtension(x);
+    }
+    const BabyBear4 gamma = challenger.SampleExtension();
+
+    // DEEP quotients, summed per LDE size.
+    std::vector<size_t> log_sizes;
+    for (const auto& l : layouts) log_sizes.push_back(l.log_lde);
+    std::sort(log_sizes.rbegin(), log_sizes.rend());
+    log_sizes.erase(std::unique(log_sizes.begin(), log_sizes.end()), log_sizes.end());
+    std::vector<std::vector<BabyBear4>> fri_inputs(log_sizes.size());
+    for (size_t k = 0; k < log_sizes.size(); ++k)
+      fri_inputs[k].assign(size_t{1} << log_sizes[k], BabyBear4::zero());
+
+    auto points = [](size_t log_size) {
+      const size_t size = size_t{1} << log_size;
+      std::vector<BabyBear> natural(size), out(size);
+      BabyBear p = fri::DomainShift();
+      const BabyBear w = BabyBear::two_adic_generator(static_cast<uint32_t>(log_size));
+      for (size_t j = 0; j < size; ++j, p *= w) natural[j] = p;
+      for (size_t i = 0; i < size; ++i) out[i] = natural[fri::ReverseBits(i, log_size)];
+      return out;
+    };
+    auto inverse_differences = [](const std::vector<BabyBear>& xs, const BabyBear4& z) {
+      std::vector<BabyBear4> d(xs.size());
+      tbb::parallel_for(size_t{0}, xs.size(), [&](size_t i) { d[i] = BabyBear4(xs[i]) - z; });
+      return batch_inverse<BabyBear4>(d);
+    };
+
+    BabyBear4 gamma_power = BabyBear4::one();
+    prep_k = 0;
+    for (size_t t = 0; t < num_tables; ++t) {
+      const TableState& s = state[t];
+      const TableLayout& l = s.layout;
+      const size_t rows = size_t{1} << l.log_lde;
+      const BabyBear4 zeta_next =
+          zeta * BabyBear::two_adic_generator(static_cast<uint32_t>(l.log_height));
+      std::span<const BabyBear> prep_values;
+      if (l.preprocessed_width > 0) prep_values = pk.preprocessed_tree->matrices()[prep_k++].values;
+      std::span<const BabyBear> aux_values;
+      if (l.aux_width > 0) aux_values = s.aux_lde->values;
+      const TableOpenings& o = s.openings;
+      std::vector<BabyBear4> at_zeta(rows), at_next(rows);
+      BabyBear4 v_zeta = AccumulateColumns(prep_values, l.preprocessed_width, rows,
+                                           o.preprocessed_local, &gamma_power, gamma, at_zeta);
+      v_zeta = v_zeta + AccumulateColumns(s.main_lde->values, l.main_width, rows, o.main_local,
+                                          &gamma_power, gamma, at_zeta);
+      v_zeta = v_zeta + AccumulateColumns(aux_values, l.aux_base_width(), rows, o.aux_local,
+                                          &gamma_power, gamma, at_zeta);
+      v_zeta =
+          v_zeta + AccumulateColumns(quotient_tree.matrices()[t].values, l.quotient_base_width(),
+                                     rows, o.quotient, &gamma_power, gamma, at_zeta);
+      BabyBear4 v_next = AccumulateColumns(prep_values, l.preprocessed_width, rows,
+                                           o.preprocessed_next, &gamma_power, gamma, at_next);
+      v_next = v_next + AccumulateColumns(s.main_lde->values, l.main_width, rows, o.main_next,
+                                          &gamma_power, gamma, at_next);
+      v_next = v_next + AccumulateColumns(aux_values, l.aux_base_width(), rows, o.aux_next,
+                                          &gamma_power, gamma, at_next);
+      const std::vector<BabyBear> xs = points(l.log_lde);
+      const std::vector<BabyBear4> inv_zeta = inverse_differences(xs, zeta);
+      const std::vector<BabyBear4> inv_next = inverse_differences(xs, zeta_next);
+      const size_t k = static_cast<size_t>(
+          std::find(log_sizes.begin(), log_sizes.end(), l.log_lde) - log_sizes.begin());
+      auto& input = fri_inputs[k];
+      tbb::parallel_for(size_t{0}, rows, [&](size_t i) {
+        input[i] =
+            input[i] + (at_zeta[i] - v_zeta) * inv_zeta[i] + (at_next[i] - v_next) * inv_next[i];
+      });
+    }
+    if (zk) {
+      const size_t rows = size_t{1} << log_max;
+      std::vector<BabyBear4> acc(rows);
+      BabyBear4 v = AccumulateColumns(quotient_tree.matrices()[num_tables].values, 4, rows,
+                                      proof.mask_opening, &gamma_power, gamma, acc);
+      const std::vector<BabyBear4> inv_zeta = inverse_differences(points(log_max), zeta);
+      tbb::parallel_for(size_t{0}, rows, [&](size_t i) {
+        fri_inputs[0][i] = fri_inputs[0][i] + (acc[i] - v) * inv_zeta[i];
+      });
+    }
+
+    std::vector<uint64_t> indices;
+    proof.fri = fri::Prove(config.fri, std::move(fri_inputs), challenger, &indices);
+
+    auto open = [&](const merkle::MerkleTree& tree) {
+      std::vector<uint64_t> shifted(indices.size());
+      for (size_t q = 0; q < indices.size(); ++q) {
+        shifted[q] = indices[q] >> (log_max - tree.log_max_height());
+      }
+      return tree.Open(shifted);
+    };
+    if (pk.preprocessed_tree) proof.preprocessed_queries = open(*pk.preprocessed_tree);
+    proof.main_queries = open(main_tree);
+    if (aux_tree) proof.aux_queries = open(*aux_tree);
+    proof.quotient_queries = open(quotient_tree);
+  }
+  return proof;
+}
+
+}  // namespace prova::stark

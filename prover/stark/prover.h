@@ -1,0 +1,53 @@
+#pragma once
+
+// The STARK prover (protocol: docs/stark.md).
+//
+//   ProverAirTable<FibonacciAir> fib{FibonacciAir{}};
+//   std::vector<const ProverTable*> tables = {&fib};
+//   ProvingKey pk = Setup(DefaultConfig(), tables);
+//   StarkProof proof = Prove(pk, tables, {TableWitness{trace, public_values}});
+//   VerifyResult ok = Verify(pk.vk, verifier_tables, public_values, proof);
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "prover/merkle/merkle_tree.h"
+#include "prover/stark/prover_table.h"
+#include "verifier/air/matrix.h"
+#include "verifier/stark/config.h"
+#include "verifier/stark/proof.h"
+#include "verifier/stark/verifier.h"
+
+namespace prova::stark {
+
+struct ProvingKey {
+  VerifyingKey vk;
+  // Per table: its fixed columns (empty when none).
+  std::vector<air::RowMajorMatrix<BabyBear>> preprocessed;
+  // The commitment to all fixed columns (null when no table has any).
+  std::shared_ptr<merkle::MerkleTree> preprocessed_tree;
+};
+
+// Commits the tables' fixed columns. Throws prova::Error on an invalid configuration or fixed
+// columns whose height is not a power of two.
+ProvingKey Setup(const StarkConfig& config, std::span<const ProverTable* const> tables);
+
+struct TableWitness {
+  air::RowMajorMatrix<BabyBear> main;
+  std::vector<BabyBear> public_values;
+};
+
+struct ProveOptions {
+  // Before proving, check every constraint on the traces (and that the LogUp bus balances) and
+  // throw prova::Error with the debug report if one fails. Tests turn this off to check that the
+  // verifier rejects a proof of a bad trace.
+  bool check_constraints = true;
+};
+
+StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> tables,
+                 std::span<const TableWitness> witnesses, const ProveOptions& options = {});
+
+}  // namespace prova::stark

@@ -1,0 +1,122 @@
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "common/error.h"
+#include "prover/stark/prover.h"
+#include "verifier/air/examples/byte_lookup.h"
+#include "verifier/air/examples/fibonacci.h"
+#include "verifier/air/examples/range_counter.h"
+#include "verifier/air/examples/scaled_sequence.h"
+#include "verifier/stark/verifier.h"
+
+namespace prova::stark {
+namespace {
+
+using air::examples::ByteTableAir;
+using air::examples::ByteUserAir;
+using air::examples::FibonacciAir;
+using air::examples::RangeCounterAir;
+using air::examples::ScaledSequenceAir;
+
+struct Instance {
+  std::vector<const ProverTable*> prover_tables;
+  std::vector<const Table*> tables;
+  std::vector<TableWitness> witnesses;
+  std::vector<std::vector<BabyBear>> public_values() const {
+    std::vector<std::vector<BabyBear>> out;
+    for (const auto& w : witnesses) out.push_back(w.public_values);
+    return out;
+  }
+};
+
+const ProverAirTable<FibonacciAir> kFibonacci{FibonacciAir{}};
+const ProverAirTable<RangeCounterAir> kCounter{RangeCounterAir{}};
+const ProverAirTable<ScaledSequenceAir> kScaled{ScaledSequenceAir{32}};
+const ProverAirTable<ByteTableAir> kByteTable{ByteTableAir{}};
+const ProverAirTable<ByteUserAir> kByteUser{ByteUserAir{}};
+
+Instance Fibonacci(size_t rows) {
+  Instance in;
+  in.prover_tables = {&kFibonacci};
+  in.tables = {&kFibonacci};
+  BabyBear result;
+  auto trace = FibonacciAir::GenerateTrace(rows, BabyBear::zero(), BabyBear::one(), &result);
+  in.witnesses.push_back({trace, {BabyBear::zero(), BabyBear::one(), result}});
+  return in;
+}
+
+Instance Lookup(size_t user_rows) {
+  Instance in;
+  in.prover_tables = {&kByteUser, &kByteTable};
+  in.tables = {&kByteUser, &kByteTable};
+  air::RowMajorMatrix<BabyBear> user, counts;
+  air::examples::GenerateByteLookupTraces(user_rows, 7, &user, &counts);
+  in.witnesses.push_back({user, {}});
+  in.witnesses.push_back({counts, {}});
+  return in;
+}
+
+VerifyResult ProveAndVerify(const StarkConfig& config, const Instance& in,
+                            std::vector<uint8_t>* bytes_out = nullptr,
+                            const ProveOptions& options = {}) {
+  ProvingKey pk = Setup(config, in.prover_tables);
+  StarkProof proof = Prove(pk, in.prover_tables, in.witnesses, options);
+  std::vector<uint8_t> bytes = SerializeProof(proof);
+  if (bytes_out != nullptr) *bytes_out = bytes;
+  return Verify(pk.vk, in.tables, in.public_values(), bytes);
+}
+
+StarkConfig NoZk() {
+  StarkConfig c = TestConfig();
+  c.zero_knowledge = false;
+  return c;
+}
+
+TEST(StarkTest, FibonacciProvesAndVerifies) {
+  VerifyResult r = ProveAndVerify(TestConfig(), Fibonacci(64));
+  EXPECT_TRUE(r.ok) << r.reason << "\n";
+  r = ProveAndVerify(NoZk(), Fibonacci(64));
+  EXPECT_TRUE(r.ok) << r.reason << "\n";
+}
+
+TEST(StarkTest, RangeCounterProvesAndVerifies) {
+  Instance in;
+  in.prover_tables = {&kCounter};
+  in.tables = {&kCounter};
+  in.witnesses.push_back(
+      {RangeCounterAir::GenerateTrace(32, 1000), {BabyBear::from_canonical(1000)}});
+  VerifyResult r = ProveAndVerify(TestConfig(), in);
+  EXPECT_TRUE(r.ok) << r.reason << "\n";
+}
+
+TEST(StarkTest, PreprocessedColumnsProveAndVerify) {
+  Instance in;
+  in.prover_tables = {&kScaled};
+  in.tables = {&kScaled};
+  in.witnesses.push_back({kScaled.air().GenerateTrace(9), {BabyBear::from_canonical(9)}});
+  VerifyResult r = ProveAndVerify(TestConfig(), in);
+  EXPECT_TRUE(r.ok) << r.reason << "\n";
+  r = ProveAndVerify(NoZk(), in);
+  EXPECT_TRUE(r.ok) << r.reason << "\n";
+}
+
+TEST(StarkTest, LookupAcrossTablesOfDifferentHeights) {
+  VerifyResult r = ProveAndVerify(TestConfig(), Lookup(64));
+  EXPECT_TRUE(r.ok) << r.reason << "\n";
+  r = ProveAndVerify(NoZk(), Lookup(1024));
+  EXPECT_TRUE(r.ok) << r.reason << "\n";
+}
+
+TEST(StarkTest, MixedTablesInOneProof) {
+  Instance in = Lookup(32);
+  Instance fib = Fibonacci(512);
+  in.prover_tables.push_back(&kFibonacci);
+  in.tables.push_back(&kFibonacci);
+  in.witnesses.push_back(fib.witnesses[0]);
+  VerifyResult r = ProveAndVerify(TestConfig(), in);
+  EXPECT_TRUE(r.ok) << r.reason << "\n";
+}
+
+}  // namespace
+}  // namespace prova::stark

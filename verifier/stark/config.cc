@@ -1,0 +1,69 @@
+#include "verifier/stark/config.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "common/error.h"
+#include "verifier/field/babybear.h"
+
+namespace prova::stark {
+
+void Validate(const StarkConfig& config) {
+  fri::Validate(config.fri);
+  if (config.salt_elements > 16) throw Error("config: at most 16 salt elements");
+  if (config.zero_knowledge && config.salt_elements == 0) {
+    throw Error("config: zero knowledge needs salted (hiding) commitments");
+  }
+}
+
+SecurityReport AnalyzeSecurity(const StarkConfig& config, uint64_t trace_rows,
+                               size_t constraint_degree, size_t num_constraints) {
+  SecurityReport r;
+  const double log_p = std::log2(static_cast<double>(BabyBear::kPrime));
+  r.field_bits = 4 * log_p;
+  const double log_rows = std::log2(static_cast<double>(std::max<uint64_t>(trace_rows, 2)));
+  // Degree bound D of the committed polynomials and LDE size N.
+  const double log_d = log_rows + (config.zero_knowledge ? 1 : 0);
+  const double log_n = log_d + static_cast<double>(config.fri.log_blowup);
+  const double log_degree = std::log2(static_cast<double>(std::max<size_t>(constraint_degree, 1)));
+  // DEEP-ALI: the out-of-domain point hits a root of a degree ~ constraint_degree * D polynomial;
+  // the random combinations (alpha powers over the constraints, gamma powers over the columns)
+  // fail with probability ~ count / |EF|. The larger dominates; one bit for the union bound.
+  const double deep = log_degree + log_d;
+  const double combos = std::log2(static_cast<double>(std::max<size_t>(num_constraints, 1)));
+  r.field_bound_bits = r.field_bits - std::max(deep, combos) - 1;
+  const double rho = std::pow(2.0, -static_cast<double>(config.fri.log_blowup));
+  const double queries = static_cast<double>(config.fri.num_queries);
+  r.grinding_bits = static_cast<double>(config.fri.pow_bits);
+  r.query_bits = queries * static_cast<double>(config.fri.log_blowup);
+  r.conjectured_bits = std::min(r.query_bits + r.grinding_bits, r.field_bound_bits);
+
+  const double layers = std::max(1.0, log_n);  // at most one fold per bit of the domain
+  const double unique_query = queries * -std::log2((1 + rho) / 2) + r.grinding_bits;
+  const double unique_commit = r.field_bits - (log_n + std::log2(layers));
+  r.unique_decoding_bits = std::min({unique_query, unique_commit, r.field_bound_bits});
+
+  const double m = 3;
+  const double johnson_query =
+      queries * -std::log2(std::sqrt(rho) * (1 + 1 / (2 * m))) + r.grinding_bits;
+  const double johnson_commit =
+      r.field_bits - (std::log2(std::pow(m + 0.5, 7) / (3 * std::pow(rho, 1.5))) + 2 * log_n);
+  // The list size (m + 1/2) / sqrt(rho) multiplies the DEEP error.
+  const double johnson_deep = r.field_bound_bits - std::log2((m + 0.5) / std::sqrt(rho));
+  r.johnson_bits = std::min({johnson_query, johnson_commit, johnson_deep});
+  return r;
+}
+
+std::string SecurityReport::ToString() const {
+  char buf[512];
+  std::snprintf(buf, sizeof(buf),
+                "conjectured: %.1f bits (queries %.1f + grinding %.1f, field bound %.1f)\n"
+                "provable (unique decoding): %.1f bits\n"
+                "provable (Johnson bound): %.1f bits\n",
+                conjectured_bits, query_bits, grinding_bits, field_bound_bits, unique_decoding_bits,
+                johnson_bits);
+  return buf;
+}
+
+}  // namespace prova::stark

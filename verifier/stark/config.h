@@ -1,0 +1,74 @@
+#pragma once
+
+// The proof configuration: BabyBear, the quartic extension BabyBear4 = BabyBear[X]/(X^4 - 11),
+// Poseidon2 (width 16) for hashing, the Merkle commitment of verifier/merkle and the FRI
+// parameters. Field, extension and hash are fixed types; what varies is the PCS bundle below.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "verifier/fri/fri.h"
+
+namespace prova::stark {
+
+struct StarkConfig {
+  fri::FriParams fri;
+  // Zero knowledge: randomised trace polynomials (degree bound 2n), masked quotient chunks, a
+  // random polynomial in the FRI batch, salted (hiding) Merkle leaves. docs/stark.md.
+  bool zero_knowledge = true;
+  size_t salt_elements = 4;  // per hashed row group when zero_knowledge (4 * 31 bits of salt)
+
+  friend bool operator==(const StarkConfig&, const StarkConfig&) = default;
+};
+
+// log_blowup 2, 50 queries, 16 bits of grinding, arity 2: >= 100 conjectured bits for traces up to
+// 2^20 rows (AnalyzeSecurity).
+inline StarkConfig DefaultConfig() {
+  StarkConfig c;
+  c.fri.log_blowup = 2;
+  c.fri.log_arity = 1;
+  c.fri.log_final_poly_len = 3;
+  c.fri.num_queries = 50;
+  c.fri.pow_bits = 16;
+  c.zero_knowledge = true;
+  c.salt_elements = 4;
+  return c;
+}
+
+// A fast configuration for tests only (few queries, little grinding): NOT secure.
+inline StarkConfig TestConfig() {
+  StarkConfig c = DefaultConfig();
+  c.fri.num_queries = 16;
+  c.fri.pow_bits = 2;
+  c.fri.log_final_poly_len = 2;
+  return c;
+}
+
+// Throws prova::Error if the configuration is outside the supported range.
+void Validate(const StarkConfig& config);
+
+// Security of a configuration for a trace of `trace_rows` rows (the tallest table), constraints of
+// degree `constraint_degree` and `num_constraints` constraints, after ethSTARK (Ben-Sasson et al.,
+// "ethSTARK Documentation", IACR eprint 2021/582), section 5:
+//  - conjectured: min(queries * log2(blowup) + grinding, field bound), under the ethSTARK
+//    conjecture that FRI's query soundness is rho per query up to the list-decoding radius;
+//  - provable, unique decoding: per query (1 + rho) / 2, commit phase ~ N * layers / |EF|;
+//  - provable, Johnson bound (BCIKS20 as used in ethSTARK, proximity parameter m = 3): per query
+//    sqrt(rho) * (1 + 1 / (2m)), commit phase ~ (m + 1/2)^7 / (3 rho^(3/2)) * N^2 / |EF|.
+// The field bound counts the DEEP-ALI and batching errors: log2|EF| - log2(degree * D) - 1.
+struct SecurityReport {
+  double field_bits = 0;        // log2 |BabyBear4| ~ 123.9
+  double field_bound_bits = 0;  // what the field size allows (DEEP-ALI, batching)
+  double query_bits = 0;        // queries * log2(blowup)
+  double grinding_bits = 0;
+  double conjectured_bits = 0;
+  double unique_decoding_bits = 0;
+  double johnson_bits = 0;
+  std::string ToString() const;
+};
+
+SecurityReport AnalyzeSecurity(const StarkConfig& config, uint64_t trace_rows,
+                               size_t constraint_degree = 3, size_t num_constraints = 1000);
+
+}  // namespace prova::stark

@@ -1,0 +1,201 @@
+#include "verifier/stark/proof.h"
+
+#include <cstring>
+#include <string>
+
+#include "common/error.h"
+
+namespace prova::stark {
+namespace {
+
+class Writer {
+ public:
+  void U32(uint32_t x) {
+    for (int i = 0; i < 4; ++i) out_.push_back(static_cast<uint8_t>(x >> (8 * i)));
+  }
+  void Field(BabyBear x) { U32(x.as_canonical()); }
+  void Ext(const BabyBear4& x) {
+    for (size_t i = 0; i < 4; ++i) Field(x.coeff(i));
+  }
+  void Digest(const hash::Digest& d) {
+    for (const auto& x : d) Field(x);
+  }
+  void Fields(const std::vector<BabyBear>& v) {
+    U32(static_cast<uint32_t>(v.size()));
+    for (const auto& x : v) Field(x);
+  }
+  void Exts(const std::vector<BabyBear4>& v) {
+    U32(static_cast<uint32_t>(v.size()));
+    for (const auto& x : v) Ext(x);
+  }
+  void Opening(const merkle::MultiOpening& m) {
+    U32(static_cast<uint32_t>(m.queries.size()));
+    for (const auto& q : m.queries) {
+      U32(static_cast<uint32_t>(q.rows.size()));
+      for (const auto& r : q.rows) Fields(r);
+      U32(static_cast<uint32_t>(q.salts.size()));
+      for (const auto& s : q.salts) Fields(s);
+    }
+    U32(static_cast<uint32_t>(m.siblings.size()));
+    for (const auto& d : m.siblings) Digest(d);
+  }
+  std::vector<uint8_t> Take() { return std::move(out_); }
+
+ private:
+  std::vector<uint8_t> out_;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::span<const uint8_t> in) : in_(in) {}
+
+  uint32_t U32() {
+    Need(4, "integer");
+    uint32_t x = 0;
+    for (int i = 0; i < 4; ++i) x |= static_cast<uint32_t>(in_[pos_ + i]) << (8 * i);
+    pos_ += 4;
+    return x;
+  }
+  BabyBear Field() { return BabyBear::from_canonical_checked(U32()); }
+  BabyBear4 Ext() {
+    BabyBear a = Field(), b = Field(), c = Field(), d = Field();
+    return BabyBear4::from_coeffs({a, b, c, d});
+  }
+  hash::Digest Digest() {
+    hash::Digest d;
+    for (auto& x : d) x = Field();
+    return d;
+  }
+  // A count of items of at least `min_item_bytes` each, capped.
+  size_t Count(size_t cap, size_t min_item_bytes, const char* what) {
+    uint32_t n = U32();
+    if (n > cap) throw Error(std::string("proof: too many ") + what);
+    if (min_item_bytes > 0 && n > (in_.size() - pos_) / min_item_bytes) {
+      throw Error(std::string("proof: truncated in ") + what);
+    }
+    return n;
+  }
+  std::vector<BabyBear> Fields(size_t cap, const char* what) {
+    std::vector<BabyBear> v(Count(cap, 4, what));
+    for (auto& x : v) x = Field();
+    return v;
+  }
+  std::vector<BabyBear4> Exts(size_t cap, const char* what) {
+    std::vector<BabyBear4> v(Count(cap, 16, what));
+    for (auto& x : v) x = Ext();
+    return v;
+  }
+  merkle::MultiOpening Opening(const char* what) {
+    merkle::MultiOpening m;
+    m.queries.resize(Count(fri::kMaxQueries, 8, what));
+    for (auto& q : m.queries) {
+      q.rows.resize(Count(kMaxTables * 4, 4, what));
+      for (auto& r : q.rows) r = Fields(kMaxColumns, what);
+      q.salts.resize(Count(kMaxTables * 4, 4, what));
+      for (auto& s : q.salts) s = Fields(64, what);
+    }
+    m.siblings.resize(Count(kMaxSiblings, 32, what));
+    for (auto& d : m.siblings) d = Digest();
+    return m;
+  }
+  void Need(size_t n, const char* what) {
+    if (in_.size() - pos_ < n) throw Error(std::string("proof: truncated in ") + what);
+  }
+  void Bytes(void* out, size_t n, const char* what) {
+    Need(n, what);
+    std::memcpy(out, in_.data() + pos_, n);
+    pos_ += n;
+  }
+  bool AtEnd() const { return pos_ == in_.size(); }
+
+ private:
+  static constexpr size_t kMaxTables = 64;
+  std::span<const uint8_t> in_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+std::vector<uint8_t> SerializeProof(const StarkProof& p) {
+  Writer w;
+  uint32_t magic;
+  std::memcpy(&magic, kProofMagic, 4);
+  w.U32(magic);
+  w.U32(kProofVersion);
+  w.U32(static_cast<uint32_t>(p.log_heights.size()));
+  for (uint32_t h : p.log_heights) w.U32(h);
+  w.Digest(p.main_root);
+  w.U32(p.has_aux ? 1 : 0);
+  if (p.has_aux) w.Digest(p.aux_root);
+  w.Exts(p.cumulative_sums);
+  w.Digest(p.quotient_root);
+  w.U32(static_cast<uint32_t>(p.openings.size()));
+  for (const auto& o : p.openings) {
+    w.Exts(o.preprocessed_local);
+    w.Exts(o.preprocessed_next);
+    w.Exts(o.main_local);
+    w.Exts(o.main_next);
+    w.Exts(o.aux_local);
+    w.Exts(o.aux_next);
+    w.Exts(o.quotient);
+  }
+  w.Exts(p.mask_opening);
+  w.U32(static_cast<uint32_t>(p.fri.commitments.size()));
+  for (const auto& d : p.fri.commitments) w.Digest(d);
+  w.U32(static_cast<uint32_t>(p.fri.layer_openings.size()));
+  for (const auto& m : p.fri.layer_openings) w.Opening(m);
+  w.Exts(p.fri.final_poly);
+  w.Field(p.fri.pow_witness);
+  w.Opening(p.preprocessed_queries);
+  w.Opening(p.main_queries);
+  w.Opening(p.aux_queries);
+  w.Opening(p.quotient_queries);
+  return w.Take();
+}
+
+StarkProof DeserializeProof(std::span<const uint8_t> bytes) {
+  if (bytes.size() > kMaxProofBytes) throw Error("proof: larger than the size limit");
+  Reader r(bytes);
+  char magic[4];
+  r.Bytes(magic, 4, "header");
+  if (std::memcmp(magic, kProofMagic, 4) != 0) throw Error("proof: bad magic (not a Prova proof)");
+  uint32_t version = r.U32();
+  if (version != kProofVersion) {
+    throw Error("proof: unsupported version " + std::to_string(version));
+  }
+  StarkProof p;
+  p.log_heights.resize(r.Count(64, 4, "tables"));
+  for (auto& h : p.log_heights) h = r.U32();
+  p.main_root = r.Digest();
+  uint32_t has_aux = r.U32();
+  if (has_aux > 1) throw Error("proof: bad auxiliary flag");
+  p.has_aux = has_aux == 1;
+  if (p.has_aux) p.aux_root = r.Digest();
+  p.cumulative_sums = r.Exts(64, "cumulative sums");
+  p.quotient_root = r.Digest();
+  p.openings.resize(r.Count(64, 28, "table openings"));
+  for (auto& o : p.openings) {
+    o.preprocessed_local = r.Exts(kMaxColumns, "openings");
+    o.preprocessed_next = r.Exts(kMaxColumns, "openings");
+    o.main_local = r.Exts(kMaxColumns, "openings");
+    o.main_next = r.Exts(kMaxColumns, "openings");
+    o.aux_local = r.Exts(kMaxColumns, "openings");
+    o.aux_next = r.Exts(kMaxColumns, "openings");
+    o.quotient = r.Exts(kMaxColumns, "openings");
+  }
+  p.mask_opening = r.Exts(4, "mask opening");
+  p.fri.commitments.resize(r.Count(fri::kMaxLogDomain, 32, "FRI commitments"));
+  for (auto& d : p.fri.commitments) d = r.Digest();
+  p.fri.layer_openings.resize(r.Count(fri::kMaxLogDomain, 12, "FRI layers"));
+  for (auto& m : p.fri.layer_openings) m = r.Opening("FRI layer openings");
+  p.fri.final_poly = r.Exts(size_t{1} << fri::kMaxLogFinalPolyLen, "FRI final polynomial");
+  p.fri.pow_witness = r.Field();
+  p.preprocessed_queries = r.Opening("preprocessed openings");
+  p.main_queries = r.Opening("main openings");
+  p.aux_queries = r.Opening("auxiliary openings");
+  p.quotient_queries = r.Opening("quotient openings");
+  if (!r.AtEnd()) throw Error("proof: trailing bytes");
+  return p;
+}
+
+}  // namespace prova::stark

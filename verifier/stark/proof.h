@@ -1,0 +1,65 @@
+#pragma once
+
+// The STARK proof and its binary encoding.
+//
+// Encoding: "PRVS", a u32 version, then the fields below in order. Integers are little-endian
+// u32; a field element is its canonical u32 (non-canonical values are rejected); an extension
+// element is 4 field elements; a digest 8; a vector is a u32 count followed by its items. Every
+// count is checked against a hard cap before anything is allocated, and the decoder also checks
+// that the count fits in the bytes that remain, so hostile bytes can neither crash the decoder
+// nor make it allocate more than a small multiple of the input size. Trailing bytes are rejected.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "verifier/field/babybear.h"
+#include "verifier/field/extension.h"
+#include "verifier/fri/fri.h"
+#include "verifier/hash/sponge.h"
+#include "verifier/merkle/merkle_verifier.h"
+
+namespace prova::stark {
+
+inline constexpr uint32_t kProofVersion = 1;
+inline constexpr char kProofMagic[4] = {'P', 'R', 'V', 'S'};
+
+// Values of one table's committed columns at zeta ("local") and zeta * g ("next"). Extension
+// columns (auxiliary, quotient, mask) are committed as 4 base columns each and opened per base
+// column.
+struct TableOpenings {
+  std::vector<BabyBear4> preprocessed_local, preprocessed_next;
+  std::vector<BabyBear4> main_local, main_next;
+  std::vector<BabyBear4> aux_local, aux_next;
+  std::vector<BabyBear4> quotient;  // at zeta only
+};
+
+struct StarkProof {
+  std::vector<uint32_t> log_heights;  // one per table, in the order of the tables
+  hash::Digest main_root{};
+  bool has_aux = false;
+  hash::Digest aux_root{};
+  std::vector<BabyBear4> cumulative_sums;  // one per table (zero when it has no interactions)
+  hash::Digest quotient_root{};
+  std::vector<TableOpenings> openings;  // one per table
+  std::vector<BabyBear4> mask_opening;  // the FRI mask polynomial at zeta (zero knowledge)
+  fri::FriProof fri;
+  // Openings of each committed round at the FRI query indices.
+  merkle::MultiOpening preprocessed_queries;  // empty when no table has fixed columns
+  merkle::MultiOpening main_queries;
+  merkle::MultiOpening aux_queries;  // empty without interactions
+  merkle::MultiOpening quotient_queries;
+};
+
+// Caps on counts in an encoded proof.
+inline constexpr size_t kMaxColumns = 1 << 16;
+inline constexpr size_t kMaxOpenedRows = 1 << 16;
+inline constexpr size_t kMaxSiblings = 1 << 20;
+inline constexpr size_t kMaxProofBytes = size_t{64} << 20;
+
+std::vector<uint8_t> SerializeProof(const StarkProof& proof);
+// Throws prova::Error with the reason on malformed bytes; never aborts.
+StarkProof DeserializeProof(std::span<const uint8_t> bytes);
+
+}  // namespace prova::stark

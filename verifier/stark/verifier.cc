@@ -1,0 +1,292 @@
+#include "verifier/stark/verifier.h"
+
+#include <algorithm>
+#include <map>
+#include <string>
+
+#include "common/error.h"
+#include "verifier/air/logup.h"
+#include "verifier/air/verifier_folder.h"
+#include "verifier/fri/fri.h"
+#include "verifier/merkle/merkle_verifier.h"
+
+namespace prova::stark {
+
+void ObserveInstance(transcript::DuplexChallenger& challenger, const StarkConfig& config,
+                     std::span<const TableLayout> layouts,
+                     std::span<const std::vector<BabyBear>> public_values) {
+  challenger.ObserveLabel("prova.stark.v1");
+  for (size_t x : {config.fri.log_blowup, config.fri.log_arity, config.fri.log_final_poly_len,
+                   config.fri.num_queries, config.fri.pow_bits,
+                   size_t{config.zero_knowledge ? 1u : 0u}, config.salt_elements, layouts.size()}) {
+    challenger.Observe(BabyBear::from_u64(x));
+  }
+  for (size_t t = 0; t < layouts.size(); ++t) {
+    const TableLayout& l = layouts[t];
+    for (size_t x : {l.log_height, l.preprocessed_width, l.main_width, l.aux_width,
+                     l.num_constraints, public_values[t].size()}) {
+      challenger.Observe(BabyBear::from_u64(x));
+    }
+    challenger.Observe(std::span<const BabyBear>(public_values[t]));
+  }
+}
+
+BabyBear4 SampleOutOfDomainPoint(transcript::DuplexChallenger& challenger) {
+  BabyBear4 zeta = challenger.SampleExtension();
+  while (zeta.is_in_base()) zeta = challenger.SampleExtension();
+  return zeta;
+}
+
+BabyBear4 FromBaseColumns(std::span<const BabyBear4> values) {
+  BabyBear4 acc = BabyBear4::zero();
+  for (size_t c = values.size(); c-- > 0;) acc = acc * BabyBear4::x() + values[c];
+  return acc;
+}
+
+namespace {
+
+void Expect(bool condition, const std::string& reason) {
+  if (!condition) throw Error(reason);
+}
+
+std::vector<BabyBear4> ExtColumns(std::span<const BabyBear4> base) {
+  std::vector<BabyBear4> out(base.size() / 4);
+  for (size_t i = 0; i < out.size(); ++i) out[i] = FromBaseColumns(base.subspan(4 * i, 4));
+  return out;
+}
+
+// Accumulates sum_k gamma^k (p_k(x) - v_k) for the columns opened at one point.
+struct DeepSum {
+  BabyBear4 sum = BabyBear4::zero();
+  void Add(std::span<const BabyBear> row, std::span<const BabyBear4> values, BabyBear4* gamma_power,
+           const BabyBear4& gamma) {
+    for (size_t c = 0; c < row.size(); ++c) {
+      sum = sum + *gamma_power * (BabyBear4(row[c]) - values[c]);
+      *gamma_power = *gamma_power * gamma;
+    }
+  }
+};
+
+void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
+                   std::span<const std::vector<BabyBear>> public_values, const StarkProof& proof) {
+  const StarkConfig& config = vk.config;
+  Validate(config);
+  const size_t num_tables = tables.size();
+  Expect(num_tables > 0 && num_tables <= kMaxTables, "unsupported number of tables");
+  Expect(public_values.size() == num_tables, "one public-value vector per table is required");
+  Expect(vk.preprocessed_log_heights.size() == num_tables, "verifying key does not match tables");
+  Expect(proof.log_heights.size() == num_tables, "proof has the wrong number of tables");
+  Expect(proof.openings.size() == num_tables, "proof has the wrong number of table openings");
+  Expect(proof.cumulative_sums.size() == num_tables, "proof has the wrong number of sums");
+
+  std::vector<TableLayout> layouts;
+  bool any_preprocessed = false, any_aux = false;
+  for (size_t t = 0; t < num_tables; ++t) {
+    layouts.push_back(MakeLayout(*tables[t], proof.log_heights[t], config));
+    const TableLayout& l = layouts.back();
+    Expect(public_values[t].size() == l.num_public_values,
+           "table '" + std::string(tables[t]->name()) + "': wrong number of public values");
+    if (l.preprocessed_width > 0) {
+      any_preprocessed = true;
+      Expect(
+          vk.preprocessed_log_heights[t] == l.log_height,
+          "table '" + std::string(tables[t]->name()) + "': height differs from its fixed columns");
+    }
+    if (l.aux_width > 0) any_aux = true;
+  }
+  Expect(any_preprocessed == vk.preprocessed_root.has_value(), "verifying key does not match");
+  Expect(proof.has_aux == any_aux, "auxiliary commitment present/absent unexpectedly");
+  for (size_t t = 0; t < num_tables; ++t) {
+    const TableLayout& l = layouts[t];
+    const TableOpenings& o = proof.openings[t];
+    const std::string name(tables[t]->name());
+    Expect(o.preprocessed_local.size() == l.preprocessed_width &&
+               o.preprocessed_next.size() == l.preprocessed_width,
+           "table '" + name + "': wrong number of preprocessed openings");
+    Expect(o.main_local.size() == l.main_width && o.main_next.size() == l.main_width,
+           "table '" + name + "': wrong number of main openings");
+    Expect(o.aux_local.size() == l.aux_base_width() && o.aux_next.size() == l.aux_base_width(),
+           "table '" + name + "': wrong number of auxiliary openings");
+    Expect(o.quotient.size() == l.quotient_base_width(),
+           "table '" + name + "': wrong number of quotient openings");
+    if (l.aux_width == 0) {
+      Expect(proof.cumulative_sums[t] == BabyBear4::zero(),
+             "table '" + name + "': cumulative sum without interactions");
+    }
+  }
+  Expect(proof.mask_opening.size() == (config.zero_knowledge ? 4u : 0u),
+         "wrong number of mask openings");
+
+  // The transcript, in the prover's order.
+  transcript::DuplexChallenger challenger;
+  ObserveInstance(challenger, config, layouts, public_values);
+  if (vk.preprocessed_root) challenger.Observe(*vk.preprocessed_root);
+  challenger.Observe(proof.main_root);
+  std::vector<BabyBear4> lookup_challenges;
+  if (any_aux) {
+    lookup_challenges = {challenger.SampleExtension(), challenger.SampleExtension()};
+    challenger.Observe(proof.aux_root);
+    for (const BabyBear4& s : proof.cumulative_sums) challenger.ObserveExtension(s);
+  }
+  const BabyBear4 alpha = challenger.SampleExtension();
+  challenger.Observe(proof.quotient_root);
+  const BabyBear4 zeta = SampleOutOfDomainPoint(challenger);
+  for (const TableOpenings& o : proof.openings) {
+    for (const auto* v : {&o.preprocessed_local, &o.preprocessed_next, &o.main_local, &o.main_next,
+                          &o.aux_local, &o.aux_next, &o.quotient}) {
+      for (const BabyBear4& x : *v) challenger.ObserveExtension(x);
+    }
+  }
+  for (const BabyBear4& x : proof.mask_opening) challenger.ObserveExtension(x);
+  const BabyBear4 gamma = challenger.SampleExtension();
+
+  // The bus balances.
+  BabyBear4 total = BabyBear4::zero();
+  for (const BabyBear4& s : proof.cumulative_sums) total = total + s;
+  Expect(total == BabyBear4::zero(), "LogUp cumulative sums do not add up to zero");
+
+  // DEEP-ALI: each table's constraints at zeta against its quotient.
+  for (size_t t = 0; t < num_tables; ++t) {
+    const TableLayout& l = layouts[t];
+    const TableOpenings& o = proof.openings[t];
+    std::vector<BabyBear4> aux_local = ExtColumns(o.aux_local), aux_next = ExtColumns(o.aux_next);
+    std::vector<BabyBear4> pv(public_values[t].begin(), public_values[t].end());
+    air::VerifierFolder::Inputs in;
+    in.preprocessed_local = o.preprocessed_local;
+    in.preprocessed_next = o.preprocessed_next;
+    in.main_local = o.main_local;
+    in.main_next = o.main_next;
+    in.aux_local = aux_local;
+    in.aux_next = aux_next;
+    in.public_values = pv;
+    in.challenges = lookup_challenges;
+    in.cumulative_sum = proof.cumulative_sums[t];
+    in.selectors = air::SelectorsAt(zeta, l.log_height);
+    in.alpha = alpha;
+    air::VerifierFolder folder(in);
+    tables[t]->Eval(folder);
+    folder.finish_interactions();
+    const BabyBear4 zeta_n = zeta.pow(uint64_t{1} << l.log_height);
+    BabyBear4 quotient = BabyBear4::zero();
+    std::vector<BabyBear4> chunks = ExtColumns(o.quotient);
+    for (size_t i = chunks.size(); i-- > 0;) quotient = quotient * zeta_n + chunks[i];
+    Expect(folder.folded() == quotient * in.selectors.vanishing,
+           "table '" + std::string(tables[t]->name()) +
+               "': constraints do not match the quotient at the out-of-domain point");
+  }
+
+  // FRI on the DEEP quotients, one input per distinct LDE size.
+  std::vector<size_t> log_sizes;
+  for (const TableLayout& l : layouts) log_sizes.push_back(l.log_lde);
+  std::sort(log_sizes.rbegin(), log_sizes.rend());
+  log_sizes.erase(std::unique(log_sizes.begin(), log_sizes.end()), log_sizes.end());
+  const size_t log_max = log_sizes[0];
+
+  auto round_dims = [&](int round) {
+    std::vector<merkle::MatrixDimensions> dims;
+    for (const TableLayout& l : layouts) {
+      const uint64_t h = uint64_t{1} << l.log_lde;
+      if (round == 0 && l.preprocessed_width > 0) dims.push_back({l.preprocessed_width, h});
+      if (round == 1) dims.push_back({l.main_width, h});
+      if (round == 2 && l.aux_width > 0) dims.push_back({l.aux_base_width(), h});
+      if (round == 3) dims.push_back({l.quotient_base_width(), h});
+    }
+    if (round == 3 && config.zero_knowledge) dims.push_back({4, uint64_t{1} << log_max});
+    return dims;
+  };
+  const size_t salt = config.zero_knowledge ? config.salt_elements : 0;
+
+  auto open_inputs = [&](std::span<const uint64_t> indices) {
+    struct Round {
+      const hash::Digest* root;
+      const merkle::MultiOpening* opening;
+      std::vector<merkle::MatrixDimensions> dims;
+      size_t salt;
+    };
+    std::vector<Round> rounds;
+    if (any_preprocessed) {
+      rounds.push_back({&*vk.preprocessed_root, &proof.preprocessed_queries, round_dims(0), 0});
+    }
+    rounds.push_back({&proof.main_root, &proof.main_queries, round_dims(1), salt});
+    if (any_aux) rounds.push_back({&proof.aux_root, &proof.aux_queries, round_dims(2), salt});
+    rounds.push_back({&proof.quotient_root, &proof.quotient_queries, round_dims(3), salt});
+    std::vector<const merkle::MultiOpening*> opened(4, nullptr);
+    for (size_t r = 0; r < rounds.size(); ++r) {
+      merkle::MerkleVerifier mv(rounds[r].dims, rounds[r].salt);
+      std::vector<uint64_t> shifted(indices.size());
+      for (size_t q = 0; q < indices.size(); ++q) {
+        shifted[q] = indices[q] >> (log_max - mv.log_max_height());
+      }
+      merkle::Verdict v = mv.Verify(*rounds[r].root, shifted, *rounds[r].opening);
+      Expect(v.ok, "trace opening: " + v.reason);
+    }
+    std::vector<std::vector<BabyBear4>> reduced(indices.size(),
+                                                std::vector<BabyBear4>(log_sizes.size()));
+    for (size_t q = 0; q < indices.size(); ++q) {
+      size_t prep_k = 0, aux_k = 0;
+      BabyBear4 gamma_power = BabyBear4::one();
+      for (size_t t = 0; t < num_tables; ++t) {
+        const TableLayout& l = layouts[t];
+        const TableOpenings& o = proof.openings[t];
+        const uint64_t index = indices[q] >> (log_max - l.log_lde);
+        const BabyBear x = fri::DomainPoint(fri::DomainShift(), l.log_lde, index);
+        const BabyBear4 zeta_next =
+            zeta * BabyBear::two_adic_generator(static_cast<uint32_t>(l.log_height));
+        std::span<const BabyBear> prep_row, aux_row;
+        if (l.preprocessed_width > 0)
+          prep_row = proof.preprocessed_queries.queries[q].rows[prep_k++];
+        std::span<const BabyBear> main_row = proof.main_queries.queries[q].rows[t];
+        if (l.aux_width > 0) aux_row = proof.aux_queries.queries[q].rows[aux_k++];
+        std::span<const BabyBear> quotient_row = proof.quotient_queries.queries[q].rows[t];
+        DeepSum at_zeta, at_next;
+        at_zeta.Add(prep_row, o.preprocessed_local, &gamma_power, gamma);
+        at_zeta.Add(main_row, o.main_local, &gamma_power, gamma);
+        at_zeta.Add(aux_row, o.aux_local, &gamma_power, gamma);
+        at_zeta.Add(quotient_row, o.quotient, &gamma_power, gamma);
+        at_next.Add(prep_row, o.preprocessed_next, &gamma_power, gamma);
+        at_next.Add(main_row, o.main_next, &gamma_power, gamma);
+        at_next.Add(aux_row, o.aux_next, &gamma_power, gamma);
+        BabyBear4 value = at_zeta.sum * (BabyBear4(x) - zeta).inverse() +
+                          at_next.sum * (BabyBear4(x) - zeta_next).inverse();
+        const size_t k = static_cast<size_t>(
+            std::find(log_sizes.begin(), log_sizes.end(), l.log_lde) - log_sizes.begin());
+        reduced[q][k] = reduced[q][k] + value;
+      }
+      if (config.zero_knowledge) {
+        const BabyBear x = fri::DomainPoint(fri::DomainShift(), log_max, indices[q]);
+        DeepSum mask;
+        mask.Add(proof.quotient_queries.queries[q].rows[num_tables], proof.mask_opening,
+                 &gamma_power, gamma);
+        reduced[q][0] = reduced[q][0] + mask.sum * (BabyBear4(x) - zeta).inverse();
+      }
+    }
+    return reduced;
+  };
+  fri::Verify(config.fri, log_sizes, proof.fri, challenger, open_inputs);
+}
+
+}  // namespace
+
+VerifyResult Verify(const VerifyingKey& vk, std::span<const Table* const> tables,
+                    std::span<const std::vector<BabyBear>> public_values, const StarkProof& proof) {
+  try {
+    VerifyOrThrow(vk, tables, public_values, proof);
+    return {true, ""};
+  } catch (const Error& e) {
+    return {false, e.what()};
+  }
+}
+
+VerifyResult Verify(const VerifyingKey& vk, std::span<const Table* const> tables,
+                    std::span<const std::vector<BabyBear>> public_values,
+                    std::span<const uint8_t> proof_bytes) {
+  StarkProof proof;
+  try {
+    proof = DeserializeProof(proof_bytes);
+  } catch (const Error& e) {
+    return {false, e.what()};
+  }
+  return Verify(vk, tables, public_values, proof);
+}
+
+}  // namespace prova::stark

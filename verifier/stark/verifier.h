@@ -1,0 +1,60 @@
+#pragma once
+
+// The STARK verifier (protocol: docs/stark.md). It accepts or rejects with a reason and never
+// aborts, whatever the proof bytes: every size is checked against the layout derived from the
+// tables, the configuration and the verifying key before it is used.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "verifier/field/babybear.h"
+#include "verifier/field/extension.h"
+#include "verifier/hash/sponge.h"
+#include "verifier/stark/config.h"
+#include "verifier/stark/layout.h"
+#include "verifier/stark/proof.h"
+#include "verifier/stark/table.h"
+#include "verifier/transcript/challenger.h"
+
+namespace prova::stark {
+
+// What the verifier must know besides the statement: the configuration and the commitment to the
+// tables' fixed columns, computed once by the prover's Setup().
+struct VerifyingKey {
+  StarkConfig config;
+  // Per table: log2 of its fixed height when it has preprocessed columns, else 0.
+  std::vector<size_t> preprocessed_log_heights;
+  std::optional<hash::Digest> preprocessed_root;
+};
+
+struct VerifyResult {
+  bool ok = false;
+  std::string reason;  // why the proof was rejected
+  explicit operator bool() const { return ok; }
+};
+
+// tables[t] and public_values[t] describe table t; the proof states each table's height.
+VerifyResult Verify(const VerifyingKey& vk, std::span<const Table* const> tables,
+                    std::span<const std::vector<BabyBear>> public_values,
+                    std::span<const uint8_t> proof_bytes);
+VerifyResult Verify(const VerifyingKey& vk, std::span<const Table* const> tables,
+                    std::span<const std::vector<BabyBear>> public_values, const StarkProof& proof);
+
+// Shared with the prover: binds the configuration, the table shapes and the public values into
+// the transcript before anything else.
+void ObserveInstance(transcript::DuplexChallenger& challenger, const StarkConfig& config,
+                     std::span<const TableLayout> layouts,
+                     std::span<const std::vector<BabyBear>> public_values);
+
+// The out-of-domain point: sampled until it is outside the base field (so outside every trace
+// domain and every LDE coset); both sides do the same.
+BabyBear4 SampleOutOfDomainPoint(transcript::DuplexChallenger& challenger);
+
+// An extension element from its 4 base-column openings: sum_c X^c * values[c].
+BabyBear4 FromBaseColumns(std::span<const BabyBear4> values);
+
+}  // namespace prova::stark
