@@ -1,0 +1,274 @@
+// Soundness checks: bad traces, wrong statements, tampered, truncated and foreign proofs are all
+// rejected with a reason, and hostile bytes never crash the verifier.
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <iostream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "prover/stark/prover.h"
+#include "verifier/air/examples/byte_lookup.h"
+#include "verifier/air/examples/fibonacci.h"
+#include "verifier/air/examples/scaled_sequence.h"
+#include "verifier/stark/verifier.h"
+
+namespace prova::stark {
+namespace {
+
+using air::examples::ByteTableAir;
+using air::examples::ByteUserAir;
+using air::examples::FibonacciAir;
+using air::examples::ScaledSequenceAir;
+
+const ProverAirTable<FibonacciAir> kFibonacci{FibonacciAir{}};
+const ProverAirTable<ScaledSequenceAir> kScaled{ScaledSequenceAir{16}};
+const ProverAirTable<ByteTableAir> kByteTable{ByteTableAir{}};
+const ProverAirTable<ByteUserAir> kByteUser{ByteUserAir{}};
+
+// A proof exercising every region: fixed columns, LogUp auxiliary trace, two heights, zero
+// knowledge (salts, mask).
+struct Fixture {
+  std::vector<const ProverTable*> prover_tables = {&kByteUser, &kByteTable, &kScaled};
+  std::vector<const Table*> tables = {&kByteUser, &kByteTable, &kScaled};
+  std::vector<TableWitness> witnesses;
+  std::vector<std::vector<BabyBear>> public_values;
+  ProvingKey pk;
+  StarkProof proof;
+  std::vector<uint8_t> bytes;
+
+  explicit Fixture(const StarkConfig& config = TestConfig()) {
+    air::RowMajorMatrix<BabyBear> user, counts;
+    air::examples::GenerateByteLookupTraces(32, 5, &user, &counts);
+    witnesses = {
+        {user, {}}, {counts, {}}, {kScaled.air().GenerateTrace(3), {BabyBear::from_canonical(3)}}};
+    for (const auto& w : witnesses) public_values.push_back(w.public_values);
+    pk = Setup(config, prover_tables);
+    proof = Prove(pk, prover_tables, witnesses);
+    bytes = SerializeProof(proof);
+  }
+  VerifyResult Check(const StarkProof& p) const { return Verify(pk.vk, tables, public_values, p); }
+  VerifyResult Check(std::span<const uint8_t> b) const {
+    return Verify(pk.vk, tables, public_values, b);
+  }
+};
+
+const Fixture& Shared() {
+  static const Fixture* f = new Fixture();
+  return *f;
+}
+
+TEST(StarkNegativeTest, HonestProofVerifiesAndRoundTrips) {
+  const Fixture& f = Shared();
+  VerifyResult r = f.Check(f.bytes);
+  EXPECT_TRUE(r.ok) << r.reason;
+  EXPECT_EQ(SerializeProof(DeserializeProof(f.bytes)), f.bytes);
+  EXPECT_EQ(std::string(f.bytes.begin(), f.bytes.begin() + 4), "PRVS");
+}
+
+TEST(StarkNegativeTest, CheckedProverNamesTheBrokenConstraint) {
+  BabyBear result;
+  auto trace = FibonacciAir::GenerateTrace(16, BabyBear::zero(), BabyBear::one(), &result);
+  trace.at(5, 0) += BabyBear::one();
+  std::vector<const ProverTable*> tables = {&kFibonacci};
+  ProvingKey pk = stark::Setup(TestConfig(), tables);
+  std::vector<TableWitness> w = {{trace, {BabyBear::zero(), BabyBear::one(), result}}};
+  try {
+    Prove(pk, tables, w);
+    FAIL() << "a bad trace was proved";
+  } catch (const Error& e) {
+    std::string what = e.what();
+    EXPECT_NE(what.find("constraint 'shift' (#2) fails at row 4"), std::string::npos) << what;
+    EXPECT_NE(what.find("constraint 'sum' (#3) fails at row 5"), std::string::npos) << what;
+  }
+}
+
+TEST(StarkNegativeTest, UncheckedProofOfABadTraceIsRejected) {
+  BabyBear result;
+  const auto honest = FibonacciAir::GenerateTrace(16, BabyBear::zero(), BabyBear::one(), &result);
+  std::vector<const ProverTable*> tables = {&kFibonacci};
+  std::vector<const Table*> vtables = {&kFibonacci};
+  ProvingKey pk = stark::Setup(TestConfig(), tables);
+  const std::vector<BabyBear> pv = {BabyBear::zero(), BabyBear::one(), result};
+  for (size_t row : {0, 7, 15}) {
+    for (size_t col : {0, 1}) {
+      auto trace = honest;
+      trace.at(row, col) += BabyBear::from_canonical(3);
+      std::vector<TableWitness> w = {{trace, pv}};
+      StarkProof proof = Prove(pk, tables, w, ProveOptions{.check_constraints = false});
+      VerifyResult r = Verify(pk.vk, vtables, std::vector<std::vector<BabyBear>>{pv}, proof);
+      EXPECT_FALSE(r.ok) << "row " << row << " col " << col;
+      EXPECT_FALSE(r.reason.empty());
+    }
+  }
+}
+
+TEST(StarkNegativeTest, UncheckedProofOfAnUnbalancedBusIsRejected) {
+  air::RowMajorMatrix<BabyBear> user, counts;
+  air::examples::GenerateByteLookupTraces(32, 5, &user, &counts);
+  user.at(3, 0) = BabyBear::from_canonical(256);  // not a byte
+  user.at(3, 2) = user.at(3, 0) + user.at(3, 1);
+  std::vector<const ProverTable*> tables = {&kByteUser, &kByteTable};
+  std::vector<const Table*> vtables = {&kByteUser, &kByteTable};
+  ProvingKey pk = stark::Setup(TestConfig(), tables);
+  std::vector<TableWitness> w = {{user, {}}, {counts, {}}};
+  EXPECT_THROW(Prove(pk, tables, w), Error);
+  StarkProof proof = Prove(pk, tables, w, ProveOptions{.check_constraints = false});
+  VerifyResult r = Verify(pk.vk, vtables, std::vector<std::vector<BabyBear>>{{}, {}}, proof);
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.reason.find("LogUp"), std::string::npos) << r.reason;
+}
+
+TEST(StarkNegativeTest, WrongPublicValuesAreRejected) {
+  BabyBear result;
+  auto trace = FibonacciAir::GenerateTrace(32, BabyBear::zero(), BabyBear::one(), &result);
+  std::vector<const ProverTable*> tables = {&kFibonacci};
+  std::vector<const Table*> vtables = {&kFibonacci};
+  ProvingKey pk = stark::Setup(TestConfig(), tables);
+  const std::vector<BabyBear> pv = {BabyBear::zero(), BabyBear::one(), result};
+  StarkProof proof = Prove(pk, tables, std::vector<TableWitness>{{trace, pv}});
+  EXPECT_TRUE(Verify(pk.vk, vtables, std::vector<std::vector<BabyBear>>{pv}, proof).ok);
+  for (size_t i = 0; i < 3; ++i) {
+    auto bad = pv;
+    bad[i] += BabyBear::one();
+    VerifyResult r = Verify(pk.vk, vtables, std::vector<std::vector<BabyBear>>{bad}, proof);
+    EXPECT_FALSE(r.ok) << i;
+  }
+  VerifyResult r = Verify(pk.vk, vtables, std::vector<std::vector<BabyBear>>{{pv[0]}}, proof);
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.reason.find("public values"), std::string::npos) << r.reason;
+}
+
+TEST(StarkNegativeTest, TamperedRegionsAreRejected) {
+  const Fixture& f = Shared();
+  const BabyBear one = BabyBear::one();
+  const BabyBear4 ext_one = BabyBear4::one();
+  std::vector<std::pair<std::string, std::function<void(StarkProof&)>>> edits = {
+      {"log height", [](StarkProof& p) { p.log_heights[0] += 1; }},
+      {"main root", [&](StarkProof& p) { p.main_root[0] += one; }},
+      {"aux root", [&](StarkProof& p) { p.aux_root[3] += one; }},
+      {"cumulative sums",
+       [&](StarkProof& p) {
+         p.cumulative_sums[0] += ext_one;
+         p.cumulative_sums[1] -= ext_one;
+       }},
+      {"quotient root", [&](StarkProof& p) { p.quotient_root[7] += one; }},
+      {"preprocessed opening",
+       [&](StarkProof& p) { p.openings[1].preprocessed_local[0] += ext_one; }},
+      {"main opening", [&](StarkProof& p) { p.openings[0].main_next[1] += ext_one; }},
+      {"aux opening", [&](StarkProof& p) { p.openings[0].aux_local[5] += ext_one; }},
+      {"quotient opening", [&](StarkProof& p) { p.openings[2].quotient[0] += ext_one; }},
+      {"mask opening", [&](StarkProof& p) { p.mask_opening[2] += ext_one; }},
+      {"FRI commitment", [&](StarkProof& p) { p.fri.commitments[0][0] += one; }},
+      {"FRI layer opening",
+       [&](StarkProof& p) { p.fri.layer_openings[1].queries[0].rows[0][0] += one; }},
+      {"FRI final polynomial", [&](StarkProof& p) { p.fri.final_poly[0] += ext_one; }},
+      {"preprocessed query",
+       [&](StarkProof& p) { p.preprocessed_queries.queries[2].rows[0][0] += one; }},
+      {"main query", [&](StarkProof& p) { p.main_queries.queries[0].rows[1][0] += one; }},
+      {"main salt", [&](StarkProof& p) { p.main_queries.queries[0].salts[0][0] += one; }},
+      {"aux query", [&](StarkProof& p) { p.aux_queries.queries[1].rows[0][2] += one; }},
+      {"quotient query", [&](StarkProof& p) { p.quotient_queries.queries[3].rows[0][1] += one; }},
+      {"mask query", [&](StarkProof& p) { p.quotient_queries.queries[3].rows[3][0] += one; }},
+      {"sibling", [&](StarkProof& p) { p.main_queries.siblings[0][0] += one; }},
+      {"dropped query", [&](StarkProof& p) { p.main_queries.queries.pop_back(); }},
+  };
+  for (const auto& [name, edit] : edits) {
+    StarkProof p = f.proof;
+    edit(p);
+    VerifyResult r = f.Check(p);
+    EXPECT_FALSE(r.ok) << name;
+    EXPECT_FALSE(r.reason.empty()) << name;
+  }
+}
+
+TEST(StarkNegativeTest, FlippedBytesAreRejected) {
+  const Fixture& f = Shared();
+  const size_t stride = std::max<size_t>(1, f.bytes.size() / 400);
+  size_t tested = 0;
+  for (size_t i = 0; i < f.bytes.size(); i += (i < 64 ? 1 : stride)) {
+    std::vector<uint8_t> b = f.bytes;
+    b[i] ^= static_cast<uint8_t>(1u << (i % 8));
+    VerifyResult r = f.Check(b);
+    EXPECT_FALSE(r.ok) << "byte " << i;
+    EXPECT_FALSE(r.reason.empty());
+    ++tested;
+  }
+  EXPECT_GT(tested, 300u);
+}
+
+TEST(StarkNegativeTest, TruncatedAndExtendedProofsAreRejected) {
+  const Fixture& f = Shared();
+  const size_t stride = std::max<size_t>(1, f.bytes.size() / 200);
+  for (size_t len = 0; len < f.bytes.size(); len += stride) {
+    VerifyResult r = f.Check(std::span<const uint8_t>(f.bytes.data(), len));
+    EXPECT_FALSE(r.ok) << len;
+  }
+  VerifyResult r = f.Check(std::span<const uint8_t>(f.bytes.data(), f.bytes.size() - 1));
+  EXPECT_FALSE(r.ok);
+  std::vector<uint8_t> longer = f.bytes;
+  longer.push_back(0);
+  r = f.Check(longer);
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.reason.find("trailing"), std::string::npos) << r.reason;
+}
+
+TEST(StarkNegativeTest, HostileBytesNeverCrash) {
+  std::mt19937_64 rng(9);
+  const Fixture& f = Shared();
+  for (int trial = 0; trial < 200; ++trial) {
+    std::vector<uint8_t> b(rng() % 2048);
+    for (auto& x : b) x = static_cast<uint8_t>(rng());
+    if (trial % 2 == 0 && b.size() >= 8) std::copy(f.bytes.begin(), f.bytes.begin() + 8, b.begin());
+    EXPECT_FALSE(f.Check(b).ok);
+  }
+  // Huge counts right after the header.
+  std::vector<uint8_t> b(f.bytes.begin(), f.bytes.begin() + 8);
+  for (int i = 0; i < 4; ++i) b.push_back(0xff);
+  EXPECT_FALSE(f.Check(b).ok);
+  // A wrong version.
+  std::vector<uint8_t> v = f.bytes;
+  v[4] ^= 1;
+  VerifyResult r = f.Check(v);
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.reason.find("version"), std::string::npos) << r.reason;
+}
+
+TEST(StarkNegativeTest, ProofWithOtherParametersIsRejected) {
+  const Fixture& f = Shared();
+  std::vector<StarkConfig> others;
+  for (int i = 0; i < 5; ++i) others.push_back(TestConfig());
+  others[0].fri.num_queries += 1;
+  others[1].fri.log_blowup = 3;
+  others[2].zero_knowledge = false;
+  others[3].fri.pow_bits += 1;
+  others[4].fri.log_arity = 2;
+  for (const StarkConfig& c : others) {
+    VerifyingKey vk = f.pk.vk;
+    vk.config = c;
+    VerifyResult r = Verify(vk, f.tables, f.public_values, f.bytes);
+    EXPECT_FALSE(r.ok);
+    EXPECT_FALSE(r.reason.empty());
+  }
+  // And a different set of tables.
+  std::vector<const Table*> swapped = {&kByteTable, &kByteUser, &kScaled};
+  EXPECT_FALSE(Verify(f.pk.vk, swapped, f.public_values, f.bytes).ok);
+}
+
+TEST(StarkSecurityTest, DefaultConfigReachesOneHundredBits) {
+  SecurityReport r = AnalyzeSecurity(DefaultConfig(), uint64_t{1} << 20, 3);
+  EXPECT_GE(r.conjectured_bits, 100.0) << r.ToString();
+  EXPECT_LT(r.unique_decoding_bits, r.conjectured_bits);
+  EXPECT_LT(r.johnson_bits, r.conjectured_bits);
+  EXPECT_GT(r.johnson_bits, r.unique_decoding_bits);
+  EXPECT_NEAR(r.field_bits, 123.6, 0.1);  // 4 log2(p)
+  std::cout << r.ToString();
+  SecurityReport weak = AnalyzeSecurity(TestConfig(), 1024);
+  EXPECT_LT(weak.conjectured_bits, 50.0);
+}
+
+}  // namespace
+}  // namespace prova::stark
