@@ -47,9 +47,14 @@ Matrix Randomize(const Matrix& trace, bool zero_knowledge) {
   return out;
 }
 
-Matrix Lde(const Matrix& evaluations, size_t log_blowup) {
-  return ntt::coset_lde(evaluations.view(), static_cast<uint32_t>(log_blowup), fri::DomainShift(),
-                        ntt::RowOrder::kBitReversed);
+// The bit-reversed coset LDE, written straight into the storage the Merkle tree keeps.
+merkle::RowMajorMatrix Lde(const Matrix& evaluations, size_t log_blowup) {
+  const size_t rows = evaluations.height() << log_blowup;
+  std::vector<BabyBear> out(rows * evaluations.width());
+  ntt::coset_lde_into(evaluations.view(), static_cast<uint32_t>(log_blowup), fri::DomainShift(),
+                      RowMajorView<BabyBear>(out.data(), rows, evaluations.width()),
+                      ntt::RowOrder::kBitReversed);
+  return merkle::RowMajorMatrix(std::move(out), evaluations.width());
 }
 
 // Values at z of the polynomials of degree < M given by their evaluations on H_M (natural order,
@@ -349,7 +354,7 @@ ProvingKey Setup(const StarkConfig& config, std::span<const ProverTable* const> 
     const size_t log_h = static_cast<size_t>(std::countr_zero(h));
     pk.vk.preprocessed_log_heights[t] = log_h;
     const size_t extra = config.zero_knowledge ? 1 : 0;
-    matrices.push_back(ToMerkle(Lde(ToMatrix(fixed), config.fri.log_blowup + extra)));
+    matrices.push_back(Lde(ToMatrix(fixed), config.fri.log_blowup + extra));
     pk.preprocessed[t] = std::move(fixed);
   }
   if (!matrices.empty()) {
@@ -407,7 +412,7 @@ StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> table
   std::vector<merkle::RowMajorMatrix> main_ldes;
   for (size_t t = 0; t < num_tables; ++t) {
     state[t].main = Randomize(ToMatrix(witnesses[t].main), zk);
-    main_ldes.push_back(ToMerkle(Lde(state[t].main, config.fri.log_blowup)));
+    main_ldes.push_back(Lde(state[t].main, config.fri.log_blowup));
   }
   merkle::MerkleTree main_tree(std::move(main_ldes), salt);
   proof.main_root = main_tree.root();
@@ -430,7 +435,7 @@ StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> table
           &proof.cumulative_sums[t]);
       state[t].cumulative_sum = proof.cumulative_sums[t];
       state[t].aux = Randomize(FlattenExtension(aux_traces[t]), zk);
-      aux_ldes.push_back(ToMerkle(Lde(state[t].aux, config.fri.log_blowup)));
+      aux_ldes.push_back(Lde(state[t].aux, config.fri.log_blowup));
     }
     aux_tree = std::make_unique<merkle::MerkleTree>(std::move(aux_ldes), salt);
     proof.has_aux = true;
