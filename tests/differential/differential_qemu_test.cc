@@ -219,11 +219,13 @@ bool CliConfigured() { return !CliPath().empty(); }
 // A guest run under both machines, in its own directory (kept when the runs disagree).
 class GuestCase {
  public:
-  GuestCase(std::string name, fs::path elf, fs::path input, fs::path directory)
+  GuestCase(std::string name, fs::path elf, fs::path input, fs::path directory,
+            std::string cli = CliPath())
       : name_(std::move(name)),
         elf_(std::move(elf)),
         input_(std::move(input)),
-        dir_(std::move(directory)) {}
+        dir_(std::move(directory)),
+        cli_(std::move(cli)) {}
 
   // Runs the guest under qemu and prova and compares stdout, journal and exit status.
   testing::AssertionResult RunBoth(unsigned timeout_seconds, bool random_program_output) const {
@@ -237,7 +239,7 @@ class GuestCase {
                        << ReadFile(dir_ / "qemu.stderr");
     }
 
-    const std::vector<std::string> prova = {CliPath(),
+    const std::vector<std::string> prova = {cli_,
                                             "execute",
                                             elf_.string(),
                                             "--input",
@@ -306,6 +308,7 @@ class GuestCase {
   fs::path elf_;
   fs::path input_;
   fs::path dir_;
+  std::string cli_;
 };
 
 // Writes a program with prova-rvgen into a fresh directory; returns prova-rvgen's key=value line.
@@ -393,6 +396,88 @@ TEST(RvgenUnderQemuTest, ReadProgramsEchoTheirInput) {
     EXPECT_EQ(ReadFile(dir / "qemu.journal").size(), 4 + std::min<size_t>(count, 16));
     if (!HasFailure() && !KeepWorkDirectories()) fs::remove_all(dir);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The comparison itself must catch differences: a stand-in for `prova execute` that runs qemu and
+// then corrupts one result.
+
+constexpr const char* kFakeCliScript = R"(#!/bin/sh
+# Stands in for `prova execute ELF --input IN --journal OUT --json`.
+elf=$2 input=$4 journal=$6
+out=$journal.stdout
+"$QEMU" "$elf" <"$input" >"$out" 3>"$journal"
+status=$?
+case "$CORRUPTION" in
+  register) { head -c 16 "$out"; printf '\001\002\003\004'; tail -c +21 "$out"; } >"$out.new"
+            mv "$out.new" "$out" ;;
+  journal) printf 'x' >>"$journal" ;;
+  status) status=$((status ^ 1)) ;;
+esac
+cat "$out"
+hex=$(od -An -v -tx1 "$journal" | tr -d ' \n')
+printf '{"status":"exited","exit_code":%d,"process_status":%d,"cycles":0,"journal_len":%d,"journal_hex":"%s"}\n' \
+  $status $status $(wc -c <"$journal") "$hex" >&2
+exit $status
+)";
+
+class ComparisonTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    SkipUnlessQemu();
+    if (IsSkipped()) return;
+    // Own directory per test: ctest runs the tests of this file in parallel processes.
+    dir_ = fs::path(kWorkDir) /
+           ("comparison-" +
+            std::string(testing::UnitTest::GetInstance()->current_test_info()->name()));
+    Generate({"--seed", "77", "--length", "300"}, dir_);
+    fake_cli_ = dir_ / "fake-prova";
+    std::ofstream(fake_cli_) << kFakeCliScript;
+    fs::permissions(fake_cli_, fs::perms::owner_all);
+  }
+
+  testing::AssertionResult RunWithCorruption(const std::string& corruption) {
+    std::string script = "QEMU='" + *QemuPath() + "' CORRUPTION=" + corruption + " exec '" +
+                         fake_cli_.string() + "' \"$@\"";
+    fs::path wrapper = dir_ / ("fake-prova-" + corruption);
+    std::ofstream(wrapper) << "#!/bin/sh\n" << script << "\n";
+    fs::permissions(wrapper, fs::perms::owner_all);
+    GuestCase guest("comparison check", dir_ / "prog.elf", dir_ / "input.bin", dir_,
+                    wrapper.string());
+    return guest.RunBoth(kProgramTimeoutSeconds, true);
+  }
+
+  void TearDown() override {
+    if (!HasFailure() && !KeepWorkDirectories() && !dir_.empty()) fs::remove_all(dir_);
+  }
+
+  fs::path dir_;
+  fs::path fake_cli_;
+};
+
+TEST_F(ComparisonTest, AgreesWithAnIdenticalRun) { EXPECT_TRUE(RunWithCorruption("none")); }
+
+TEST_F(ComparisonTest, NamesTheFirstDifferingRegister) {
+  testing::AssertionResult result = RunWithCorruption("register");
+  ASSERT_FALSE(result);
+  // Unless qemu's x5 happened to be exactly the value the fake wrote.
+  ASSERT_NE(WordAt(ReadFile(dir_ / "qemu.stdout"), 4), 0x04030201u);
+  EXPECT_NE(std::string(result.message()).find("first differing register: x5 "), std::string::npos)
+      << result.message();
+  EXPECT_NE(std::string(result.message()).find("prog.elf"), std::string::npos);
+}
+
+TEST_F(ComparisonTest, CatchesADifferentJournal) {
+  testing::AssertionResult result = RunWithCorruption("journal");
+  ASSERT_FALSE(result);
+  EXPECT_NE(std::string(result.message()).find("journal"), std::string::npos) << result.message();
+}
+
+TEST_F(ComparisonTest, CatchesADifferentExitStatus) {
+  testing::AssertionResult result = RunWithCorruption("status");
+  ASSERT_FALSE(result);
+  EXPECT_NE(std::string(result.message()).find("exit status"), std::string::npos)
+      << result.message();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -575,6 +660,10 @@ const std::vector<FaultExpectation>& FaultExpectations() {
       {FaultKind::kCycleLimit, 240, {"cycle"}},
   };
   return expectations;
+}
+
+void PrintTo(const FaultExpectation& expectation, std::ostream* out) {
+  *out << rvgen::FaultKindName(expectation.kind) << " -> " << expectation.status;
 }
 
 class ProvaFaultTest : public testing::TestWithParam<FaultExpectation> {};
