@@ -2,8 +2,10 @@
 // RV32IM programs from prova-rvgen, on programs that read the private input, and on the example
 // guests; plus the fault statuses `prova execute` reports for faulting programs.
 //
-// Environment knobs for longer runs: PROVA_DIFF_FIRST_SEED (default 1), PROVA_DIFF_PROGRAMS
-// (random programs, default 200), PROVA_DIFF_KEEP=1 keeps every program's directory.
+// Environment knobs: PROVA_DIFF_FIRST_SEED (default 1) and PROVA_DIFF_PROGRAMS (random programs,
+// default 200) for longer runs; PROVA_DIFF_KEEP=1 keeps every program's directory (otherwise only
+// those of mismatches, under <build>/tests/differential/work); PROVA_DIFF_CLI=<path> tests another
+// `prova` binary.
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
