@@ -249,13 +249,13 @@ Machine::SyscallOutcome Machine::Syscall(Context& ctx, uint32_t* x, uint32_t pc)
         const uint64_t end = uint64_t{buffer} + n;
         std::vector<uint32_t> before;
         for (uint64_t w = first; w < end; w += 4) before.push_back(memory_.ReadWord(uint32_t(w)));
-        std::memcpy(mem + buffer, data.data(), n);
+        if (n > 0) std::memcpy(mem + buffer, data.data(), n);
         size_t i = 0;
         for (uint64_t w = first; w < end; w += 4, ++i) {
           ctx.SyscallMemoryAccess(uint32_t(w), before[i], memory_.ReadWord(uint32_t(w)), true);
         }
       } else {
-        std::memcpy(mem + buffer, data.data(), n);
+        if (n > 0) std::memcpy(mem + buffer, data.data(), n);
       }
       InvalidateCode(buffer, n);
       input_pos_ += n;

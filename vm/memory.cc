@@ -24,14 +24,14 @@ VirtualReservation::~VirtualReservation() {
   if (data_ != nullptr) munmap(data_, size_);
 }
 
-Memory::Memory() : space_(uint64_t{1} << 32), permissions_(kPageCount, 0) {}
+Memory::Memory() : space_(uint64_t{1} << 32), permissions_(kPageCount) {}
 
 void Memory::Map(uint32_t addr, uint64_t size, uint8_t permissions) {
   if (size == 0) return;
   const uint64_t first = addr >> kPageShift;
   const uint64_t last = (addr + size - 1) >> kPageShift;
   PROVA_CHECK(last < kPageCount, "mapping past the 32-bit address space");
-  for (uint64_t page = first; page <= last; ++page) permissions_[page] |= permissions;
+  for (uint64_t page = first; page <= last; ++page) permissions_.data()[page] |= permissions;
 }
 
 void Memory::Unmap(uint32_t addr, uint64_t size) {
@@ -39,7 +39,7 @@ void Memory::Unmap(uint32_t addr, uint64_t size) {
   const uint64_t first = addr >> kPageShift;
   const uint64_t last = (addr + size - 1) >> kPageShift;
   PROVA_CHECK(last < kPageCount, "unmapping past the 32-bit address space");
-  for (uint64_t page = first; page <= last; ++page) permissions_[page] = 0;
+  for (uint64_t page = first; page <= last; ++page) permissions_.data()[page] = 0;
 }
 
 bool Memory::RangeHas(uint32_t addr, uint64_t size, uint8_t needed) const {
@@ -47,7 +47,7 @@ bool Memory::RangeHas(uint32_t addr, uint64_t size, uint8_t needed) const {
   if (addr + size > (uint64_t{1} << 32)) return false;
   const uint64_t last = (addr + size - 1) >> kPageShift;
   for (uint64_t page = addr >> kPageShift; page <= last; ++page) {
-    if ((permissions_[page] & needed) != needed) return false;
+    if ((permissions_.data()[page] & needed) != needed) return false;
   }
   return true;
 }

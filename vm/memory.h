@@ -60,7 +60,7 @@ class Memory {
 
   uint8_t* base() const { return space_.data(); }
   const uint8_t* permissions() const { return permissions_.data(); }
-  uint8_t PagePermissions(uint32_t addr) const { return permissions_[addr >> kPageShift]; }
+  uint8_t PagePermissions(uint32_t addr) const { return permissions_.data()[addr >> kPageShift]; }
 
   // Adds `permissions` to every page overlapping [addr, addr + size).
   void Map(uint32_t addr, uint64_t size, uint8_t permissions);
@@ -71,7 +71,7 @@ class Memory {
 
   // Host-side access, no permission checks (loading, stack setup, replay).
   void WriteBytes(uint32_t addr, std::span<const uint8_t> bytes) {
-    std::memcpy(base() + addr, bytes.data(), bytes.size());
+    if (!bytes.empty()) std::memcpy(base() + addr, bytes.data(), bytes.size());
   }
   uint32_t ReadWord(uint32_t addr) const {  // addr must be 4-byte aligned
     uint32_t value;
@@ -85,7 +85,7 @@ class Memory {
 
  private:
   VirtualReservation space_;
-  std::vector<uint8_t> permissions_;
+  VirtualReservation permissions_;  // one byte per page; lazily zero, so setup costs nothing
 };
 
 }  // namespace prova::vm
