@@ -246,5 +246,39 @@ TEST(ElfLoaderTest, RejectsMissingLoadSegment) {
                  "no PT_LOAD segment");
 }
 
+// Arbitrary corruption of a valid file is either accepted or rejected with prova::Error, never a
+// crash (run under ASan/UBSan too).
+TEST(ElfLoaderTest, CorruptedFilesNeverCrash) {
+  const std::vector<uint8_t> valid = ValidElf();
+  uint64_t state = 0x9e3779b97f4a7c15ull;
+  auto next = [&state] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  int accepted = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::vector<uint8_t> file = valid;
+    const int edits = 1 + static_cast<int>(next() % 4);
+    for (int e = 0; e < edits; ++e) {
+      const size_t at = next() % std::min<size_t>(file.size(), 0x100);  // headers mostly
+      if (next() % 2) {
+        file[at] = static_cast<uint8_t>(next());
+      } else if (at + 4 <= file.size()) {
+        Put32(file, at, static_cast<uint32_t>(next() % 3 == 0 ? 0xffffffffu : next()));
+      }
+    }
+    if (next() % 8 == 0) file.resize(next() % file.size());
+    try {
+      const ProgramImage image = LoadElf(file);
+      ++accepted;
+      ASSERT_FALSE(image.segments.empty());
+    } catch (const Error&) {
+    }
+  }
+  EXPECT_GT(accepted, 0);  // some edits hit fields that do not matter
+}
+
 }  // namespace
 }  // namespace prova::vm
