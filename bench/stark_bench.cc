@@ -7,6 +7,7 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <string_view>
 #include <vector>
 
@@ -49,8 +50,8 @@ struct WideAir {
     for (size_t i = 0; i < kColumns; ++i) t.at(0, i) = BabyBear::from_u64(i + 1);
     for (size_t r = 1; r < rows; ++r) {
       for (size_t i = 0; i < kColumns; ++i) {
-        t.at(r, i) = t.at(r - 1, i) * t.at(r - 1, (i + 1) % kColumns) +
-                     t.at(r - 1, (i + 2) % kColumns);
+        t.at(r, i) =
+            t.at(r - 1, i) * t.at(r - 1, (i + 1) % kColumns) + t.at(r - 1, (i + 2) % kColumns);
       }
     }
     return t;
@@ -62,6 +63,8 @@ const ProverAirTable<WideAir> kWide{WideAir{}};
 StarkConfig BenchConfig(bool zero_knowledge) {
   StarkConfig c = DefaultConfig();
   c.zero_knowledge = zero_knowledge;
+  if (const char* a = std::getenv("STARK_BENCH_LOG_ARITY")) c.fri.log_arity = std::atoi(a);
+  if (const char* f = std::getenv("STARK_BENCH_LOG_FINAL")) c.fri.log_final_poly_len = std::atoi(f);
   return c;
 }
 

@@ -292,46 +292,58 @@ void ObserveOpenings(transcript::DuplexChallenger& c, const TableOpenings& o) {
   }
 }
 
-// gamma^k * (row[c] - value[c]) summed over one group of columns, for every LDE row: adds
-// sum_c gamma^(k+c) row[c] to acc[i] and returns sum_c gamma^(k+c) value[c].
-BabyBear4 AccumulateColumns(std::span<const BabyBear> values_flat, size_t width, size_t rows,
-                            std::span<const BabyBear4> opened, BabyBear4* gamma_power,
-                            const BabyBear4& gamma, std::vector<BabyBear4>& acc) {
-  if (width == 0) return BabyBear4::zero();
-  std::vector<BabyBear4> powers(width);
-  BabyBear4 opened_sum = BabyBear4::zero();
-  for (size_t c = 0; c < width; ++c) {
-    powers[c] = *gamma_power;
-    opened_sum = opened_sum + *gamma_power * opened[c];
+// The next `count` powers gamma^k, advancing *gamma_power.
+std::vector<BabyBear4> NextPowers(BabyBear4* gamma_power, const BabyBear4& gamma, size_t count) {
+  std::vector<BabyBear4> out(count);
+  for (auto& p : out) {
+    p = *gamma_power;
     *gamma_power = *gamma_power * gamma;
   }
-  // Transposed coefficients so the inner loop is four base-field dot products.
+  return out;
+}
+
+BabyBear4 Dot(std::span<const BabyBear4> powers, std::span<const BabyBear4> values) {
+  BabyBear4 acc = BabyBear4::zero();
+  for (size_t c = 0; c < powers.size(); ++c) acc = acc + powers[c] * values[c];
+  return acc;
+}
+
+// acc[i] += sum_c powers[c] * row_i[c] for every row of a row-major matrix: four base-field dot
+// products per row, vectorised along the row.
+void AccumulateRows(std::span<const BabyBear> values, size_t width, size_t rows,
+                    std::span<const BabyBear4> powers, std::vector<BabyBear4>& acc) {
+  if (width == 0) return;
   std::array<std::vector<BabyBear>, 4> pc;
   for (size_t k = 0; k < 4; ++k) {
     pc[k].resize(width);
     for (size_t c = 0; c < width; ++c) pc[k][c] = powers[c].coeff(k);
   }
+  const size_t packed_end = width - width % kLanes;
   tbb::parallel_for(tbb::blocked_range<size_t>(0, rows, 1024), [&](const auto& range) {
     for (size_t i = range.begin(); i < range.end(); ++i) {
-      const BabyBear* row = values_flat.data() + i * width;
-      // Two products of Montgomery values (< 2p^2 < p 2^32) reduced at once.
-      std::array<BabyBear, 4> total{BabyBear::zero(), BabyBear::zero(), BabyBear::zero(),
-                                    BabyBear::zero()};
-      size_t c = 0;
-      for (; c + 1 < width; c += 2) {
-        const uint64_t v0 = row[c].monty(), v1 = row[c + 1].monty();
-        for (size_t k = 0; k < 4; ++k) {
-          total[k] += BabyBear::from_monty(
-              BabyBear::reduce(v0 * pc[k][c].monty() + v1 * pc[k][c + 1].monty()));
+      const BabyBear* row = values.data() + i * width;
+      std::array<BabyBear, 4> total;
+      if (packed_end > 0) {
+        std::array<Packed, 4> sums;
+        for (size_t c = 0; c < packed_end; c += kLanes) {
+          const Packed v = Packed::load(row + c);
+          for (size_t k = 0; k < 4; ++k) sums[k] += v * Packed::load(pc[k].data() + c);
         }
+        for (size_t k = 0; k < 4; ++k) {
+          const auto lanes = sums[k].to_array();
+          BabyBear t = BabyBear::zero();
+          for (const BabyBear& x : lanes) t += x;
+          total[k] = t;
+        }
+      } else {
+        total = {BabyBear::zero(), BabyBear::zero(), BabyBear::zero(), BabyBear::zero()};
       }
-      if (c < width) {
+      for (size_t c = packed_end; c < width; ++c) {
         for (size_t k = 0; k < 4; ++k) total[k] += row[c] * pc[k][c];
       }
       acc[i] = acc[i] + BabyBear4::from_coeffs(total);
     }
   });
-  return opened_sum;
 }
 
 }  // namespace
@@ -548,11 +560,16 @@ StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> table
       return batch_inverse<BabyBear4>(d);
     };
 
+    // gamma powers: per table, first every column at zeta (preprocessed, main, auxiliary,
+    // quotient), then the columns opened at zeta * g in the same order. So the combination at
+    // zeta * g is gamma^C times the combination of the first columns at zeta, which is computed
+    // once per row.
     BabyBear4 gamma_power = BabyBear4::one();
     prep_k = 0;
     for (size_t t = 0; t < num_tables; ++t) {
       const TableState& s = state[t];
       const TableLayout& l = s.layout;
+      const TableOpenings& o = s.openings;
       const size_t rows = size_t{1} << l.log_lde;
       const BabyBear4 zeta_next =
           zeta * BabyBear::two_adic_generator(static_cast<uint32_t>(l.log_height));
@@ -560,23 +577,25 @@ StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> table
       if (l.preprocessed_width > 0) prep_values = pk.preprocessed_tree->matrices()[prep_k++].values;
       std::span<const BabyBear> aux_values;
       if (l.aux_width > 0) aux_values = s.aux_lde->values;
-      const TableOpenings& o = s.openings;
-      std::vector<BabyBear4> at_zeta(rows), at_next(rows);
-      BabyBear4 v_zeta = AccumulateColumns(prep_values, l.preprocessed_width, rows,
-                                           o.preprocessed_local, &gamma_power, gamma, at_zeta);
-      v_zeta = v_zeta + AccumulateColumns(s.main_lde->values, l.main_width, rows, o.main_local,
-                                          &gamma_power, gamma, at_zeta);
-      v_zeta = v_zeta + AccumulateColumns(aux_values, l.aux_base_width(), rows, o.aux_local,
-                                          &gamma_power, gamma, at_zeta);
-      v_zeta =
-          v_zeta + AccumulateColumns(quotient_tree.matrices()[t].values, l.quotient_base_width(),
-                                     rows, o.quotient, &gamma_power, gamma, at_zeta);
-      BabyBear4 v_next = AccumulateColumns(prep_values, l.preprocessed_width, rows,
-                                           o.preprocessed_next, &gamma_power, gamma, at_next);
-      v_next = v_next + AccumulateColumns(s.main_lde->values, l.main_width, rows, o.main_next,
-                                          &gamma_power, gamma, at_next);
-      v_next = v_next + AccumulateColumns(aux_values, l.aux_base_width(), rows, o.aux_next,
-                                          &gamma_power, gamma, at_next);
+      const BabyBear4 group_start = gamma_power;
+      const auto p_prep = NextPowers(&gamma_power, gamma, l.preprocessed_width);
+      const auto p_main = NextPowers(&gamma_power, gamma, l.main_width);
+      const auto p_aux = NextPowers(&gamma_power, gamma, l.aux_base_width());
+      const auto p_quot = NextPowers(&gamma_power, gamma, l.quotient_base_width());
+      const BabyBear4 next_factor = gamma_power * group_start.inverse();  // gamma^C
+      const auto n_prep = NextPowers(&gamma_power, gamma, l.preprocessed_width);
+      const auto n_main = NextPowers(&gamma_power, gamma, l.main_width);
+      const auto n_aux = NextPowers(&gamma_power, gamma, l.aux_base_width());
+      const BabyBear4 v_zeta = Dot(p_prep, o.preprocessed_local) + Dot(p_main, o.main_local) +
+                               Dot(p_aux, o.aux_local) + Dot(p_quot, o.quotient);
+      const BabyBear4 v_next =
+          Dot(n_prep, o.preprocessed_next) + Dot(n_main, o.main_next) + Dot(n_aux, o.aux_next);
+      std::vector<BabyBear4> shared(rows), quotient_part(rows);
+      AccumulateRows(prep_values, l.preprocessed_width, rows, p_prep, shared);
+      AccumulateRows(s.main_lde->values, l.main_width, rows, p_main, shared);
+      AccumulateRows(aux_values, l.aux_base_width(), rows, p_aux, shared);
+      AccumulateRows(quotient_tree.matrices()[t].values, l.quotient_base_width(), rows, p_quot,
+                     quotient_part);
       const std::vector<BabyBear> xs = points(l.log_lde);
       const std::vector<BabyBear4> inv_zeta = inverse_differences(xs, zeta);
       const std::vector<BabyBear4> inv_next = inverse_differences(xs, zeta_next);
@@ -584,15 +603,16 @@ StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> table
           std::find(log_sizes.begin(), log_sizes.end(), l.log_lde) - log_sizes.begin());
       auto& input = fri_inputs[k];
       tbb::parallel_for(size_t{0}, rows, [&](size_t i) {
-        input[i] =
-            input[i] + (at_zeta[i] - v_zeta) * inv_zeta[i] + (at_next[i] - v_next) * inv_next[i];
+        input[i] = input[i] + (shared[i] + quotient_part[i] - v_zeta) * inv_zeta[i] +
+                   (next_factor * shared[i] - v_next) * inv_next[i];
       });
     }
     if (zk) {
       const size_t rows = size_t{1} << log_max;
       std::vector<BabyBear4> acc(rows);
-      BabyBear4 v = AccumulateColumns(quotient_tree.matrices()[num_tables].values, 4, rows,
-                                      proof.mask_opening, &gamma_power, gamma, acc);
+      const auto p_mask = NextPowers(&gamma_power, gamma, 4);
+      const BabyBear4 v = Dot(p_mask, proof.mask_opening);
+      AccumulateRows(quotient_tree.matrices()[num_tables].values, 4, rows, p_mask, acc);
       const std::vector<BabyBear4> inv_zeta = inverse_differences(points(log_max), zeta);
       tbb::parallel_for(size_t{0}, rows, [&](size_t i) {
         fri_inputs[0][i] = fri_inputs[0][i] + (acc[i] - v) * inv_zeta[i];

@@ -245,7 +245,7 @@ TEST(StarkNegativeTest, ProofWithOtherParametersIsRejected) {
   others[1].fri.log_blowup = 3;
   others[2].zero_knowledge = false;
   others[3].fri.pow_bits += 1;
-  others[4].fri.log_arity = 2;
+  others[4].fri.log_arity = 1;
   for (const StarkConfig& c : others) {
     VerifyingKey vk = f.pk.vk;
     vk.config = c;

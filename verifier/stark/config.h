@@ -22,13 +22,14 @@ struct StarkConfig {
   friend bool operator==(const StarkConfig&, const StarkConfig&) = default;
 };
 
-// log_blowup 2, 50 queries, 16 bits of grinding, arity 2: >= 100 conjectured bits for traces up to
+// log_blowup 2, 50 queries, 16 bits of grinding, folding arity 4 (smaller proofs than arity 2:
+// half the layers), final polynomial of 32 coefficients: >= 100 conjectured bits for traces up to
 // 2^20 rows (AnalyzeSecurity).
 inline StarkConfig DefaultConfig() {
   StarkConfig c;
   c.fri.log_blowup = 2;
-  c.fri.log_arity = 1;
-  c.fri.log_final_poly_len = 3;
+  c.fri.log_arity = 2;
+  c.fri.log_final_poly_len = 5;
   c.fri.num_queries = 50;
   c.fri.pow_bits = 16;
   c.zero_knowledge = true;
