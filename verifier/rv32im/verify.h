@@ -1,0 +1,32 @@
+#pragma once
+
+// Verification of a whole-program RV32IM execution proof (docs/rv32im-circuit.md).
+//
+//   stark::VerifyResult r = rv32im::VerifyExecution(seal, image_id, journal, exit_code);
+//   if (!r) std::cerr << r.reason;
+//
+// Accepts only if the seal proves that the program with this image ID, run from its entry point
+// on some private input, wrote exactly `journal` to fd 3 and exited with `exit_code`. Never aborts
+// on hostile bytes: every failure is a rejection with a reason.
+
+#include <cstdint>
+#include <span>
+
+#include "verifier/stark/config.h"
+#include "verifier/stark/verifier.h"
+
+namespace prova::rv32im {
+
+// With stark::DefaultConfig().
+stark::VerifyResult VerifyExecution(std::span<const uint8_t> seal,
+                                    std::span<const uint8_t, 32> image_id,
+                                    std::span<const uint8_t> journal, uint32_t exit_code);
+
+// With an explicit proof configuration (tests use stark::TestConfig(); a seal made under another
+// configuration is rejected).
+stark::VerifyResult VerifyExecution(std::span<const uint8_t> seal,
+                                    std::span<const uint8_t, 32> image_id,
+                                    std::span<const uint8_t> journal, uint32_t exit_code,
+                                    const stark::StarkConfig& config);
+
+}  // namespace prova::rv32im
