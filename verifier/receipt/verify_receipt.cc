@@ -1,0 +1,68 @@
+#include "verifier/receipt/verify_receipt.h"
+
+#include <algorithm>
+#include <exception>
+#include <string>
+
+#include "common/error.h"
+#include "common/file_io.h"
+
+namespace prova::receipt {
+namespace {
+
+stark::VerifyResult Rejected(std::string reason) {
+  return stark::VerifyResult{false, std::move(reason)};
+}
+
+}  // namespace
+
+stark::VerifyResult VerifyReceiptWith(const Receipt& receipt,
+                                      std::span<const uint8_t, 32> expected_image_id,
+                                      std::optional<std::span<const uint8_t>> expected_journal,
+                                      const SealVerifier& seal_verifier) {
+  const ExecutionClaim& claim = receipt.claim;
+  if (!std::equal(claim.image_id.begin(), claim.image_id.end(), expected_image_id.begin())) {
+    return Rejected("image ID mismatch: the receipt is for image " + ToHex(claim.image_id) +
+                    ", expected " + ToHex(expected_image_id));
+  }
+  if (Sha256(receipt.journal) != claim.journal_digest) {
+    return Rejected("the journal does not match the claim's journal digest");
+  }
+  if (expected_journal && !std::equal(receipt.journal.begin(), receipt.journal.end(),
+                                      expected_journal->begin(), expected_journal->end())) {
+    return Rejected("journal mismatch: the receipt's journal (" +
+                    std::to_string(receipt.journal.size()) +
+                    " bytes) differs from the expected journal (" +
+                    std::to_string(expected_journal->size()) + " bytes)");
+  }
+  if (claim.pre_state.memory_root != claim.image_id) {
+    return Rejected("the claim's pre-state is not the image's initial state");
+  }
+  if (claim.post_state != HaltedState()) {
+    return Rejected("the claim's post-state is not the halted state of a whole-program proof");
+  }
+  try {
+    stark::VerifyResult result = seal_verifier(receipt.seal, claim, receipt.journal);
+    if (!result.ok && result.reason.empty()) result.reason = "the seal was rejected";
+    return result;
+  } catch (const Error& e) {
+    // Seal verifiers report by result, but a decoder deep inside may still throw on hostile
+    // bytes: that is a rejection too.
+    return Rejected(std::string("seal: ") + e.what());
+  }
+}
+
+stark::VerifyResult VerifyReceiptWith(std::span<const uint8_t> receipt_bytes,
+                                      std::span<const uint8_t, 32> expected_image_id,
+                                      std::optional<std::span<const uint8_t>> expected_journal,
+                                      const SealVerifier& seal_verifier) {
+  DecodedReceipt decoded;
+  try {
+    decoded = DecodeReceipt(receipt_bytes);
+  } catch (const Error& e) {
+    return Rejected(e.what());
+  }
+  return VerifyReceiptWith(decoded.receipt, expected_image_id, expected_journal, seal_verifier);
+}
+
+}  // namespace prova::receipt

@@ -1,0 +1,35 @@
+#pragma once
+
+// Receipt verification: does this receipt prove that the program with the expected image ID
+// produced its journal (and, if given, exactly the expected journal)?
+
+#include <functional>
+#include <optional>
+#include <span>
+
+#include "verifier/receipt/receipt.h"
+#include "verifier/stark/verifier.h"
+
+namespace prova::receipt {
+
+// Checks a seal against the claim it is meant to prove (the claim's journal digest already
+// matches `journal`). Dispatches on seal.kind; a kind it does not know is a rejection.
+using SealVerifier = std::function<stark::VerifyResult(
+    const Seal& seal, const ExecutionClaim& claim, std::span<const uint8_t> journal)>;
+
+// In order: decode the bytes; the claim's image ID equals expected_image_id; SHA-256(journal)
+// equals the claim's journal digest; the journal equals expected_journal when given; the claim
+// is a whole-program claim (pre_state.memory_root = image ID, post_state = HaltedState()); then
+// the seal verifier checks the seal against the claim. The first failure is the reason. Never
+// throws on bad receipt bytes.
+stark::VerifyResult VerifyReceiptWith(std::span<const uint8_t> receipt_bytes,
+                                      std::span<const uint8_t, 32> expected_image_id,
+                                      std::optional<std::span<const uint8_t>> expected_journal,
+                                      const SealVerifier& seal_verifier);
+// The same checks on an already decoded receipt.
+stark::VerifyResult VerifyReceiptWith(const Receipt& receipt,
+                                      std::span<const uint8_t, 32> expected_image_id,
+                                      std::optional<std::span<const uint8_t>> expected_journal,
+                                      const SealVerifier& seal_verifier);
+
+}  // namespace prova::receipt
