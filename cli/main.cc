@@ -12,6 +12,11 @@ int main(int argc, char** argv) {
 
   int exit_status = 0;
   prova::cli::RegisterExecuteCommand(app, &exit_status);
+  prova::cli::RegisterProveCommand(app, &exit_status);
+  prova::cli::RegisterVerifyCommand(app, &exit_status);
+  prova::cli::RegisterInspectCommand(app, &exit_status);
+  prova::cli::RegisterImageIdCommand(app, &exit_status);
+  prova::cli::RegisterParamsCommand(app, &exit_status);
 
   try {
     app.parse(argc, argv);

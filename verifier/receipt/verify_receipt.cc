@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "common/file_io.h"
+#include "verifier/rv32im/verify.h"
 
 namespace prova::receipt {
 namespace {
@@ -63,6 +64,28 @@ stark::VerifyResult VerifyReceiptWith(std::span<const uint8_t> receipt_bytes,
     return Rejected(e.what());
   }
   return VerifyReceiptWith(decoded.receipt, expected_image_id, expected_journal, seal_verifier);
+}
+
+stark::VerifyResult VerifySeal(const Seal& seal, const ExecutionClaim& claim,
+                               std::span<const uint8_t> journal, const stark::StarkConfig& config) {
+  switch (static_cast<SealKind>(seal.kind)) {
+    case SealKind::kRv32imStark:
+      if (seal.version != kRv32imSealVersion) {
+        return Rejected("unsupported rv32im seal version " + std::to_string(seal.version));
+      }
+      return rv32im::VerifyExecution(seal.bytes, claim.image_id, journal, claim.exit_code, config);
+  }
+  return Rejected("unknown seal kind " + std::to_string(seal.kind));
+}
+
+stark::VerifyResult VerifyReceipt(std::span<const uint8_t> receipt_bytes,
+                                  std::span<const uint8_t, 32> expected_image_id,
+                                  std::optional<std::span<const uint8_t>> expected_journal) {
+  return VerifyReceiptWith(
+      receipt_bytes, expected_image_id, expected_journal,
+      [](const Seal& seal, const ExecutionClaim& claim, std::span<const uint8_t> journal) {
+        return VerifySeal(seal, claim, journal);
+      });
 }
 
 }  // namespace prova::receipt

@@ -17,6 +17,22 @@ namespace prova::receipt {
 using SealVerifier = std::function<stark::VerifyResult(
     const Seal& seal, const ExecutionClaim& claim, std::span<const uint8_t> journal)>;
 
+// The receipt's seal version for SealKind::kRv32imStark: the version of the seal encoding of
+// verifier/rv32im (the seal bytes carry it too; the receipt repeats it so that a reader can tell
+// what it holds without parsing the seal).
+inline constexpr uint32_t kRv32imSealVersion = 1;
+
+// The verifier of every seal kind this build knows: kRv32imStark goes to rv32im::VerifyExecution
+// (with the given proof configuration) on the claim's image ID, journal and exit code.
+stark::VerifyResult VerifySeal(const Seal& seal, const ExecutionClaim& claim,
+                               std::span<const uint8_t> journal,
+                               const stark::StarkConfig& config = stark::DefaultConfig());
+
+// Verifies a receipt of any known seal kind (VerifyReceiptWith + VerifySeal).
+stark::VerifyResult VerifyReceipt(std::span<const uint8_t> receipt_bytes,
+                                  std::span<const uint8_t, 32> expected_image_id,
+                                  std::optional<std::span<const uint8_t>> expected_journal);
+
 // In order: decode the bytes; the claim's image ID equals expected_image_id; SHA-256(journal)
 // equals the claim's journal digest; the journal equals expected_journal when given; the claim
 // is a whole-program claim (pre_state.memory_root = image ID, post_state = HaltedState()); then

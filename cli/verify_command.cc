@@ -1,0 +1,107 @@
+// `prova verify` and `prova-verify`: does a receipt prove that the program with this image ID
+// produced its journal (and, with --journal, exactly that journal)? Exit 0 only if so; otherwise
+// exit 1 with one line saying why. This file links the verifier side only (prova_receipt), so the
+// standalone `prova-verify` can share it.
+
+#include <fmt/core.h>
+
+#include <chrono>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "cli/commands.h"
+#include "cli/image_id_argument.h"
+#include "common/error.h"
+#include "common/file_io.h"
+#include "verifier/receipt/verify_receipt.h"
+
+namespace prova::cli {
+namespace {
+
+struct VerifyArgs {
+  std::string receipt_path;
+  std::string image_id;
+  std::string journal_path;
+  bool json = false;
+};
+
+int Report(const VerifyArgs& args, bool ok, const std::string& reason,
+           const receipt::Receipt* receipt, double seconds) {
+  if (args.json) {
+    nlohmann::json report = {{"verified", ok}, {"seconds", seconds}};
+    if (!ok) report["reason"] = reason;
+    if (receipt != nullptr) {
+      report["image_id"] = ToHex(receipt->claim.image_id);
+      report["exit_code"] = receipt->claim.exit_code;
+      report["journal_len"] = receipt->journal.size();
+      report["journal_hex"] = ToHex(receipt->journal);
+      report["claim_digest"] = ToHex(receipt::ClaimDigest(receipt->claim));
+    }
+    fmt::print("{}\n", report.dump());
+  } else if (ok) {
+    fmt::print("verified: image {}, exit code {}, journal {} bytes ({:.1f} ms)\n",
+               ToHex(receipt->claim.image_id), receipt->claim.exit_code, receipt->journal.size(),
+               seconds * 1e3);
+  } else {
+    fmt::print(stderr, "prova: receipt rejected: {}\n", reason);
+  }
+  return ok ? 0 : kRejected;
+}
+
+int RunVerify(const VerifyArgs& args) {
+  std::array<uint8_t, 32> image_id;
+  try {
+    image_id = ParseImageId(args.image_id);
+  } catch (const Error& e) {
+    fmt::print(stderr, "prova: {}\n", e.what());
+    return kUsageError;
+  }
+  auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  // Anything short of a verified receipt is a rejection with one line, unreadable files included:
+  // scripts only need the exit status.
+  std::optional<receipt::DecodedReceipt> decoded;
+  std::optional<std::vector<uint8_t>> expected_journal;
+  try {
+    std::vector<uint8_t> bytes = ReadFileBytes(args.receipt_path, receipt::kMaxReceiptBytes);
+    if (!args.journal_path.empty()) {
+      expected_journal = ReadFileBytes(args.journal_path, receipt::kMaxJournalBytes);
+    }
+    decoded = receipt::DecodeReceipt(bytes);
+  } catch (const Error& e) {
+    return Report(args, false, e.what(), nullptr, elapsed());
+  }
+  std::optional<std::span<const uint8_t>> journal_view;
+  if (expected_journal) journal_view = *expected_journal;
+  stark::VerifyResult result = receipt::VerifyReceiptWith(
+      decoded->receipt, image_id, journal_view,
+      [](const receipt::Seal& seal, const receipt::ExecutionClaim& claim,
+         std::span<const uint8_t> journal) { return receipt::VerifySeal(seal, claim, journal); });
+  return Report(args, result.ok, result.reason, &decoded->receipt, elapsed());
+}
+
+}  // namespace
+
+void AddVerifyOptions(CLI::App& app, int* exit_status) {
+  auto args = std::make_shared<VerifyArgs>();
+  app.add_option("receipt", args->receipt_path, "Receipt file (from `prova prove`)")->required();
+  app.add_option("--image-id", args->image_id,
+                 "Expected image ID (64 hex digits, from `prova image-id guest.elf`)")
+      ->required();
+  app.add_option("--journal", args->journal_path,
+                 "Also require the journal to be exactly this file's bytes");
+  app.add_flag("--json", args->json, "Print a JSON result on stdout");
+  app.callback([args, exit_status] { *exit_status = RunVerify(*args); });
+}
+
+void RegisterVerifyCommand(CLI::App& app, int* exit_status) {
+  CLI::App* command = app.add_subcommand(
+      "verify", "Verify a receipt against an image ID; exits 0 only if it is valid and matches");
+  AddVerifyOptions(*command, exit_status);
+}
+
+}  // namespace prova::cli
