@@ -1,12 +1,76 @@
 #include "prover/rv32im/prove.h"
 
+#include <fmt/format.h>
+
+#include <string>
+
 #include "common/error.h"
+#include "prover/rv32im/fixed_columns.h"
+#include "prover/rv32im/witness.h"
+#include "verifier/rv32im/circuit.h"
+#include "verifier/rv32im/seal.h"
+#include "verifier/stark/proof.h"
+#include "vm/fault.h"
+#include "vm/machine.h"
+#include "vm/trace.h"
 
 namespace prova::rv32im {
 
-ExecutionProof ProveExecution(const vm::ProgramImage&, std::span<const uint8_t>,
-                              const ProveExecutionOptions&) {
-  throw Error("not implemented");
+ExecutionProof ProveExecution(const vm::ProgramImage& image, std::span<const uint8_t> input,
+                              const ProveExecutionOptions& options) {
+  FixedColumns fixed = BuildFixedColumns(image);
+
+  vm::ExecuteOptions exec;
+  exec.max_cycles = std::min<uint64_t>(options.max_cycles, kMaxProvableCycles);
+  exec.input = input;
+  exec.on_output = [](int, std::span<const uint8_t>) {};
+  vm::Trace trace;
+  vm::ExecuteResult result = vm::ExecuteTraced(image, exec, &trace);
+  if (result.status != vm::ExecuteResult::kExited) {
+    throw Error("the guest did not exit: " +
+                (result.fault ? result.fault->message : std::string("unknown fault")));
+  }
+  if (!result.journal.empty()) {
+    throw Error("not provable: the guest writes a journal (write to fd 3 is not supported by "
+                "this circuit version yet)");
+  }
+
+  CircuitWitness witness = GenerateWitness(fixed, trace, result.exit_code);
+
+  ProgramAir program{std::move(fixed.program_fixed)};
+  MemoryInitAir memory{std::move(fixed.memory_fixed)};
+  CircuitTables<stark::ProverAirTable, stark::ProverTable> tables(std::move(program),
+                                                                  std::move(memory));
+  const std::vector<const stark::ProverTable*> list = tables.List();
+  stark::ProvingKey pk = stark::Setup(options.config, list);
+
+  if (options.tamper) {
+    const std::vector<std::string_view> names = tables.Names();
+    options.tamper(WitnessView{names, witness.tables});
+  }
+  stark::ProveOptions prove_options;
+  prove_options.check_constraints = options.check_constraints;
+  stark::StarkProof proof = stark::Prove(pk, list, witness.tables, prove_options);
+
+  Seal seal;
+  seal.image.entry_pc = fixed.entry_pc;
+  seal.image.initial_sp = fixed.initial_sp;
+  seal.image.image_end_word = fixed.image_end_word;
+  PROVA_CHECK(pk.vk.preprocessed_root.has_value(), "the circuit has fixed columns");
+  seal.image.preprocessed_root = *pk.vk.preprocessed_root;
+  for (TableIndex t : kFixedTables) {
+    seal.image.preprocessed_log_heights.push_back(
+        static_cast<uint32_t>(pk.vk.preprocessed_log_heights[t]));
+  }
+  seal.stark_proof = stark::SerializeProof(proof);
+
+  ExecutionProof out;
+  out.journal = std::move(result.journal);
+  out.exit_code = result.exit_code;
+  out.cycles = result.cycles;
+  out.image_id = ImageIdFromParts(seal.image);
+  out.seal = EncodeSeal(seal);
+  return out;
 }
 
 }  // namespace prova::rv32im

@@ -1,0 +1,317 @@
+// End-to-end tests of the RV32IM circuit: programs assembled in the test prove and verify; with
+// the unchecked prover and a tampered witness, the verifier rejects.
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "prover/rv32im/fixed_columns.h"
+#include "prover/rv32im/image_id.h"
+#include "prover/rv32im/prove.h"
+#include "verifier/air/air.h"
+#include "verifier/rv32im/circuit.h"
+#include "verifier/rv32im/cpu_air.h"
+#include "verifier/rv32im/verify.h"
+#include "vm/assembler.h"
+
+namespace prova::rv32im {
+namespace {
+
+using namespace vm::rv32;  // NOLINT: register names and encoders
+
+// Exercises ALU (register and immediate), LUI/AUIPC, loads/stores of every width with sign
+// extension, branches taken and not, JAL/JALR, memory outside the image (deep stack), x0 writes.
+vm::ProgramImage TestProgram() {
+  Code c;
+  c << Addi(t0, zero, 0) << Addi(t1, zero, 10) << Lui(s0, 0x20000);
+  const int32_t loop = c.here();
+  c << Add(t0, t0, t1)        // sum += i
+    << Sw(t0, s0, 0)          // mem[s0] = sum
+    << Lw(t2, s0, 0)          // t2 = sum
+    << Sb(t1, s0, 5)          // byte store
+    << Lbu(t3, s0, 5)         // byte load
+    << Lh(t4, s0, 4)          // half load (sign extended)
+    << Addi(t1, t1, -1);
+  c << Bne(t1, zero, loop - c.here());
+  c << Addi(zero, t0, 7);     // a write to x0: no effect
+  c << Addi(s1, zero, -128) << Sb(s1, s0, 9) << Lb(s2, s0, 9) << Lbu(s3, s0, 9);
+  c << Li(s4, 0x8000ff01) << Sh(s4, s0, 12) << Lh(s5, s0, 12) << Lhu(s6, s0, 12);
+  c << Addi(s7, sp, -1024) << Addi(s7, s7, -1024) << Addi(s7, s7, -2048);
+  c << Addi(s7, s7, -2048) << Sw(t0, s7, 0) << Lw(s8, s7, 0);  // deep stack: zero-init memory
+  c << Lw(s9, s7, 4);                                           // untouched zero word
+  c << Auipc(a1, 0x1000);
+  c << Jal(ra, 20);  // to func
+  // back from func
+  c << Add(a0, t0, t2) << Add(a0, a0, zero);
+  c << Addi(a7, zero, 93) << Ecall();
+  // func: a few ALU ops and a compare, then return
+  c << Mul(a2, t0, t1) << Slt(a3, t1, t0) << Sltu(a4, zero, t0) << Jalr(zero, ra, 0);
+  return MakeImage(c.words(), std::vector<uint8_t>(16, 0xaa), 64);
+}
+
+ProveExecutionOptions TestOptions() {
+  ProveExecutionOptions o;
+  o.config = stark::TestConfig();
+  return o;
+}
+
+stark::VerifyResult VerifyProof(const ExecutionProof& p) {
+  return VerifyExecution(p.seal, p.image_id, p.journal, p.exit_code, stark::TestConfig());
+}
+
+TEST(Rv32imExecution, ProvesAndVerifies) {
+  const vm::ProgramImage image = TestProgram();
+  ExecutionProof p = ProveExecution(image, {}, TestOptions());
+  EXPECT_EQ(p.exit_code, 55u + 55u);
+  EXPECT_TRUE(p.journal.empty());
+  EXPECT_EQ(p.image_id, ComputeImageId(image));
+  stark::VerifyResult r = VerifyProof(p);
+  EXPECT_TRUE(r.ok) << r.reason;
+
+  // Wrong exit code, wrong image ID, a journal, flipped bytes: rejected.
+  EXPECT_FALSE(VerifyExecution(p.seal, p.image_id, p.journal, p.exit_code + 1,
+                               stark::TestConfig()).ok);
+  ImageId other = p.image_id;
+  other[3] ^= 1;
+  EXPECT_FALSE(VerifyExecution(p.seal, other, p.journal, p.exit_code, stark::TestConfig()).ok);
+  const std::vector<uint8_t> journal = {1};
+  EXPECT_FALSE(VerifyExecution(p.seal, p.image_id, journal, p.exit_code, stark::TestConfig()).ok);
+  for (size_t i : {size_t{0}, size_t{9}, size_t{30}, p.seal.size() / 2, p.seal.size() - 1}) {
+    std::vector<uint8_t> bad = p.seal;
+    bad[i] ^= 0x10;
+    EXPECT_FALSE(VerifyExecution(bad, p.image_id, p.journal, p.exit_code, stark::TestConfig()).ok)
+        << "flipped byte " << i;
+  }
+  std::vector<uint8_t> truncated(p.seal.begin(), p.seal.end() - 1);
+  EXPECT_FALSE(
+      VerifyExecution(truncated, p.image_id, p.journal, p.exit_code, stark::TestConfig()).ok);
+}
+
+TEST(Rv32imExecution, ProofIsBoundToTheImage) {
+  ExecutionProof p = ProveExecution(TestProgram(), {}, TestOptions());
+  Code c;
+  c << Addi(a0, zero, 110) << Addi(a7, zero, 93) << Ecall();
+  const vm::ProgramImage other = MakeImage(c.words());
+  const ImageId other_id = ComputeImageId(other);
+  EXPECT_FALSE(VerifyExecution(p.seal, other_id, p.journal, p.exit_code, stark::TestConfig()).ok);
+}
+
+TEST(Rv32imExecution, UnsupportedIsReportedAtProveTime) {
+  Code c;
+  c << Addi(a0, zero, 1) << Addi(a7, zero, 214) << Ecall() << Addi(a7, zero, 93) << Ecall();
+  EXPECT_THROW(ProveExecution(MakeImage(c.words()), {}, TestOptions()), Error);
+  Code faulting;
+  faulting << Ebreak();
+  EXPECT_THROW(ProveExecution(MakeImage(faulting.words()), {}, TestOptions()), Error);
+}
+
+// --- Soundness: the unchecked prover proves a tampered witness; the verifier must reject. ---
+
+using Matrix = air::RowMajorMatrix<BabyBear>;
+using Cpu = CpuCols<BabyBear>;
+
+Cpu& CpuRow(Matrix& m, size_t r) { return *reinterpret_cast<Cpu*>(m.row(r).data()); }
+
+// The first CPU row (by index) whose decoded instruction satisfies `pred`.
+size_t FindRow(Matrix& cpu, const std::function<bool(const Cpu&)>& pred) {
+  for (size_t r = 0; r < cpu.height(); ++r) {
+    if (CpuRow(cpu, r).is_real == BabyBear::one() && pred(CpuRow(cpu, r))) return r;
+  }
+  ADD_FAILURE() << "no such row";
+  return 0;
+}
+
+bool Flag(const Cpu& r, CpuFlag f) { return r.flag[f] == BabyBear::one(); }
+
+void ExpectRejected(const std::function<void(std::vector<stark::TableWitness>&)>& tamper,
+                    uint32_t claimed_exit_delta = 0) {
+  ProveExecutionOptions o = TestOptions();
+  o.check_constraints = false;
+  o.tamper = [&](WitnessView v) {
+    std::vector<stark::TableWitness> w(v.witnesses.begin(), v.witnesses.end());
+    tamper(w);
+    std::copy(w.begin(), w.end(), v.witnesses.begin());
+  };
+  ExecutionProof p;
+  try {
+    p = ProveExecution(TestProgram(), {}, o);
+  } catch (const Error&) {
+    return;  // the prover itself could not go on (e.g. a LogUp denominator): also a rejection
+  }
+  stark::VerifyResult r = VerifyExecution(p.seal, p.image_id, p.journal,
+                                          p.exit_code + claimed_exit_delta, stark::TestConfig());
+  EXPECT_FALSE(r.ok) << "a tampered witness verified";
+}
+
+const BabyBear kOne = BabyBear::one();
+
+TEST(Rv32imSoundness, HonestWitnessThroughTheUncheckedProverVerifies) {
+  ProveExecutionOptions o = TestOptions();
+  o.check_constraints = false;
+  o.tamper = [](WitnessView) {};
+  ExecutionProof p = ProveExecution(TestProgram(), {}, o);
+  EXPECT_TRUE(VerifyProof(p).ok);
+}
+
+TEST(Rv32imSoundness, AluResultOffByOne) {
+  ExpectRejected([](std::vector<stark::TableWitness>& w) {
+    Matrix& cpu = w[kCpuTable].main;
+    Cpu& r = CpuRow(cpu, FindRow(cpu, [](const Cpu& c) { return Flag(c, kFlagWriteAlu); }));
+    r.alu_a[0] = r.alu_a[0] + kOne;
+    r.rd_val[0] = r.rd_val[0] + kOne;
+  });
+}
+
+TEST(Rv32imSoundness, MulResultOffByOne) {
+  ExpectRejected([](std::vector<stark::TableWitness>& w) {
+    Matrix& cpu = w[kCpuTable].main;
+    Cpu& r = CpuRow(cpu, FindRow(cpu, [](const Cpu& c) {
+      return c.alu_op == BabyBear::from_canonical(OpcodeId(Opcode::kMul));
+    }));
+    r.alu_a[1] = r.alu_a[1] + kOne;
+    r.rd_val[1] = r.rd_val[1] + kOne;
+  });
+}
+
+TEST(Rv32imSoundness, LoadReturnsForgedValue) {
+  ExpectRejected([](std::vector<stark::TableWitness>& w) {
+    Matrix& cpu = w[kCpuTable].main;
+    Cpu& r = CpuRow(cpu, FindRow(cpu, [](const Cpu& c) { return Flag(c, kFlagLoadWord); }));
+    // Claim the word held something else: both the read and the (unchanged) write-back.
+    r.mem_prev[0] = r.mem_prev[0] + kOne;
+    r.mem_new[0] = r.mem_new[0] + kOne;
+    r.load[0] = r.load[0] + kOne;
+    r.rd_val[0] = r.rd_val[0] + kOne;
+  });
+}
+
+TEST(Rv32imSoundness, LoadReturnsStaleValue) {
+  ExpectRejected([](std::vector<stark::TableWitness>& w) {
+    Matrix& cpu = w[kCpuTable].main;
+    // The second iteration's LW must see the second SW; claim it saw the initial zero at ts 0.
+    size_t first = FindRow(cpu, [](const Cpu& c) { return Flag(c, kFlagLoadWord); });
+    size_t second = FindRow(cpu, [&](const Cpu& c) {
+      return Flag(c, kFlagLoadWord) && c.clk.as_canonical() > CpuRow(cpu, first).clk.as_canonical();
+    });
+    Cpu& r = CpuRow(cpu, second);
+    const Cpu& old = CpuRow(cpu, first);
+    for (int k = 0; k < 4; ++k) {
+      r.mem_prev[k] = old.mem_prev[k];
+      r.mem_new[k] = old.mem_prev[k];
+      r.load[k] = old.mem_prev[k];
+      r.rd_val[k] = old.mem_prev[k];
+    }
+  });
+}
+
+TEST(Rv32imSoundness, StoreNotApplied) {
+  ExpectRejected([](std::vector<stark::TableWitness>& w) {
+    Matrix& cpu = w[kCpuTable].main;
+    Cpu& r = CpuRow(cpu, FindRow(cpu, [](const Cpu& c) { return Flag(c, kFlagStoreWord); }));
+    for (int k = 0; k < 4; ++k) r.mem_new[k] = r.mem_prev[k];
+  });
+}
+
+TEST(Rv32imSoundness, SkippedInstruction) {
+  ExpectRejected([](std::vector<stark::TableWitness>& w) {
+    Matrix& cpu = w[kCpuTable].main;
+    // Drop step 5: shift the later rows up.
+    const size_t skip = 5;
+    for (size_t r = skip; r + 1 < cpu.height(); ++r) {
+      for (size_t c = 0; c < cpu.width; ++c) cpu.at(r, c) = cpu.at(r + 1, c);
+    }
+  });
+}
+
+TEST(Rv32imSoundness, RepeatedInstruction) {
+  ExpectRejected([](std::vector<stark::TableWitness>& w) {
+    Matrix& cpu = w[kCpuTable].main;
+    const size_t repeat = 5;
+    for (size_t r = cpu.height() - 1; r > repeat; --r) {
+      for (size_t c = 0; c < cpu.width; ++c) cpu.at(r, c) = cpu.at(r - 1, c);
+    }
+  });
+}
+
+TEST(Rv32imSoundness, WrongBranchDecision) {
+  ExpectRejected([](std::vector<stark::TableWitness>& w) {
+    Matrix& cpu = w[kCpuTable].main;
+    Cpu& r = CpuRow(cpu, FindRow(cpu, [](const Cpu& c) { return Flag(c, kFlagBranchNe); }));
+    r.taken = kOne - r.taken;
+  });
+}
+
+TEST(Rv32imSoundness, WrongJumpTarget) {
+  ExpectRejected([](std::vector<stark::TableWitness>& w) {
+    Matrix& cpu = w[kCpuTable].main;
+    Cpu& r = CpuRow(cpu, FindRow(cpu, [](const Cpu& c) { return Flag(c, kFlagJal); }));
+    r.next_pc = r.next_pc + BabyBear::from_canonical(4);
+  });
+}
+
+TEST(Rv32imSoundness, InstructionDiffersFromProgram) {
+  ExpectRejected([](std::vector<stark::TableWitness>& w) {
+    Matrix& cpu = w[kCpuTable].main;
+    // Execute "sub" where the program says "add".
+    Cpu& r = CpuRow(cpu, FindRow(cpu, [](const Cpu& c) {
+      return c.alu_op == BabyBear::from_canonical(OpcodeId(Opcode::kAdd)) &&
+             Flag(c, kFlagWriteAlu) && !Flag(c, kFlagImm);
+    }));
+    r.alu_op = BabyBear::from_canonical(OpcodeId(Opcode::kSub));
+  });
+}
+
+TEST(Rv32imSoundness, WriteToX0Sticks) {
+  ExpectRejected([](std::vector<stark::TableWitness>& w) {
+    Matrix& cpu = w[kCpuTable].main;
+    Cpu& r = CpuRow(cpu, FindRow(cpu, [](const Cpu& c) {
+      return c.rd == BabyBear::zero() && c.alu_op == BabyBear::from_canonical(1) &&
+             Flag(c, kFlagImm) && !Flag(c, kFlagWriteAlu) && !Flag(c, kFlagLoadWord) &&
+             !Flag(c, kFlagLoadByte) && !Flag(c, kFlagLoadHalf) && !Flag(c, kFlagJalr) &&
+             !Flag(c, kFlagStoreWord) && !Flag(c, kFlagStoreByte) && !Flag(c, kFlagStoreHalf);
+    }));
+    for (int k = 0; k < 4; ++k) r.rd_val[k] = r.alu_a[k];
+  });
+}
+
+TEST(Rv32imSoundness, ValueOutOfByteRange) {
+  ExpectRejected([](std::vector<stark::TableWitness>& w) {
+    Matrix& cpu = w[kCpuTable].main;
+    // LB of 0x80: claim sign bit 0 and "low 7 bits" 128, so the load is zero-extended.
+    Cpu& r = CpuRow(cpu, FindRow(cpu, [](const Cpu& c) {
+      return Flag(c, kFlagLoadByte) && Flag(c, kFlagSigned) && c.load_sign == kOne;
+    }));
+    r.load_sign = BabyBear::zero();
+    r.load_low7 = BabyBear::from_canonical(128);
+    for (int k = 1; k < 4; ++k) {
+      r.load[k] = BabyBear::zero();
+      r.rd_val[k] = BabyBear::zero();
+    }
+  });
+}
+
+TEST(Rv32imSoundness, WrongExitCode) {
+  // The prover claims exit code + 1 in the public values and the verifier is asked about it.
+  ExpectRejected(
+      [](std::vector<stark::TableWitness>& w) {
+        w[kCpuTable].public_values[kPublicExitCode] =
+            w[kCpuTable].public_values[kPublicExitCode] + kOne;
+      },
+      1);
+}
+
+TEST(Rv32imSoundness, ForgedInitialMemory) {
+  ExpectRejected([](std::vector<stark::TableWitness>& w) {
+    // Pretend a word of the image is outside it: initialise it again through the zero-init table.
+    Matrix& zero = w[kZeroInitTable].main;
+    auto& r = *reinterpret_cast<ZeroInitCols<BabyBear>*>(zero.row(0).data());
+    r.address = BabyBear::from_canonical(vm::rv32::kDefaultDataAddress / 4);
+  });
+}
+
+}  // namespace
+}  // namespace prova::rv32im

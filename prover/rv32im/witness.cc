@@ -1,0 +1,351 @@
+#include "prover/rv32im/witness.h"
+
+#include <algorithm>
+#include <bit>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "common/error.h"
+#include "prover/rv32im/alu_events.h"
+#include "prover/rv32im/alu_trace.h"
+#include "prover/rv32im/byte_trace.h"
+#include "verifier/rv32im/opcodes.h"
+
+namespace prova::rv32im {
+namespace {
+
+size_t PaddedHeight(size_t rows) { return std::bit_ceil(std::max<size_t>(rows, 4)); }
+
+BabyBear Fe(uint64_t v) { return BabyBear::from_u64(v); }
+
+void SetWord(BabyBear (&limbs)[4], uint32_t v) {
+  for (int k = 0; k < 4; ++k) limbs[k] = Fe((v >> (8 * k)) & 0xff);
+}
+
+struct Cell {
+  uint32_t value = 0;
+  uint32_t timestamp = 0;
+};
+
+// The circuit's memory: every MEMORY-bus address with its current value and timestamp.
+class MemoryState {
+ public:
+  explicit MemoryState(const FixedColumns& fixed) : fixed_(fixed) {
+    for (size_t i = 0; i < fixed.memory_addresses.size(); ++i) {
+      cells_[fixed.memory_addresses[i]] = Cell{fixed.memory_values[i], 0};
+    }
+  }
+  // Accesses `address` at `ts`, writing `value` (the old value for a read); returns the previous
+  // cell.
+  Cell Access(uint32_t address, uint32_t ts, std::optional<uint32_t> value) {
+    auto it = cells_.find(address);
+    if (it == cells_.end()) {
+      if (address < fixed_.image_end_word || address >= fixed_.stack_image_word) {
+        throw Error(fmt::format(
+            "not provable: access to address 0x{:x} outside the image and the heap/stack range",
+            uint64_t{address} * 4));
+      }
+      it = cells_.emplace(address, Cell{}).first;
+      zero_init_.push_back(address);
+    }
+    const Cell prev = it->second;
+    it->second = Cell{value.value_or(prev.value), ts};
+    return prev;
+  }
+  uint32_t Peek(uint32_t address) const {
+    auto it = cells_.find(address);
+    return it == cells_.end() ? 0 : it->second.value;
+  }
+  const Cell& At(uint32_t address) const { return cells_.at(address); }
+  std::vector<uint32_t> ZeroInitAddresses() const {
+    std::vector<uint32_t> a = zero_init_;
+    std::sort(a.begin(), a.end());
+    return a;
+  }
+
+ private:
+  const FixedColumns& fixed_;
+  std::unordered_map<uint32_t, Cell> cells_;
+  std::vector<uint32_t> zero_init_;
+};
+
+template <template <class> class Cols>
+Cols<BabyBear>& RowAt(air::RowMajorMatrix<BabyBear>& m, size_t r) {
+  return *reinterpret_cast<Cols<BabyBear>*>(m.row(r).data());
+}
+
+void TimestampDiffWitness(uint32_t ts, uint32_t prev_ts, BabyBear (&diff)[2], ByteCounter* bytes,
+                          bool counted) {
+  PROVA_CHECK(prev_ts < ts && ts - prev_ts - 1 < (1u << 24), "timestamp order");
+  const uint32_t d = ts - prev_ts - 1;
+  diff[0] = Fe(d & 0xffff);
+  diff[1] = Fe(d >> 16);
+  if (counted) bytes->U16(d & 0xffff);
+}
+
+}  // namespace
+
+CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace,
+                               uint32_t exit_code) {
+  const size_t steps = trace.steps.size();
+  if (steps == 0) throw Error("not provable: empty execution");
+  if (steps > kMaxProvableCycles) {
+    throw Error(fmt::format("not provable: {} cycles, one proof holds at most {}", steps,
+                            kMaxProvableCycles));
+  }
+  CircuitWitness w;
+  w.tables.resize(kNumTables);
+  w.publics.entry_pc = fixed.entry_pc;
+  w.publics.exit_code = exit_code;
+  w.publics.image_end_word = fixed.image_end_word;
+  w.publics.stack_image_word = fixed.stack_image_word;
+
+  ByteCounter bytes;
+  std::vector<AluEvent> alu_events;
+  std::vector<uint64_t> program_counts(fixed.program.size(), 0);
+  MemoryState memory(fixed);
+
+  air::RowMajorMatrix<BabyBear> cpu(PaddedHeight(steps), air::kWidth<CpuCols>);
+  for (size_t i = 0; i < steps; ++i) {
+    const vm::TraceStep& step = trace.steps[i];
+    auto pit = fixed.program_row.find(step.pc);
+    if (pit == fixed.program_row.end()) {
+      throw Error(fmt::format("not provable: step {} executes pc 0x{:x} outside the program", i,
+                              step.pc));
+    }
+    const DecodedRow& d = fixed.program[pit->second];
+    if (!d.provable) {
+      throw Error(fmt::format("not provable: instruction 0x{:08x} at pc 0x{:x} ({})", step.insn,
+                              step.pc, "not supported by the circuit"));
+    }
+    ++program_counts[pit->second];
+    const uint32_t clk = static_cast<uint32_t>(i + 1);
+    const uint32_t ts = 4 * clk;
+    auto& r = RowAt<CpuCols>(cpu, i);
+    r.is_real = BabyBear::one();
+    r.clk = Fe(clk);
+    r.pc = Fe(d.pc);
+    r.rd = Fe(d.rd);
+    r.rs1 = Fe(d.rs1);
+    r.rs2 = Fe(d.rs2);
+    SetWord(r.imm, d.imm);
+    SetWord(r.rd_const, d.rd_const);
+    r.target = Fe(d.target);
+    r.alu_op = Fe(d.alu_op);
+    for (size_t f = 0; f < kNumCpuFlags; ++f) r.flag[f] = Fe((d.flags >> f) & 1);
+
+    // Register reads.
+    const Cell rs1 = memory.Access(kRegisterBase + d.rs1, ts, std::nullopt);
+    const Cell rs2 = memory.Access(kRegisterBase + d.rs2, ts + 1, std::nullopt);
+    SetWord(r.rs1_val, rs1.value);
+    SetWord(r.rs2_val, rs2.value);
+    r.rs1_prev_ts = Fe(rs1.timestamp);
+    r.rs2_prev_ts = Fe(rs2.timestamp);
+    TimestampDiffWitness(ts, rs1.timestamp, r.rs1_ts_diff, &bytes, true);
+    TimestampDiffWitness(ts + 1, rs2.timestamp, r.rs2_ts_diff, &bytes, true);
+
+    // ALU.
+    uint32_t alu_a = 0;
+    if (d.flag(kFlagAluSend)) {
+      const Opcode op = static_cast<Opcode>(d.alu_op);
+      const uint32_t c = d.flag(kFlagImm) ? d.imm : rs2.value;
+      alu_a = AluReference(op, rs1.value, c);
+      alu_events.push_back(AluEvent{op, rs1.value, c});
+    }
+    SetWord(r.alu_a, alu_a);
+
+    // Memory.
+    const bool is_load =
+        d.flag(kFlagLoadByte) || d.flag(kFlagLoadHalf) || d.flag(kFlagLoadWord);
+    const bool is_store =
+        d.flag(kFlagStoreByte) || d.flag(kFlagStoreHalf) || d.flag(kFlagStoreWord);
+    uint32_t load = 0, mem_hi = 0, addr_quarter = 0, low7 = 0;
+    if (is_load || is_store) {
+      const uint32_t addr = alu_a;
+      const uint32_t offset = addr & 3;
+      addr_quarter = (addr & 0xff) >> 2;
+      const uint32_t word = addr >> 2;
+      const uint32_t old = memory.Peek(word);
+      uint32_t value = old;
+      if (d.flag(kFlagStoreWord)) value = rs2.value;
+      if (d.flag(kFlagStoreHalf)) {
+        const uint32_t shift = 8 * offset;
+        value = (old & ~(0xffffu << shift)) | ((rs2.value & 0xffff) << shift);
+      }
+      if (d.flag(kFlagStoreByte)) {
+        const uint32_t shift = 8 * offset;
+        value = (old & ~(0xffu << shift)) | ((rs2.value & 0xff) << shift);
+      }
+      const Cell prev = memory.Access(word, ts + 2, value);
+      SetWord(r.mem_prev, prev.value);
+      SetWord(r.mem_new, value);
+      r.mem_prev_ts = Fe(prev.timestamp);
+      TimestampDiffWitness(ts + 2, prev.timestamp, r.mem_ts_diff, &bytes, true);
+      mem_hi = (ts + 2 - prev.timestamp - 1) >> 16;
+      r.byte_sel[offset] = BabyBear::one();
+      r.addr_quarter = Fe(addr_quarter);
+      if (is_load) {
+        uint32_t top = 0;
+        if (d.flag(kFlagLoadWord)) {
+          load = prev.value;
+        } else if (d.flag(kFlagLoadHalf)) {
+          const uint32_t h = (prev.value >> (8 * offset)) & 0xffff;
+          top = h >> 8;
+          load = (d.flag(kFlagSigned) && (h & 0x8000)) ? (h | 0xffff0000u) : h;
+        } else {
+          const uint32_t b = (prev.value >> (8 * offset)) & 0xff;
+          top = b;
+          load = (d.flag(kFlagSigned) && (b & 0x80)) ? (b | 0xffffff00u) : b;
+        }
+        r.load_top = Fe(top);
+        r.load_sign = Fe(top >> 7);
+        low7 = top & 0x7f;
+        r.load_low7 = Fe(low7);
+        SetWord(r.load, load);
+      }
+      if (step.mem_addr != addr || step.mem_value != value) {
+        throw Error(fmt::format("witness: memory access of step {} disagrees with the trace", i));
+      }
+    }
+    bytes.Range(low7, low7 + 128);
+
+    // Branches and jumps.
+    uint32_t next_pc = d.pc + 4;
+    uint32_t jalr_half = 0;
+    uint32_t top_check = 0;
+    if (d.flag(kFlagBranchEq) || d.flag(kFlagBranchNe)) {
+      const uint32_t sum = (alu_a & 0xff) + ((alu_a >> 8) & 0xff) + ((alu_a >> 16) & 0xff) +
+                           (alu_a >> 24);
+      r.nonzero = Fe(sum != 0);
+      r.nonzero_inverse = sum != 0 ? Fe(sum).inverse() : BabyBear::zero();
+    }
+    bool taken = false;
+    if (d.flag(kFlagBranchNe)) taken = alu_a != 0;
+    if (d.flag(kFlagBranchEq)) taken = alu_a == 0;
+    if (d.flag(kFlagBranchLt)) taken = alu_a == 1;
+    if (d.flag(kFlagBranchGe)) taken = alu_a == 0;
+    r.taken = Fe(taken);
+    if (taken || d.flag(kFlagJal)) next_pc = d.target;
+    if (d.flag(kFlagJalr)) {
+      next_pc = alu_a & ~1u;
+      jalr_half = (alu_a & 0xff) >> 1;
+      r.jalr_half = Fe(jalr_half);
+      r.jalr_bit0 = Fe(alu_a & 1);
+      top_check = (alu_a >> 24) + 0x88;
+      if (top_check > 0xff) throw Error("not provable: jalr target at or above 0x78000000");
+    }
+    bytes.Range(addr_quarter, jalr_half);
+    bytes.Range(top_check, 0);
+    r.next_pc = Fe(next_pc);
+    if (step.next_pc != next_pc && !d.flag(kFlagEcall)) {
+      throw Error(fmt::format("witness: next pc of step {} disagrees with the trace", i));
+    }
+
+    // Exit.
+    if (d.flag(kFlagEcall)) {
+      const uint32_t number = rs1.value;
+      if (number != 93 && number != 94) {
+        throw Error(fmt::format(
+            "not provable: syscall {} at pc 0x{:x} (only exit is supported by the circuit)",
+            number, d.pc));
+      }
+      if (i + 1 != steps) throw Error("witness: exit is not the last step");
+      r.exit_group = Fe(number == 94);
+      if (rs2.value != exit_code) throw Error("witness: exit code disagrees with a0");
+    }
+
+    // The rd write.
+    uint32_t rd_value = 0;
+    const uint32_t rd_old = memory.Peek(kRegisterBase + d.rd);
+    if (d.flag(kFlagWriteAlu)) rd_value = alu_a;
+    else if (d.flag(kFlagWriteConst)) rd_value = d.rd_const;
+    else if (d.flag(kFlagWriteLoad)) rd_value = load;
+    else rd_value = rd_old;
+    const Cell rd = memory.Access(kRegisterBase + d.rd, ts + 3, rd_value);
+    SetWord(r.rd_prev, rd.value);
+    SetWord(r.rd_val, rd_value);
+    r.rd_prev_ts = Fe(rd.timestamp);
+    TimestampDiffWitness(ts + 3, rd.timestamp, r.rd_ts_diff, &bytes, true);
+    bytes.Range((ts - rs1.timestamp - 1) >> 16, (ts + 1 - rs2.timestamp - 1) >> 16);
+    bytes.Range((ts + 3 - rd.timestamp - 1) >> 16, mem_hi);
+    if (step.rd != 0 && (step.rd != d.rd || step.rd_value != rd_value)) {
+      throw Error(fmt::format("witness: rd of step {} disagrees with the trace", i));
+    }
+  }
+  if (!trace.steps.empty() && !(fixed.program[fixed.program_row.at(trace.steps.back().pc)].flag(
+                                   kFlagEcall))) {
+    throw Error("not provable: the execution does not end with exit");
+  }
+  // Padding rows send nothing but their lookups with multiplicity 0; all-zero rows satisfy every
+  // constraint.
+  w.tables[kCpuTable].main = std::move(cpu);
+
+  // Program multiplicities.
+  air::RowMajorMatrix<BabyBear> program(fixed.program_fixed.height(), 1);
+  for (size_t i = 0; i < program_counts.size(); ++i) program.at(i, 0) = Fe(program_counts[i]);
+  w.tables[kProgramTable].main = std::move(program);
+
+  // Final memory of the image.
+  air::RowMajorMatrix<BabyBear> image_final(fixed.memory_fixed.height(),
+                                            air::kWidth<MemoryFinalCols>);
+  for (size_t i = 0; i < fixed.memory_addresses.size(); ++i) {
+    const Cell& cell = memory.At(fixed.memory_addresses[i]);
+    auto& r = RowAt<MemoryFinalCols>(image_final, i);
+    SetWord(r.value, cell.value);
+    r.timestamp = Fe(cell.timestamp);
+  }
+  w.tables[kMemoryImageTable].main = std::move(image_final);
+
+  // Zero-initialised words.
+  const std::vector<uint32_t> zero = memory.ZeroInitAddresses();
+  air::RowMajorMatrix<BabyBear> zero_init(PaddedHeight(zero.size() + 1), air::kWidth<ZeroInitCols>);
+  for (size_t i = 0; i < zero.size(); ++i) {
+    const uint32_t a = zero[i];
+    const Cell& cell = memory.At(a);
+    auto& r = RowAt<ZeroInitCols>(zero_init, i);
+    r.is_real = BabyBear::one();
+    r.address = Fe(a);
+    SetWord(r.value, cell.value);
+    r.timestamp = Fe(cell.timestamp);
+    const uint32_t above = a - fixed.image_end_word;
+    const uint32_t below = fixed.stack_image_word - 1 - a;
+    r.above[0] = Fe(above & 0x3fff);
+    r.above[1] = Fe(above >> 14);
+    r.below[0] = Fe(below & 0x3fff);
+    r.below[1] = Fe(below >> 14);
+    bytes.U16(above & 0x3fff);
+    bytes.U16(above >> 14);
+    bytes.U16(below & 0x3fff);
+    bytes.U16(below >> 14);
+    if (i + 1 < zero.size()) {
+      const uint32_t gap = zero[i + 1] - a - 1;
+      r.gap[0] = Fe(gap & 0x3fff);
+      r.gap[1] = Fe(gap >> 14);
+      bytes.U16(gap & 0x3fff);
+      bytes.U16(gap >> 14);
+    }
+  }
+  // The last row's "next" is row 0: its gap lookups count when row 0 is real (gap = 0).
+  if (!zero.empty()) bytes.U16(0, 2);
+  w.tables[kZeroInitTable].main = std::move(zero_init);
+
+  // ALU tables, then the byte table (which counts every table's lookups).
+  AluTraces alu = GenerateAluTraces(alu_events, &bytes);
+  w.tables[kAddSubTable].main = std::move(alu.add_sub);
+  w.tables[kBitwiseTable].main = std::move(alu.bitwise);
+  w.tables[kLessThanTable].main = std::move(alu.less_than);
+  w.tables[kShiftTable].main = std::move(alu.shift);
+  w.tables[kMulTable].main = std::move(alu.mul);
+  w.tables[kDivRemTable].main = std::move(alu.divrem);
+  w.tables[kByteTable].main = bytes.Trace();
+
+  const auto pv = PublicValues(w.publics);
+  for (size_t t = 0; t < kNumTables; ++t) w.tables[t].public_values = pv[t];
+  return w;
+}
+
+}  // namespace prova::rv32im

@@ -1,0 +1,31 @@
+#pragma once
+
+// Witness generation: from the emulator's trace to the main trace of every table of the circuit
+// (verifier/rv32im/circuit.h), in table order.
+
+#include <cstdint>
+#include <vector>
+
+#include "prover/rv32im/fixed_columns.h"
+#include "prover/stark/prover.h"
+#include "verifier/rv32im/circuit.h"
+#include "vm/trace.h"
+
+namespace prova::rv32im {
+
+struct CircuitWitness {
+  std::vector<stark::TableWitness> tables;  // kNumTables, public values filled in
+  CircuitPublics publics;
+};
+
+// Re-executes the trace against the decoded program (so the witness follows the circuit's
+// semantics) and cross-checks it with the emulator's records. Throws prova::Error with a
+// "not provable" reason for a step the circuit does not support (a syscall other than exit, a
+// cycle counter read, ...), or if the trace is longer than the circuit allows.
+CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace,
+                               uint32_t exit_code);
+
+// The longest execution one proof can hold (timestamps stay below 2^24).
+inline constexpr uint64_t kMaxProvableCycles = (uint64_t{1} << 22) - 1;
+
+}  // namespace prova::rv32im

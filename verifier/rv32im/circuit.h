@@ -1,0 +1,101 @@
+#pragma once
+
+// The tables of the RV32IM circuit, in their fixed order (the order of the proof), and their
+// public values. The verifier instantiates them with empty fixed columns; the prover with the
+// image's (prover/rv32im/fixed_columns.h).
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "verifier/field/babybear.h"
+#include "verifier/rv32im/alu_add_sub_air.h"
+#include "verifier/rv32im/alu_divrem_air.h"
+#include "verifier/rv32im/alu_less_than_air.h"
+#include "verifier/rv32im/alu_mul_air.h"
+#include "verifier/rv32im/alu_shift_air.h"
+#include "verifier/rv32im/bitwise_air.h"
+#include "verifier/rv32im/byte_air.h"
+#include "verifier/rv32im/cpu_air.h"
+#include "verifier/rv32im/memory_air.h"
+#include "verifier/rv32im/program_air.h"
+#include "verifier/stark/table.h"
+
+namespace prova::rv32im {
+
+enum TableIndex : size_t {
+  kProgramTable,
+  kMemoryImageTable,
+  kByteTable,
+  kCpuTable,
+  kZeroInitTable,
+  kAddSubTable,
+  kBitwiseTable,
+  kLessThanTable,
+  kShiftTable,
+  kMulTable,
+  kDivRemTable,
+  kNumTables
+};
+
+// The tables with fixed columns, in table order: their log heights are part of the image ID.
+inline constexpr TableIndex kFixedTables[] = {kProgramTable, kMemoryImageTable, kByteTable};
+
+template <class A>
+using VerifierTable = stark::AirTable<A>;
+
+// Wrap is stark::AirTable-like (VerifierTable, or stark::ProverAirTable on the prover side);
+// Base is its interface (stark::Table or stark::ProverTable).
+template <template <class> class Wrap, class Base>
+struct CircuitTables {
+  Wrap<ProgramAir> program;
+  Wrap<MemoryInitAir> memory_image;
+  Wrap<ByteAir> byte{ByteAir{}};
+  Wrap<CpuAir> cpu{CpuAir{}};
+  Wrap<ZeroInitAir> zero_init{ZeroInitAir{}};
+  Wrap<AddSubAir> add_sub{AddSubAir{}};
+  Wrap<BitwiseAir> bitwise{BitwiseAir{}};
+  Wrap<LessThanAir> less_than{LessThanAir{}};
+  Wrap<ShiftAir> shift{ShiftAir{}};
+  Wrap<MulAir> mul{MulAir{}};
+  Wrap<DivRemAir> divrem{DivRemAir{}};
+
+  CircuitTables(ProgramAir p, MemoryInitAir m)
+      : program(std::move(p)), memory_image(std::move(m)) {}
+  CircuitTables(const CircuitTables&) = delete;
+  CircuitTables& operator=(const CircuitTables&) = delete;
+
+  std::vector<const Base*> List() const {
+    return {&program, &memory_image, &byte,  &cpu, &zero_init, &add_sub,
+            &bitwise, &less_than,    &shift, &mul, &divrem};
+  }
+  std::vector<std::string_view> Names() const {
+    std::vector<std::string_view> names;
+    for (const Base* t : List()) names.push_back(t->name());
+    return names;
+  }
+};
+
+// What the public values of the tables state.
+struct CircuitPublics {
+  uint32_t entry_pc = 0;
+  uint32_t exit_code = 0;
+  uint32_t image_end_word = 0;
+  uint32_t stack_image_word = 0;
+};
+
+// The lowest word index of the initial stack image: the page holding the initial sp.
+inline constexpr uint32_t StackImageWord(uint32_t initial_sp) { return (initial_sp & ~0xfffu) / 4; }
+
+inline std::vector<std::vector<BabyBear>> PublicValues(const CircuitPublics& p) {
+  std::vector<std::vector<BabyBear>> pv(kNumTables);
+  pv[kCpuTable] = {BabyBear::from_u64(p.entry_pc)};
+  for (int k = 0; k < 4; ++k) pv[kCpuTable].push_back(BabyBear::from_canonical((p.exit_code >> (8 * k)) & 0xff));
+  pv[kZeroInitTable] = {BabyBear::from_u64(p.image_end_word),
+                        BabyBear::from_u64(p.stack_image_word)};
+  return pv;
+}
+
+}  // namespace prova::rv32im

@@ -1,0 +1,31 @@
+#pragma once
+
+// The seal of an execution proof: what VerifyExecution needs besides the claim.
+//
+// Encoding (integers u32 little-endian): "PVSL", version (1), entry_pc, initial_sp,
+// image_end_word, the fixed-column commitment (8 canonical field elements), the number of fixed
+// tables and their log heights, then the length of the STARK proof and its bytes
+// (verifier/stark/proof.h). Trailing bytes are rejected. The image ID is recomputed from these
+// fields (verifier/rv32im/image_id.h), so a seal cannot claim another image's layout.
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "verifier/rv32im/image_id.h"
+
+namespace prova::rv32im {
+
+inline constexpr uint32_t kSealVersion = 1;
+inline constexpr char kSealMagic[4] = {'P', 'V', 'S', 'L'};
+
+struct Seal {
+  ImageIdParts image;
+  std::vector<uint8_t> stark_proof;
+};
+
+std::vector<uint8_t> EncodeSeal(const Seal& seal);
+// Throws prova::Error on malformed bytes; never aborts.
+Seal DecodeSeal(std::span<const uint8_t> bytes);
+
+}  // namespace prova::rv32im
