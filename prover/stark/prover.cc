@@ -33,6 +33,38 @@ merkle::RowMajorMatrix ToMerkle(const Matrix& m) {
 
 void Random(std::span<BabyBear> out) { merkle::FillWithSystemRandomness(out); }
 
+// Batch inversion in independent blocks, in parallel (one field inversion per block).
+template <class T>
+std::vector<T> ParallelBatchInverse(const std::vector<T>& values) {
+  std::vector<T> out(values.size());
+  constexpr size_t kBlock = size_t{1} << 14;
+  const size_t blocks = (values.size() + kBlock - 1) / kBlock;
+  tbb::parallel_for(size_t{0}, blocks, [&](size_t b) {
+    const size_t begin = b * kBlock, end = std::min(values.size(), begin + kBlock);
+    batch_inverse<T>(std::span<const T>(values.data() + begin, end - begin),
+                     std::span<T>(out.data() + begin, end - begin));
+  });
+  return out;
+}
+
+// The points of shift * <w_N>, N = 2^log_size, in bit-reversed order.
+std::vector<BabyBear> CosetPointsBitReversed(size_t log_size) {
+  const size_t size = size_t{1} << log_size;
+  const BabyBear w = BabyBear::two_adic_generator(static_cast<uint32_t>(log_size));
+  std::vector<BabyBear> natural(size), out(size);
+  constexpr size_t kBlock = size_t{1} << 12;
+  const size_t blocks = (size + kBlock - 1) / kBlock;
+  tbb::parallel_for(size_t{0}, blocks, [&](size_t b) {
+    const size_t begin = b * kBlock, end = std::min(size, begin + kBlock);
+    BabyBear p = fri::DomainShift() * w.pow(begin);
+    for (size_t j = begin; j < end; ++j, p *= w) natural[j] = p;
+  });
+  tbb::parallel_for(size_t{0}, size, [&](size_t i) {
+    out[i] = natural[ntt::bit_reverse(i, static_cast<uint32_t>(log_size))];
+  });
+  return out;
+}
+
 // The evaluations on H_D (natural order) of the committed polynomial of each column: the trace
 // itself, or with zero knowledge the trace interleaved with uniformly random rows (rows 2i are
 // the trace, since w_2n^2i = w_n^i), i.e. a uniformly random polynomial of degree < 2n that agrees
@@ -68,10 +100,10 @@ std::vector<BabyBear4> EvaluateAt(const Matrix& evaluations, const BabyBear4& z)
   BabyBear p = BabyBear::one();
   for (size_t i = 0; i < m; ++i, p *= w) powers[i] = p;
   std::vector<BabyBear4> denominators(m);
-  for (size_t i = 0; i < m; ++i) denominators[i] = z - powers[i];
-  std::vector<BabyBear4> weights = batch_inverse<BabyBear4>(denominators);
+  tbb::parallel_for(size_t{0}, m, [&](size_t i) { denominators[i] = z - powers[i]; });
+  std::vector<BabyBear4> weights = ParallelBatchInverse(denominators);
   const BabyBear4 scale = (z.pow(m) - BabyBear::one()) * BabyBear::from_u64(m).inverse();
-  for (size_t i = 0; i < m; ++i) weights[i] = weights[i] * powers[i] * scale;
+  tbb::parallel_for(size_t{0}, m, [&](size_t i) { weights[i] = weights[i] * powers[i] * scale; });
   constexpr size_t kBlock = 1024;
   const size_t blocks = (m + kBlock - 1) / kBlock;
   std::vector<std::vector<BabyBear4>> partial(blocks, std::vector<BabyBear4>(width));
@@ -134,25 +166,19 @@ std::vector<BabyBear4> ComputeQuotient(const ProverTable& table, const TableStat
   const size_t nq = size_t{1} << l.log_quotient;
   const size_t n = size_t{1} << l.log_height;
   const size_t next_step = nq >> l.log_height;
-  const BabyBear w = BabyBear::two_adic_generator(static_cast<uint32_t>(l.log_quotient));
   const BabyBear g_inv =
       BabyBear::two_adic_generator(static_cast<uint32_t>(l.log_height)).inverse();
   // Selectors per position (bit-reversed).
-  std::vector<BabyBear> x(nq), vanishing(nq), x_minus_one(nq), x_minus_last(nq);
-  {
-    std::vector<BabyBear> natural(nq);
-    BabyBear p = fri::DomainShift();
-    for (size_t j = 0; j < nq; ++j, p *= w) natural[j] = p;
-    for (size_t pos = 0; pos < nq; ++pos) {
-      x[pos] = natural[fri::ReverseBits(pos, l.log_quotient)];
-      vanishing[pos] = x[pos].pow(n) - BabyBear::one();
-      x_minus_one[pos] = x[pos] - BabyBear::one();
-      x_minus_last[pos] = x[pos] - g_inv;
-    }
-  }
-  std::vector<BabyBear> inv_vanishing = batch_inverse<BabyBear>(vanishing);
-  std::vector<BabyBear> inv_first = batch_inverse<BabyBear>(x_minus_one);
-  std::vector<BabyBear> inv_last = batch_inverse<BabyBear>(x_minus_last);
+  const std::vector<BabyBear> x = CosetPointsBitReversed(l.log_quotient);
+  std::vector<BabyBear> vanishing(nq), x_minus_one(nq), x_minus_last(nq);
+  tbb::parallel_for(size_t{0}, nq, [&](size_t pos) {
+    vanishing[pos] = x[pos].pow(n) - BabyBear::one();
+    x_minus_one[pos] = x[pos] - BabyBear::one();
+    x_minus_last[pos] = x[pos] - g_inv;
+  });
+  const std::vector<BabyBear> inv_vanishing = ParallelBatchInverse(vanishing);
+  const std::vector<BabyBear> inv_first = ParallelBatchInverse(x_minus_one);
+  const std::vector<BabyBear> inv_last = ParallelBatchInverse(x_minus_last);
 
   std::vector<Packed> pv(public_values.begin(), public_values.end());
   std::vector<PackedBabyBear4> ch;
@@ -545,19 +571,10 @@ StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> table
     for (size_t k = 0; k < log_sizes.size(); ++k)
       fri_inputs[k].assign(size_t{1} << log_sizes[k], BabyBear4::zero());
 
-    auto points = [](size_t log_size) {
-      const size_t size = size_t{1} << log_size;
-      std::vector<BabyBear> natural(size), out(size);
-      BabyBear p = fri::DomainShift();
-      const BabyBear w = BabyBear::two_adic_generator(static_cast<uint32_t>(log_size));
-      for (size_t j = 0; j < size; ++j, p *= w) natural[j] = p;
-      for (size_t i = 0; i < size; ++i) out[i] = natural[fri::ReverseBits(i, log_size)];
-      return out;
-    };
     auto inverse_differences = [](const std::vector<BabyBear>& xs, const BabyBear4& z) {
       std::vector<BabyBear4> d(xs.size());
       tbb::parallel_for(size_t{0}, xs.size(), [&](size_t i) { d[i] = BabyBear4(xs[i]) - z; });
-      return batch_inverse<BabyBear4>(d);
+      return ParallelBatchInverse(d);
     };
 
     // gamma powers: per table, first every column at zeta (preprocessed, main, auxiliary,
@@ -596,7 +613,7 @@ StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> table
       AccumulateRows(aux_values, l.aux_base_width(), rows, p_aux, shared);
       AccumulateRows(quotient_tree.matrices()[t].values, l.quotient_base_width(), rows, p_quot,
                      quotient_part);
-      const std::vector<BabyBear> xs = points(l.log_lde);
+      const std::vector<BabyBear> xs = CosetPointsBitReversed(l.log_lde);
       const std::vector<BabyBear4> inv_zeta = inverse_differences(xs, zeta);
       const std::vector<BabyBear4> inv_next = inverse_differences(xs, zeta_next);
       const size_t k = static_cast<size_t>(
@@ -613,7 +630,7 @@ StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> table
       const auto p_mask = NextPowers(&gamma_power, gamma, 4);
       const BabyBear4 v = Dot(p_mask, proof.mask_opening);
       AccumulateRows(quotient_tree.matrices()[num_tables].values, 4, rows, p_mask, acc);
-      const std::vector<BabyBear4> inv_zeta = inverse_differences(points(log_max), zeta);
+      const std::vector<BabyBear4> inv_zeta = inverse_differences(CosetPointsBitReversed(log_max), zeta);
       tbb::parallel_for(size_t{0}, rows, [&](size_t i) {
         fri_inputs[0][i] = fri_inputs[0][i] + (acc[i] - v) * inv_zeta[i];
       });
