@@ -29,11 +29,15 @@ inline constexpr uint32_t kMaxLogSize = BabyBear::kTwoAdicity;
 // log2 of n; aborts unless n is a power of two in [1, 2^27].
 uint32_t log2_size(size_t n);
 
-// Reverses the low `log_n` bits of i.
+// Reverses the low `log_n` bits of i (i < 2^log_n).
 constexpr size_t bit_reverse(size_t i, uint32_t log_n) {
-  size_t r = 0;
-  for (uint32_t b = 0; b < log_n; ++b) r |= ((i >> b) & 1) << (log_n - 1 - b);
-  return r;
+  if (log_n == 0) return 0;
+  uint64_t x = i;
+  x = ((x >> 1) & 0x5555555555555555ull) | ((x & 0x5555555555555555ull) << 1);
+  x = ((x >> 2) & 0x3333333333333333ull) | ((x & 0x3333333333333333ull) << 2);
+  x = ((x >> 4) & 0x0f0f0f0f0f0f0f0full) | ((x & 0x0f0f0f0f0f0f0f0full) << 4);
+  x = __builtin_bswap64(x);
+  return static_cast<size_t>(x >> (64 - log_n));
 }
 
 // Permutes the rows: row i <-> row bitrev(i). An involution.

@@ -209,12 +209,29 @@ TEST(NttTest, BitReverseRows) {
   EXPECT_EQ(bit_reverse(1, 3), 4u);
   EXPECT_EQ(bit_reverse(6, 3), 3u);
   EXPECT_EQ(bit_reverse(0, 0), 0u);
+  EXPECT_EQ(bit_reverse(1, 1), 1u);
+  EXPECT_EQ(bit_reverse(1, 27), size_t{1} << 26);
+  EXPECT_EQ(bit_reverse(0b1101, 4), 0b1011u);
+  for (uint32_t log_n = 1; log_n <= 12; ++log_n) {
+    for (size_t i = 0; i < (size_t{1} << log_n); i += 7) {
+      size_t expected = 0;
+      for (uint32_t b = 0; b < log_n; ++b) expected |= ((i >> b) & 1) << (log_n - 1 - b);
+      ASSERT_EQ(bit_reverse(i, log_n), expected) << i << " " << log_n;
+    }
+  }
   const RowMajorMatrix<F> m = RandomMatrix(32, 3, 5);
   RowMajorMatrix<F> r = m;
   bit_reverse_rows(r.view());
   EXPECT_EQ(r, BitReversed(m));
   bit_reverse_rows(r.view());
   EXPECT_EQ(r, m);
+  // The narrow-row path (gather) and the wide one (swaps) agree with the definition.
+  for (size_t width : {size_t{1}, size_t{4}, size_t{5}}) {
+    const RowMajorMatrix<F> a = RandomMatrix(1024, width, 6);
+    RowMajorMatrix<F> b = a;
+    bit_reverse_rows(b.view());
+    EXPECT_EQ(b, BitReversed(a)) << width;
+  }
 }
 
 TEST(NttTest, EmptyWidthIsANoOp) {
