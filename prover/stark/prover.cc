@@ -630,7 +630,8 @@ StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> table
       const auto p_mask = NextPowers(&gamma_power, gamma, 4);
       const BabyBear4 v = Dot(p_mask, proof.mask_opening);
       AccumulateRows(quotient_tree.matrices()[num_tables].values, 4, rows, p_mask, acc);
-      const std::vector<BabyBear4> inv_zeta = inverse_differences(CosetPointsBitReversed(log_max), zeta);
+      const std::vector<BabyBear4> inv_zeta =
+          inverse_differences(CosetPointsBitReversed(log_max), zeta);
       tbb::parallel_for(size_t{0}, rows, [&](size_t i) {
         fri_inputs[0][i] = fri_inputs[0][i] + (acc[i] - v) * inv_zeta[i];
       });

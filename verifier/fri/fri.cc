@@ -51,16 +51,20 @@ FoldingPlan PlanFolding(const FriParams& params, std::span<const size_t> log_inp
   return plan;
 }
 
-BabyBear4 FoldLeaf(std::span<const BabyBear4> values, BabyBear y_inv, const BabyBear4& beta) {
-  const size_t r = values.size();
-  const size_t log_r = static_cast<size_t>(std::countr_zero(r));
-  PROVA_CHECK(r >= 2 && (r & (r - 1)) == 0, "FRI leaf size must be a power of two");
+std::vector<BabyBear> FoldTwiddlesInverse(size_t log_r) {
   const BabyBear w_inv = BabyBear::two_adic_generator(static_cast<uint32_t>(log_r)).inverse();
+  std::vector<BabyBear> out(size_t{1} << log_r);
+  for (size_t t = 0; t < out.size(); ++t) out[t] = w_inv.pow(ReverseBits(t, log_r));
+  return out;
+}
+
+BabyBear4 FoldLeaf(std::span<const BabyBear4> values, BabyBear y_inv, const BabyBear4& beta,
+                   std::span<const BabyBear> twiddles_inv, BabyBear r_inv) {
+  const size_t r = values.size();
   BabyBear4 result = BabyBear4::zero();
   for (size_t t = 0; t < r; ++t) {
     // sum_{i<r} (beta / x_t)^i with x_t = y * w_r^rev(t).
-    BabyBear x_inv = y_inv * w_inv.pow(ReverseBits(t, log_r));
-    BabyBear4 ratio = beta * x_inv;
+    const BabyBear4 ratio = beta * (y_inv * twiddles_inv[t]);
     BabyBear4 sum = BabyBear4::one();
     BabyBear4 power = BabyBear4::one();
     for (size_t i = 1; i < r; ++i) {
@@ -69,7 +73,15 @@ BabyBear4 FoldLeaf(std::span<const BabyBear4> values, BabyBear y_inv, const Baby
     }
     result = result + values[t] * sum;
   }
-  return result * BabyBear::from_u64(r).inverse();
+  return result * r_inv;
+}
+
+BabyBear4 FoldLeaf(std::span<const BabyBear4> values, BabyBear y_inv, const BabyBear4& beta) {
+  const size_t r = values.size();
+  PROVA_CHECK(r >= 2 && (r & (r - 1)) == 0, "FRI leaf size must be a power of two");
+  const size_t log_r = static_cast<size_t>(std::countr_zero(r));
+  const std::vector<BabyBear> twiddles = FoldTwiddlesInverse(log_r);
+  return FoldLeaf(values, y_inv, beta, twiddles, BabyBear::from_u64(r).inverse());
 }
 
 BabyBear4 EvaluatePolynomial(std::span<const BabyBear4> coeffs, const BabyBear4& x) {

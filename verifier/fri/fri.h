@@ -90,6 +90,13 @@ inline BabyBear DomainPoint(BabyBear shift, size_t log_size, uint64_t index) {
 // Folds one leaf: values[t] = f(y * w_r^rev(t)) for t < r = values.size(); y_inv = 1 / y.
 BabyBear4 FoldLeaf(std::span<const BabyBear4> values, BabyBear y_inv, const BabyBear4& beta);
 
+// The same with precomputed constants: twiddles_inv[t] = w_r^-rev(t), r_inv = 1 / r.
+BabyBear4 FoldLeaf(std::span<const BabyBear4> values, BabyBear y_inv, const BabyBear4& beta,
+                   std::span<const BabyBear> twiddles_inv, BabyBear r_inv);
+
+// w_r^-rev(t) for t < r = 2^log_r.
+std::vector<BabyBear> FoldTwiddlesInverse(size_t log_r);
+
 // Evaluates a polynomial given by its coefficients (lowest first).
 BabyBear4 EvaluatePolynomial(std::span<const BabyBear4> coeffs, const BabyBear4& x);
 
