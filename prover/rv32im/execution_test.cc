@@ -15,6 +15,7 @@
 #include "verifier/air/air.h"
 #include "verifier/rv32im/circuit.h"
 #include "verifier/rv32im/cpu_air.h"
+#include "verifier/rv32im/io_air.h"
 #include "verifier/rv32im/verify.h"
 #include "vm/assembler.h"
 
@@ -44,6 +45,11 @@ vm::ProgramImage TestProgram() {
   c << Addi(s7, s7, -2048) << Sw(t0, s7, 0) << Lw(s8, s7, 0);  // deep stack: zero-init memory
   c << Lw(s9, s7, 4);                                           // untouched zero word
   c << Auipc(a1, 0x1000);
+  // Journal: 9 bytes from an unaligned buffer (three words), console output, an empty write.
+  c << Addi(a0, zero, 3) << Addi(a1, s0, 1) << Addi(a2, zero, 9) << Addi(a7, zero, 64) << Ecall();
+  c << Addi(a0, zero, 1) << Addi(a1, s0, 0) << Addi(a2, zero, 4) << Ecall();
+  c << Addi(a0, zero, 3) << Addi(a1, s0, 12) << Addi(a2, zero, 0) << Ecall();
+  c << Addi(a0, zero, 3) << Addi(a1, s0, 12) << Addi(a2, zero, 2) << Ecall();
   c << Jal(ra, 20);  // to func
   // back from func
   c << Add(a0, t0, t2) << Add(a0, a0, zero);
@@ -67,7 +73,7 @@ TEST(Rv32imExecution, ProvesAndVerifies) {
   const vm::ProgramImage image = TestProgram();
   ExecutionProof p = ProveExecution(image, {}, TestOptions());
   EXPECT_EQ(p.exit_code, 55u + 55u);
-  EXPECT_TRUE(p.journal.empty());
+  EXPECT_EQ(p.journal.size(), 11u);
   EXPECT_EQ(p.image_id, ComputeImageId(image));
   stark::VerifyResult r = VerifyProof(p);
   EXPECT_TRUE(r.ok) << r.reason;
@@ -78,8 +84,16 @@ TEST(Rv32imExecution, ProvesAndVerifies) {
   ImageId other = p.image_id;
   other[3] ^= 1;
   EXPECT_FALSE(VerifyExecution(p.seal, other, p.journal, p.exit_code, stark::TestConfig()).ok);
-  const std::vector<uint8_t> journal = {1};
+  std::vector<uint8_t> journal = p.journal;
+  journal[4] ^= 1;
   EXPECT_FALSE(VerifyExecution(p.seal, p.image_id, journal, p.exit_code, stark::TestConfig()).ok);
+  journal = p.journal;
+  journal.pop_back();
+  EXPECT_FALSE(VerifyExecution(p.seal, p.image_id, journal, p.exit_code, stark::TestConfig()).ok);
+  journal = p.journal;
+  journal.push_back(0);
+  EXPECT_FALSE(VerifyExecution(p.seal, p.image_id, journal, p.exit_code, stark::TestConfig()).ok);
+  EXPECT_FALSE(VerifyExecution(p.seal, p.image_id, {}, p.exit_code, stark::TestConfig()).ok);
   for (size_t i : {size_t{0}, size_t{9}, size_t{30}, p.seal.size() / 2, p.seal.size() - 1}) {
     std::vector<uint8_t> bad = p.seal;
     bad[i] ^= 0x10;
@@ -128,7 +142,8 @@ size_t FindRow(Matrix& cpu, const std::function<bool(const Cpu&)>& pred) {
 bool Flag(const Cpu& r, CpuFlag f) { return r.flag[f] == BabyBear::one(); }
 
 void ExpectRejected(const std::function<void(std::vector<stark::TableWitness>&)>& tamper,
-                    uint32_t claimed_exit_delta = 0) {
+                    uint32_t claimed_exit_delta = 0,
+                    const std::function<void(std::vector<uint8_t>&)>& edit_journal = {}) {
   ProveExecutionOptions o = TestOptions();
   o.check_constraints = false;
   o.tamper = [&](WitnessView v) {
@@ -142,6 +157,7 @@ void ExpectRejected(const std::function<void(std::vector<stark::TableWitness>&)>
   } catch (const Error&) {
     return;  // the prover itself could not go on (e.g. a LogUp denominator): also a rejection
   }
+  if (edit_journal) edit_journal(p.journal);
   stark::VerifyResult r = VerifyExecution(p.seal, p.image_id, p.journal,
                                           p.exit_code + claimed_exit_delta, stark::TestConfig());
   EXPECT_FALSE(r.ok) << "a tampered witness verified";
@@ -302,6 +318,29 @@ TEST(Rv32imSoundness, WrongExitCode) {
             w[kCpuTable].public_values[kPublicExitCode] + kOne;
       },
       1);
+}
+
+TEST(Rv32imSoundness, ForgedJournalByte) {
+  // The journal table and the reader agree on a byte that memory does not hold.
+  ExpectRejected(
+      [](std::vector<stark::TableWitness>& w) {
+        auto& journal = *reinterpret_cast<JournalCols<BabyBear>*>(w[kJournalTable].main.row(0).data());
+        journal.byte = journal.byte + kOne;
+        auto& reader =
+            *reinterpret_cast<JournalReaderCols<BabyBear>*>(w[kJournalReaderTable].main.row(0).data());
+        reader.value[1] = reader.value[1] + kOne;  // the buffer starts at offset 1
+      },
+      0, [](std::vector<uint8_t>& journal) { journal[0] = static_cast<uint8_t>(journal[0] + 1); });
+}
+
+TEST(Rv32imSoundness, ForgedJournalTableOnly) {
+  // The journal table claims another byte; the reader still sends the real one.
+  ExpectRejected(
+      [](std::vector<stark::TableWitness>& w) {
+        auto& journal = *reinterpret_cast<JournalCols<BabyBear>*>(w[kJournalTable].main.row(2).data());
+        journal.byte = journal.byte + kOne;
+      },
+      0, [](std::vector<uint8_t>& journal) { journal[2] = static_cast<uint8_t>(journal[2] + 1); });
 }
 
 TEST(Rv32imSoundness, ForgedInitialMemory) {

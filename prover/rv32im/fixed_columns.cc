@@ -143,7 +143,8 @@ DecodedRow DecodeForCircuit(uint32_t pc, uint32_t word) {
       break;
     case Op::kEcall:
       r.rs1 = 17;  // a7: the syscall number
-      r.rs2 = 10;  // a0: the exit code
+      r.rs2 = 10;  // a0: the exit code or the file descriptor
+      r.rd = 10;   // a0: the result of write (exit leaves it)
       set(kFlagEcall);
       break;
     default:

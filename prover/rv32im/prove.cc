@@ -30,12 +30,10 @@ ExecutionProof ProveExecution(const vm::ProgramImage& image, std::span<const uin
     throw Error("the guest did not exit: " +
                 (result.fault ? result.fault->message : std::string("unknown fault")));
   }
-  if (!result.journal.empty()) {
-    throw Error("not provable: the guest writes a journal (write to fd 3 is not supported by "
-                "this circuit version yet)");
-  }
 
   CircuitWitness witness = GenerateWitness(fixed, trace, result.exit_code);
+  PROVA_CHECK(witness.publics.journal_length == result.journal.size(),
+              "the witness journal differs from the emulator's");
 
   ProgramAir program{std::move(fixed.program_fixed)};
   MemoryInitAir memory{std::move(fixed.memory_fixed)};

@@ -108,6 +108,9 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
   std::vector<AluEvent> alu_events;
   std::vector<uint64_t> program_counts(fixed.program.size(), 0);
   MemoryState memory(fixed);
+  std::vector<JournalReaderCols<BabyBear>> reader_rows;
+  std::vector<uint8_t> journal;
+  uint64_t journal_len = 0;
 
   air::RowMajorMatrix<BabyBear> cpu(PaddedHeight(steps), air::kWidth<CpuCols>);
   for (size_t i = 0; i < steps; ++i) {
@@ -245,18 +248,81 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
       throw Error(fmt::format("witness: next pc of step {} disagrees with the trace", i));
     }
 
-    // Exit.
+    // Syscalls.
+    uint32_t syscall_result = 0;
+    bool syscall_writes_a0 = false;
+    uint32_t arg1_hi = 0, arg2_hi = 0, buf_quarter = 0, count_check = 0;
     if (d.flag(kFlagEcall)) {
-      const uint32_t number = rs1.value;
-      if (number != 93 && number != 94) {
+      const uint32_t number = rs1.value, fd = rs2.value;
+      if (number == 93 || number == 94) {
+        if (i + 1 != steps) throw Error("witness: exit is not the last step");
+        r.sys_exit = BabyBear::one();
+        r.exit_group = Fe(number == 94);
+        if (rs2.value != exit_code) throw Error("witness: exit code disagrees with a0");
+      } else if (number == 64 && fd >= 1 && fd <= 3) {
+        const Cell a1 = memory.Access(kRegisterBase + 11, ts + 2, std::nullopt);
+        const Cell a2 = memory.Access(kRegisterBase + 12, ts + 2, std::nullopt);
+        SetWord(r.arg1, a1.value);
+        SetWord(r.arg2, a2.value);
+        r.arg1_prev_ts = Fe(a1.timestamp);
+        r.arg2_prev_ts = Fe(a2.timestamp);
+        TimestampDiffWitness(ts + 2, a1.timestamp, r.arg1_ts_diff, &bytes, true);
+        TimestampDiffWitness(ts + 2, a2.timestamp, r.arg2_ts_diff, &bytes, true);
+        arg1_hi = (ts + 2 - a1.timestamp - 1) >> 16;
+        arg2_hi = (ts + 2 - a2.timestamp - 1) >> 16;
+        syscall_result = a2.value;
+        syscall_writes_a0 = true;
+        if (fd == 3) {
+          r.sys_journal = BabyBear::one();
+          const uint32_t count = a2.value;
+          buf_quarter = (a1.value & 0xff) >> 2;
+          r.buf_quarter = Fe(buf_quarter);
+          r.buf_sel[a1.value & 3] = BabyBear::one();
+          count_check = (count >> 24) + 0x88;
+          if (count_check > 0xff) throw Error("not provable: journal write of 2^31 bytes or more");
+          r.count_nonzero = Fe(count != 0);
+          r.count_inverse = count != 0 ? Fe(count).inverse() : BabyBear::zero();
+          uint32_t addr = a1.value, remaining = count;
+          uint64_t index = journal.size();
+          while (remaining > 0) {
+            const uint32_t offset = addr & 3;
+            const uint32_t n = std::min<uint32_t>(4 - offset, remaining);
+            auto& row = reader_rows.emplace_back();
+            row.is_real = BabyBear::one();
+            row.clk = Fe(clk);
+            row.word = Fe(addr >> 2);
+            row.start[offset] = BabyBear::one();
+            for (uint32_t k = offset; k < offset + n; ++k) row.enabled[k] = BabyBear::one();
+            row.remaining = Fe(remaining);
+            row.journal_index = Fe(index);
+            row.last = Fe(remaining == n);
+            const Cell word = memory.Access(addr >> 2, ts + 2, std::nullopt);
+            SetWord(row.value, word.value);
+            row.prev_ts = Fe(word.timestamp);
+            TimestampDiffWitness(ts + 2, word.timestamp, row.ts_diff, &bytes, true);
+            bytes.Range((ts + 2 - word.timestamp - 1) >> 16, 0);
+            for (uint32_t k = offset; k < offset + n; ++k) {
+              journal.push_back(static_cast<uint8_t>(word.value >> (8 * k)));
+            }
+            addr += n;
+            remaining -= n;
+            index += n;
+          }
+        } else {
+          r.sys_console = BabyBear::one();
+          r.console_fd_bit = Fe(fd - 1);
+        }
+      } else {
         throw Error(fmt::format(
-            "not provable: syscall {} at pc 0x{:x} (only exit is supported by the circuit)",
-            number, d.pc));
+            "not provable: syscall {} (fd {}) at pc 0x{:x}: the circuit supports exit and "
+            "write to fd 1, 2, 3",
+            number, fd, d.pc));
       }
-      if (i + 1 != steps) throw Error("witness: exit is not the last step");
-      r.exit_group = Fe(number == 94);
-      if (rs2.value != exit_code) throw Error("witness: exit code disagrees with a0");
     }
+    r.journal_len = Fe(journal_len);
+    if (r.sys_journal == BabyBear::one()) journal_len += syscall_result;
+    bytes.Range(arg1_hi, arg2_hi);
+    bytes.Range(buf_quarter, count_check);
 
     // The rd write.
     uint32_t rd_value = 0;
@@ -264,6 +330,7 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
     if (d.flag(kFlagWriteAlu)) rd_value = alu_a;
     else if (d.flag(kFlagWriteConst)) rd_value = d.rd_const;
     else if (d.flag(kFlagWriteLoad)) rd_value = load;
+    else if (syscall_writes_a0) rd_value = syscall_result;
     else rd_value = rd_old;
     const Cell rd = memory.Access(kRegisterBase + d.rd, ts + 3, rd_value);
     SetWord(r.rd_prev, rd.value);
@@ -276,8 +343,7 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
       throw Error(fmt::format("witness: rd of step {} disagrees with the trace", i));
     }
   }
-  if (!trace.steps.empty() && !(fixed.program[fixed.program_row.at(trace.steps.back().pc)].flag(
-                                   kFlagEcall))) {
+  if (RowAt<CpuCols>(cpu, steps - 1).sys_exit != BabyBear::one()) {
     throw Error("not provable: the execution does not end with exit");
   }
   // Padding rows send nothing but their lookups with multiplicity 0; all-zero rows satisfy every
@@ -342,6 +408,22 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
   w.tables[kMulTable].main = std::move(alu.mul);
   w.tables[kDivRemTable].main = std::move(alu.divrem);
   w.tables[kByteTable].main = bytes.Trace();
+
+  // Journal reader rows and the journal itself.
+  air::RowMajorMatrix<BabyBear> reader(PaddedHeight(reader_rows.size()),
+                                       air::kWidth<JournalReaderCols>);
+  for (size_t i = 0; i < reader_rows.size(); ++i) RowAt<JournalReaderCols>(reader, i) = reader_rows[i];
+  w.tables[kJournalReaderTable].main = std::move(reader);
+  air::RowMajorMatrix<BabyBear> journal_table(PaddedHeight(journal.size()),
+                                              air::kWidth<JournalCols>);
+  for (size_t i = 0; i < journal.size(); ++i) {
+    auto& row = RowAt<JournalCols>(journal_table, i);
+    row.index = Fe(i);
+    row.byte = Fe(journal[i]);
+    row.multiplicity = BabyBear::one();
+  }
+  w.tables[kJournalTable].main = std::move(journal_table);
+  w.publics.journal_length = static_cast<uint32_t>(journal.size());
 
   const auto pv = PublicValues(w.publics);
   for (size_t t = 0; t < kNumTables; ++t) w.tables[t].public_values = pv[t];

@@ -19,6 +19,7 @@
 #include "verifier/rv32im/bitwise_air.h"
 #include "verifier/rv32im/byte_air.h"
 #include "verifier/rv32im/cpu_air.h"
+#include "verifier/rv32im/io_air.h"
 #include "verifier/rv32im/memory_air.h"
 #include "verifier/rv32im/program_air.h"
 #include "verifier/stark/table.h"
@@ -37,6 +38,8 @@ enum TableIndex : size_t {
   kShiftTable,
   kMulTable,
   kDivRemTable,
+  kJournalReaderTable,
+  kJournalTable,
   kNumTables
 };
 
@@ -61,6 +64,8 @@ struct CircuitTables {
   Wrap<ShiftAir> shift{ShiftAir{}};
   Wrap<MulAir> mul{MulAir{}};
   Wrap<DivRemAir> divrem{DivRemAir{}};
+  Wrap<JournalReaderAir> journal_reader{JournalReaderAir{}};
+  Wrap<JournalAir> journal{JournalAir{}};
 
   CircuitTables(ProgramAir p, MemoryInitAir m)
       : program(std::move(p)), memory_image(std::move(m)) {}
@@ -68,8 +73,8 @@ struct CircuitTables {
   CircuitTables& operator=(const CircuitTables&) = delete;
 
   std::vector<const Base*> List() const {
-    return {&program, &memory_image, &byte,  &cpu, &zero_init, &add_sub,
-            &bitwise, &less_than,    &shift, &mul, &divrem};
+    return {&program, &memory_image, &byte, &cpu,    &zero_init,      &add_sub, &bitwise,
+            &less_than, &shift,      &mul,  &divrem, &journal_reader, &journal};
   }
   std::vector<std::string_view> Names() const {
     std::vector<std::string_view> names;
@@ -82,6 +87,7 @@ struct CircuitTables {
 struct CircuitPublics {
   uint32_t entry_pc = 0;
   uint32_t exit_code = 0;
+  uint32_t journal_length = 0;
   uint32_t image_end_word = 0;
   uint32_t stack_image_word = 0;
 };
@@ -92,7 +98,10 @@ inline constexpr uint32_t StackImageWord(uint32_t initial_sp) { return (initial_
 inline std::vector<std::vector<BabyBear>> PublicValues(const CircuitPublics& p) {
   std::vector<std::vector<BabyBear>> pv(kNumTables);
   pv[kCpuTable] = {BabyBear::from_u64(p.entry_pc)};
-  for (int k = 0; k < 4; ++k) pv[kCpuTable].push_back(BabyBear::from_canonical((p.exit_code >> (8 * k)) & 0xff));
+  for (int k = 0; k < 4; ++k) {
+    pv[kCpuTable].push_back(BabyBear::from_canonical((p.exit_code >> (8 * k)) & 0xff));
+  }
+  pv[kCpuTable].push_back(BabyBear::from_u64(p.journal_length));
   pv[kZeroInitTable] = {BabyBear::from_u64(p.image_end_word),
                         BabyBear::from_u64(p.stack_image_word)};
   return pv;

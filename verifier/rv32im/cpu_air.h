@@ -13,8 +13,14 @@
 //    load/store and JALR addresses; the ALU tables prove alu_a = op(rs1, c) with byte limbs;
 //  - next_pc: pc + 4, the taken branch / JAL target (from the program table), or the JALR target
 //    alu_a with bit 0 cleared; the next real row starts at next_pc with clock c + 1;
-//  - ecall: exit(a0) only (a7 = 93 or 94): a0 equals the public exit code and the row is the last
-//    real one. Every real row but the last is not an exit, and the last real row is one.
+//  - ecall: exit (a7 = 93 or 94): a0 equals the public exit code and the row is the last real
+//    one (every real row but the last is not an exit, and the last real row is one); write
+//    (a7 = 64) to fd 1 or 2 (console output, not part of the claim: a0 := a2, nothing else) or
+//    to fd 3 (the journal): also reads a1 (buffer) and a2 (count) at 4c + 2, sets a0 := a2, and
+//    hands (clock, word of a1, byte offset of a1, a2, journal length so far) to the journal
+//    reader table (io_air.h) on the SYSCALL bus, which reads the buffer from memory and sends its
+//    bytes on the JOURNAL bus at indices journal_len, journal_len + 1, ... A running journal
+//    length starts at 0 and must end at the public journal length.
 
 #include <cstddef>
 #include <cstdint>
@@ -73,10 +79,41 @@ struct CpuCols {
   T jalr_half;      // alu_a[0] = 2 * jalr_half + jalr_bit0
   T jalr_bit0;
   T exit_group;     // a7 = 94 instead of 93
+  // Syscalls (zero unless flag[kFlagEcall]); exactly one of the three kinds per ecall.
+  T sys_exit;
+  T sys_journal;    // write(3, a1, a2)
+  T sys_console;    // write(1 or 2, a1, a2)
+  T console_fd_bit; // fd = 1 + console_fd_bit
+  T arg1[4];        // a1, a2 of a write
+  T arg1_prev_ts;
+  T arg1_ts_diff[2];
+  T arg2[4];
+  T arg2_prev_ts;
+  T arg2_ts_diff[2];
+  T buf_quarter;    // arg1[0] = 4 * buf_quarter + offset (journal writes)
+  T buf_sel[4];     // one-hot offset
+  T count_nonzero;  // a2 != 0 (journal writes)
+  T count_inverse;
+  T journal_len;    // journal bytes written before this step
 };
 
 // Public values of the CPU table.
-enum CpuPublic : size_t { kPublicEntryPc = 0, kPublicExitCode = 1, kNumCpuPublics = 5 };
+enum CpuPublic : size_t {
+  kPublicEntryPc = 0,
+  kPublicExitCode = 1,  // 4 bytes
+  kPublicJournalLength = 5,
+  kNumCpuPublics = 6
+};
+
+// SYSCALL bus (journal writes): (clock, word, byte offset, bytes remaining, journal index).
+template <class B, class C, class W, class O, class R, class J, class M>
+void IoToken(B& b, air::Direction direction, const C& clk, const W& word, const O& offset,
+             const R& remaining, const J& journal_index, const M& multiplicity) {
+  using Expr = typename B::Expr;
+  b.interact(kSyscallBus,
+             {Expr(clk), Expr(word), Expr(offset), Expr(remaining), Expr(journal_index)},
+             Expr(multiplicity), direction, "journal write");
+}
 
 struct CpuAir {
   std::string_view name() const { return "cpu"; }
@@ -102,6 +139,12 @@ struct CpuAir {
     b.assert_bool(l.jalr_bit0, "jalr_bit0 boolean");
     b.assert_bool(l.load_sign, "load_sign boolean");
     b.assert_bool(l.exit_group, "exit_group boolean");
+    b.assert_bool(l.sys_exit, "sys_exit boolean");
+    b.assert_bool(l.sys_journal, "sys_journal boolean");
+    b.assert_bool(l.sys_console, "sys_console boolean");
+    b.assert_bool(l.console_fd_bit, "console_fd_bit boolean");
+    b.assert_bool(l.count_nonzero, "count_nonzero boolean");
+    for (size_t k = 0; k < 4; ++k) b.assert_bool(l.buf_sel[k], "buf_sel boolean");
 
     // The instruction comes from the program.
     Expr flags = Expr(f[0]);
@@ -117,10 +160,9 @@ struct CpuAir {
     t.assert_zero(n.is_real * (one - l.is_real), "padding only after the real rows");
     t.assert_zero(n.is_real * (n.pc - l.next_pc), "pc follows next_pc");
     t.assert_zero(n.is_real * (n.clk - l.clk - one), "clock increments");
-    t.assert_zero(f[kFlagEcall] * n.is_real, "nothing runs after exit");
-    t.assert_zero(l.is_real * (one - n.is_real) * (one - f[kFlagEcall]),
-                  "the last real row exits");
-    b.when_last_row().assert_zero(l.is_real * (one - f[kFlagEcall]), "the last real row exits");
+    t.assert_zero(l.sys_exit * n.is_real, "nothing runs after exit");
+    t.assert_zero(l.is_real * (one - n.is_real) * (one - l.sys_exit), "the last real row exits");
+    b.when_last_row().assert_zero(l.is_real * (one - l.sys_exit), "the last real row exits");
 
     // Register accesses through the memory bus.
     const Expr ts0 = c(4) * l.clk;
@@ -134,12 +176,13 @@ struct CpuAir {
     SendByteRange(b, l.rs1_ts_diff[1], l.rs2_ts_diff[1], l.is_real, "ts diff high bytes");
 
     // The value written to rd: one source, or the previous value (no write, or rd = x0).
+    const Expr sys_write = l.sys_journal + l.sys_console;
     const Expr keep =
-        one - f[kFlagWriteAlu] - f[kFlagWriteConst] - f[kFlagWriteLoad];
+        one - f[kFlagWriteAlu] - f[kFlagWriteConst] - f[kFlagWriteLoad] - sys_write;
     for (size_t k = 0; k < 4; ++k) {
       b.assert_eq(l.rd_val[k],
                   f[kFlagWriteAlu] * l.alu_a[k] + f[kFlagWriteConst] * l.rd_const[k] +
-                      f[kFlagWriteLoad] * l.load[k] + keep * l.rd_prev[k],
+                      f[kFlagWriteLoad] * l.load[k] + sys_write * l.arg2[k] + keep * l.rd_prev[k],
                   "rd value");
     }
 
@@ -223,12 +266,48 @@ struct CpuAir {
                                jumps * l.target - f[kFlagJalr] * jalr_target),
                   "next pc");
 
-    // exit(a0): a7 (read as rs1) is 93 or 94; a0 (read as rs2) is the public exit code.
-    b.assert_zero(f[kFlagEcall] * (l.rs1_val[0] - c(93) - l.exit_group), "exit syscall number");
-    for (size_t k = 1; k < 4; ++k) b.assert_zero(f[kFlagEcall] * l.rs1_val[k], "exit number");
+    // Syscalls: a7 is read as rs1, a0 as rs2, and a0 is rd.
+    b.assert_eq(l.sys_exit + l.sys_journal + l.sys_console, f[kFlagEcall], "one syscall kind");
+    b.assert_zero(l.exit_group * (one - l.sys_exit), "exit_group only for exit");
+    b.assert_zero(f[kFlagEcall] * (l.rs1_val[0] - c(93) * l.sys_exit - l.exit_group -
+                                   c(64) * sys_write),
+                  "syscall number");
+    for (size_t k = 1; k < 4; ++k) b.assert_zero(f[kFlagEcall] * l.rs1_val[k], "syscall number");
     for (size_t k = 0; k < 4; ++k) {
-      b.assert_zero(f[kFlagEcall] * (l.rs2_val[k] - pv[kPublicExitCode + k]), "exit code");
+      b.assert_zero(l.sys_exit * (l.rs2_val[k] - pv[kPublicExitCode + k]), "exit code");
     }
+    b.assert_zero(l.sys_journal * (l.rs2_val[0] - c(3)), "journal fd");
+    b.assert_zero(l.sys_console * (l.rs2_val[0] - one - l.console_fd_bit), "console fd");
+    b.assert_zero(l.console_fd_bit * (one - l.sys_console), "console fd bit");
+    for (size_t k = 1; k < 4; ++k) b.assert_zero(sys_write * l.rs2_val[k], "write fd");
+
+    // write: a1 and a2 are read at 4c + 2 (no memory access happens in an ecall row).
+    MemoryAccess(b, reg + c(11), l.arg1, l.arg1_prev_ts, l.arg1, ts0 + c(2), sys_write, "a1");
+    MemoryAccess(b, reg + c(12), l.arg2, l.arg2_prev_ts, l.arg2, ts0 + c(2), sys_write, "a2");
+    TimestampDiff(b, ts0 + c(2), l.arg1_prev_ts, l.arg1_ts_diff, sys_write);
+    TimestampDiff(b, ts0 + c(2), l.arg2_prev_ts, l.arg2_ts_diff, sys_write);
+    SendByteRange(b, l.arg1_ts_diff[1], l.arg2_ts_diff[1], l.is_real, "ts diff high bytes");
+
+    // Journal writes: the buffer's word index and offset, a count below 0x78000000 (so the
+    // remaining-bytes count cannot wrap), and the hand-off to the journal reader.
+    b.assert_eq(l.buf_sel[0] + l.buf_sel[1] + l.buf_sel[2] + l.buf_sel[3], l.sys_journal,
+                "one buffer offset");
+    const Expr offset = l.buf_sel[1] + c(2) * l.buf_sel[2] + c(3) * l.buf_sel[3];
+    b.assert_zero(l.sys_journal * (l.arg1[0] - c(4) * l.buf_quarter - offset), "buffer address");
+    SendByteRange(b, l.buf_quarter, l.sys_journal * (l.arg2[3] + c(0x88)), l.is_real,
+                  "buffer quarter, count below 0x78000000");
+    const Expr buffer_word = l.buf_quarter + c(64) * l.arg1[1] + c(1 << 14) * l.arg1[2] +
+                             c(1 << 22) * l.arg1[3];
+    const Expr count = l.arg2[0] + c(1 << 8) * l.arg2[1] + c(1 << 16) * l.arg2[2] +
+                       c(1 << 24) * l.arg2[3];
+    b.assert_zero(l.sys_journal * (l.count_nonzero - count * l.count_inverse), "count nonzero");
+    b.assert_zero(l.sys_journal * count * (one - l.count_nonzero), "count zero test");
+    IoToken(b, air::Direction::kSend, l.clk, buffer_word, offset, count, l.journal_len,
+            l.sys_journal * l.count_nonzero);
+    b.when_first_row().assert_zero(l.journal_len, "journal starts empty");
+    t.assert_zero(n.is_real * (n.journal_len - l.journal_len - l.sys_journal * count),
+                  "journal length");
+    b.assert_zero(l.sys_exit * (l.journal_len - pv[kPublicJournalLength]), "journal length");
   }
 };
 

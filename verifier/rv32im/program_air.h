@@ -47,13 +47,14 @@ enum CpuFlag : uint32_t {
   kFlagStoreByte,     // memory access: store 1, 2 or 4 bytes
   kFlagStoreHalf,
   kFlagStoreWord,
-  kFlagEcall,         // exit(a0): the last step
+  kFlagEcall,         // a syscall: exit or write (cpu_air.h)
   kNumCpuFlags
 };
 
-// Register i lives at MEMORY-bus address kRegisterBase + i, above every memory word index
-// (word indices are < 2^30).
-inline constexpr uint32_t kRegisterBase = uint32_t{1} << 30;
+// Register i lives at MEMORY-bus address kRegisterBase + i, far above every memory word index
+// (word indices are < 2^30; a syscall buffer walking past the top of memory reaches at most
+// 2^30 + 2^22, which no table initialises, so it can never alias a register).
+inline constexpr uint32_t kRegisterBase = uint32_t{3} << 29;
 
 template <class T>
 struct ProgramCols {
