@@ -11,7 +11,7 @@
 #include "cli/progress.h"
 #include "common/error.h"
 #include "common/file_io.h"
-#include "prover/rv32im/prove.h"
+#include "prover/receipt/prove_receipt.h"
 #include "verifier/receipt/receipt.h"
 #include "verifier/receipt/verify_receipt.h"
 #include "vm/elf_loader.h"
@@ -74,9 +74,9 @@ int RunProve(const ProveArgs& args) {
   const auto prove_start = std::chrono::steady_clock::now();
   rv32im::ProveExecutionOptions options;
   options.max_cycles = args.max_cycles;
-  rv32im::ExecutionProof proof;
+  receipt::ProvedReceipt proved;
   try {
-    proof = rv32im::ProveExecution(image, input, options);
+    proved = receipt::ProveReceipt(image, input, options);
   } catch (const Error& e) {
     progress.Finish();
     fmt::print(stderr, "prova: cannot prove: {}\n", e.what());
@@ -85,12 +85,7 @@ int RunProve(const ProveArgs& args) {
   const double prove_seconds = Since(prove_start);
 
   progress.Phase("writing");
-  receipt::Receipt r;
-  r.claim = receipt::WholeProgramClaim(proof.image_id, image.entry, proof.journal, proof.exit_code);
-  r.journal = std::move(proof.journal);
-  r.seal.kind = static_cast<uint32_t>(receipt::SealKind::kRv32imStark);
-  r.seal.version = receipt::kRv32imSealVersion;
-  r.seal.bytes = std::move(proof.seal);
+  const receipt::Receipt& r = proved.receipt;
   std::vector<uint8_t> bytes = receipt::EncodeReceipt(r, {.compress_seal = args.zstd});
   WriteFileAtomic(args.output_path, bytes);
   progress.Finish();
@@ -104,7 +99,7 @@ int RunProve(const ProveArgs& args) {
         {"image_id", image_id},
         {"claim_digest", ToHex(receipt::ClaimDigest(r.claim))},
         {"exit_code", r.claim.exit_code},
-        {"cycles", proof.cycles},
+        {"cycles", proved.cycles},
         {"journal_len", r.journal.size()},
         {"journal_hex", ToHex(r.journal)},
         {"prove_seconds", prove_seconds},
@@ -112,9 +107,9 @@ int RunProve(const ProveArgs& args) {
     };
     fmt::print("{}\n", report.dump());
   } else if (!args.quiet) {
-    fmt::print(stderr, "prova: proved {} cycles in {:.2f} s ({:.1f} k cycles/s)\n", proof.cycles,
+    fmt::print(stderr, "prova: proved {} cycles in {:.2f} s ({:.1f} k cycles/s)\n", proved.cycles,
                prove_seconds,
-               prove_seconds > 0 ? static_cast<double>(proof.cycles) / prove_seconds / 1e3 : 0);
+               prove_seconds > 0 ? static_cast<double>(proved.cycles) / prove_seconds / 1e3 : 0);
     fmt::print(stderr, "prova: wrote {} ({} bytes): image {}, exit code {}, journal {} bytes\n",
                args.output_path, bytes.size(), image_id, r.claim.exit_code, r.journal.size());
   }

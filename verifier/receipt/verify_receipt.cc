@@ -73,6 +73,15 @@ stark::VerifyResult VerifySeal(const Seal& seal, const ExecutionClaim& claim,
       if (seal.version != kRv32imSealVersion) {
         return Rejected("unsupported rv32im seal version " + std::to_string(seal.version));
       }
+      // The image ID commits to the entry pc through the seal's image parts (VerifyExecution
+      // recomputes it), so the claim's pre-state pc must be that entry pc.
+      try {
+        if (rv32im::DecodeSeal(seal.bytes).image.entry_pc != claim.pre_state.pc) {
+          return Rejected("the claim's pre-state pc is not the entry pc the seal proves");
+        }
+      } catch (const Error& e) {
+        return Rejected(std::string("seal: ") + e.what());
+      }
       return rv32im::VerifyExecution(seal.bytes, claim.image_id, journal, claim.exit_code, config);
   }
   return Rejected("unknown seal kind " + std::to_string(seal.kind));

@@ -8,6 +8,7 @@
 #include <span>
 
 #include "verifier/receipt/receipt.h"
+#include "verifier/rv32im/seal.h"
 #include "verifier/stark/verifier.h"
 
 namespace prova::receipt {
@@ -18,12 +19,13 @@ using SealVerifier = std::function<stark::VerifyResult(
     const Seal& seal, const ExecutionClaim& claim, std::span<const uint8_t> journal)>;
 
 // The receipt's seal version for SealKind::kRv32imStark: the version of the seal encoding of
-// verifier/rv32im (the seal bytes carry it too; the receipt repeats it so that a reader can tell
-// what it holds without parsing the seal).
-inline constexpr uint32_t kRv32imSealVersion = 1;
+// verifier/rv32im (rv32im::kSealVersion; the seal bytes carry it too, the receipt repeats it so
+// that a reader can tell what it holds without parsing the seal).
+inline constexpr uint32_t kRv32imSealVersion = rv32im::kSealVersion;
 
-// The verifier of every seal kind this build knows: kRv32imStark goes to rv32im::VerifyExecution
-// (with the given proof configuration) on the claim's image ID, journal and exit code.
+// The verifier of every seal kind this build knows: kRv32imStark checks that the claim's
+// pre-state pc is the entry pc the seal proves, then rv32im::VerifyExecution (with the given
+// proof configuration) on the claim's image ID, journal and exit code.
 stark::VerifyResult VerifySeal(const Seal& seal, const ExecutionClaim& claim,
                                std::span<const uint8_t> journal,
                                const stark::StarkConfig& config = stark::DefaultConfig());
