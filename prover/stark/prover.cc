@@ -498,7 +498,16 @@ StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> table
         problems += "table '" + std::string(tables[t]->name()) + "':\n" + report.ToString();
       total = total + proof.cumulative_sums[t];
     }
-    if (total != BabyBear4::zero()) problems += "the LogUp bus does not balance\n";
+    if (total != BabyBear4::zero()) {
+      problems += "the LogUp bus does not balance:\n";
+      air::BusBalance<BabyBear> balance;
+      for (size_t t = 0; t < num_tables; ++t) {
+        balance.Add<BabyBear4>(
+            *tables[t], state[t].layout.preprocessed_width > 0 ? &pk.preprocessed[t] : nullptr,
+            witnesses[t].main, witnesses[t].public_values);
+      }
+      for (const std::string& line : balance.Unbalanced()) problems += "  " + line + "\n";
+    }
     if (!problems.empty()) throw Error("prove: the traces violate their constraints:\n" + problems);
   }
 

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <vector>
 
@@ -184,6 +185,16 @@ TEST(LogUpTest, UnbalancedBusDoesNotSumToZero) {
   f.Build();
   EXPECT_TRUE(f.CheckUser().ok());  // each table is locally consistent
   EXPECT_NE(f.user_sum + f.table_sum, EF::zero());
+  BusBalance<BabyBear> balance;
+  balance.Add<EF>(ByteUserAir{}, nullptr, f.user, {});
+  balance.Add<EF>(ByteTableAir{}, &f.bytes, f.counts, {});
+  std::vector<std::string> unbalanced = balance.Unbalanced();
+  ASSERT_EQ(unbalanced.size(), 2u);  // 300 was sent and never received; the old x was received
+  EXPECT_NE(std::find(unbalanced.begin(), unbalanced.end(),
+                      "bus 1 tuple (300): net multiplicity 1 (first seen in 'byte user')"),
+            unbalanced.end())
+      << unbalanced[0] << "\n"
+      << unbalanced[1];
 }
 
 TEST(LogUpTest, TamperedAuxiliaryCellIsNamed) {

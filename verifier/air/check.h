@@ -5,6 +5,7 @@
 // never aborts, so a caller can print the whole report.
 
 #include <cstddef>
+#include <map>
 #include <span>
 #include <string>
 #include <vector>
@@ -123,5 +124,57 @@ RowMajorMatrix<EF> GenerateAuxTrace(const A& air, const RowMajorMatrix<F>* prepr
   }
   return BuildLogUpTrace<F, EF>(height, per_row, c.denominators, c.multiplicities, cumulative_sum);
 }
+
+// Net multiplicity of every (bus, tuple) over a set of tables: sends minus receives. A balanced
+// bus has every net multiplicity zero. Call Add for each table, then Unbalanced().
+template <class F>
+class BusBalance {
+ public:
+  template <class EF, Air A>
+  void Add(const A& air, const RowMajorMatrix<F>* preprocessed, const RowMajorMatrix<F>& main,
+           std::span<const F> public_values) {
+    const size_t height = main.height();
+    InteractionCollector<F, EF> c(public_values, {}, /*record=*/true);
+    for (size_t r = 0; r < height; ++r) {
+      const size_t n = (r + 1) % height;
+      std::span<const F> pl, pn;
+      if (preprocessed != nullptr && preprocessed->width > 0) {
+        pl = preprocessed->row(r);
+        pn = preprocessed->row(n);
+      }
+      c.set_row(pl, pn, main.row(r), main.row(n), r, height);
+      air.eval(c);
+    }
+    for (auto& t : c.tuples) {
+      std::vector<uint32_t> key = {t.bus};
+      for (const F& v : t.values) key.push_back(v.as_canonical());
+      auto [it, inserted] = net_.try_emplace(std::move(key), F::zero());
+      it->second += t.multiplicity;
+      if (inserted) sender_[it->first] = std::string(air.name());
+    }
+  }
+
+  // "bus 1 tuple (300): net multiplicity 1 (first seen in 'byte user')" lines, at most `limit`.
+  std::vector<std::string> Unbalanced(size_t limit = 10) const {
+    std::vector<std::string> out;
+    for (const auto& [key, net] : net_) {
+      if (net == F::zero()) continue;
+      if (out.size() == limit) {
+        out.push_back("...");
+        break;
+      }
+      std::string line = "bus " + std::to_string(key[0]) + " tuple (";
+      for (size_t i = 1; i < key.size(); ++i) line += (i > 1 ? ", " : "") + std::to_string(key[i]);
+      line += "): net multiplicity " + std::to_string(net.as_canonical()) + " (first seen in '" +
+              sender_.at(key) + "')";
+      out.push_back(std::move(line));
+    }
+    return out;
+  }
+
+ private:
+  std::map<std::vector<uint32_t>, F> net_;
+  std::map<std::vector<uint32_t>, std::string> sender_;
+};
 
 }  // namespace prova::air

@@ -29,8 +29,9 @@ class InteractionCollector : public BuilderBase<InteractionCollector<FieldT, EF>
   using VarEF = EF;
   using ExprEF = EF;
 
-  InteractionCollector(std::span<const F> public_values, std::span<const EF> challenges)
-      : public_values_(public_values), challenges_(challenges) {}
+  InteractionCollector(std::span<const F> public_values, std::span<const EF> challenges,
+                       bool record = false)
+      : record_tuples(record), public_values_(public_values), challenges_(challenges) {}
 
   void set_row(std::span<const F> preprocessed_local, std::span<const F> preprocessed_next,
                std::span<const F> main_local, std::span<const F> main_next, size_t index,
@@ -61,14 +62,28 @@ class InteractionCollector : public BuilderBase<InteractionCollector<FieldT, EF>
 
   void interact(uint32_t bus, std::initializer_list<Expr> values, const Expr& multiplicity,
                 Direction direction, std::string_view) {
+    const F signed_multiplicity = direction == Direction::kSend ? multiplicity : -multiplicity;
+    if (record_tuples) {
+      tuples.push_back({bus, std::vector<F>(values.begin(), values.end()), signed_multiplicity});
+      return;
+    }
     denominators.push_back(LogUpDenominator(*this, bus, values));
-    multiplicities.push_back(direction == Direction::kSend ? multiplicity : -multiplicity);
+    multiplicities.push_back(signed_multiplicity);
   }
   void finish_interactions() {}
 
   // Row-major (row, interaction): filled by every eval() call in turn.
   std::vector<EF> denominators;
   std::vector<F> multiplicities;
+
+  // Diagnostics: with record_tuples set, the raw tuples are kept instead (no challenges needed).
+  struct Tuple {
+    uint32_t bus;
+    std::vector<F> values;
+    F multiplicity;  // + for a send, - for a receive
+  };
+  bool record_tuples = false;
+  std::vector<Tuple> tuples;
 
  private:
   std::span<const F> public_values_;
