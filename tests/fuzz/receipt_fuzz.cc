@@ -33,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Sha256Digest image_id{};
   if (decoded) image_id = decoded->receipt.claim.image_id;
 
-  stark::VerifyResult real = VerifyReceipt(bytes, image_id, std::nullopt);
+  prova::stark::VerifyResult real = VerifyReceipt(bytes, image_id, std::nullopt);
   Check(real.ok || !real.reason.empty());
   if (decoded) {
     // A decoded receipt re-encodes to the same bytes when uncompressed (canonical encoding).
@@ -42,9 +42,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       Check(std::equal(again.begin(), again.end(), bytes.begin(), bytes.end()));
     }
     std::span<const uint8_t> journal = decoded->receipt.journal;
-    stark::VerifyResult with_journal = VerifyReceipt(bytes, image_id, journal);
+    prova::stark::VerifyResult with_journal = VerifyReceipt(bytes, image_id, journal);
     Check(with_journal.ok == real.ok);
-    stark::VerifyResult fake =
+    prova::stark::VerifyResult fake =
         VerifyReceiptWith(bytes, image_id, journal, prova::receipt::testing::FakeSealVerifier);
     Check(fake.ok || !fake.reason.empty());
   }
