@@ -30,20 +30,20 @@ vm::ProgramImage TestProgram() {
   Code c;
   c << Addi(t0, zero, 0) << Addi(t1, zero, 10) << Lui(s0, 0x20000);
   const int32_t loop = c.here();
-  c << Add(t0, t0, t1)        // sum += i
-    << Sw(t0, s0, 0)          // mem[s0] = sum
-    << Lw(t2, s0, 0)          // t2 = sum
-    << Sb(t1, s0, 5)          // byte store
-    << Lbu(t3, s0, 5)         // byte load
-    << Lh(t4, s0, 4)          // half load (sign extended)
+  c << Add(t0, t0, t1)  // sum += i
+    << Sw(t0, s0, 0)    // mem[s0] = sum
+    << Lw(t2, s0, 0)    // t2 = sum
+    << Sb(t1, s0, 5)    // byte store
+    << Lbu(t3, s0, 5)   // byte load
+    << Lh(t4, s0, 4)    // half load (sign extended)
     << Addi(t1, t1, -1);
   c << Bne(t1, zero, loop - c.here());
-  c << Addi(zero, t0, 7);     // a write to x0: no effect
+  c << Addi(zero, t0, 7);  // a write to x0: no effect
   c << Addi(s1, zero, -128) << Sb(s1, s0, 9) << Lb(s2, s0, 9) << Lbu(s3, s0, 9);
   c << Li(s4, 0x8000ff01) << Sh(s4, s0, 12) << Lh(s5, s0, 12) << Lhu(s6, s0, 12);
   c << Addi(s7, sp, -1024) << Addi(s7, s7, -1024) << Addi(s7, s7, -2048);
   c << Addi(s7, s7, -2048) << Sw(t0, s7, 0) << Lw(s8, s7, 0);  // deep stack: zero-init memory
-  c << Lw(s9, s7, 4);                                           // untouched zero word
+  c << Lw(s9, s7, 4);                                          // untouched zero word
   c << Auipc(a1, 0x1000);
   // Journal: 9 bytes from an unaligned buffer (three words), console output, an empty write.
   c << Addi(a0, zero, 3) << Addi(a1, s0, 1) << Addi(a2, zero, 9) << Addi(a7, zero, 64) << Ecall();
@@ -79,8 +79,8 @@ TEST(Rv32imExecution, ProvesAndVerifies) {
   EXPECT_TRUE(r.ok) << r.reason;
 
   // Wrong exit code, wrong image ID, a journal, flipped bytes: rejected.
-  EXPECT_FALSE(VerifyExecution(p.seal, p.image_id, p.journal, p.exit_code + 1,
-                               stark::TestConfig()).ok);
+  EXPECT_FALSE(
+      VerifyExecution(p.seal, p.image_id, p.journal, p.exit_code + 1, stark::TestConfig()).ok);
   ImageId other = p.image_id;
   other[3] ^= 1;
   EXPECT_FALSE(VerifyExecution(p.seal, other, p.journal, p.exit_code, stark::TestConfig()).ok);
@@ -186,8 +186,8 @@ TEST(Rv32imSoundness, MulResultOffByOne) {
   ExpectRejected([](std::vector<stark::TableWitness>& w) {
     Matrix& cpu = w[kCpuTable].main;
     Cpu& r = CpuRow(cpu, FindRow(cpu, [](const Cpu& c) {
-      return c.alu_op == BabyBear::from_canonical(OpcodeId(Opcode::kMul));
-    }));
+                      return c.alu_op == BabyBear::from_canonical(OpcodeId(Opcode::kMul));
+                    }));
     r.alu_a[1] = r.alu_a[1] + kOne;
     r.rd_val[1] = r.rd_val[1] + kOne;
   });
@@ -274,9 +274,9 @@ TEST(Rv32imSoundness, InstructionDiffersFromProgram) {
     Matrix& cpu = w[kCpuTable].main;
     // Execute "sub" where the program says "add".
     Cpu& r = CpuRow(cpu, FindRow(cpu, [](const Cpu& c) {
-      return c.alu_op == BabyBear::from_canonical(OpcodeId(Opcode::kAdd)) &&
-             Flag(c, kFlagWriteAlu) && !Flag(c, kFlagImm);
-    }));
+                      return c.alu_op == BabyBear::from_canonical(OpcodeId(Opcode::kAdd)) &&
+                             Flag(c, kFlagWriteAlu) && !Flag(c, kFlagImm);
+                    }));
     r.alu_op = BabyBear::from_canonical(OpcodeId(Opcode::kSub));
   });
 }
@@ -285,11 +285,13 @@ TEST(Rv32imSoundness, WriteToX0Sticks) {
   ExpectRejected([](std::vector<stark::TableWitness>& w) {
     Matrix& cpu = w[kCpuTable].main;
     Cpu& r = CpuRow(cpu, FindRow(cpu, [](const Cpu& c) {
-      return c.rd == BabyBear::zero() && c.alu_op == BabyBear::from_canonical(1) &&
-             Flag(c, kFlagImm) && !Flag(c, kFlagWriteAlu) && !Flag(c, kFlagLoadWord) &&
-             !Flag(c, kFlagLoadByte) && !Flag(c, kFlagLoadHalf) && !Flag(c, kFlagJalr) &&
-             !Flag(c, kFlagStoreWord) && !Flag(c, kFlagStoreByte) && !Flag(c, kFlagStoreHalf);
-    }));
+                      return c.rd == BabyBear::zero() && c.alu_op == BabyBear::from_canonical(1) &&
+                             Flag(c, kFlagImm) && !Flag(c, kFlagWriteAlu) &&
+                             !Flag(c, kFlagLoadWord) && !Flag(c, kFlagLoadByte) &&
+                             !Flag(c, kFlagLoadHalf) && !Flag(c, kFlagJalr) &&
+                             !Flag(c, kFlagStoreWord) && !Flag(c, kFlagStoreByte) &&
+                             !Flag(c, kFlagStoreHalf);
+                    }));
     for (int k = 0; k < 4; ++k) r.rd_val[k] = r.alu_a[k];
   });
 }
@@ -299,8 +301,8 @@ TEST(Rv32imSoundness, ValueOutOfByteRange) {
     Matrix& cpu = w[kCpuTable].main;
     // LB of 0x80: claim sign bit 0 and "low 7 bits" 128, so the load is zero-extended.
     Cpu& r = CpuRow(cpu, FindRow(cpu, [](const Cpu& c) {
-      return Flag(c, kFlagLoadByte) && Flag(c, kFlagSigned) && c.load_sign == kOne;
-    }));
+                      return Flag(c, kFlagLoadByte) && Flag(c, kFlagSigned) && c.load_sign == kOne;
+                    }));
     r.load_sign = BabyBear::zero();
     r.load_low7 = BabyBear::from_canonical(128);
     for (int k = 1; k < 4; ++k) {
@@ -324,10 +326,11 @@ TEST(Rv32imSoundness, ForgedJournalByte) {
   // The journal table and the reader agree on a byte that memory does not hold.
   ExpectRejected(
       [](std::vector<stark::TableWitness>& w) {
-        auto& journal = *reinterpret_cast<JournalCols<BabyBear>*>(w[kJournalTable].main.row(0).data());
+        auto& journal =
+            *reinterpret_cast<JournalCols<BabyBear>*>(w[kJournalTable].main.row(0).data());
         journal.byte = journal.byte + kOne;
-        auto& reader =
-            *reinterpret_cast<JournalReaderCols<BabyBear>*>(w[kJournalReaderTable].main.row(0).data());
+        auto& reader = *reinterpret_cast<JournalReaderCols<BabyBear>*>(
+            w[kJournalReaderTable].main.row(0).data());
         reader.value[1] = reader.value[1] + kOne;  // the buffer starts at offset 1
       },
       0, [](std::vector<uint8_t>& journal) { journal[0] = static_cast<uint8_t>(journal[0] + 1); });
@@ -337,7 +340,8 @@ TEST(Rv32imSoundness, ForgedJournalTableOnly) {
   // The journal table claims another byte; the reader still sends the real one.
   ExpectRejected(
       [](std::vector<stark::TableWitness>& w) {
-        auto& journal = *reinterpret_cast<JournalCols<BabyBear>*>(w[kJournalTable].main.row(2).data());
+        auto& journal =
+            *reinterpret_cast<JournalCols<BabyBear>*>(w[kJournalTable].main.row(2).data());
         journal.byte = journal.byte + kOne;
       },
       0, [](std::vector<uint8_t>& journal) { journal[2] = static_cast<uint8_t>(journal[2] + 1); });

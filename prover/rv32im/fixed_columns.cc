@@ -20,25 +20,53 @@ size_t PaddedHeight(size_t rows) { return std::bit_ceil(std::max<size_t>(rows, 4
 
 Opcode AluOpcodeOf(Op op) {
   switch (op) {
-    case Op::kAdd: case Op::kAddi: return Opcode::kAdd;
-    case Op::kSub: return Opcode::kSub;
-    case Op::kXor: case Op::kXori: return Opcode::kXor;
-    case Op::kOr: case Op::kOri: return Opcode::kOr;
-    case Op::kAnd: case Op::kAndi: return Opcode::kAnd;
-    case Op::kSll: case Op::kSlli: return Opcode::kSll;
-    case Op::kSrl: case Op::kSrli: return Opcode::kSrl;
-    case Op::kSra: case Op::kSrai: return Opcode::kSra;
-    case Op::kSlt: case Op::kSlti: return Opcode::kSlt;
-    case Op::kSltu: case Op::kSltiu: return Opcode::kSltu;
-    case Op::kMul: return Opcode::kMul;
-    case Op::kMulh: return Opcode::kMulh;
-    case Op::kMulhsu: return Opcode::kMulhsu;
-    case Op::kMulhu: return Opcode::kMulhu;
-    case Op::kDiv: return Opcode::kDiv;
-    case Op::kDivu: return Opcode::kDivu;
-    case Op::kRem: return Opcode::kRem;
-    case Op::kRemu: return Opcode::kRemu;
-    default: PROVA_CHECK(false, "not an ALU instruction");
+    case Op::kAdd:
+    case Op::kAddi:
+      return Opcode::kAdd;
+    case Op::kSub:
+      return Opcode::kSub;
+    case Op::kXor:
+    case Op::kXori:
+      return Opcode::kXor;
+    case Op::kOr:
+    case Op::kOri:
+      return Opcode::kOr;
+    case Op::kAnd:
+    case Op::kAndi:
+      return Opcode::kAnd;
+    case Op::kSll:
+    case Op::kSlli:
+      return Opcode::kSll;
+    case Op::kSrl:
+    case Op::kSrli:
+      return Opcode::kSrl;
+    case Op::kSra:
+    case Op::kSrai:
+      return Opcode::kSra;
+    case Op::kSlt:
+    case Op::kSlti:
+      return Opcode::kSlt;
+    case Op::kSltu:
+    case Op::kSltiu:
+      return Opcode::kSltu;
+    case Op::kMul:
+      return Opcode::kMul;
+    case Op::kMulh:
+      return Opcode::kMulh;
+    case Op::kMulhsu:
+      return Opcode::kMulhsu;
+    case Op::kMulhu:
+      return Opcode::kMulhu;
+    case Op::kDiv:
+      return Opcode::kDiv;
+    case Op::kDivu:
+      return Opcode::kDivu;
+    case Op::kRem:
+      return Opcode::kRem;
+    case Op::kRemu:
+      return Opcode::kRemu;
+    default:
+      PROVA_CHECK(false, "not an ALU instruction");
   }
   return Opcode::kAdd;
 }
@@ -57,9 +85,23 @@ DecodedRow DecodeForCircuit(uint32_t pc, uint32_t word) {
     if (rd != 0) set(f);
   };
   switch (d.op) {
-    case Op::kAdd: case Op::kSub: case Op::kXor: case Op::kOr: case Op::kAnd: case Op::kSll:
-    case Op::kSrl: case Op::kSra: case Op::kSlt: case Op::kSltu: case Op::kMul: case Op::kMulh:
-    case Op::kMulhsu: case Op::kMulhu: case Op::kDiv: case Op::kDivu: case Op::kRem:
+    case Op::kAdd:
+    case Op::kSub:
+    case Op::kXor:
+    case Op::kOr:
+    case Op::kAnd:
+    case Op::kSll:
+    case Op::kSrl:
+    case Op::kSra:
+    case Op::kSlt:
+    case Op::kSltu:
+    case Op::kMul:
+    case Op::kMulh:
+    case Op::kMulhsu:
+    case Op::kMulhu:
+    case Op::kDiv:
+    case Op::kDivu:
+    case Op::kRem:
     case Op::kRemu:
       r.alu_op = OpcodeId(AluOpcodeOf(d.op));
       r.rs1 = in.rs1();
@@ -67,8 +109,15 @@ DecodedRow DecodeForCircuit(uint32_t pc, uint32_t word) {
       set(kFlagAluSend);
       write(kFlagWriteAlu);
       break;
-    case Op::kAddi: case Op::kXori: case Op::kOri: case Op::kAndi: case Op::kSlli:
-    case Op::kSrli: case Op::kSrai: case Op::kSlti: case Op::kSltiu:
+    case Op::kAddi:
+    case Op::kXori:
+    case Op::kOri:
+    case Op::kAndi:
+    case Op::kSlli:
+    case Op::kSrli:
+    case Op::kSrai:
+    case Op::kSlti:
+    case Op::kSltiu:
       r.alu_op = OpcodeId(AluOpcodeOf(d.op));
       r.rs1 = in.rs1();
       r.imm = static_cast<uint32_t>(d.imm);
@@ -103,7 +152,12 @@ DecodedRow DecodeForCircuit(uint32_t pc, uint32_t word) {
       set(kFlagJalr);
       write(kFlagWriteConst);
       break;
-    case Op::kBeq: case Op::kBne: case Op::kBlt: case Op::kBge: case Op::kBltu: case Op::kBgeu:
+    case Op::kBeq:
+    case Op::kBne:
+    case Op::kBlt:
+    case Op::kBge:
+    case Op::kBltu:
+    case Op::kBgeu:
       r.imm = static_cast<uint32_t>(in.imm_b());
       r.rs1 = in.rs1();
       r.rs2 = in.rs2();
@@ -118,7 +172,11 @@ DecodedRow DecodeForCircuit(uint32_t pc, uint32_t word) {
         set(d.op == Op::kBlt || d.op == Op::kBltu ? kFlagBranchLt : kFlagBranchGe);
       }
       break;
-    case Op::kLb: case Op::kLh: case Op::kLw: case Op::kLbu: case Op::kLhu:
+    case Op::kLb:
+    case Op::kLh:
+    case Op::kLw:
+    case Op::kLbu:
+    case Op::kLhu:
       r.imm = static_cast<uint32_t>(in.imm_i());
       r.rs1 = in.rs1();
       r.alu_op = OpcodeId(Opcode::kAdd);
@@ -130,7 +188,9 @@ DecodedRow DecodeForCircuit(uint32_t pc, uint32_t word) {
       if (d.op == Op::kLb || d.op == Op::kLh) set(kFlagSigned);
       write(kFlagWriteLoad);
       break;
-    case Op::kSb: case Op::kSh: case Op::kSw:
+    case Op::kSb:
+    case Op::kSh:
+    case Op::kSw:
       r.imm = static_cast<uint32_t>(in.imm_s());
       r.rs1 = in.rs1();
       r.rs2 = in.rs2();
@@ -187,8 +247,8 @@ FixedColumns BuildFixedColumns(const vm::ProgramImage& image) {
       fc.program.push_back(DecodeForCircuit(pc, word));
     }
   }
-  fc.program_fixed = air::RowMajorMatrix<BabyBear>(PaddedHeight(fc.program.size()),
-                                                   air::kWidth<ProgramCols>);
+  fc.program_fixed =
+      air::RowMajorMatrix<BabyBear>(PaddedHeight(fc.program.size()), air::kWidth<ProgramCols>);
   for (size_t i = 0; i < fc.program.size(); ++i) {
     const DecodedRow& r = fc.program[i];
     auto row = fc.program_fixed.row(i);

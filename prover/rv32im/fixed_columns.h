@@ -35,10 +35,10 @@ struct FixedColumns {
   uint32_t image_end_word = 0;    // zero-init memory starts here
   uint32_t stack_image_word = 0;  // ... and ends here
 
-  std::vector<DecodedRow> program;                    // row order
-  std::unordered_map<uint32_t, size_t> program_row;   // pc -> row
-  std::vector<uint32_t> memory_addresses;             // MEMORY-bus address per init row
-  std::vector<uint32_t> memory_values;                // initial value per init row
+  std::vector<DecodedRow> program;                   // row order
+  std::unordered_map<uint32_t, size_t> program_row;  // pc -> row
+  std::vector<uint32_t> memory_addresses;            // MEMORY-bus address per init row
+  std::vector<uint32_t> memory_values;               // initial value per init row
 
   air::RowMajorMatrix<BabyBear> program_fixed;  // ProgramCols, padded to a power of two
   air::RowMajorMatrix<BabyBear> memory_fixed;   // MemoryInitCols, padded likewise

@@ -1,13 +1,13 @@
 #include "prover/rv32im/witness.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <bit>
 #include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 #include "common/error.h"
 #include "prover/rv32im/alu_events.h"
@@ -117,8 +117,8 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
     const vm::TraceStep& step = trace.steps[i];
     auto pit = fixed.program_row.find(step.pc);
     if (pit == fixed.program_row.end()) {
-      throw Error(fmt::format("not provable: step {} executes pc 0x{:x} outside the program", i,
-                              step.pc));
+      throw Error(
+          fmt::format("not provable: step {} executes pc 0x{:x} outside the program", i, step.pc));
     }
     const DecodedRow& d = fixed.program[pit->second];
     if (!d.provable) {
@@ -162,8 +162,7 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
     SetWord(r.alu_a, alu_a);
 
     // Memory.
-    const bool is_load =
-        d.flag(kFlagLoadByte) || d.flag(kFlagLoadHalf) || d.flag(kFlagLoadWord);
+    const bool is_load = d.flag(kFlagLoadByte) || d.flag(kFlagLoadHalf) || d.flag(kFlagLoadWord);
     const bool is_store =
         d.flag(kFlagStoreByte) || d.flag(kFlagStoreHalf) || d.flag(kFlagStoreWord);
     uint32_t load = 0, mem_hi = 0, addr_quarter = 0, low7 = 0;
@@ -221,8 +220,8 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
     uint32_t jalr_half = 0;
     uint32_t top_check = 0;
     if (d.flag(kFlagBranchEq) || d.flag(kFlagBranchNe)) {
-      const uint32_t sum = (alu_a & 0xff) + ((alu_a >> 8) & 0xff) + ((alu_a >> 16) & 0xff) +
-                           (alu_a >> 24);
+      const uint32_t sum =
+          (alu_a & 0xff) + ((alu_a >> 8) & 0xff) + ((alu_a >> 16) & 0xff) + (alu_a >> 24);
       r.nonzero = Fe(sum != 0);
       r.nonzero_inverse = sum != 0 ? Fe(sum).inverse() : BabyBear::zero();
     }
@@ -327,11 +326,16 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
     // The rd write.
     uint32_t rd_value = 0;
     const uint32_t rd_old = memory.Peek(kRegisterBase + d.rd);
-    if (d.flag(kFlagWriteAlu)) rd_value = alu_a;
-    else if (d.flag(kFlagWriteConst)) rd_value = d.rd_const;
-    else if (d.flag(kFlagWriteLoad)) rd_value = load;
-    else if (syscall_writes_a0) rd_value = syscall_result;
-    else rd_value = rd_old;
+    if (d.flag(kFlagWriteAlu))
+      rd_value = alu_a;
+    else if (d.flag(kFlagWriteConst))
+      rd_value = d.rd_const;
+    else if (d.flag(kFlagWriteLoad))
+      rd_value = load;
+    else if (syscall_writes_a0)
+      rd_value = syscall_result;
+    else
+      rd_value = rd_old;
     const Cell rd = memory.Access(kRegisterBase + d.rd, ts + 3, rd_value);
     SetWord(r.rd_prev, rd.value);
     SetWord(r.rd_val, rd_value);
@@ -412,7 +416,8 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
   // Journal reader rows and the journal itself.
   air::RowMajorMatrix<BabyBear> reader(PaddedHeight(reader_rows.size()),
                                        air::kWidth<JournalReaderCols>);
-  for (size_t i = 0; i < reader_rows.size(); ++i) RowAt<JournalReaderCols>(reader, i) = reader_rows[i];
+  for (size_t i = 0; i < reader_rows.size(); ++i)
+    RowAt<JournalReaderCols>(reader, i) = reader_rows[i];
   w.tables[kJournalReaderTable].main = std::move(reader);
   air::RowMajorMatrix<BabyBear> journal_table(PaddedHeight(journal.size()),
                                               air::kWidth<JournalCols>);

@@ -73,8 +73,8 @@ struct CircuitTables {
   CircuitTables& operator=(const CircuitTables&) = delete;
 
   std::vector<const Base*> List() const {
-    return {&program, &memory_image, &byte, &cpu,    &zero_init,      &add_sub, &bitwise,
-            &less_than, &shift,      &mul,  &divrem, &journal_reader, &journal};
+    return {&program,   &memory_image, &byte, &cpu,    &zero_init,      &add_sub, &bitwise,
+            &less_than, &shift,        &mul,  &divrem, &journal_reader, &journal};
   }
   std::vector<std::string_view> Names() const {
     std::vector<std::string_view> names;

@@ -66,25 +66,25 @@ struct CpuCols {
   T mem_new[4];
   T mem_prev_ts;
   T mem_ts_diff[2];
-  T addr_quarter;   // alu_a[0] = 4 * addr_quarter + byte offset
-  T byte_sel[4];    // one-hot byte offset within the word (all zero without memory access)
-  T load[4];        // the loaded value, extended
-  T load_top;       // the top byte of a byte/halfword load
-  T load_sign;      // its bit 7
-  T load_low7;      // its low 7 bits
+  T addr_quarter;  // alu_a[0] = 4 * addr_quarter + byte offset
+  T byte_sel[4];   // one-hot byte offset within the word (all zero without memory access)
+  T load[4];       // the loaded value, extended
+  T load_top;      // the top byte of a byte/halfword load
+  T load_sign;     // its bit 7
+  T load_low7;     // its low 7 bits
   // Control flow.
-  T nonzero;        // alu_a != 0 (BEQ/BNE)
+  T nonzero;  // alu_a != 0 (BEQ/BNE)
   T nonzero_inverse;
   T taken;
-  T jalr_half;      // alu_a[0] = 2 * jalr_half + jalr_bit0
+  T jalr_half;  // alu_a[0] = 2 * jalr_half + jalr_bit0
   T jalr_bit0;
-  T exit_group;     // a7 = 94 instead of 93
+  T exit_group;  // a7 = 94 instead of 93
   // Syscalls (zero unless flag[kFlagEcall]); exactly one of the three kinds per ecall.
   T sys_exit;
-  T sys_journal;    // write(3, a1, a2)
-  T sys_console;    // write(1 or 2, a1, a2)
-  T console_fd_bit; // fd = 1 + console_fd_bit
-  T arg1[4];        // a1, a2 of a write
+  T sys_journal;     // write(3, a1, a2)
+  T sys_console;     // write(1 or 2, a1, a2)
+  T console_fd_bit;  // fd = 1 + console_fd_bit
+  T arg1[4];         // a1, a2 of a write
   T arg1_prev_ts;
   T arg1_ts_diff[2];
   T arg2[4];
@@ -94,7 +94,7 @@ struct CpuCols {
   T buf_sel[4];     // one-hot offset
   T count_nonzero;  // a2 != 0 (journal writes)
   T count_inverse;
-  T journal_len;    // journal bytes written before this step
+  T journal_len;  // journal bytes written before this step
 };
 
 // Public values of the CPU table.
@@ -177,8 +177,7 @@ struct CpuAir {
 
     // The value written to rd: one source, or the previous value (no write, or rd = x0).
     const Expr sys_write = l.sys_journal + l.sys_console;
-    const Expr keep =
-        one - f[kFlagWriteAlu] - f[kFlagWriteConst] - f[kFlagWriteLoad] - sys_write;
+    const Expr keep = one - f[kFlagWriteAlu] - f[kFlagWriteConst] - f[kFlagWriteLoad] - sys_write;
     for (size_t k = 0; k < 4; ++k) {
       b.assert_eq(l.rd_val[k],
                   f[kFlagWriteAlu] * l.alu_a[k] + f[kFlagWriteConst] * l.rd_const[k] +
@@ -204,11 +203,11 @@ struct CpuAir {
                   "address low byte");
     b.assert_zero((f[kFlagLoadHalf] + f[kFlagStoreHalf]) * (l.byte_sel[1] + l.byte_sel[3]),
                   "halfword alignment");
-    b.assert_zero((f[kFlagLoadWord] + f[kFlagStoreWord]) *
-                      (l.byte_sel[1] + l.byte_sel[2] + l.byte_sel[3]),
-                  "word alignment");
-    const Expr word = l.addr_quarter + c(64) * l.alu_a[1] + c(1 << 14) * l.alu_a[2] +
-                      c(1 << 22) * l.alu_a[3];
+    b.assert_zero(
+        (f[kFlagLoadWord] + f[kFlagStoreWord]) * (l.byte_sel[1] + l.byte_sel[2] + l.byte_sel[3]),
+        "word alignment");
+    const Expr word =
+        l.addr_quarter + c(64) * l.alu_a[1] + c(1 << 14) * l.alu_a[2] + c(1 << 22) * l.alu_a[3];
     MemoryAccess(b, word, l.mem_prev, l.mem_prev_ts, l.mem_new, ts0 + c(2), is_mem, "memory");
     TimestampDiff(b, ts0 + c(2), l.mem_prev_ts, l.mem_ts_diff, is_mem);
     SendByteRange(b, l.rd_ts_diff[1], l.mem_ts_diff[1], l.is_real, "ts diff high bytes");
@@ -269,9 +268,9 @@ struct CpuAir {
     // Syscalls: a7 is read as rs1, a0 as rs2, and a0 is rd.
     b.assert_eq(l.sys_exit + l.sys_journal + l.sys_console, f[kFlagEcall], "one syscall kind");
     b.assert_zero(l.exit_group * (one - l.sys_exit), "exit_group only for exit");
-    b.assert_zero(f[kFlagEcall] * (l.rs1_val[0] - c(93) * l.sys_exit - l.exit_group -
-                                   c(64) * sys_write),
-                  "syscall number");
+    b.assert_zero(
+        f[kFlagEcall] * (l.rs1_val[0] - c(93) * l.sys_exit - l.exit_group - c(64) * sys_write),
+        "syscall number");
     for (size_t k = 1; k < 4; ++k) b.assert_zero(f[kFlagEcall] * l.rs1_val[k], "syscall number");
     for (size_t k = 0; k < 4; ++k) {
       b.assert_zero(l.sys_exit * (l.rs2_val[k] - pv[kPublicExitCode + k]), "exit code");
@@ -296,10 +295,10 @@ struct CpuAir {
     b.assert_zero(l.sys_journal * (l.arg1[0] - c(4) * l.buf_quarter - offset), "buffer address");
     SendByteRange(b, l.buf_quarter, l.sys_journal * (l.arg2[3] + c(0x88)), l.is_real,
                   "buffer quarter, count below 0x78000000");
-    const Expr buffer_word = l.buf_quarter + c(64) * l.arg1[1] + c(1 << 14) * l.arg1[2] +
-                             c(1 << 22) * l.arg1[3];
-    const Expr count = l.arg2[0] + c(1 << 8) * l.arg2[1] + c(1 << 16) * l.arg2[2] +
-                       c(1 << 24) * l.arg2[3];
+    const Expr buffer_word =
+        l.buf_quarter + c(64) * l.arg1[1] + c(1 << 14) * l.arg1[2] + c(1 << 22) * l.arg1[3];
+    const Expr count =
+        l.arg2[0] + c(1 << 8) * l.arg2[1] + c(1 << 16) * l.arg2[2] + c(1 << 24) * l.arg2[3];
     b.assert_zero(l.sys_journal * (l.count_nonzero - count * l.count_inverse), "count nonzero");
     b.assert_zero(l.sys_journal * count * (one - l.count_nonzero), "count zero test");
     IoToken(b, air::Direction::kSend, l.clk, buffer_word, offset, count, l.journal_len,

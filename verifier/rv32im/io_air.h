@@ -79,8 +79,8 @@ struct JournalReaderAir {
       }
     }
     b.assert_eq(start_sum, l.is_real, "one start per real row");
-    b.assert_eq(l.start[0] * l.enabled[0] + l.start[1] * l.enabled[1] +
-                    l.start[2] * l.enabled[2] + l.start[3] * l.enabled[3],
+    b.assert_eq(l.start[0] * l.enabled[0] + l.start[1] * l.enabled[1] + l.start[2] * l.enabled[2] +
+                    l.start[3] * l.enabled[3],
                 l.is_real, "the start byte is read");
     b.assert_zero(l.is_real * (one - l.last) * (one - l.enabled[3]),
                   "a row that is not the last runs to the end of its word");
@@ -98,8 +98,8 @@ struct JournalReaderAir {
 
     Expr index = l.journal_index;
     for (size_t k = 0; k < 4; ++k) {
-      b.interact(kJournalBus, {index, Expr(l.value[k])}, Expr(l.enabled[k]),
-                 air::Direction::kSend, "journal byte");
+      b.interact(kJournalBus, {index, Expr(l.value[k])}, Expr(l.enabled[k]), air::Direction::kSend,
+                 "journal byte");
       index = index + l.enabled[k];
     }
   }

@@ -31,13 +31,12 @@ template <class B, class A, class W0, class P, class W1, class T, class M>
 void MemoryAccess(B& b, const A& addr, const W0& prev, const P& prev_ts, const W1& value,
                   const T& ts, const M& multiplicity, std::string_view name) {
   using Expr = typename B::Expr;
+  b.interact(
+      kMemoryBus,
+      {Expr(addr), Expr(prev[0]), Expr(prev[1]), Expr(prev[2]), Expr(prev[3]), Expr(prev_ts)},
+      Expr(multiplicity), air::Direction::kReceive, name);
   b.interact(kMemoryBus,
-             {Expr(addr), Expr(prev[0]), Expr(prev[1]), Expr(prev[2]), Expr(prev[3]),
-              Expr(prev_ts)},
-             Expr(multiplicity), air::Direction::kReceive, name);
-  b.interact(kMemoryBus,
-             {Expr(addr), Expr(value[0]), Expr(value[1]), Expr(value[2]), Expr(value[3]),
-              Expr(ts)},
+             {Expr(addr), Expr(value[0]), Expr(value[1]), Expr(value[2]), Expr(value[3]), Expr(ts)},
              Expr(multiplicity), air::Direction::kSend, name);
 }
 
@@ -100,7 +99,7 @@ template <class T>
 struct ZeroInitCols {
   T is_real;
   T address;
-  T value[4];  // final
+  T value[4];   // final
   T timestamp;  // final
   // address - image_end_word = above[0] + 2^14 above[1], both < 2^16: in [0, 2^30 + 2^16).
   T above[2];
@@ -132,9 +131,9 @@ struct ZeroInitAir {
     const Expr shift(F::from_canonical(1 << 14));
     b.assert_bool(l.is_real, "is_real boolean");
     b.when_transition().assert_zero(n.is_real * (one - l.is_real), "padding after real rows");
-    b.assert_zero(l.is_real * (l.address - pv[kPublicImageEndWord] - l.above[0] -
-                               shift * l.above[1]),
-                  "address above the image");
+    b.assert_zero(
+        l.is_real * (l.address - pv[kPublicImageEndWord] - l.above[0] - shift * l.above[1]),
+        "address above the image");
     b.assert_zero(l.is_real * (Expr(pv[kPublicStackImageWord]) - one - l.address - l.below[0] -
                                shift * l.below[1]),
                   "address below the stack image");

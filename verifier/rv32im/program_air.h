@@ -29,25 +29,25 @@ namespace prova::rv32im {
 // What an instruction does, as booleans the CPU row carries (cpu_air.h). Exactly the
 // combinations the host decoder produces are possible: the flags come from the fixed columns.
 enum CpuFlag : uint32_t {
-  kFlagAluSend = 0,   // send (alu_op, alu_a, rs1, c) on the ALU bus
-  kFlagImm,           // c = imm (else c = rs2)
-  kFlagWriteAlu,      // rd := alu_a            (rd != 0)
-  kFlagWriteConst,    // rd := rd_const         (rd != 0)
-  kFlagWriteLoad,     // rd := loaded value     (rd != 0)
-  kFlagBranchEq,      // taken iff rs1 == rs2   (alu_a = rs1 - rs2)
-  kFlagBranchNe,      // taken iff rs1 != rs2
-  kFlagBranchLt,      // taken iff alu_a == 1   (SLT / SLTU)
-  kFlagBranchGe,      // taken iff alu_a == 0
-  kFlagJal,           // next_pc = target
-  kFlagJalr,          // next_pc = alu_a & ~1
-  kFlagLoadByte,      // memory access: load 1, 2 or 4 bytes
+  kFlagAluSend = 0,  // send (alu_op, alu_a, rs1, c) on the ALU bus
+  kFlagImm,          // c = imm (else c = rs2)
+  kFlagWriteAlu,     // rd := alu_a            (rd != 0)
+  kFlagWriteConst,   // rd := rd_const         (rd != 0)
+  kFlagWriteLoad,    // rd := loaded value     (rd != 0)
+  kFlagBranchEq,     // taken iff rs1 == rs2   (alu_a = rs1 - rs2)
+  kFlagBranchNe,     // taken iff rs1 != rs2
+  kFlagBranchLt,     // taken iff alu_a == 1   (SLT / SLTU)
+  kFlagBranchGe,     // taken iff alu_a == 0
+  kFlagJal,          // next_pc = target
+  kFlagJalr,         // next_pc = alu_a & ~1
+  kFlagLoadByte,     // memory access: load 1, 2 or 4 bytes
   kFlagLoadHalf,
   kFlagLoadWord,
-  kFlagSigned,        // sign-extend a byte or halfword load
-  kFlagStoreByte,     // memory access: store 1, 2 or 4 bytes
+  kFlagSigned,     // sign-extend a byte or halfword load
+  kFlagStoreByte,  // memory access: store 1, 2 or 4 bytes
   kFlagStoreHalf,
   kFlagStoreWord,
-  kFlagEcall,         // a syscall: exit or write (cpu_air.h)
+  kFlagEcall,  // a syscall: exit or write (cpu_air.h)
   kNumCpuFlags
 };
 
@@ -80,12 +80,12 @@ template <class B, class Row, class Flags, class M>
 void ProgramInteract(B& b, air::Direction direction, const Row& r, const Flags& flags,
                      const M& multiplicity) {
   using Expr = typename B::Expr;
-  b.interact(kProgramBus,
-             {Expr(r.pc), Expr(r.rd), Expr(r.rs1), Expr(r.rs2), Expr(r.imm[0]), Expr(r.imm[1]),
-              Expr(r.imm[2]), Expr(r.imm[3]), Expr(r.rd_const[0]), Expr(r.rd_const[1]),
-              Expr(r.rd_const[2]), Expr(r.rd_const[3]), Expr(r.target), Expr(r.alu_op),
-              Expr(flags)},
-             Expr(multiplicity), direction, "program");
+  b.interact(
+      kProgramBus,
+      {Expr(r.pc), Expr(r.rd), Expr(r.rs1), Expr(r.rs2), Expr(r.imm[0]), Expr(r.imm[1]),
+       Expr(r.imm[2]), Expr(r.imm[3]), Expr(r.rd_const[0]), Expr(r.rd_const[1]),
+       Expr(r.rd_const[2]), Expr(r.rd_const[3]), Expr(r.target), Expr(r.alu_op), Expr(flags)},
+      Expr(multiplicity), direction, "program");
 }
 
 struct ProgramAir {
