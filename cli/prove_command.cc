@@ -107,9 +107,9 @@ int RunProve(const ProveArgs& args) {
     };
     fmt::print("{}\n", report.dump());
   } else if (!args.quiet) {
-    fmt::print(stderr, "prova: proved {} cycles in {:.2f} s ({:.1f} k cycles/s)\n", proved.cycles,
+    fmt::print(stderr, "prova: proved {} cycles in {:.2f} s ({:.0f} cycles/s)\n", proved.cycles,
                prove_seconds,
-               prove_seconds > 0 ? static_cast<double>(proved.cycles) / prove_seconds / 1e3 : 0);
+               prove_seconds > 0 ? static_cast<double>(proved.cycles) / prove_seconds : 0.0);
     fmt::print(stderr, "prova: wrote {} ({} bytes): image {}, exit code {}, journal {} bytes\n",
                args.output_path, bytes.size(), image_id, r.claim.exit_code, r.journal.size());
   }
