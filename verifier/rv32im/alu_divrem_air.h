@@ -144,7 +144,8 @@ struct DivRemAir {
       SendByteRange(b, row.q[i], row.q[i + 1], one, "divrem: q bytes");
       SendByteRange(b, row.r[i], row.r[i + 1], one, "divrem: r bytes");
     }
-    auto sign_term = [&](const auto& x, const Expr& sign) {
+    // Structured bindings cannot be captured implicitly by clang 14, hence the explicit capture.
+    auto sign_term = [&, &row = row](const auto& x, const Expr& sign) {
       return row.is_signed * (x[3] * F::two() - sign * Const<B>(256));
     };
     SendByteRange(b, sign_term(row.b, row.sign_b), sign_term(row.c, row.sign_c), one,
