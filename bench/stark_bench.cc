@@ -76,7 +76,8 @@ void BM_Prove(benchmark::State& state) {
   std::vector<TableWitness> w = {{WideAir::Trace(rows), {BabyBear::one()}}};
   size_t bytes = 0;
   for (auto _ : state) {
-    StarkProof proof = Prove(pk, tables, w, ProveOptions{.check_constraints = false});
+    StarkProof proof =
+        Prove(pk, tables, w, ProveOptions{.check_constraints = false, .on_progress = {}});
     bytes = SerializeProof(proof).size();
     benchmark::DoNotOptimize(bytes);
   }
@@ -91,8 +92,8 @@ void BM_Verify(benchmark::State& state) {
   std::vector<const Table*> vtables = {&kWide};
   ProvingKey pk = Setup(BenchConfig(zk), tables);
   std::vector<TableWitness> w = {{WideAir::Trace(rows), {BabyBear::one()}}};
-  const std::vector<uint8_t> bytes =
-      SerializeProof(Prove(pk, tables, w, ProveOptions{.check_constraints = false}));
+  const std::vector<uint8_t> bytes = SerializeProof(
+      Prove(pk, tables, w, ProveOptions{.check_constraints = false, .on_progress = {}}));
   const std::vector<std::vector<BabyBear>> pv = {{BabyBear::one()}};
   for (auto _ : state) {
     VerifyResult r = Verify(pk.vk, vtables, pv, bytes);

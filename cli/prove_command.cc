@@ -6,6 +6,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 #include "cli/commands.h"
 #include "cli/progress.h"
@@ -70,10 +71,15 @@ int RunProve(const ProveArgs& args) {
     return kRejected;
   }
 
-  progress.Phase(fmt::format("proving {} cycles", run.cycles));
   const auto prove_start = std::chrono::steady_clock::now();
   rv32im::ProveExecutionOptions options;
   options.max_cycles = args.max_cycles;
+  // Each proving phase gets its own line (kept with its duration); the percentage is the share
+  // of the whole proof.
+  options.on_progress = [&progress, cycles = run.cycles](std::string_view phase, double done) {
+    progress.Phase(fmt::format("proving {} cycles: {}", cycles, phase));
+    progress.SetFraction(done);
+  };
   receipt::ProvedReceipt proved;
   try {
     proved = receipt::ProveReceipt(image, input, options);

@@ -316,8 +316,9 @@ inline std::vector<stark::TableWitness> Witnesses(const std::vector<Matrix>& tra
 inline stark::VerifyResult ProveAndVerify(const std::vector<Matrix>& traces, bool checked = true) {
   const Circuit& circuit = TheCircuit();
   const stark::ProvingKey& pk = TheProvingKey();
-  stark::StarkProof proof = stark::Prove(pk, circuit.prover_tables, Witnesses(traces),
-                                         stark::ProveOptions{.check_constraints = checked});
+  stark::StarkProof proof =
+      stark::Prove(pk, circuit.prover_tables, Witnesses(traces),
+                   stark::ProveOptions{.check_constraints = checked, .on_progress = {}});
   std::vector<std::vector<BabyBear>> public_values(kNumTables);
   return stark::Verify(pk.vk, circuit.tables, public_values, stark::SerializeProof(proof));
 }

@@ -18,6 +18,12 @@ namespace prova::rv32im {
 
 ExecutionProof ProveExecution(const vm::ProgramImage& image, std::span<const uint8_t> input,
                               const ProveExecutionOptions& options) {
+  // Execution and witness generation take about a fifth of the time; the STARK the rest.
+  constexpr double kStarkStart = 0.2;
+  auto progress = [&](std::string_view phase, double fraction) {
+    if (options.on_progress) options.on_progress(phase, fraction);
+  };
+  progress("executing", 0.0);
   FixedColumns fixed = BuildFixedColumns(image);
 
   vm::ExecuteOptions exec;
@@ -31,6 +37,7 @@ ExecutionProof ProveExecution(const vm::ProgramImage& image, std::span<const uin
                 (result.fault ? result.fault->message : std::string("unknown fault")));
   }
 
+  progress("witness", 0.05);
   CircuitWitness witness = GenerateWitness(fixed, trace, result.exit_code);
   PROVA_CHECK(witness.publics.journal_length == result.journal.size(),
               "the witness journal differs from the emulator's");
@@ -40,6 +47,7 @@ ExecutionProof ProveExecution(const vm::ProgramImage& image, std::span<const uin
   CircuitTables<stark::ProverAirTable, stark::ProverTable> tables(std::move(program),
                                                                   std::move(memory));
   const std::vector<const stark::ProverTable*> list = tables.List();
+  progress("committing fixed columns", 0.15);
   stark::ProvingKey pk = stark::Setup(options.config, list);
 
   if (options.tamper) {
@@ -48,6 +56,11 @@ ExecutionProof ProveExecution(const vm::ProgramImage& image, std::span<const uin
   }
   stark::ProveOptions prove_options;
   prove_options.check_constraints = options.check_constraints;
+  if (options.on_progress) {
+    prove_options.on_progress = [&](std::string_view phase, double fraction) {
+      options.on_progress(phase, kStarkStart + (1 - kStarkStart) * fraction);
+    };
+  }
   stark::StarkProof proof = stark::Prove(pk, list, witness.tables, prove_options);
 
   Seal seal;

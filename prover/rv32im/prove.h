@@ -46,6 +46,9 @@ struct ProveExecutionOptions {
   // proves whatever the (possibly tampered) witness is: the "unchecked prover" of the soundness
   // tests. Real callers keep it true.
   bool check_constraints = true;
+  // Progress over the whole proof, execution included (see stark::ProgressCallback); it may
+  // throw to abandon the proof.
+  stark::ProgressCallback on_progress;
   // TEST ONLY: called with the witness matrices before proving.
   WitnessTamperHook tamper;
 };

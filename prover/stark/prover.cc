@@ -442,11 +442,15 @@ StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> table
     proof.log_heights.push_back(static_cast<uint32_t>(log_h));
   }
 
+  auto progress = [&](std::string_view phase, double fraction) {
+    if (options.on_progress) options.on_progress(phase, fraction);
+  };
   transcript::DuplexChallenger challenger;
   ObserveInstance(challenger, config, layouts, public_values);
   if (pk.vk.preprocessed_root) challenger.Observe(*pk.vk.preprocessed_root);
 
   // Round 1: main traces.
+  progress("committing traces", 0.0);
   std::vector<merkle::RowMajorMatrix> main_ldes;
   for (size_t t = 0; t < num_tables; ++t) {
     state[t].main = Randomize(ToMatrix(witnesses[t].main), zk);
@@ -462,6 +466,7 @@ StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> table
   std::unique_ptr<merkle::MerkleTree> aux_tree;
   proof.cumulative_sums.assign(num_tables, BabyBear4::zero());
   if (any_aux) {
+    progress("lookup arguments", 0.2);
     lookup_challenges = {challenger.SampleExtension(), challenger.SampleExtension()};
     std::vector<merkle::RowMajorMatrix> aux_ldes;
     for (size_t t = 0; t < num_tables; ++t) {
@@ -483,6 +488,7 @@ StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> table
   }
 
   if (options.check_constraints) {
+    progress("checking constraints", 0.35);
     std::string problems;
     BabyBear4 total = BabyBear4::zero();
     for (size_t t = 0; t < num_tables; ++t) {
@@ -512,6 +518,7 @@ StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> table
   }
 
   // Round 3: quotient chunks and the FRI mask.
+  progress("quotient", 0.4);
   const BabyBear4 alpha = challenger.SampleExtension();
   size_t log_max = 0;
   for (const auto& l : layouts) log_max = std::max(log_max, l.log_lde);
@@ -545,6 +552,7 @@ StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> table
     challenger.Observe(proof.quotient_root);
 
     // Openings at zeta and zeta * g.
+    progress("out-of-domain openings", 0.7);
     const BabyBear4 zeta = SampleOutOfDomainPoint(challenger);
     for (size_t t = 0; t < num_tables; ++t) {
       TableState& s = state[t];
@@ -646,6 +654,7 @@ StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> table
       });
     }
 
+    progress("FRI", 0.8);
     std::vector<uint64_t> indices;
     proof.fri = fri::Prove(config.fri, std::move(fri_inputs), challenger, &indices);
 
@@ -656,11 +665,13 @@ StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> table
       }
       return tree.Open(shifted);
     };
+    progress("query openings", 0.97);
     if (pk.preprocessed_tree) proof.preprocessed_queries = open(*pk.preprocessed_tree);
     proof.main_queries = open(main_tree);
     if (aux_tree) proof.aux_queries = open(*aux_tree);
     proof.quotient_queries = open(quotient_tree);
   }
+  progress("done", 1.0);
   return proof;
 }
 

@@ -10,8 +10,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "prover/merkle/merkle_tree.h"
@@ -40,11 +42,17 @@ struct TableWitness {
   std::vector<BabyBear> public_values;
 };
 
+// Called as proving moves from phase to phase; `fraction` estimates the share of the work done
+// (by phase, not by measurement). It may throw, for example to abandon a cancelled job: the
+// exception propagates out of the prover.
+using ProgressCallback = std::function<void(std::string_view phase, double fraction)>;
+
 struct ProveOptions {
   // Before proving, check every constraint on the traces (and that the LogUp bus balances) and
   // throw prova::Error with the debug report if one fails. Tests turn this off to check that the
   // verifier rejects a proof of a bad trace.
   bool check_constraints = true;
+  ProgressCallback on_progress;
 };
 
 StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> tables,

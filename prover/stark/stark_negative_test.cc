@@ -98,7 +98,8 @@ TEST(StarkNegativeTest, UncheckedProofOfABadTraceIsRejected) {
       auto trace = honest;
       trace.at(row, col) += BabyBear::from_canonical(3);
       std::vector<TableWitness> w = {{trace, pv}};
-      StarkProof proof = Prove(pk, tables, w, ProveOptions{.check_constraints = false});
+      StarkProof proof =
+          Prove(pk, tables, w, ProveOptions{.check_constraints = false, .on_progress = {}});
       VerifyResult r = Verify(pk.vk, vtables, std::vector<std::vector<BabyBear>>{pv}, proof);
       EXPECT_FALSE(r.ok) << "row " << row << " col " << col;
       EXPECT_FALSE(r.reason.empty());
@@ -123,7 +124,8 @@ TEST(StarkNegativeTest, UncheckedProofOfAnUnbalancedBusIsRejected) {
               std::string::npos)
         << e.what();
   }
-  StarkProof proof = Prove(pk, tables, w, ProveOptions{.check_constraints = false});
+  StarkProof proof =
+      Prove(pk, tables, w, ProveOptions{.check_constraints = false, .on_progress = {}});
   VerifyResult r = Verify(pk.vk, vtables, std::vector<std::vector<BabyBear>>{{}, {}}, proof);
   EXPECT_FALSE(r.ok);
   EXPECT_NE(r.reason.find("LogUp"), std::string::npos) << r.reason;

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string_view>
 #include <vector>
 
 #include "common/error.h"
@@ -116,6 +118,24 @@ TEST(StarkTest, MixedTablesInOneProof) {
   in.witnesses.push_back(fib.witnesses[0]);
   VerifyResult r = ProveAndVerify(TestConfig(), in);
   EXPECT_TRUE(r.ok) << r.reason << "\n";
+}
+
+TEST(StarkTest, ProgressIsReportedInOrderAndCanAbandonTheProof) {
+  std::vector<double> fractions;
+  ProveOptions options;
+  options.on_progress = [&](std::string_view, double fraction) { fractions.push_back(fraction); };
+  VerifyResult r = ProveAndVerify(TestConfig(), Lookup(64), nullptr, options);
+  EXPECT_TRUE(r.ok) << r.reason << "\n";
+  ASSERT_GE(fractions.size(), 5u);
+  EXPECT_TRUE(std::is_sorted(fractions.begin(), fractions.end()));
+  EXPECT_EQ(fractions.front(), 0.0);
+  EXPECT_EQ(fractions.back(), 1.0);
+
+  // A callback that throws stops the prover: the exception comes out unchanged.
+  options.on_progress = [](std::string_view phase, double) {
+    if (phase == "quotient") throw Error("cancelled");
+  };
+  EXPECT_THROW(ProveAndVerify(TestConfig(), Lookup(64), nullptr, options), Error);
 }
 
 }  // namespace
