@@ -1,0 +1,47 @@
+#pragma once
+
+// The service's cryptography, all through OpenSSL: SHA-256 for API-key hashes and input digests,
+// random identifiers and keys, and the Ed25519 key that signs optimistic execution claims.
+
+#include <openssl/evp.h>
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace prova::service {
+
+std::string Sha256Hex(std::string_view bytes);
+// `bytes` random bytes from the OpenSSL CSPRNG, as lowercase hex.
+std::string RandomHex(size_t bytes);
+// A random RFC 4122 version-4 UUID: the form of session and input IDs, as in Bonsai.
+std::string RandomUuid();
+
+// An API key: "prova_" + 32 random bytes in hex. High entropy, so its unsalted SHA-256 is a safe
+// thing to store: no dictionary can reach it.
+std::string NewApiKey();
+inline std::string HashApiKey(std::string_view key) { return Sha256Hex(key); }
+
+// An Ed25519 signing key kept in a PEM file (PKCS#8), created on first use with mode 0600.
+class Ed25519Signer {
+ public:
+  static Ed25519Signer LoadOrCreate(const std::string& pem_path);
+  Ed25519Signer(Ed25519Signer&& other) noexcept;
+  Ed25519Signer& operator=(Ed25519Signer&&) = delete;
+  ~Ed25519Signer();
+
+  std::string Sign(std::string_view message) const;  // 64-byte signature as hex
+  std::string PublicKeyHex() const;                   // 32-byte raw public key as hex
+
+ private:
+  explicit Ed25519Signer(EVP_PKEY* key) : key_(key) {}
+  EVP_PKEY* key_;
+};
+
+// Checks an Ed25519 signature (hex) on `message` by a raw public key (hex). False on any
+// malformed input, never throws.
+bool VerifyEd25519(std::string_view public_key_hex, std::string_view message,
+                   std::string_view signature_hex);
+
+}  // namespace prova::service
