@@ -329,9 +329,10 @@ TEST(Rv32imSoundness, ForgedJournalByte) {
         auto& journal =
             *reinterpret_cast<JournalCols<BabyBear>*>(w[kJournalTable].main.row(0).data());
         journal.byte = journal.byte + kOne;
-        auto& reader = *reinterpret_cast<JournalReaderCols<BabyBear>*>(
-            w[kJournalReaderTable].main.row(0).data());
+        auto& reader =
+            *reinterpret_cast<IoWordCols<BabyBear>*>(w[kIoWordTable].main.row(0).data());
         reader.value[1] = reader.value[1] + kOne;  // the buffer starts at offset 1
+        reader.new_value[1] = reader.new_value[1] + kOne;
       },
       0, [](std::vector<uint8_t>& journal) { journal[0] = static_cast<uint8_t>(journal[0] + 1); });
 }

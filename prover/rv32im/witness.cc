@@ -87,6 +87,73 @@ void TimestampDiffWitness(uint32_t ts, uint32_t prev_ts, BabyBear (&diff)[2], By
   if (counted) bytes->U16(d & 0xffff);
 }
 
+template <template <class> class Cols>
+air::RowMajorMatrix<BabyBear> RowsToMatrix(const std::vector<Cols<BabyBear>>& rows) {
+  air::RowMajorMatrix<BabyBear> m(PaddedHeight(rows.size()), air::kWidth<Cols>);
+  for (size_t i = 0; i < rows.size(); ++i) RowAt<Cols>(m, i) = rows[i];
+  return m;
+}
+
+// The io-word rows of one read (input: `data` written at `address`) or journal write (`count`
+// bytes read at `address` and appended to `journal`), all at timestamp 4 * clk + 2.
+void AppendIoWords(uint32_t clk, uint32_t address, uint32_t count, const uint8_t* input,
+                   std::vector<uint8_t>* journal, MemoryState* memory, ByteCounter* bytes,
+                   std::vector<IoWordCols<BabyBear>>* rows) {
+  const bool is_input = input != nullptr;
+  const uint32_t ts = 4 * clk + 2;
+  uint32_t addr = address, remaining = count;
+  uint64_t journal_index = is_input ? 0 : journal->size();
+  while (remaining > 0) {
+    const uint32_t offset = addr & 3;
+    const uint32_t n = std::min<uint32_t>(4 - offset, remaining);
+    auto& row = rows->emplace_back();
+    row.is_real = BabyBear::one();
+    row.is_input = Fe(is_input);
+    row.clk = Fe(clk);
+    row.word = Fe(addr >> 2);
+    row.start[offset] = BabyBear::one();
+    for (uint32_t k = offset; k < offset + n; ++k) row.enabled[k] = BabyBear::one();
+    row.remaining = Fe(remaining);
+    row.journal_index = Fe(journal_index);
+    row.last = Fe(remaining == n);
+    uint32_t value = memory->Peek(addr >> 2);
+    for (uint32_t k = offset; k < offset + n; ++k) {
+      if (is_input) {
+        value = (value & ~(0xffu << (8 * k))) | (uint32_t{*input++} << (8 * k));
+      } else {
+        journal->push_back(static_cast<uint8_t>(value >> (8 * k)));
+      }
+    }
+    const Cell word = memory->Access(addr >> 2, ts, value);
+    SetWord(row.value, word.value);
+    SetWord(row.new_value, value);
+    row.prev_ts = Fe(word.timestamp);
+    TimestampDiffWitness(ts, word.timestamp, row.ts_diff, bytes, true);
+    bytes->Range((ts - word.timestamp - 1) >> 16, 0);
+    if (is_input) {
+      bytes->Range(value & 0xff, (value >> 8) & 0xff);
+      bytes->Range((value >> 16) & 0xff, value >> 24);
+    }
+    addr += n;
+    remaining -= n;
+    journal_index += n;
+  }
+}
+
+void AppendInputWords(uint32_t clk, uint32_t address, std::span<const uint8_t> data,
+                      MemoryState* memory, ByteCounter* bytes,
+                      std::vector<IoWordCols<BabyBear>>* rows) {
+  static const uint8_t kNothing = 0;
+  AppendIoWords(clk, address, static_cast<uint32_t>(data.size()),
+                data.empty() ? &kNothing : data.data(), nullptr, memory, bytes, rows);
+}
+
+void AppendJournalWords(uint32_t clk, uint32_t address, uint32_t count,
+                        std::vector<uint8_t>* journal, MemoryState* memory, ByteCounter* bytes,
+                        std::vector<IoWordCols<BabyBear>>* rows) {
+  AppendIoWords(clk, address, count, nullptr, journal, memory, bytes, rows);
+}
+
 }  // namespace
 
 CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace,
@@ -108,9 +175,12 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
   std::vector<AluEvent> alu_events;
   std::vector<uint64_t> program_counts(fixed.program.size(), 0);
   MemoryState memory(fixed);
-  std::vector<JournalReaderCols<BabyBear>> reader_rows;
+  std::vector<IoWordCols<BabyBear>> io_rows;
+  std::vector<ReadCallCols<BabyBear>> read_rows;
   std::vector<uint8_t> journal;
   uint64_t journal_len = 0;
+  bool input_eof = false;
+  size_t next_syscall = 0;  // cursor into trace.syscalls, which are in step order
 
   air::RowMajorMatrix<BabyBear> cpu(PaddedHeight(steps), air::kWidth<CpuCols>);
   for (size_t i = 0; i < steps; ++i) {
@@ -248,6 +318,7 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
     }
 
     // Syscalls.
+    r.input_eof = Fe(input_eof);
     uint32_t syscall_result = 0;
     bool syscall_writes_a0 = false;
     uint32_t arg1_hi = 0, arg2_hi = 0, buf_quarter = 0, count_check = 0;
@@ -258,7 +329,7 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
         r.sys_exit = BabyBear::one();
         r.exit_group = Fe(number == 94);
         if (rs2.value != exit_code) throw Error("witness: exit code disagrees with a0");
-      } else if (number == 64 && fd >= 1 && fd <= 3) {
+      } else if ((number == 64 && fd >= 1 && fd <= 3) || (number == 63 && fd == 0)) {
         const Cell a1 = memory.Access(kRegisterBase + 11, ts + 2, std::nullopt);
         const Cell a2 = memory.Access(kRegisterBase + 12, ts + 2, std::nullopt);
         SetWord(r.arg1, a1.value);
@@ -269,52 +340,70 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
         TimestampDiffWitness(ts + 2, a2.timestamp, r.arg2_ts_diff, &bytes, true);
         arg1_hi = (ts + 2 - a1.timestamp - 1) >> 16;
         arg2_hi = (ts + 2 - a2.timestamp - 1) >> 16;
-        syscall_result = a2.value;
         syscall_writes_a0 = true;
-        if (fd == 3) {
-          r.sys_journal = BabyBear::one();
-          const uint32_t count = a2.value;
+        if (number == 63) {
+          while (next_syscall < trace.syscalls.size() &&
+                 trace.syscalls[next_syscall].timestamp < step.timestamp) {
+            ++next_syscall;
+          }
+          if (next_syscall == trace.syscalls.size() ||
+              trace.syscalls[next_syscall].timestamp != step.timestamp) {
+            throw Error(fmt::format("witness: no syscall record for the read of step {}", i));
+          }
+          const vm::SyscallRecord& call = trace.syscalls[next_syscall];
+          const uint32_t count = a2.value, n = call.result;
+          if (n > count || call.data_size != n || (input_eof && n != 0)) {
+            throw Error(fmt::format("witness: read of step {} disagrees with the input", i));
+          }
+          if (n >= 0x78000000u) throw Error("not provable: read of 0x78000000 bytes or more");
+          r.sys_read = BabyBear::one();
+          SetWord(r.read_n, n);
+          r.short_read = Fe(n < count);
+          r.input_eof = Fe(input_eof);
           buf_quarter = (a1.value & 0xff) >> 2;
           r.buf_quarter = Fe(buf_quarter);
           r.buf_sel[a1.value & 3] = BabyBear::one();
-          count_check = (count >> 24) + 0x88;
-          if (count_check > 0xff) throw Error("not provable: journal write of 2^31 bytes or more");
-          r.count_nonzero = Fe(count != 0);
-          r.count_inverse = count != 0 ? Fe(count).inverse() : BabyBear::zero();
-          uint32_t addr = a1.value, remaining = count;
-          uint64_t index = journal.size();
-          while (remaining > 0) {
-            const uint32_t offset = addr & 3;
-            const uint32_t n = std::min<uint32_t>(4 - offset, remaining);
-            auto& row = reader_rows.emplace_back();
-            row.is_real = BabyBear::one();
-            row.clk = Fe(clk);
-            row.word = Fe(addr >> 2);
-            row.start[offset] = BabyBear::one();
-            for (uint32_t k = offset; k < offset + n; ++k) row.enabled[k] = BabyBear::one();
-            row.remaining = Fe(remaining);
-            row.journal_index = Fe(index);
-            row.last = Fe(remaining == n);
-            const Cell word = memory.Access(addr >> 2, ts + 2, std::nullopt);
-            SetWord(row.value, word.value);
-            row.prev_ts = Fe(word.timestamp);
-            TimestampDiffWitness(ts + 2, word.timestamp, row.ts_diff, &bytes, true);
-            bytes.Range((ts + 2 - word.timestamp - 1) >> 16, 0);
-            for (uint32_t k = offset; k < offset + n; ++k) {
-              journal.push_back(static_cast<uint8_t>(word.value >> (8 * k)));
-            }
-            addr += n;
-            remaining -= n;
-            index += n;
-          }
+          syscall_result = n;
+          alu_events.push_back(AluEvent{Opcode::kSltu, n, count});
+
+          auto& call_row = read_rows.emplace_back();
+          call_row.is_real = BabyBear::one();
+          call_row.clk = Fe(clk);
+          call_row.word = Fe(a1.value >> 2);
+          call_row.offset = Fe(a1.value & 3);
+          SetWord(call_row.count, count);
+          SetWord(call_row.n, n);
+          call_row.short_read = Fe(n < count);
+          call_row.n_nonzero = Fe(n != 0);
+          call_row.n_inverse = n != 0 ? Fe(n).inverse() : BabyBear::zero();
+          bytes.Range((n >> 24) + 0x88, 0);
+          const std::span<const uint8_t> data(trace.syscall_data.data() + call.data_offset, n);
+          AppendInputWords(clk, a1.value, data, &memory, &bytes, &io_rows);
+          input_eof = input_eof || n < count;
         } else {
-          r.sys_console = BabyBear::one();
-          r.console_fd_bit = Fe(fd - 1);
+          syscall_result = a2.value;
+          if (fd == 3) {
+            r.sys_journal = BabyBear::one();
+            const uint32_t count = a2.value;
+            buf_quarter = (a1.value & 0xff) >> 2;
+            r.buf_quarter = Fe(buf_quarter);
+            r.buf_sel[a1.value & 3] = BabyBear::one();
+            count_check = (count >> 24) + 0x88;
+            if (count_check > 0xff) {
+              throw Error("not provable: journal write of 2^31 bytes or more");
+            }
+            r.count_nonzero = Fe(count != 0);
+            r.count_inverse = count != 0 ? Fe(count).inverse() : BabyBear::zero();
+            AppendJournalWords(clk, a1.value, count, &journal, &memory, &bytes, &io_rows);
+          } else {
+            r.sys_console = BabyBear::one();
+            r.console_fd_bit = Fe(fd - 1);
+          }
         }
       } else {
         throw Error(fmt::format(
-            "not provable: syscall {} (fd {}) at pc 0x{:x}: the circuit supports exit and "
-            "write to fd 1, 2, 3",
+            "not provable: syscall {} (fd {}) at pc 0x{:x}: the circuit supports exit, read "
+            "from fd 0 and write to fd 1, 2, 3",
             number, fd, d.pc));
       }
     }
@@ -413,12 +502,9 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
   w.tables[kDivRemTable].main = std::move(alu.divrem);
   w.tables[kByteTable].main = bytes.Trace();
 
-  // Journal reader rows and the journal itself.
-  air::RowMajorMatrix<BabyBear> reader(PaddedHeight(reader_rows.size()),
-                                       air::kWidth<JournalReaderCols>);
-  for (size_t i = 0; i < reader_rows.size(); ++i)
-    RowAt<JournalReaderCols>(reader, i) = reader_rows[i];
-  w.tables[kJournalReaderTable].main = std::move(reader);
+  // Read calls, io words and the journal itself.
+  w.tables[kReadCallTable].main = RowsToMatrix<ReadCallCols>(read_rows);
+  w.tables[kIoWordTable].main = RowsToMatrix<IoWordCols>(io_rows);
   air::RowMajorMatrix<BabyBear> journal_table(PaddedHeight(journal.size()),
                                               air::kWidth<JournalCols>);
   for (size_t i = 0; i < journal.size(); ++i) {

@@ -11,7 +11,10 @@
 //  BYTE     (byte op, x, y, z)                               any table sends, byte table receives
 //  JOURNAL  (index, byte)                                    syscall rows send, the verifier
 //                                                            receives from the public journal
-//  SYSCALL  layout: cpu_air.h
+//  SYSCALL  (is_input, clock, word, offset, remaining, index) CPU and read-call rows start a chain
+//           of io-word rows; layout: io_air.h
+//  READ     (clock, word, offset, count, n, short)           CPU sends per read ecall, the
+//                                                            read-call table receives; io_air.h
 //
 // The ALU bus contract: a receiving ALU table proves that every limb of a, b and c is a byte and
 // that a = op(b, c) for the opcode, so the sender needs no range check of the result (and none of
@@ -33,6 +36,7 @@ enum Bus : uint32_t {
   kByteBus = 4,
   kJournalBus = 5,
   kSyscallBus = 6,
+  kReadBus = 7,
 };
 
 inline constexpr size_t kWordBytes = 4;

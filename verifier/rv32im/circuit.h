@@ -38,8 +38,9 @@ enum TableIndex : size_t {
   kShiftTable,
   kMulTable,
   kDivRemTable,
-  kJournalReaderTable,
+  kIoWordTable,
   kJournalTable,
+  kReadCallTable,
   kNumTables
 };
 
@@ -64,8 +65,9 @@ struct CircuitTables {
   Wrap<ShiftAir> shift{ShiftAir{}};
   Wrap<MulAir> mul{MulAir{}};
   Wrap<DivRemAir> divrem{DivRemAir{}};
-  Wrap<JournalReaderAir> journal_reader{JournalReaderAir{}};
+  Wrap<IoWordAir> io_words{IoWordAir{}};
   Wrap<JournalAir> journal{JournalAir{}};
+  Wrap<ReadCallAir> read_call{ReadCallAir{}};
 
   CircuitTables(ProgramAir p, MemoryInitAir m)
       : program(std::move(p)), memory_image(std::move(m)) {}
@@ -73,8 +75,8 @@ struct CircuitTables {
   CircuitTables& operator=(const CircuitTables&) = delete;
 
   std::vector<const Base*> List() const {
-    return {&program,   &memory_image, &byte, &cpu,    &zero_init,      &add_sub, &bitwise,
-            &less_than, &shift,        &mul,  &divrem, &journal_reader, &journal};
+    return {&program,   &memory_image, &byte, &cpu,    &zero_init, &add_sub, &bitwise,
+            &less_than, &shift,        &mul,  &divrem, &io_words,  &journal, &read_call};
   }
   std::vector<std::string_view> Names() const {
     std::vector<std::string_view> names;
