@@ -18,6 +18,7 @@ void RegisterVerifyCommand(CLI::App& app, int* exit_status);
 void RegisterInspectCommand(CLI::App& app, int* exit_status);
 void RegisterImageIdCommand(CLI::App& app, int* exit_status);
 void RegisterParamsCommand(CLI::App& app, int* exit_status);
+void RegisterModelCommand(CLI::App& app, int* exit_status);  // cli/model_command.cc
 
 // `prova verify`'s options and action on any app: `prova-verify` puts them on its top level.
 void AddVerifyOptions(CLI::App& app, int* exit_status);

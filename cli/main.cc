@@ -17,6 +17,9 @@ int main(int argc, char** argv) {
   prova::cli::RegisterInspectCommand(app, &exit_status);
   prova::cli::RegisterImageIdCommand(app, &exit_status);
   prova::cli::RegisterParamsCommand(app, &exit_status);
+#ifdef PROVA_WITH_MODEL
+  prova::cli::RegisterModelCommand(app, &exit_status);
+#endif
 
   try {
     app.parse(argc, argv);
