@@ -382,6 +382,10 @@ Values Evaluate(const Graph& graph, const Values& feeds) {
     } else if (op == "Identity" || op == "Dropout") {
       out = Input(node, values, 0);
       if (node.outputs.size() > 1 && !node.outputs[1].empty()) Fail(node, "mask output");
+      // Training-mode dropout is random: not an inference operator.
+      if (op == "Dropout" && node.HasInput(2) && Input(node, values, 2).data.at(0) != 0) {
+        Fail(node, "training_mode dropout is not supported");
+      }
     } else if (op == "Add" || op == "Sub" || op == "Mul") {
       const Tensor& a = Input(node, values, 0);
       const Tensor& b = Input(node, values, 1);

@@ -1,0 +1,335 @@
+// Host tests of the model compiler and the compiled-model format: no guest ELFs needed.
+#include <gtest/gtest.h>
+#include <onnx/onnx_pb.h>
+
+#include <cmath>
+#include <cstring>
+#include <random>
+
+#include "common/error.h"
+#include "model/compiler.h"
+#include "model/graph.h"
+#include "model/reference.h"
+#include "model/runtime.h"
+#include "prova/nn/sha256.h"
+
+namespace prova::model {
+namespace {
+
+std::string FashionFile(const std::string& name) {
+  return std::string(PROVA_SOURCE_DIR) + "/examples/fashion/" + name;
+}
+
+// --- ONNX graphs built with the protobuf API (models that are not in the repository) ---
+
+struct GraphBuilder {
+  onnx::ModelProto model;
+  onnx::GraphProto* graph;
+
+  GraphBuilder() {
+    model.set_ir_version(8);
+    model.add_opset_import()->set_version(13);
+    graph = model.mutable_graph();
+    graph->set_name("test");
+  }
+
+  void Input(const std::string& name, const std::vector<int64_t>& shape) {
+    auto* input = graph->add_input();
+    input->set_name(name);
+    auto* type = input->mutable_type()->mutable_tensor_type();
+    type->set_elem_type(onnx::TensorProto::FLOAT);
+    for (int64_t d : shape) type->mutable_shape()->add_dim()->set_dim_value(d);
+  }
+
+  void Output(const std::string& name) { graph->add_output()->set_name(name); }
+
+  void Initializer(const std::string& name, const std::vector<int64_t>& shape,
+                   const std::vector<float>& values) {
+    auto* t = graph->add_initializer();
+    t->set_name(name);
+    t->set_data_type(onnx::TensorProto::FLOAT);
+    for (int64_t d : shape) t->add_dims(d);
+    for (float v : values) t->add_float_data(v);
+  }
+
+  onnx::NodeProto* Node(const std::string& op, const std::string& name,
+                        const std::vector<std::string>& inputs, const std::string& output) {
+    auto* node = graph->add_node();
+    node->set_op_type(op);
+    node->set_name(name);
+    for (const auto& i : inputs) node->add_input(i);
+    node->add_output(output);
+    return node;
+  }
+
+  static void Ints(onnx::NodeProto* node, const std::string& name, std::vector<int64_t> values) {
+    auto* a = node->add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::INTS);
+    for (int64_t v : values) a->add_ints(v);
+  }
+
+  static void Int(onnx::NodeProto* node, const std::string& name, int64_t value) {
+    auto* a = node->add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::INT);
+    a->set_i(value);
+  }
+
+  Graph Parse() const {
+    std::string bytes = model.SerializeAsString();
+    return ParseOnnx({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()});
+  }
+};
+
+std::vector<float> RandomValues(std::mt19937* rng, size_t n, float scale) {
+  std::normal_distribution<float> dist(0.f, scale);
+  std::vector<float> v(n);
+  for (float& x : v) x = dist(*rng);
+  return v;
+}
+
+Tensor RandomTensor(std::mt19937* rng, std::vector<int64_t> shape) {
+  Tensor t;
+  t.shape = shape;
+  t.data = RandomValues(rng, ElementCount(shape), 1.f);
+  return t;
+}
+
+// A random CNN block: Conv(3x3, pad 1, stride 1, 2 groups) + BatchNorm + Relu + AveragePool +
+// residual-free Flatten + Gemm + Sigmoid, with random weights. Not in the repository.
+GraphBuilder RandomCnn(std::mt19937* rng) {
+  GraphBuilder b;
+  b.Input("x", {1, 4, 8, 8});
+  b.Initializer("w", {8, 2, 3, 3}, RandomValues(rng, 8 * 2 * 9, 0.3f));
+  b.Initializer("bias", {8}, RandomValues(rng, 8, 0.1f));
+  std::vector<float> gamma = RandomValues(rng, 8, 0.2f), var = RandomValues(rng, 8, 0.2f);
+  for (float& g : gamma) g += 1.f;
+  for (float& v : var) v = v * v + 0.5f;
+  b.Initializer("gamma", {8}, gamma);
+  b.Initializer("beta", {8}, RandomValues(rng, 8, 0.1f));
+  b.Initializer("mean", {8}, RandomValues(rng, 8, 0.1f));
+  b.Initializer("var", {8}, var);
+  b.Initializer("fc", {10, 128}, RandomValues(rng, 10 * 128, 0.1f));
+  b.Initializer("fc_bias", {10}, RandomValues(rng, 10, 0.1f));
+  auto* conv = b.Node("Conv", "conv", {"x", "w", "bias"}, "c");
+  GraphBuilder::Ints(conv, "pads", {1, 1, 1, 1});
+  GraphBuilder::Ints(conv, "kernel_shape", {3, 3});
+  GraphBuilder::Int(conv, "group", 2);
+  b.Node("BatchNormalization", "bn", {"c", "gamma", "beta", "mean", "var"}, "n");
+  b.Node("Relu", "relu", {"n"}, "r");
+  auto* pool = b.Node("AveragePool", "pool", {"r"}, "p");
+  GraphBuilder::Ints(pool, "kernel_shape", {2, 2});
+  GraphBuilder::Ints(pool, "strides", {2, 2});
+  b.Node("Flatten", "flatten", {"p"}, "f");
+  auto* gemm = b.Node("Gemm", "fc", {"f", "fc", "fc_bias"}, "g");
+  GraphBuilder::Int(gemm, "transB", 1);
+  b.Node("Sigmoid", "sigmoid", {"g"}, "y");
+  b.Output("y");
+  return b;
+}
+
+TEST(ModelCompilerTest, RandomGraphNotInRepositoryMatchesFloatReference) {
+  std::mt19937 rng(1234);
+  for (int trial = 0; trial < 5; ++trial) {
+    Graph graph = RandomCnn(&rng).Parse();
+    std::vector<Tensor> calibration;
+    for (int i = 0; i < 16; ++i) calibration.push_back(RandomTensor(&rng, {1, 4, 8, 8}));
+    HostModel model(Compile(graph, calibration, CompileOptions{}));
+    // BatchNorm folded into the conv, Relu fused: Conv, AveragePool, Alias, Dense, Lookup.
+    EXPECT_EQ(model.model().num_ops(), 5u);
+    for (int i = 0; i < 8; ++i) {
+      const Tensor x = RandomTensor(&rng, {1, 4, 8, 8});
+      const Tensor expected = Evaluate(graph, x).at("y");
+      const std::vector<float> actual = model.Dequantize(model.Run(model.QuantizeInput(x)));
+      ASSERT_EQ(actual.size(), expected.size());
+      // Stated tolerance (docs/inference.md): 3 output steps of the calibrated output scale.
+      const double tolerance = 3.0 * model.output_scale();
+      for (size_t j = 0; j < actual.size(); ++j) {
+        EXPECT_NEAR(actual[j], expected.data[j], tolerance) << "trial " << trial << " output " << j;
+      }
+    }
+  }
+}
+
+TEST(ModelCompilerTest, UnsupportedOperatorNamesTheNode) {
+  GraphBuilder b;
+  b.Input("x", {1, 4});
+  b.Node("Relu", "first", {"x"}, "r");
+  b.Node("Cos", "my_cosine", {"r"}, "y");
+  b.Output("y");
+  Graph graph = b.Parse();
+  Tensor x{{1, 4}, {0.1f, 0.2f, 0.3f, 0.4f}};
+  try {
+    Compile(graph, std::vector<Tensor>{x}, CompileOptions{});
+    FAIL() << "compiled an unsupported operator";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("node 'my_cosine' (Cos)"), std::string::npos) << e.what();
+  }
+}
+
+TEST(ModelCompilerTest, UnsupportedShapeNamesTheNode) {
+  GraphBuilder b;
+  b.Input("x", {1, 2, 4, 4, 4});
+  auto* pool = b.Node("MaxPool", "pool3d", {"x"}, "y");
+  GraphBuilder::Ints(pool, "kernel_shape", {2, 2, 2});
+  b.Output("y");
+  Graph graph = b.Parse();
+  std::mt19937 rng(1);
+  try {
+    Compile(graph, std::vector<Tensor>{RandomTensor(&rng, {1, 2, 4, 4, 4})}, CompileOptions{});
+    FAIL() << "compiled a 3-D pool";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("node 'pool3d' (MaxPool)"), std::string::npos) << e.what();
+  }
+}
+
+TEST(ModelCompilerTest, MalformedOnnxIsRejected) {
+  const std::vector<uint8_t> garbage = {0xff, 0xff, 0xff, 0x01, 0x02};
+  EXPECT_THROW(ParseOnnx(garbage), Error);
+  EXPECT_THROW(LoadOnnx("/nonexistent/model.onnx"), Error);
+}
+
+TEST(ModelCompilerTest, QuantizeMultiplierIsAccurate) {
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<double> exponent(-30, 20);
+  for (int i = 0; i < 1000; ++i) {
+    const double real = std::pow(2.0, exponent(rng));
+    auto [m, s] = QuantizeMultiplier(real);
+    ASSERT_GE(s, 1);
+    ASSERT_LE(s, 62);
+    ASSERT_GE(m, 1 << 30);
+    EXPECT_NEAR(m / std::ldexp(1.0, s), real, real * std::ldexp(1.0, -30));
+  }
+  EXPECT_EQ(QuantizeMultiplier(0.0), (std::pair<int32_t, int32_t>{0, 1}));
+  EXPECT_THROW(QuantizeMultiplier(-1.0), Error);
+  EXPECT_THROW(QuantizeMultiplier(std::ldexp(1.0, 31)), Error);
+}
+
+// The committed .pvm files are what the compiler makes from the committed ONNX and calibration.
+TEST(ModelCompilerTest, FashionModelsAreReproducible) {
+  for (const std::string name : {"mlp", "cnn"}) {
+    Graph graph = LoadOnnx(FashionFile(name + ".onnx"));
+    const std::vector<uint8_t> calibration = ReadFileBytes(FashionFile("calibration.bin"));
+    std::vector<Tensor> samples;
+    for (size_t at = 0; at + 784 <= calibration.size(); at += 784) {
+      Tensor t{{1, 1, 28, 28}, {}};
+      for (size_t i = 0; i < 784; ++i) {
+        t.data.push_back(static_cast<float>(calibration[at + i] * (1.0 / 255.0)));
+      }
+      samples.push_back(std::move(t));
+    }
+    CompileOptions options;
+    options.input_kind = nn::InputKind::kUint8;
+    options.input_scale = static_cast<float>(1.0 / 255.0);
+    EXPECT_EQ(Compile(graph, samples, options), ReadFileBytes(FashionFile(name + ".pvm"))) << name;
+  }
+}
+
+// --- The .pvm format: untrusted input ---
+
+std::string LoadError(std::span<const uint8_t> bytes) {
+  try {
+    HostModel model(bytes);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(ModelFormatTest, TruncatedModelIsRejected) {
+  const std::vector<uint8_t> bytes = ReadFileBytes(FashionFile("cnn.pvm"));
+  for (size_t size : {size_t{0}, size_t{3}, size_t{20}, sizeof(nn::FileHeader), bytes.size() / 2,
+                      bytes.size() - 1}) {
+    const std::string error = LoadError(std::span(bytes).first(size));
+    EXPECT_NE(error.find("truncated"), std::string::npos) << size << ": " << error;
+  }
+  EXPECT_EQ(LoadError(bytes), "");
+}
+
+TEST(ModelFormatTest, BadMagicVersionAndSizeAreRejected) {
+  std::vector<uint8_t> bytes = ReadFileBytes(FashionFile("mlp.pvm"));
+  std::vector<uint8_t> bad = bytes;
+  bad[0] = 'X';
+  EXPECT_NE(LoadError(bad).find("bad magic"), std::string::npos);
+  bad = bytes;
+  bad[4] = 2;
+  EXPECT_NE(LoadError(bad).find("version"), std::string::npos);
+  bad = bytes;
+  bad.push_back(0);
+  EXPECT_NE(LoadError(bad).find("size"), std::string::npos);
+}
+
+// Flipping any byte of the header, the tables or the op parameters either gets the file rejected
+// or leaves a model that runs inside its buffers (checked by ASan in the sanitizer tree).
+TEST(ModelFormatTest, CorruptedBytesAreRejectedOrHarmless) {
+  for (const std::string name : {"mlp", "cnn"}) {
+    const std::vector<uint8_t> bytes = ReadFileBytes(FashionFile(name + ".pvm"));
+    const std::vector<uint8_t> input = ReadFileBytes(FashionFile("sample_0.bin"));
+    HostModel original(bytes);
+    size_t params_end = 0;
+    for (uint32_t i = 0; i < original.model().num_ops(); ++i) {
+      const nn::OpEntry& op = original.model().op(i);
+      params_end = std::max<size_t>(params_end, op.params_offset + 160);
+    }
+    const size_t tables = sizeof(nn::FileHeader) +
+                          original.model().num_tensors() * sizeof(nn::TensorEntry) +
+                          original.model().num_ops() * sizeof(nn::OpEntry);
+    const size_t limit = std::min(bytes.size(), tables + params_end);
+    int rejected = 0, ran = 0;
+    for (size_t at = 0; at < limit; ++at) {
+      for (uint8_t flip : {uint8_t{0x01}, uint8_t{0x80}, uint8_t{0xff}}) {
+        std::vector<uint8_t> bad = bytes;
+        bad[at] ^= flip;
+        try {
+          HostModel model(bad);
+          if (model.model().input_size() == input.size()) model.Run(input);
+          ++ran;
+        } catch (const Error&) {
+          ++rejected;
+        }
+      }
+    }
+    EXPECT_GT(rejected, 0) << name;
+    EXPECT_GT(ran, 0) << name;
+  }
+}
+
+TEST(ModelRuntimeTest, WrongInputSizeIsRejected) {
+  HostModel model = HostModel::FromFile(FashionFile("mlp.pvm"));
+  EXPECT_THROW(model.Run(std::vector<uint8_t>(783)), Error);
+  EXPECT_THROW(model.Run(std::vector<uint8_t>(785)), Error);
+}
+
+TEST(ModelRuntimeTest, GuestSha256MatchesOpenSsl) {
+  std::mt19937 rng(9);
+  for (size_t length : {0, 1, 55, 56, 63, 64, 65, 119, 120, 128, 784, 5000}) {
+    std::vector<uint8_t> data(length);
+    for (uint8_t& b : data) b = static_cast<uint8_t>(rng());
+    const Digest expected = Sha256(data);
+    EXPECT_EQ(nn::Sha256::Digest(data.data(), data.size()), expected) << length;
+    // Split updates.
+    nn::Sha256 sha;
+    sha.Update(data.data(), length / 3);
+    sha.Update(data.data() + length / 3, length - length / 3);
+    EXPECT_EQ(sha.Finish(), expected) << length;
+  }
+}
+
+TEST(ModelRuntimeTest, JournalLayout) {
+  HostModel model = HostModel::FromFile(FashionFile("cnn.pvm"));
+  const std::vector<uint8_t> input = ReadFileBytes(FashionFile("sample_0.bin"));
+  const std::vector<uint8_t> hidden = ExpectedJournal(model, WeightsMode::kEmbedded, input, 0);
+  // version, mode, flags, model digest, input digest, count, 10 outputs, argmax
+  ASSERT_EQ(hidden.size(), 12u + 32 + 32 + 4 + 10 + 4);
+  const Digest digest = model.digest();
+  EXPECT_TRUE(std::equal(digest.begin(), digest.end(), hidden.begin() + 12));
+  EXPECT_EQ(hidden[hidden.size() - 4], 9);  // test image 0 is an ankle boot
+  const std::vector<uint8_t> shown =
+      ExpectedJournal(model, WeightsMode::kPrivate, input, kFlagRevealInput);
+  ASSERT_EQ(shown.size(), 12u + 32 + 4 + 784 + 4 + 10 + 4);
+  EXPECT_EQ(shown[4], 1);
+}
+
+}  // namespace
+}  // namespace prova::model
