@@ -19,6 +19,11 @@ void RegisterInspectCommand(CLI::App& app, int* exit_status);
 void RegisterImageIdCommand(CLI::App& app, int* exit_status);
 void RegisterParamsCommand(CLI::App& app, int* exit_status);
 void RegisterModelCommand(CLI::App& app, int* exit_status);  // cli/model_command.cc
+// The proving service (docs/service.md); built when the service module is.
+void RegisterServeCommand(CLI::App& app, int* exit_status);
+void RegisterWorkerCommand(CLI::App& app, int* exit_status);
+void RegisterKeysCommand(CLI::App& app, int* exit_status);
+void RegisterRemoteCommand(CLI::App& app, int* exit_status);
 
 // `prova verify`'s options and action on any app: `prova-verify` puts them on its top level.
 void AddVerifyOptions(CLI::App& app, int* exit_status);

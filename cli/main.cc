@@ -20,6 +20,12 @@ int main(int argc, char** argv) {
 #ifdef PROVA_WITH_MODEL
   prova::cli::RegisterModelCommand(app, &exit_status);
 #endif
+#ifdef PROVA_HAS_SERVICE
+  prova::cli::RegisterServeCommand(app, &exit_status);
+  prova::cli::RegisterWorkerCommand(app, &exit_status);
+  prova::cli::RegisterKeysCommand(app, &exit_status);
+  prova::cli::RegisterRemoteCommand(app, &exit_status);
+#endif
 
   try {
     app.parse(argc, argv);

@@ -46,7 +46,8 @@ EVP_PKEY* GenerateKey() {
 // is created with them, synced, then renamed into place.
 void WritePrivateKey(EVP_PKEY* key, const std::string& path) {
   std::unique_ptr<BIO, int (*)(BIO*)> bio(BIO_new(BIO_s_mem()), BIO_free);
-  if (!bio || PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1) {
+  if (!bio ||
+      PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1) {
     throw Error("cannot encode the Ed25519 key");
   }
   char* data = nullptr;
@@ -80,7 +81,7 @@ std::string RandomHex(size_t bytes) {
 
 std::string RandomUuid() {
   std::string h = RandomHex(16);
-  h[12] = '4';                                                // version 4
+  h[12] = '4';                                                  // version 4
   h[16] = "89ab"[std::stoi(h.substr(16, 1), nullptr, 16) & 3];  // RFC 4122 variant
   return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
          "-" + h.substr(20);
@@ -111,8 +112,8 @@ std::string Ed25519Signer::Sign(std::string_view message) const {
   uint8_t signature[64];
   size_t size = sizeof signature;
   if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key_) != 1 ||
-      EVP_DigestSign(ctx.get(), signature, &size,
-                     reinterpret_cast<const uint8_t*>(message.data()), message.size()) != 1) {
+      EVP_DigestSign(ctx.get(), signature, &size, reinterpret_cast<const uint8_t*>(message.data()),
+                     message.size()) != 1) {
     throw Error("Ed25519 signing failed");
   }
   return BytesToHex(signature, size);
@@ -142,8 +143,7 @@ bool VerifyEd25519(std::string_view public_key_hex, std::string_view message,
       return false;
     }
     return EVP_DigestVerify(ctx.get(), signature.data(), signature.size(),
-                            reinterpret_cast<const uint8_t*>(message.data()),
-                            message.size()) == 1;
+                            reinterpret_cast<const uint8_t*>(message.data()), message.size()) == 1;
   } catch (const Error&) {
     return false;
   }

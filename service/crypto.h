@@ -32,7 +32,7 @@ class Ed25519Signer {
   ~Ed25519Signer();
 
   std::string Sign(std::string_view message) const;  // 64-byte signature as hex
-  std::string PublicKeyHex() const;                   // 32-byte raw public key as hex
+  std::string PublicKeyHex() const;                  // 32-byte raw public key as hex
 
  private:
   explicit Ed25519Signer(EVP_PKEY* key) : key_(key) {}

@@ -17,8 +17,8 @@
 namespace prova::service {
 namespace {
 
-constexpr std::string_view kStateNames[] = {"QUEUED",    "RUNNING",   "SUCCEEDED",
-                                            "FAILED",    "TIMED_OUT", "ABORTED"};
+constexpr std::string_view kStateNames[] = {"QUEUED", "RUNNING",   "SUCCEEDED",
+                                            "FAILED", "TIMED_OUT", "ABORTED"};
 
 // Portable DDL: SQLite and PostgreSQL both read these types.
 constexpr const char* kSchema[] = {
@@ -222,19 +222,19 @@ class SqlJobStore final : public JobStore {
   }
 
   int64_t CyclesUsed(std::string_view owner) override {
-    return ColumnInt(
-        Query("SELECT COALESCE(SUM(cycles), 0) FROM sessions WHERE owner = $1",
-              {std::string(owner)})
-            .at(0),
-        0);
+    return ColumnInt(Query("SELECT COALESCE(SUM(cycles), 0) FROM sessions WHERE owner = $1",
+                           {std::string(owner)})
+                         .at(0),
+                     0);
   }
 
   void PutImage(std::string_view image_id, std::string_view elf) override {
     PutBlob("images/" + std::string(image_id), elf);
     // The row comes after the blob: a listed image always has its bytes.
-    Query("INSERT INTO images (image_id, size, created_ms) VALUES ($1, $2, $3) ON CONFLICT DO "
-          "NOTHING",
-          {std::string(image_id), static_cast<int64_t>(elf.size()), NowMs()});
+    Query(
+        "INSERT INTO images (image_id, size, created_ms) VALUES ($1, $2, $3) ON CONFLICT DO "
+        "NOTHING",
+        {std::string(image_id), static_cast<int64_t>(elf.size()), NowMs()});
   }
 
   bool HasImage(std::string_view image_id) override {
@@ -264,9 +264,8 @@ class SqlJobStore final : public JobStore {
   }
 
   std::optional<std::string> GetInput(std::string_view input_id) override {
-    auto rows =
-        Query("SELECT size FROM inputs WHERE input_id = $1 AND size IS NOT NULL",
-              {std::string(input_id)});
+    auto rows = Query("SELECT size FROM inputs WHERE input_id = $1 AND size IS NOT NULL",
+                      {std::string(input_id)});
     if (rows.empty()) return std::nullopt;
     return GetBlob("inputs/" + std::string(input_id));
   }
@@ -288,8 +287,7 @@ class SqlJobStore final : public JobStore {
         "cycle_limit, timeout_ms, challenge_window_ms, state, phase, created_ms) VALUES ($1, $2, "
         "$3, $4, $5, $6, $7, $8, $9, 'QUEUED', 'queued', $10)",
         {s.id, s.owner, s.image_id, s.input_id, s.options.execute_only, s.options.optimistic,
-         s.options.cycle_limit, s.options.timeout_ms, s.options.challenge_window_ms,
-         s.created_ms});
+         s.options.cycle_limit, s.options.timeout_ms, s.options.challenge_window_ms, s.created_ms});
   }
 
   std::optional<Session> GetSession(std::string_view id) override {
@@ -336,8 +334,7 @@ class SqlJobStore final : public JobStore {
         "'the worker running this session stopped responding too many times' WHERE state = "
         "'RUNNING' AND lease_until_ms < $1 AND attempts >= $2",
         {now, max_attempts});
-    const std::string lock =
-        dialect_ == SqlDialect::kPostgres ? " FOR UPDATE SKIP LOCKED" : "";
+    const std::string lock = dialect_ == SqlDialect::kPostgres ? " FOR UPDATE SKIP LOCKED" : "";
     auto rows = db->Query(
         std::string("UPDATE sessions SET state = 'RUNNING', phase = 'starting', progress = 0, "
                     "worker = $2, attempts = attempts + 1, lease_until_ms = $3, started_ms = $1 "
@@ -417,11 +414,11 @@ class SqlJobStore final : public JobStore {
     for (const SqlRow& r : Query("SELECT state, COUNT(*) FROM sessions GROUP BY state", {})) {
       stats.sessions_by_state[ColumnText(r, 0)] = ColumnInt(r, 1);
     }
-    const SqlRow totals =
-        Query("SELECT COALESCE(SUM(cycles), 0), COALESCE(SUM(prove_ms), 0), "
-              "COALESCE(SUM(proofs), 0) FROM sessions WHERE proofs > 0",
-              {})
-            .at(0);
+    const SqlRow totals = Query(
+                              "SELECT COALESCE(SUM(cycles), 0), COALESCE(SUM(prove_ms), 0), "
+                              "COALESCE(SUM(proofs), 0) FROM sessions WHERE proofs > 0",
+                              {})
+                              .at(0);
     stats.cycles_proven = ColumnInt(totals, 0);
     stats.prove_ms = ColumnInt(totals, 1);
     stats.proofs = ColumnInt(totals, 2);
@@ -462,9 +459,10 @@ class SqlJobStore final : public JobStore {
       WriteDurably(std::filesystem::path(blob_dir_) / name, bytes);
       return;
     }
-    Query("INSERT INTO blobs (name, data) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET "
-          "data = EXCLUDED.data",
-          {name, SqlParam::Bytes(bytes)});
+    Query(
+        "INSERT INTO blobs (name, data) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET "
+        "data = EXCLUDED.data",
+        {name, SqlParam::Bytes(bytes)});
   }
 
   std::optional<std::string> GetBlob(const std::string& name) {
@@ -486,9 +484,7 @@ class SqlJobStore final : public JobStore {
 
 }  // namespace
 
-std::string_view StateName(SessionState state) {
-  return kStateNames[static_cast<int>(state)];
-}
+std::string_view StateName(SessionState state) { return kStateNames[static_cast<int>(state)]; }
 
 SessionState ParseState(std::string_view name) {
   for (int i = 0; i < 6; ++i) {

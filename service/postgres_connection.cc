@@ -22,7 +22,8 @@ class PostgresConnection final : public SqlConnection {
       throw Error("cannot connect to PostgreSQL: " + message);
     }
     // Notices (e.g. "relation already exists, skipping") are not errors; keep stderr clean.
-    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+    PQsetNoticeProcessor(
+        conn_, [](void*, const char*) {}, nullptr);
   }
   ~PostgresConnection() override { PQfinish(conn_); }
 

@@ -44,9 +44,8 @@ std::string PathPattern(const std::string& path) {
 }
 
 bool IsHex(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-  });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 // Session and input IDs are UUIDs; checking the shape keeps odd bytes out of blob paths.
@@ -60,9 +59,9 @@ void CheckUuid(const std::string& id, std::string_view what) {
 
 void CheckImageId(const std::string& id) {
   if (id.size() != 64 || !IsHex(id)) {
-    throw ApiError{400, "invalid_image_id",
-                   "an image ID is 64 lowercase hex digits (what `prova image-id` prints), not '" +
-                       id + "'"};
+    throw ApiError{
+        400, "invalid_image_id",
+        "an image ID is 64 lowercase hex digits (what `prova image-id` prints), not '" + id + "'"};
   }
 }
 
@@ -137,8 +136,8 @@ Server::Server(JobStore& store, const Ed25519Signer& signer, Logger& log, Server
     if (options_.tls_cert.empty() || options_.tls_key.empty()) {
       throw Error("TLS needs both a certificate (--tls-cert) and a key (--tls-key)");
     }
-    auto tls = std::make_unique<httplib::SSLServer>(options_.tls_cert.c_str(),
-                                                    options_.tls_key.c_str());
+    auto tls =
+        std::make_unique<httplib::SSLServer>(options_.tls_cert.c_str(), options_.tls_key.c_str());
     if (!tls->is_valid()) throw Error("cannot load the TLS certificate or key");
     http_ = std::move(tls);
   } else {
@@ -179,8 +178,8 @@ int Server::Bind() {
     port = -1;
   }
   if (port < 0) throw Error(fmt::format("cannot listen on {}:{}", options_.host, options_.port));
-  log_.Info("listening", {{"host", options_.host}, {"port", port},
-                          {"tls", !options_.tls_cert.empty()}});
+  log_.Info("listening",
+            {{"host", options_.host}, {"port", port}, {"tls", !options_.tls_cert.empty()}});
   return port;
 }
 
@@ -212,7 +211,9 @@ void Server::Add(std::string method, std::string path, bool authenticated,
 
 void Server::RegisterRoutes() {
   auto bind = [this](auto member) {
-    return [this, member](const Request& q, Response& r, const Caller& c) { (this->*member)(q, r, c); };
+    return [this, member](const Request& q, Response& r, const Caller& c) {
+      (this->*member)(q, r, c);
+    };
   };
   Add("GET", "/images/upload/{image_id}", true, bind(&Server::ImageUploadUrl));
   Add("PUT", "/images/upload/{image_id}", true, bind(&Server::ImageUpload));
@@ -233,9 +234,8 @@ void Server::RegisterRoutes() {
     ReplyJson(res, 200, {{"algorithm", "Ed25519"}, {"public_key", signer_.PublicKeyHex()}});
   });
   Add("GET", "/metrics", false, bind(&Server::Metrics));
-  Add("GET", "/openapi.json", false, [](const Request&, Response& res, const Caller&) {
-    ReplyJson(res, 200, OpenApiDocument());
-  });
+  Add("GET", "/openapi.json", false,
+      [](const Request&, Response& res, const Caller&) { ReplyJson(res, 200, OpenApiDocument()); });
 }
 
 Server::Caller Server::Authenticate(const Request& req) {
@@ -256,8 +256,8 @@ void Server::CheckRate(const std::string& key_hash) {
   std::lock_guard lock(rate_mutex_);
   auto [it, inserted] = buckets_.try_emplace(key_hash, Bucket{options_.rate_burst, now});
   Bucket& b = it->second;
-  b.tokens = std::min(options_.rate_burst,
-                      b.tokens + options_.rate_per_second * Seconds(now - b.last_ms));
+  b.tokens =
+      std::min(options_.rate_burst, b.tokens + options_.rate_per_second * Seconds(now - b.last_ms));
   b.last_ms = now;
   if (b.tokens < 1) {
     throw ApiError{429, "rate_limited",
@@ -293,12 +293,12 @@ void Server::ImageUpload(const Request& req, Response& res, const Caller&) {
   CheckImageId(id);
   std::string computed;
   try {
-    const vm::ProgramImage image = vm::LoadElf(
-        {reinterpret_cast<const uint8_t*>(req.body.data()), req.body.size()});
+    const vm::ProgramImage image =
+        vm::LoadElf({reinterpret_cast<const uint8_t*>(req.body.data()), req.body.size()});
     computed = ToHex(rv32im::ComputeImageId(image));
   } catch (const Error& e) {
-    throw ApiError{400, "invalid_elf", std::string("the body is not a provable guest ELF: ") +
-                                           e.what()};
+    throw ApiError{400, "invalid_elf",
+                   std::string("the body is not a provable guest ELF: ") + e.what()};
   }
   if (computed != id) {
     throw ApiError{400, "image_id_mismatch",
@@ -312,8 +312,9 @@ void Server::ImageUpload(const Request& req, Response& res, const Caller&) {
 void Server::InputUploadUrl(const Request& req, Response& res, const Caller& caller) {
   const std::string id = RandomUuid();
   store_.ReserveInput(id, caller.key->key_hash);
-  ReplyJson(res, 200, {{"uuid", id},
-                       {"url", BaseUrl(req, !options_.tls_cert.empty()) + "/inputs/upload/" + id}});
+  ReplyJson(
+      res, 200,
+      {{"uuid", id}, {"url", BaseUrl(req, !options_.tls_cert.empty()) + "/inputs/upload/" + id}});
 }
 
 void Server::InputUpload(const Request& req, Response& res, const Caller& caller) {
@@ -341,7 +342,8 @@ void Server::CreateSession(const Request& req, Response& res, const Caller& call
   s.options.execute_only = Field<bool>(body, "execute_only", false);
   s.options.optimistic = Field<bool>(body, "optimistic", false);
   const uint64_t limit = Field<uint64_t>(body, "exec_cycle_limit", options_.max_cycles);
-  const double timeout = Field<double>(body, "timeout_seconds", Seconds(options_.session_timeout_ms));
+  const double timeout =
+      Field<double>(body, "timeout_seconds", Seconds(options_.session_timeout_ms));
   const double window =
       Field<double>(body, "challenge_window_seconds", Seconds(options_.challenge_window_ms));
   if (!Field<nlohmann::json>(body, "assumptions", nlohmann::json::array()).empty()) {
@@ -367,10 +369,10 @@ void Server::CreateSession(const Request& req, Response& res, const Caller& call
   if (!owner || !store_.GetInput(s.input_id)) {
     throw ApiError{404, "input_not_found", "no uploaded input '" + s.input_id + "'"};
   }
-  s.options.timeout_ms = static_cast<int64_t>(
-      std::min(timeout, Seconds(options_.session_timeout_ms)) * 1000);
-  s.options.challenge_window_ms = static_cast<int64_t>(
-      std::min(window, Seconds(options_.challenge_window_ms)) * 1000);
+  s.options.timeout_ms =
+      static_cast<int64_t>(std::min(timeout, Seconds(options_.session_timeout_ms)) * 1000);
+  s.options.challenge_window_ms =
+      static_cast<int64_t>(std::min(window, Seconds(options_.challenge_window_ms)) * 1000);
 
   std::lock_guard lock(create_mutex_);
   const ApiKeyRecord& key = *caller.key;
@@ -389,10 +391,10 @@ void Server::CreateSession(const Request& req, Response& res, const Caller& call
       {limit, options_.max_cycles, static_cast<uint64_t>(key.cycle_budget - used)});
   s.created_ms = NowMs();
   store_.CreateSession(s);
-  store_.AppendLog(s.id, fmt::format("created: image {}, cycle limit {}{}{}", s.image_id,
-                                     s.options.cycle_limit,
-                                     s.options.execute_only ? ", execute only" : "",
-                                     s.options.optimistic ? ", optimistic" : ""));
+  store_.AppendLog(
+      s.id, fmt::format("created: image {}, cycle limit {}{}{}", s.image_id, s.options.cycle_limit,
+                        s.options.execute_only ? ", execute only" : "",
+                        s.options.optimistic ? ", optimistic" : ""));
   log_.Info("session_created", {{"session", s.id}, {"image_id", s.image_id}, {"key", key.name}});
   ReplyJson(res, 200, {{"uuid", s.id}});
 }
@@ -421,8 +423,10 @@ void Server::ChallengeSession(const Request& req, Response& res, const Caller&) 
   if (!s) throw ApiError{404, "session_not_found", "no session '" + id + "'"};
   if (!store_.Challenge(id)) {
     std::string why = "its claim is not out yet";
-    if (!s->options.optimistic) why = "it is not optimistic";
-    else if (s->challenged) why = "it was challenged already";
+    if (!s->options.optimistic)
+      why = "it is not optimistic";
+    else if (s->challenged)
+      why = "it was challenged already";
     else if (!s->claim.empty() && NowMs() >= s->challenge_deadline_ms) {
       why = "its challenge deadline has passed";
     }
@@ -454,23 +458,24 @@ void Server::GetReceipt(const Request& req, Response& res, const Caller& caller)
   const Session s = OwnedSession(req, caller);
   std::optional<std::string> receipt = store_.GetReceipt(s.id);
   if (!receipt) {
-    throw ApiError{404, "receipt_not_ready",
-                   fmt::format("session '{}' has no receipt ({}, {})", s.id, StateName(s.state),
-                               s.phase)};
+    throw ApiError{
+        404, "receipt_not_ready",
+        fmt::format("session '{}' has no receipt ({}, {})", s.id, StateName(s.state), s.phase)};
   }
   res.set_content(*receipt, "application/octet-stream");
 }
 
 void Server::Quotas(const Request&, Response& res, const Caller& caller) {
   const ApiKeyRecord& key = *caller.key;
-  ReplyJson(res, 200, {{"name", key.name},
-                       {"concurrent_proofs", key.max_concurrent},
-                       {"active_sessions", store_.ActiveSessions(key.key_hash)},
-                       {"cycle_budget", key.cycle_budget},
-                       {"cycle_usage", store_.CyclesUsed(key.key_hash)},
-                       {"exec_cycle_limit", options_.max_cycles},
-                       {"max_upload_bytes", options_.max_upload_bytes},
-                       {"rate_limit_per_second", options_.rate_per_second}});
+  ReplyJson(res, 200,
+            {{"name", key.name},
+             {"concurrent_proofs", key.max_concurrent},
+             {"active_sessions", store_.ActiveSessions(key.key_hash)},
+             {"cycle_budget", key.cycle_budget},
+             {"cycle_usage", store_.CyclesUsed(key.key_hash)},
+             {"exec_cycle_limit", options_.max_cycles},
+             {"max_upload_bytes", options_.max_upload_bytes},
+             {"rate_limit_per_second", options_.rate_per_second}});
 }
 
 void Server::Metrics(const Request&, Response& res, const Caller&) {

@@ -27,15 +27,15 @@ namespace prova::service {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  int port = 8080;                               // 0: any free port (see Bind)
-  uint64_t max_upload_bytes = 64ull << 20;       // images and inputs; larger is 413
-  uint64_t max_cycles = uint64_t{1} << 22;       // per session (the single-proof limit)
-  int64_t session_timeout_ms = 3600 * 1000;      // wall time of one attempt; then TIMED_OUT
-  int64_t challenge_window_ms = 600 * 1000;      // optimistic sessions' default and maximum
-  double rate_per_second = 100;                  // requests per API key, sustained
-  double rate_burst = 200;                       // requests per API key, in a burst
+  int port = 8080;                           // 0: any free port (see Bind)
+  uint64_t max_upload_bytes = 64ull << 20;   // images and inputs; larger is 413
+  uint64_t max_cycles = uint64_t{1} << 22;   // per session (the single-proof limit)
+  int64_t session_timeout_ms = 3600 * 1000;  // wall time of one attempt; then TIMED_OUT
+  int64_t challenge_window_ms = 600 * 1000;  // optimistic sessions' default and maximum
+  double rate_per_second = 100;              // requests per API key, sustained
+  double rate_burst = 200;                   // requests per API key, in a burst
   int http_threads = 16;
-  std::string tls_cert, tls_key;                 // both set: HTTPS
+  std::string tls_cert, tls_key;  // both set: HTTPS
   std::string version = "0.0.0";
 };
 

@@ -25,10 +25,10 @@ struct SqlParam {
   SqlParam() = default;
   SqlParam(int64_t value) : kind(kInteger), integer(value) {}  // NOLINT: implicit by design
   SqlParam(uint64_t value) : kind(kInteger), integer(static_cast<int64_t>(value)) {}  // NOLINT
-  SqlParam(int value) : kind(kInteger), integer(value) {}  // NOLINT
-  SqlParam(bool value) : kind(kInteger), integer(value ? 1 : 0) {}  // NOLINT
-  SqlParam(std::string value) : kind(kText), text(std::move(value)) {}  // NOLINT
-  SqlParam(const char* value) : kind(kText), text(value) {}  // NOLINT
+  SqlParam(int value) : kind(kInteger), integer(value) {}                             // NOLINT
+  SqlParam(bool value) : kind(kInteger), integer(value ? 1 : 0) {}                    // NOLINT
+  SqlParam(std::string value) : kind(kText), text(std::move(value)) {}                // NOLINT
+  SqlParam(const char* value) : kind(kText), text(value) {}                           // NOLINT
   static SqlParam Bytes(std::string_view bytes) {
     SqlParam p;
     p.kind = kBytes;

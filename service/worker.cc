@@ -217,7 +217,16 @@ class SessionRunner {
       monitor_.Report(phase, fraction);
     };
     const int64_t start = NowMs();
-    receipt::ProvedReceipt proved = receipt::ProveReceipt(in.image, AsBytes(in.input), options);
+    receipt::ProvedReceipt proved;
+    try {
+      proved = receipt::ProveReceipt(in.image, AsBytes(in.input), options);
+    } catch (const Error& e) {
+      // The execution stands (and its cycles are charged); only the proof failed.
+      JobResult r = Executed(run, "failed");
+      r.state = SessionState::kFailed;
+      r.error = std::string("cannot prove: ") + e.what();
+      return r;
+    }
     const int64_t prove_ms = NowMs() - start;
     monitor_.Check();
     const std::vector<uint8_t> bytes =
@@ -231,9 +240,9 @@ class SessionRunner {
     r.prove_ms = prove_ms;
     r.proved = true;
     if (s_.challenged) r.dispute = Settle(r);
-    store_.AppendLog(s_.id, fmt::format("proved {} cycles in {:.2f} s; receipt {} bytes",
-                                        proved.cycles, static_cast<double>(prove_ms) / 1000,
-                                        bytes.size()));
+    store_.AppendLog(s_.id,
+                     fmt::format("proved {} cycles in {:.2f} s; receipt {} bytes", proved.cycles,
+                                 static_cast<double>(prove_ms) / 1000, bytes.size()));
     return r;
   }
 

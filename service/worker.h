@@ -19,11 +19,11 @@
 namespace prova::service {
 
 struct WorkerOptions {
-  std::string name;                // unique among the workers sharing a store
-  int64_t lease_ms = 30000;        // a silent worker's session is claimed again after this
-  int64_t heartbeat_ms = 1000;     // lease renewal, progress report and stop check
-  int64_t max_attempts = 3;        // claims of one session before it is FAILED
-  int64_t poll_ms = 200;           // idle wait between claims
+  std::string name;             // unique among the workers sharing a store
+  int64_t lease_ms = 30000;     // a silent worker's session is claimed again after this
+  int64_t heartbeat_ms = 1000;  // lease renewal, progress report and stop check
+  int64_t max_attempts = 3;     // claims of one session before it is FAILED
+  int64_t poll_ms = 200;        // idle wait between claims
 };
 
 class Worker {

@@ -1,0 +1,125 @@
+#include "service/testing.h"
+
+#include <netinet/in.h>
+#include <pwd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <stdexcept>
+
+#include "tests/tools/elf_writer.h"
+#include "vm/assembler.h"
+
+namespace prova::service::testing {
+
+std::vector<uint8_t> EchoGuestElf(uint32_t iterations, uint32_t exit_code) {
+  using namespace vm::rv32;
+  constexpr uint32_t kBuffer = kDefaultDataAddress;
+  Code c;
+  // n = the 4-byte little-endian length prefix; then exactly n bytes. Reads that ask for no more
+  // than the input holds: the guest never meets the end of its input.
+  c << Li(a1, kBuffer) << Addi(a0, zero, 0) << Addi(a2, zero, 4) << Addi(a7, zero, 63)
+    << Ecall();  // read(0, buf, 4)
+  c << Li(a1, kBuffer) << Lw(a2, a1, 0) << Addi(a1, a1, 4) << Addi(a0, zero, 0)
+    << Addi(a7, zero, 63) << Ecall();  // read(0, buf + 4, n)
+  c << Li(a1, kBuffer) << Lw(a2, a1, 0) << Addi(a1, a1, 4) << Addi(a0, zero, 3)
+    << Addi(a7, zero, 64) << Ecall();  // write(3, buf + 4, n)
+  c << Li(t0, iterations);
+  const int32_t loop = c.here();
+  c << Addi(t0, t0, -1);
+  c << Bne(t0, zero, loop - c.here());
+  c << Li(a0, exit_code) << Addi(a7, zero, 93) << Ecall();  // exit(exit_code)
+  std::vector<uint8_t> text;
+  for (uint32_t w : c.words()) {
+    for (int i = 0; i < 4; ++i) text.push_back(static_cast<uint8_t>(w >> (8 * i)));
+  }
+  return rvgen::WriteElf(
+      kDefaultCodeAddress,
+      {{kDefaultCodeAddress, rvgen::kSegmentRead | rvgen::kSegmentExecute, text,
+        static_cast<uint32_t>(text.size())},
+       {kBuffer, rvgen::kSegmentRead | rvgen::kSegmentWrite, std::vector<uint8_t>(64, 0), 4096}});
+}
+
+std::string EchoInput(std::string_view payload) {
+  std::string input(4, '\0');
+  const uint32_t n = static_cast<uint32_t>(payload.size());
+  for (int i = 0; i < 4; ++i) input[i] = static_cast<char>(n >> (8 * i));
+  return input + std::string(payload);
+}
+
+std::string MakeTempDir(const std::string& prefix) {
+  std::string pattern = (std::filesystem::temp_directory_path() / (prefix + "-XXXXXX")).string();
+  if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  return pattern;
+}
+
+int FreePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof addr;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &size) != 0) {
+    close(fd);
+    throw std::runtime_error("cannot find a free port");
+  }
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+namespace {
+
+std::string FindPostgresBin() {
+  for (const char* version : {"17", "16", "15", "14", "13"}) {
+    const std::string bin = std::string("/usr/lib/postgresql/") + version + "/bin";
+    if (std::filesystem::exists(bin + "/initdb") && std::filesystem::exists(bin + "/pg_ctl")) {
+      return bin;
+    }
+  }
+  throw std::runtime_error(
+      "PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin (install the "
+      "Debian package postgresql)");
+}
+
+}  // namespace
+
+PostgresServer::PostgresServer() : bin_(FindPostgresBin()), dir_(MakeTempDir("prova-pg")) {
+  as_postgres_user_ = geteuid() == 0;
+  if (as_postgres_user_) {
+    const passwd* user = getpwnam("postgres");
+    if (user == nullptr) throw std::runtime_error("running as root but no `postgres` user");
+    if (chown(dir_.c_str(), user->pw_uid, user->pw_gid) != 0) {
+      throw std::runtime_error("cannot chown " + dir_ + " to postgres");
+    }
+  }
+  const int port = FreePort();
+  RunAs(bin_ + "/initdb -D " + dir_ + "/data -A trust -U postgres --no-sync -E UTF8");
+  RunAs(bin_ + "/pg_ctl -D " + dir_ + "/data -l " + dir_ + "/log -w -t 60 -o \"-p " +
+        std::to_string(port) + " -k " + dir_ +
+        " -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100\" start");
+  url_ = "postgres://postgres@127.0.0.1:" + std::to_string(port) + "/postgres";
+}
+
+PostgresServer::~PostgresServer() {
+  try {
+    RunAs(bin_ + "/pg_ctl -D " + dir_ + "/data -m immediate -w stop");
+  } catch (const std::exception&) {
+  }
+  std::error_code ignored;
+  std::filesystem::remove_all(dir_, ignored);
+}
+
+std::string PostgresServer::RunAs(const std::string& command) const {
+  const std::string full = (as_postgres_user_ ? "runuser -u postgres -- " : "") + command + " > " +
+                           dir_ + "/command.log 2>&1";
+  if (std::system(full.c_str()) != 0) {
+    throw std::runtime_error("PostgreSQL command failed: " + command + " (see " + dir_ +
+                             "/command.log)");
+  }
+  return full;
+}
+
+}  // namespace prova::service::testing

@@ -1,0 +1,38 @@
+#pragma once
+
+// Test fixtures of the service: tiny guests, a throwaway PostgreSQL server, an HTTP client.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace prova::service::testing {
+
+// A guest that reads its input (EchoInput: a 4-byte length, then at most 60 bytes), writes the
+// payload to the journal, counts down `iterations` times (to make proving take longer) and exits
+// with `exit_code`.
+std::vector<uint8_t> EchoGuestElf(uint32_t iterations = 1, uint32_t exit_code = 0);
+std::string EchoInput(std::string_view payload);
+
+std::string MakeTempDir(const std::string& prefix);
+
+// A PostgreSQL server of its own (Debian's postgresql package) in a temporary directory on a
+// loopback port, trust authentication. As root it runs as the `postgres` user, since postgres
+// refuses to run as root. Throws if the binaries are missing: the test must fail, not skip.
+class PostgresServer {
+ public:
+  PostgresServer();
+  ~PostgresServer();
+  const std::string& url() const { return url_; }
+
+ private:
+  std::string RunAs(const std::string& command) const;
+  std::string bin_, dir_, url_;
+  bool as_postgres_user_ = false;
+};
+
+// A free TCP port on 127.0.0.1 (bound, read, released).
+int FreePort();
+
+}  // namespace prova::service::testing
