@@ -101,6 +101,25 @@ Tensor HostModel::InputAsFloat(std::span<const uint8_t> input) const {
   return tensor;
 }
 
+uint64_t MacCount(const nn::Model& model) {
+  uint64_t macs = 0;
+  for (uint32_t i = 0; i < model.num_ops(); ++i) {
+    const nn::OpEntry& op = model.op(i);
+    const uint8_t* params = model.ParamsBytes(op);
+    if (op.kind == static_cast<uint32_t>(nn::OpKind::kDense)) {
+      nn::DenseParams p;
+      std::memcpy(&p, params, sizeof(p));
+      macs += uint64_t{p.batch} * p.in_features * p.out_features;
+    } else if (op.kind == static_cast<uint32_t>(nn::OpKind::kConv)) {
+      nn::ConvParams p;
+      std::memcpy(&p, params, sizeof(p));
+      macs += uint64_t{p.batch} * p.cout * p.out_height * p.out_width * (p.cin / p.groups) *
+              p.kernel_h * p.kernel_w;
+    }
+  }
+  return macs;
+}
+
 namespace {
 
 void Append(std::vector<uint8_t>* out, std::span<const uint8_t> bytes) {

@@ -54,7 +54,11 @@ class HostModel {
 // The inference guest's journal (see docs/inference.md).
 enum class WeightsMode : uint32_t { kEmbedded = 0, kPrivate = 1 };
 inline constexpr uint32_t kJournalVersion = 1;
-inline constexpr uint32_t kFlagRevealInput = 1;  // commit the input itself, not its digest
+inline constexpr uint32_t kFlagRevealInput = 1;   // commit the input itself, not its digest
+inline constexpr uint32_t kFlagReportCycles = 2;  // the guest prints its inference cycles
+
+// Multiply-accumulates of one inference (Dense and Conv layers).
+uint64_t MacCount(const nn::Model& model);
 
 std::vector<uint8_t> ExpectedJournal(const HostModel& model, WeightsMode mode,
                                      std::span<const uint8_t> input, uint32_t flags);

@@ -7,6 +7,7 @@
 //
 // Private input, little-endian:
 //   uint32 flags                      bit 0: commit the input itself instead of its SHA-256
+//                                     bit 1: print the cycles of the inference alone to stderr
 //   uint32 model_size, model bytes    (private-weights build only)
 //   model input                       exactly the model's input size
 // Journal (docs/inference.md):
@@ -15,6 +16,7 @@
 //   uint32 argmax (first index of the largest output).
 // Exit codes: 0 ok, 2 malformed input (sizes, trailing bytes), 3 invalid model, 100 short input.
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <vector>
 
@@ -25,6 +27,7 @@
 namespace {
 
 constexpr uint32_t kFlagRevealInput = 1;
+constexpr uint32_t kFlagReportCycles = 2;
 constexpr uint32_t kMaxModelBytes = 16u << 20;
 
 [[noreturn]] void Stop(int code, const char* message) {
@@ -56,7 +59,7 @@ static_assert(sizeof(PROVA_NN_MODEL_SHA256) == 65, "PROVA_NN_MODEL_SHA256: 64 he
 
 int main() {
   const uint32_t flags = prova::guest::read<uint32_t>();
-  if (flags & ~kFlagRevealInput) Stop(2, "infer: unknown flags\n");
+  if (flags & ~(kFlagRevealInput | kFlagReportCycles)) Stop(2, "infer: unknown flags\n");
 
 #ifdef PROVA_NN_EMBEDDED
   const uint32_t mode = 0;
@@ -87,7 +90,14 @@ int main() {
   if (prova_read(&extra, 1) != 0) Stop(2, "infer: input longer than the model's input\n");
 
   std::vector<int8_t> working(model.working_size());
+  const uint64_t start = prova::guest::cycles();
   model.Run(input.data(), input.size(), working.data());
+  if (flags & kFlagReportCycles) {
+    char line[64];
+    std::snprintf(line, sizeof(line), "inference cycles %llu\n",
+                  static_cast<unsigned long long>(prova::guest::cycles() - start));
+    prova::guest::eprint(line);
+  }
   const int8_t* output = model.Output(working.data());
   const uint32_t output_size = model.output_size();
 

@@ -109,6 +109,7 @@ class Model {
   uint32_t num_ops() const { return header_.num_ops; }
   const TensorEntry& tensor(uint32_t i) const { return tensors_[i]; }
   const OpEntry& op(uint32_t i) const { return ops_[i]; }
+  const uint8_t* ParamsBytes(const OpEntry& op) const { return blob_ + op.params_offset; }
   uint32_t arena_size() const { return header_.arena_size; }
   uint32_t scratch_size() const { return header_.scratch_size; }
   // Bytes the caller provides to Run: the arena followed by the scratch.
