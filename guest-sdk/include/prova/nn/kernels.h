@@ -56,8 +56,9 @@ inline void DenseLayer(const DenseParams& p, const int8_t* x, int8_t* y) {
 }
 
 // Accumulates one output pixel for `Block` output channels. `in` points at the window's top-left
-// in the zero-padded input of the group's first input channel.
-template <uint32_t Block>
+// in the zero-padded input of the group's first input channel. KernelW > 0 is a kernel width known
+// at compile time (with dilation 1): the tap loop unrolls into constant offsets.
+template <uint32_t Block, uint32_t KernelW>
 inline void ConvPixel(const ConvParams& p, const int8_t* in, uint32_t channel_stride,
                       uint32_t row_stride, const int8_t* w, int32_t* acc) {
   const uint32_t cin_group = p.cin / p.groups;
@@ -65,16 +66,24 @@ inline void ConvPixel(const ConvParams& p, const int8_t* in, uint32_t channel_st
   for (uint32_t ic = 0; ic < cin_group; ++ic, in += channel_stride) {
     const int8_t* row = in;
     for (uint32_t ky = 0; ky < p.kernel_h; ++ky, row += step_h) {
-      const int8_t* px = row;
-      for (uint32_t kx = 0; kx < p.kernel_w; ++kx, px += step_w, w += Block) {
-        const int32_t v = *px;
-        for (uint32_t j = 0; j < Block; ++j) acc[j] += v * w[j];
+      if constexpr (KernelW > 0) {
+#pragma GCC unroll 8
+        for (uint32_t kx = 0; kx < KernelW; ++kx, w += Block) {
+          const int32_t v = row[kx];
+          for (uint32_t j = 0; j < Block; ++j) acc[j] += v * w[j];
+        }
+      } else {
+        const int8_t* px = row;
+        for (uint32_t kx = 0; kx < p.kernel_w; ++kx, px += step_w, w += Block) {
+          const int32_t v = *px;
+          for (uint32_t j = 0; j < Block; ++j) acc[j] += v * w[j];
+        }
       }
     }
   }
 }
 
-template <uint32_t Block>
+template <uint32_t Block, uint32_t KernelW>
 inline void ConvBlocks(const ConvParams& p, const int8_t* padded, uint32_t padded_h,
                        uint32_t padded_w, int8_t* y) {
   const int32_t* bias = reinterpret_cast<const int32_t*>(&p + 1);
@@ -96,7 +105,7 @@ inline void ConvBlocks(const ConvParams& p, const int8_t* padded, uint32_t padde
       for (uint32_t ox = 0; ox < p.out_width; ++ox) {
         int32_t acc[Block];
         for (uint32_t j = 0; j < Block; ++j) acc[j] = bias[oc + j];
-        ConvPixel<Block>(p, row_in + ox * p.stride_w, channel_stride, padded_w, w, acc);
+        ConvPixel<Block, KernelW>(p, row_in + ox * p.stride_w, channel_stride, padded_w, w, acc);
         const uint32_t at = oy * p.out_width + ox;
         for (uint32_t j = 0; j < Block; ++j) {
           out[j * out_plane + at] =
@@ -124,10 +133,23 @@ inline void ConvLayer(const ConvParams& p, const int8_t* x, int8_t* y, int8_t* s
             image + (static_cast<size_t>(c) * p.height + r) * p.width, p.width);
       }
     }
+    int8_t* out = y + b * out_image;
+    // Common kernel widths get unrolled tap loops.
+    const uint32_t width = p.dilation_w == 1 ? p.kernel_w : 0;
     if (p.block == 4) {
-      ConvBlocks<4>(p, scratch, padded_h, padded_w, y + b * out_image);
+      if (width == 3)
+        ConvBlocks<4, 3>(p, scratch, padded_h, padded_w, out);
+      else if (width == 1)
+        ConvBlocks<4, 1>(p, scratch, padded_h, padded_w, out);
+      else if (width == 5)
+        ConvBlocks<4, 5>(p, scratch, padded_h, padded_w, out);
+      else
+        ConvBlocks<4, 0>(p, scratch, padded_h, padded_w, out);
     } else {
-      ConvBlocks<1>(p, scratch, padded_h, padded_w, y + b * out_image);
+      if (width == 3)
+        ConvBlocks<1, 3>(p, scratch, padded_h, padded_w, out);
+      else
+        ConvBlocks<1, 0>(p, scratch, padded_h, padded_w, out);
     }
   }
 }
