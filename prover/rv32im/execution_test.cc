@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -141,9 +142,13 @@ size_t FindRow(Matrix& cpu, const std::function<bool(const Cpu&)>& pred) {
 
 bool Flag(const Cpu& r, CpuFlag f) { return r.flag[f] == BabyBear::one(); }
 
-void ExpectRejected(const std::function<void(std::vector<stark::TableWitness>&)>& tamper,
-                    uint32_t claimed_exit_delta = 0,
-                    const std::function<void(std::vector<uint8_t>&)>& edit_journal = {}) {
+using Tamper = std::function<void(std::vector<stark::TableWitness>&)>;
+
+// Proves `image` on `input` with the unchecked prover and a tampered witness; the verifier must
+// reject (or the prover must fail).
+void ExpectRejectedFor(const vm::ProgramImage& image, std::span<const uint8_t> input,
+                       const Tamper& tamper, uint32_t claimed_exit_delta = 0,
+                       const std::function<void(std::vector<uint8_t>&)>& edit_journal = {}) {
   ProveExecutionOptions o = TestOptions();
   o.check_constraints = false;
   o.tamper = [&](WitnessView v) {
@@ -153,7 +158,7 @@ void ExpectRejected(const std::function<void(std::vector<stark::TableWitness>&)>
   };
   ExecutionProof p;
   try {
-    p = ProveExecution(TestProgram(), {}, o);
+    p = ProveExecution(image, input, o);
   } catch (const Error&) {
     return;  // the prover itself could not go on (e.g. a LogUp denominator): also a rejection
   }
@@ -161,6 +166,11 @@ void ExpectRejected(const std::function<void(std::vector<stark::TableWitness>&)>
   stark::VerifyResult r = VerifyExecution(p.seal, p.image_id, p.journal,
                                           p.exit_code + claimed_exit_delta, stark::TestConfig());
   EXPECT_FALSE(r.ok) << "a tampered witness verified";
+}
+
+void ExpectRejected(const Tamper& tamper, uint32_t claimed_exit_delta = 0,
+                    const std::function<void(std::vector<uint8_t>&)>& edit_journal = {}) {
+  ExpectRejectedFor(TestProgram(), {}, tamper, claimed_exit_delta, edit_journal);
 }
 
 const BabyBear kOne = BabyBear::one();
@@ -329,8 +339,7 @@ TEST(Rv32imSoundness, ForgedJournalByte) {
         auto& journal =
             *reinterpret_cast<JournalCols<BabyBear>*>(w[kJournalTable].main.row(0).data());
         journal.byte = journal.byte + kOne;
-        auto& reader =
-            *reinterpret_cast<IoWordCols<BabyBear>*>(w[kIoWordTable].main.row(0).data());
+        auto& reader = *reinterpret_cast<IoWordCols<BabyBear>*>(w[kIoWordTable].main.row(0).data());
         reader.value[1] = reader.value[1] + kOne;  // the buffer starts at offset 1
         reader.new_value[1] = reader.new_value[1] + kOne;
       },
@@ -354,6 +363,130 @@ TEST(Rv32imSoundness, ForgedInitialMemory) {
     Matrix& zero = w[kZeroInitTable].main;
     auto& r = *reinterpret_cast<ZeroInitCols<BabyBear>*>(zero.row(0).data());
     r.address = BabyBear::from_canonical(vm::rv32::kDefaultDataAddress / 4);
+  });
+}
+
+// --- Input: read(0, buf, count) ---
+
+// Three reads of a 9-byte input: a full one (5 of 5 bytes, unaligned buffer), a short one (the 4
+// remaining of 100), one after the end (0 of 3); then the 12-byte buffer goes to the journal and
+// the exit code is the number of bytes read.
+vm::ProgramImage ReadProgram() {
+  Code c;
+  c << Lui(s0, 0x20000) << Addi(s1, zero, 0) << Addi(a7, zero, 63);
+  c << Addi(a0, zero, 0) << Addi(a1, s0, 1) << Addi(a2, zero, 5) << Ecall() << Add(s1, s1, a0);
+  c << Addi(a0, zero, 0) << Addi(a1, s0, 6) << Addi(a2, zero, 100) << Ecall() << Add(s1, s1, a0);
+  c << Addi(a0, zero, 0) << Addi(a1, s0, 0) << Addi(a2, zero, 3) << Ecall() << Add(s1, s1, a0);
+  c << Addi(a0, zero, 3) << Addi(a1, s0, 0) << Addi(a2, zero, 12) << Addi(a7, zero, 64) << Ecall();
+  c << Add(a0, s1, zero) << Addi(a7, zero, 93) << Ecall();
+  return MakeImage(c.words(), std::vector<uint8_t>(16, 0xaa), 64);
+}
+
+const std::vector<uint8_t> kReadInput = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+
+TEST(Rv32imInput, ReadsProveAndVerify) {
+  ExecutionProof p = ProveExecution(ReadProgram(), kReadInput, TestOptions());
+  EXPECT_EQ(p.exit_code, 9u);
+  const std::vector<uint8_t> expected = {0xaa, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0xaa, 0xaa};
+  EXPECT_EQ(p.journal, expected);
+  stark::VerifyResult r = VerifyProof(p);
+  EXPECT_TRUE(r.ok) << r.reason;
+  // The input stays private, but the journal it produced is bound.
+  std::vector<uint8_t> journal = p.journal;
+  journal[3] ^= 1;
+  EXPECT_FALSE(VerifyExecution(p.seal, p.image_id, journal, p.exit_code, stark::TestConfig()).ok);
+
+  // Another input gives another journal from the same image.
+  ExecutionProof q = ProveExecution(ReadProgram(), std::vector<uint8_t>{7, 7}, TestOptions());
+  EXPECT_EQ(q.exit_code, 2u);
+  EXPECT_EQ(q.image_id, p.image_id);
+  EXPECT_TRUE(VerifyProof(q).ok);
+}
+
+TEST(Rv32imInput, ReadFromAnotherFdIsNotProvable) {
+  Code c;
+  c << Addi(a0, zero, 1) << Addi(a1, sp, -16) << Addi(a2, zero, 4) << Addi(a7, zero, 63) << Ecall()
+    << Addi(a7, zero, 93) << Ecall();
+  EXPECT_THROW(ProveExecution(MakeImage(c.words()), kReadInput, TestOptions()), Error);
+}
+
+using ReadCall = ReadCallCols<BabyBear>;
+using IoWord = IoWordCols<BabyBear>;
+
+template <class Row>
+Row& TableRow(std::vector<stark::TableWitness>& w, TableIndex t, size_t r) {
+  return *reinterpret_cast<Row*>(w[t].main.row(r).data());
+}
+
+size_t ReadRow(Matrix& cpu, int nth) {
+  int seen = 0;
+  return FindRow(cpu, [&](const Cpu& c) { return c.sys_read == kOne && seen++ == nth; });
+}
+
+void ExpectReadRejected(const Tamper& tamper, uint32_t claimed_exit_delta = 0) {
+  ExpectRejectedFor(ReadProgram(), kReadInput, tamper, claimed_exit_delta);
+}
+
+TEST(Rv32imInputSoundness, HonestReadWitnessVerifies) {
+  ProveExecutionOptions o = TestOptions();
+  o.check_constraints = false;
+  o.tamper = [](WitnessView) {};
+  EXPECT_TRUE(VerifyProof(ProveExecution(ReadProgram(), kReadInput, o)).ok);
+}
+
+TEST(Rv32imInputSoundness, ReadReturnsMoreThanItWrote) {
+  // The short read claims 5 bytes (still short of 100) in the CPU and the read-call row alike,
+  // but its chain writes 4.
+  ExpectReadRejected(
+      [](std::vector<stark::TableWitness>& w) {
+        Cpu& r = CpuRow(w[kCpuTable].main, ReadRow(w[kCpuTable].main, 1));
+        r.read_n[0] = r.read_n[0] + kOne;
+        r.rd_val[0] = r.rd_val[0] + kOne;
+        ReadCall& call = TableRow<ReadCall>(w, kReadCallTable, 1);
+        call.n[0] = call.n[0] + kOne;
+        call.n_inverse = (call.n_inverse.inverse() + kOne).inverse();
+      },
+      1);
+}
+
+TEST(Rv32imInputSoundness, ReadReturnsMoreThanCount) {
+  // The full read of 5 claims 6 bytes: not short, so n must equal count.
+  ExpectReadRejected([](std::vector<stark::TableWitness>& w) {
+    Cpu& r = CpuRow(w[kCpuTable].main, ReadRow(w[kCpuTable].main, 0));
+    r.read_n[0] = r.read_n[0] + kOne;
+    r.rd_val[0] = r.rd_val[0] + kOne;
+    TableRow<ReadCall>(w, kReadCallTable, 0).n[0] += kOne;
+  });
+}
+
+TEST(Rv32imInputSoundness, ShortReadClaimedFull) {
+  ExpectReadRejected([](std::vector<stark::TableWitness>& w) {
+    Cpu& r = CpuRow(w[kCpuTable].main, ReadRow(w[kCpuTable].main, 1));
+    r.short_read = BabyBear::zero();
+    TableRow<ReadCall>(w, kReadCallTable, 1).short_read = BabyBear::zero();
+  });
+}
+
+TEST(Rv32imInputSoundness, ReadAfterTheEndClaimsInputNotExhausted) {
+  ExpectReadRejected([](std::vector<stark::TableWitness>& w) {
+    Matrix& cpu = w[kCpuTable].main;
+    const size_t third = ReadRow(cpu, 2);
+    for (size_t r = ReadRow(cpu, 1) + 1; r <= third; ++r) CpuRow(cpu, r).input_eof = {};
+  });
+}
+
+TEST(Rv32imInputSoundness, InputWritesOutsideItsBuffer) {
+  // The first read starts at byte 1 of its word; byte 0 must keep its 0xaa.
+  ExpectReadRejected([](std::vector<stark::TableWitness>& w) {
+    IoWord& row = TableRow<IoWord>(w, kIoWordTable, 0);
+    row.new_value[0] = row.new_value[0] + kOne;
+  });
+}
+
+TEST(Rv32imInputSoundness, InputBytesNotWritten) {
+  ExpectReadRejected([](std::vector<stark::TableWitness>& w) {
+    IoWord& row = TableRow<IoWord>(w, kIoWordTable, 0);
+    for (int k = 0; k < 4; ++k) row.new_value[k] = row.value[k];
   });
 }
 
