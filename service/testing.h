@@ -35,4 +35,23 @@ class PostgresServer {
 // A free TCP port on 127.0.0.1 (bound, read, released).
 int FreePort();
 
+// A child process (fork + exec) with stdout and stderr appended to a log file. Killed with
+// SIGKILL if still running when destroyed.
+class ChildProcess {
+ public:
+  ChildProcess(const std::vector<std::string>& argv, const std::string& log_path);
+  ~ChildProcess();
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+  void Signal(int signal_number);
+  // The exit status (or 128 + signal), or -1 if it is still running after timeout_seconds.
+  int Wait(double timeout_seconds);
+
+ private:
+  int pid_ = -1;
+};
+
+// Runs a command line through the shell and returns its stdout; throws on a non-zero exit.
+std::string RunCommand(const std::string& command);
+
 }  // namespace prova::service::testing
