@@ -364,8 +364,10 @@ class SqlJobStore final : public JobStore {
         "UPDATE sessions SET state = $4, phase = $5, error = $6, cycles = COALESCE($7, cycles), "
         "exit_code = COALESCE($8, exit_code), journal_hex = $9, claim = CASE WHEN $10 = '' THEN "
         "claim ELSE $10 END, signature = CASE WHEN $11 = '' THEN signature ELSE $11 END, "
-        "challenge_deadline_ms = CASE WHEN $12 = 0 THEN challenge_deadline_ms ELSE $12 END, "
-        "dispute = $13, prove_ms = $14, proofs = proofs + $15, has_receipt = CASE WHEN $15 = 1 "
+        "challenge_deadline_ms = CASE WHEN CAST($12 AS BIGINT) = 0 THEN challenge_deadline_ms ELSE "
+        "$12 END, "
+        "dispute = $13, prove_ms = $14, proofs = proofs + CAST($15 AS BIGINT), has_receipt = CASE "
+        "WHEN CAST($15 AS BIGINT) = 1 "
         "THEN 1 ELSE has_receipt END, finished_ms = $16, progress = 1, lease_until_ms = 0 "
         "WHERE id = $1 AND worker = $2 AND attempts = $3 AND state = 'RUNNING'",
         {lease.session_id, lease.worker, lease.attempt, std::string(StateName(r.state)), r.phase,
