@@ -161,6 +161,45 @@ TEST(KeysCommand, CreateListRevoke) {
   EXPECT_TRUE(OpenJobStore("", dir)->FindKey(HashApiKey(key))->revoked);
 }
 
+TEST(RemoteCommand, ProvesThroughTheServiceAndWritesAVerifyingReceipt) {
+  TestService service;
+  const std::string key = service.NewKey("alice");
+  const std::string dir = MakeTempDir("prova-remote");
+  const std::vector<uint8_t> elf = EchoGuestElf(1, 0);
+  WriteFileAtomic(dir + "/guest.elf", elf);
+  const std::string input = EchoInput("remote");
+  WriteFileAtomic(dir + "/input.bin",
+                  {reinterpret_cast<const uint8_t*>(input.data()), input.size()});
+  const std::string env = "PROVA_API_URL=http://127.0.0.1:" + std::to_string(service.port()) +
+                          " PROVA_API_KEY=" + key + " ";
+  const nlohmann::json result = nlohmann::json::parse(
+      RunCommand(env + kProva + " remote prove " + dir + "/guest.elf --input " + dir +
+                 "/input.bin -o " + dir + "/receipt.bin --json"));
+  EXPECT_EQ(result.value("status", ""), "SUCCEEDED") << result.dump();
+  const std::vector<uint8_t> receipt = ReadFileBytes(dir + "/receipt.bin");
+  EXPECT_TRUE(
+      ReceiptVerifies(std::string(receipt.begin(), receipt.end()), ImageIdOf(elf), "remote"));
+  const std::string id = result.value("uuid", "");
+  EXPECT_EQ(
+      nlohmann::json::parse(RunCommand(env + kProva + " remote status " + id)).value("status", ""),
+      "SUCCEEDED");
+  RunCommand(env + kProva + " remote receipt " + id + " -o " + dir + "/again.bin");
+  EXPECT_EQ(ReadFileBytes(dir + "/again.bin"), receipt);
+  // Finished sessions cannot be stopped; a wrong key is refused.
+  EXPECT_THROW(RunCommand(env + kProva + " remote stop " + id + " 2>/dev/null"),
+               std::runtime_error);
+  EXPECT_THROW(
+      RunCommand("PROVA_API_URL=http://127.0.0.1:" + std::to_string(service.port()) +
+                 " PROVA_API_KEY=wrong " + kProva + " remote status " + id + " 2>/dev/null"),
+      std::runtime_error);
+  // An optimistic session through the client: the claim's signature is checked.
+  const nlohmann::json optimistic = nlohmann::json::parse(
+      RunCommand(env + kProva + " remote prove " + dir + "/guest.elf --input " + dir +
+                 "/input.bin --optimistic --json"));
+  EXPECT_EQ(optimistic.value("state", ""), "claimed") << optimistic.dump();
+  EXPECT_TRUE(optimistic.value("claim_signature_valid", false));
+}
+
 TEST(Postgres, TwoWorkersProveTenSessionsEachExactlyOnce) {
   PostgresServer postgres;
   ServerOptions options;
