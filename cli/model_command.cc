@@ -122,6 +122,12 @@ const char* OpName(uint32_t kind) {
       return "ChannelAffine";
     case nn::OpKind::kAlias:
       return "Alias";
+    case nn::OpKind::kMatMul:
+      return "MatMul";
+    case nn::OpKind::kTranspose:
+      return "Transpose";
+    case nn::OpKind::kLayerNorm:
+      return "LayerNorm";
   }
   return "?";
 }

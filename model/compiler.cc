@@ -7,6 +7,7 @@
 #include <cstring>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "common/error.h"
 #include "model/reference.h"
@@ -579,6 +580,99 @@ class Compiler {
     Emit(nn::OpKind::kChannelAffine, x, x, y, params);
   }
 
+  void EmitMatMul(const Node& node) {
+    const std::vector<int64_t>& as = info_.at(node.inputs[0]).shape;
+    const std::vector<int64_t>& bs = info_.at(node.inputs[1]).shape;
+    if (as.size() < 2 || bs.size() < 2) Fail(node, "MatMul operands must be at least 2-D");
+    const uint32_t a = TensorFor(node.inputs[0]);
+    const uint32_t b = TensorFor(node.inputs[1]);
+    const uint32_t y = NewTensor(info_.at(node.outputs[0]).shape, ActivationScale(node.outputs[0]),
+                                 node.outputs[0]);
+    tensor_of_[node.outputs[0]] = y;
+    nn::MatMulParams p{};
+    p.rows = static_cast<uint32_t>(as[as.size() - 2]);
+    p.inner = static_cast<uint32_t>(as.back());
+    p.cols = static_cast<uint32_t>(bs.back());
+    p.batch = tensors_[a].size / (p.rows * p.inner);
+    const uint32_t b_batch = tensors_[b].size / (p.inner * p.cols);
+    if (b_batch != p.batch && b_batch != 1) Fail(node, "batch dimensions must match");
+    p.a_batch_stride = p.rows * p.inner;
+    p.b_batch_stride = b_batch == 1 ? 0 : p.inner * p.cols;
+    if (p.inner > (1u << 15)) Fail(node, "inner dimension above 32768");
+    std::tie(p.multiplier, p.shift) = QuantizeMultiplier(Scale(a) * Scale(b) / Scale(y));
+    std::vector<uint8_t> params;
+    Put(&params, p);
+    Emit(nn::OpKind::kMatMul, a, b, y, params);
+  }
+
+  void EmitTranspose(const Node& node) {
+    const std::vector<int64_t>& xs = info_.at(node.inputs[0]).shape;
+    if (xs.size() > nn::kMaxRank) Fail(node, "rank above 6");
+    std::vector<int64_t> perm = node.Ints("perm", {});
+    if (perm.empty()) {
+      for (size_t d = xs.size(); d-- > 0;) perm.push_back(static_cast<int64_t>(d));
+    }
+    const uint32_t x = TensorFor(node.inputs[0]);
+    // A permutation keeps the values: the output keeps the input's scale.
+    const uint32_t y = NewTensor(info_.at(node.outputs[0]).shape, Scale(x), node.outputs[0]);
+    tensor_of_[node.outputs[0]] = y;
+    std::vector<uint32_t> in_strides(xs.size(), 1);
+    for (size_t d = xs.size(); d-- > 1;) {
+      in_strides[d - 1] = in_strides[d] * static_cast<uint32_t>(xs[d]);
+    }
+    nn::TransposeParams p{};
+    const size_t pad = nn::kMaxRank - xs.size();
+    for (size_t d = 0; d < nn::kMaxRank; ++d) {
+      p.dims[d] = d < pad ? 1 : static_cast<uint32_t>(xs[perm[d - pad]]);
+      p.in_strides[d] = d < pad ? 0 : in_strides[perm[d - pad]];
+    }
+    std::vector<uint8_t> params;
+    Put(&params, p);
+    Emit(nn::OpKind::kTranspose, x, x, y, params);
+  }
+
+  void EmitLayerNorm(const Node& node) {
+    const std::vector<int64_t>& xs = info_.at(node.inputs[0]).shape;
+    int64_t axis = node.Int("axis", -1);
+    if (axis < 0) axis += static_cast<int64_t>(xs.size());
+    size_t length = 1;
+    for (size_t d = static_cast<size_t>(axis); d < xs.size(); ++d) length *= xs[d];
+    if (length > 4096) Fail(node, "normalised length above 4096");
+    const Tensor& scale = Constant(node, 1);
+    std::vector<double> beta(length, 0.0);
+    if (node.HasInput(2)) {
+      const Tensor& b = Constant(node, 2);
+      for (size_t i = 0; i < length; ++i) beta[i] = b.data.at(i);
+    }
+    const uint32_t x = TensorFor(node.inputs[0]);
+    const uint32_t y = NewTensor(info_.at(node.outputs[0]).shape, ActivationScale(node.outputs[0]),
+                                 node.outputs[0]);
+    tensor_of_[node.outputs[0]] = y;
+    const double epsilon = node.Float("epsilon", 1e-5f) / (Scale(x) * Scale(x)) *
+                           static_cast<double>(length) * static_cast<double>(length);
+    if (epsilon >= std::ldexp(1.0, 51)) Fail(node, "epsilon too large for the input scale");
+    const uint64_t epsilon_q = static_cast<uint64_t>(std::llround(epsilon));
+    nn::LayerNormParams p{static_cast<uint32_t>(tensors_[x].size / length),
+                          static_cast<uint32_t>(length), static_cast<uint32_t>(epsilon_q),
+                          static_cast<uint32_t>(epsilon_q >> 32)};
+    std::vector<uint8_t> params;
+    Put(&params, p);
+    for (size_t i = 0; i < length; ++i) {
+      const double gain = std::nearbyint(scale.data.at(i) / Scale(y) * 512.0);
+      if (std::fabs(gain) >= std::ldexp(1.0, 31)) Fail(node, "Scale too large for the output");
+      Put(&params, static_cast<int32_t>(gain));
+    }
+    for (size_t i = 0; i < length; ++i) {
+      const int64_t bias = std::llround(beta[i] / Scale(y) * std::ldexp(1.0, 24));
+      if (bias >= (int64_t{1} << 59) || bias < -(int64_t{1} << 59)) {
+        Fail(node, "B too large for the output");
+      }
+      Put(&params, static_cast<int32_t>(static_cast<uint32_t>(bias)));
+      Put(&params, static_cast<int32_t>(bias >> 32));
+    }
+    Emit(nn::OpKind::kLayerNorm, x, x, y, params);
+  }
+
   void EmitAlias(const Node& node) {
     const uint32_t x = TensorFor(node.inputs[0]);
     nn::TensorEntry entry = tensors_[x];
@@ -596,7 +690,14 @@ class Compiler {
   void EmitNode(const Node& node, std::set<size_t>* absorbed) {
     const std::string& op = node.op_type;
     if (!node.HasInput(0)) Fail(node, "missing input");
-    if (op == "Gemm" || op == "MatMul") {
+    if (op == "MatMul" &&
+        (!constant_.count(node.inputs.at(1)) || info_.at(node.inputs[1]).shape.size() != 2)) {
+      EmitMatMul(node);
+    } else if (op == "Transpose") {
+      EmitTranspose(node);
+    } else if (op == "LayerNormalization") {
+      EmitLayerNorm(node);
+    } else if (op == "Gemm" || op == "MatMul") {
       EmitDense(node, absorbed);
     } else if (op == "Conv") {
       EmitConv(node, absorbed);

@@ -78,7 +78,7 @@ TEST(OnnxConformanceTest, CountsDoNotDrop) {
       {"HardSigmoid", {3, 3}},
       {"HardSwish", {1, 1}},
       {"LeakyRelu", {3, 3}},
-      {"MatMul", {1, 3}},
+      {"MatMul", {3, 3}}, {"Transpose", {7, 7}}, {"LayerNormalization", {19, 19}},
       {"MaxPool", {11, 15}},
       {"Mul", {4, 4}},
       {"Neg", {2, 2}},

@@ -16,26 +16,12 @@ const std::vector<std::string> kLookupOperators = {
     "Relu",     "LeakyRelu", "Sigmoid", "Tanh", "Exp",         "Neg",       "Abs",
     "Softplus", "Softsign",  "Elu",     "Selu", "HardSigmoid", "HardSwish", "Clip"};
 
-const std::vector<std::string> kOtherOperators = {"Gemm",
-                                                  "MatMul",
-                                                  "Conv",
-                                                  "MaxPool",
-                                                  "AveragePool",
-                                                  "GlobalAveragePool",
-                                                  "GlobalMaxPool",
-                                                  "Add",
-                                                  "Sub",
-                                                  "Mul",
-                                                  "Softmax",
-                                                  "ArgMax",
-                                                  "BatchNormalization",
-                                                  "Flatten",
-                                                  "Reshape",
-                                                  "Squeeze",
-                                                  "Unsqueeze",
-                                                  "Identity",
-                                                  "Dropout",
-                                                  "Constant"};
+// clang-format off
+const std::vector<std::string> kOtherOperators = {
+    "Gemm", "MatMul", "Conv", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool",
+    "Add", "Sub", "Mul", "Softmax", "ArgMax", "BatchNormalization", "LayerNormalization",
+    "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Transpose", "Identity", "Dropout", "Constant"};
+// clang-format on
 
 [[noreturn]] void Fail(const Node& node, const std::string& why) {
   throw Error(fmt::format("{}: {}", node.Label(), why));
@@ -278,6 +264,52 @@ std::vector<int64_t> ReshapeTarget(const Node& node, const Tensor& x, const Tens
   return out;
 }
 
+std::vector<int64_t> TransposePerm(const Node& node, size_t rank) {
+  std::vector<int64_t> perm = node.Ints("perm", {});
+  if (perm.empty()) {
+    for (size_t d = rank; d-- > 0;) perm.push_back(static_cast<int64_t>(d));
+  }
+  std::vector<bool> seen(rank, false);
+  if (perm.size() != rank) Fail(node, "perm does not match the rank");
+  for (int64_t p : perm) {
+    if (p < 0 || p >= static_cast<int64_t>(rank) || seen[p])
+      Fail(node, "perm is not a permutation");
+    seen[p] = true;
+  }
+  return perm;
+}
+
+// MatMul with a right operand of rank > 2: batch dims must match or the right one is absent / 1.
+Tensor BatchedMatMul(const Node& node, const Tensor& a, const Tensor& b) {
+  if (a.shape.size() < 2 || b.shape.size() < 2) Fail(node, "operands must be at least 2-D");
+  const int64_t m = a.shape[a.shape.size() - 2], k = a.shape.back();
+  const int64_t n = b.shape.back();
+  if (b.shape[b.shape.size() - 2] != k) Fail(node, "inner dimensions differ");
+  const int64_t a_batch = static_cast<int64_t>(a.size()) / (m * k);
+  const int64_t b_batch = static_cast<int64_t>(b.size()) / (k * n);
+  if (b_batch != a_batch && b_batch != 1) Fail(node, "batch dimensions must match");
+  Tensor out;
+  out.shape = a.shape.size() >= b.shape.size() ? a.shape : b.shape;
+  out.shape[out.shape.size() - 2] = m;
+  out.shape.back() = n;
+  if (static_cast<int64_t>(ElementCount(out.shape)) != a_batch * m * n) {
+    Fail(node, "batch dimensions must match");
+  }
+  out.data.resize(ElementCount(out.shape));
+  for (int64_t t = 0; t < a_batch; ++t) {
+    const float* pa = a.data.data() + t * m * k;
+    const float* pb = b.data.data() + (b_batch == 1 ? 0 : t) * k * n;
+    for (int64_t i = 0; i < m; ++i) {
+      for (int64_t j = 0; j < n; ++j) {
+        double acc = 0;
+        for (int64_t p = 0; p < k; ++p) acc += double{pa[i * k + p]} * pb[p * n + j];
+        out.data[(t * m + i) * n + j] = static_cast<float>(acc);
+      }
+    }
+  }
+  return out;
+}
+
 std::vector<int64_t> AxesOf(const Node& node, const Values& values, size_t input) {
   if (node.HasInput(input)) {
     std::vector<int64_t> axes;
@@ -393,12 +425,69 @@ Values Evaluate(const Graph& graph, const Values& feeds) {
                : op == "Sub" ? +[](float p, float q) { return p - q; }
                              : +[](float p, float q) { return p * q; };
       out = Binary(node, a, b, f);
+    } else if (op == "MatMul" && Input(node, values, 1).shape.size() != 2) {
+      out = BatchedMatMul(node, Input(node, values, 0), Input(node, values, 1));
+    } else if (op == "Transpose") {
+      const Tensor& x = Input(node, values, 0);
+      std::vector<int64_t> perm = TransposePerm(node, x.shape.size());
+      out.shape.resize(x.shape.size());
+      for (size_t d = 0; d < perm.size(); ++d) out.shape[d] = x.shape[perm[d]];
+      std::vector<size_t> in_strides(x.shape.size(), 1);
+      for (size_t d = x.shape.size(); d-- > 1;) in_strides[d - 1] = in_strides[d] * x.shape[d];
+      out.data.resize(x.size());
+      std::vector<int64_t> index(out.shape.size() + 1, 0);
+      for (size_t i = 0; i < out.data.size(); ++i) {
+        size_t from = 0;
+        for (size_t d = 0; d < perm.size(); ++d) from += index[d] * in_strides[perm[d]];
+        out.data[i] = x.data[from];
+        for (size_t d = out.shape.size(); d-- > 0;) {
+          if (++index[d] < out.shape[d]) break;
+          index[d] = 0;
+        }
+      }
+    } else if (op == "LayerNormalization") {
+      const Tensor& x = Input(node, values, 0);
+      const Tensor& scale = Input(node, values, 1);
+      const int64_t axis = NormalizeAxis(node, node.Int("axis", -1), x.shape.size());
+      size_t length = 1;
+      for (size_t d = static_cast<size_t>(axis); d < x.shape.size(); ++d) length *= x.shape[d];
+      const Tensor* bias = node.HasInput(2) ? &Input(node, values, 2) : nullptr;
+      if (scale.size() != length || (bias && bias->size() != length)) {
+        Fail(node, "Scale and B must cover the normalised dimensions");
+      }
+      const double epsilon = node.Float("epsilon", 1e-5f);
+      out = x;
+      // Mean and InvStdDev (optional outputs) in float only: the compiler emits output 0.
+      Tensor mean_out, inv_std_out;
+      mean_out.shape = x.shape;
+      for (size_t d = static_cast<size_t>(axis); d < x.shape.size(); ++d) mean_out.shape[d] = 1;
+      inv_std_out.shape = mean_out.shape;
+      for (size_t o = 0; o < x.size() / length; ++o) {
+        const float* row = x.data.data() + o * length;
+        double mean = 0, var = 0;
+        for (size_t i = 0; i < length; ++i) mean += row[i];
+        mean /= static_cast<double>(length);
+        for (size_t i = 0; i < length; ++i) var += (row[i] - mean) * (row[i] - mean);
+        var /= static_cast<double>(length);
+        for (size_t i = 0; i < length; ++i) {
+          out.data[o * length + i] =
+              static_cast<float>((row[i] - mean) / std::sqrt(var + epsilon) * scale.data[i] +
+                                 (bias ? bias->data[i] : 0));
+        }
+        mean_out.data.push_back(static_cast<float>(mean));
+        inv_std_out.data.push_back(static_cast<float>(1 / std::sqrt(var + epsilon)));
+      }
+      if (node.outputs.size() > 1 && !node.outputs[1].empty()) values[node.outputs[1]] = mean_out;
+      if (node.outputs.size() > 2 && !node.outputs[2].empty()) {
+        values[node.outputs[2]] = inv_std_out;
+      }
     } else if (op == "Gemm" || op == "MatMul") {
       const Tensor& a = Input(node, values, 0);
       const Tensor& b = Input(node, values, 1);
       const bool gemm = op == "Gemm";
       const bool trans_a = gemm && node.Int("transA", 0), trans_b = gemm && node.Int("transB", 0);
       if (b.shape.size() != 2 || (gemm && a.shape.size() != 2) || a.shape.empty()) {
+        // (MatMul with a batched right operand is handled above.)
         Fail(node, "only a 2-D weight matrix (and a 2-D input for Gemm) is supported");
       }
       const int64_t k = trans_a ? a.shape[0] : a.shape.back();

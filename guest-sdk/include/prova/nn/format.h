@@ -45,6 +45,9 @@ enum class OpKind : uint32_t {
   kArgMax = 8,         // index along an axis, as int8
   kChannelAffine = 9,  // y = x * m[c] + b[c] per channel (a BatchNorm that was not folded)
   kAlias = 10,         // Reshape / Flatten / Squeeze / Identity: no code, storage shared
+  kMatMul = 11,        // product of two activations (attention scores, weighted values)
+  kTranspose = 12,     // any permutation of up to kMaxRank dims
+  kLayerNorm = 13,     // normalisation over the trailing `length` elements, integer sqrt
 };
 
 enum class BinaryKind : uint32_t { kAdd = 0, kMul = 1 };
@@ -155,6 +158,28 @@ struct ArgMaxParams {
 struct ChannelAffineParams {
   uint32_t outer, channels, inner;
   uint32_t activation;
+};
+
+// y[b, m, n] = round(sum_k a[b, m, k] b[b, k, n] * multiplier / 2^shift); b_batch_stride is 0
+// when the right operand is broadcast over the batch.
+struct MatMulParams {
+  uint32_t batch, rows, inner, cols;
+  uint32_t a_batch_stride, b_batch_stride;
+  int32_t multiplier, shift;
+};
+
+// y[i] = x[sum_d index_d * in_strides[d]] for the output odometer index over dims.
+struct TransposeParams {
+  uint32_t dims[kMaxRank];
+  uint32_t in_strides[kMaxRank];
+};
+
+// Per row of `length` elements: D = length * x - sum(x), V = sum(D^2) / length,
+// r = isqrt(V + epsilon), n = D * 2^15 / r (via one reciprocal per row), y = (n * gain[i] +
+// bias[i] + 2^23) >> 24. gain int32[length], then bias int64[length] as (lo, hi) int32 pairs.
+struct LayerNormParams {
+  uint32_t outer, length;
+  uint32_t epsilon_lo, epsilon_hi;  // uint64, epsilon / scale_x^2 * length^2
 };
 
 }  // namespace prova::nn

@@ -285,6 +285,82 @@ inline void ChannelAffineLayer(const ChannelAffineParams& p, const int8_t* x, in
   }
 }
 
+inline void MatMulLayer(const MatMulParams& p, const int8_t* a, const int8_t* b, int8_t* y) {
+  const int64_t round = int64_t{1} << (p.shift - 1);
+  for (uint32_t batch = 0; batch < p.batch; ++batch) {
+    const int8_t* a_batch = a + static_cast<size_t>(batch) * p.a_batch_stride;
+    const int8_t* b_batch = b + static_cast<size_t>(batch) * p.b_batch_stride;
+    for (uint32_t m = 0; m < p.rows; ++m) {
+      const int8_t* row = a_batch + static_cast<size_t>(m) * p.inner;
+      for (uint32_t n = 0; n < p.cols; ++n) {
+        const int8_t* column = b_batch + n;
+        int32_t acc = 0;
+        for (uint32_t k = 0; k < p.inner; ++k) acc += row[k] * column[k * p.cols];
+        *y++ = SaturateInt8((int64_t{acc} * p.multiplier + round) >> p.shift, -128);
+      }
+    }
+  }
+}
+
+inline void TransposeLayer(const TransposeParams& p, const int8_t* x, int8_t* y) {
+  uint32_t count = 1;
+  for (uint32_t d = 0; d < kMaxRank; ++d) count *= p.dims[d];
+  uint32_t index[kMaxRank] = {};
+  uint32_t from = 0;
+  for (uint32_t i = 0; i < count; ++i) {
+    y[i] = x[from];
+    for (int d = kMaxRank - 1; d >= 0; --d) {
+      from += p.in_strides[d];
+      if (++index[d] < p.dims[d]) break;
+      from -= p.in_strides[d] * p.dims[d];
+      index[d] = 0;
+    }
+  }
+}
+
+// floor(sqrt(v)), bit by bit (a handful of calls per row, not on the hot path).
+inline uint64_t IntegerSqrt(uint64_t v) {
+  uint64_t result = 0, bit = uint64_t{1} << 62;
+  while (bit > v) bit >>= 2;
+  while (bit != 0) {
+    if (v >= result + bit) {
+      v -= result + bit;
+      result = (result >> 1) + bit;
+    } else {
+      result >>= 1;
+    }
+    bit >>= 2;
+  }
+  return result;
+}
+
+inline void LayerNormLayer(const LayerNormParams& p, const int8_t* x, int8_t* y) {
+  const int32_t* gain = reinterpret_cast<const int32_t*>(&p + 1);
+  const int32_t* bias = gain + p.length;  // (lo, hi) pairs
+  const uint64_t epsilon = uint64_t{p.epsilon_hi} << 32 | p.epsilon_lo;
+  const int32_t length = static_cast<int32_t>(p.length);
+  for (uint32_t o = 0; o < p.outer; ++o, x += p.length, y += p.length) {
+    int32_t sum = 0;
+    for (int32_t i = 0; i < length; ++i) sum += x[i];
+    uint64_t squares = 0;
+    for (int32_t i = 0; i < length; ++i) {
+      const int64_t d = int64_t{length} * x[i] - sum;
+      squares += static_cast<uint64_t>(d * d);
+    }
+    uint64_t root = IntegerSqrt(squares / p.length + epsilon);
+    if (root == 0) root = 1;
+    const int64_t reciprocal = static_cast<int64_t>((uint64_t{1} << 40) / root);
+    for (int32_t i = 0; i < length; ++i) {
+      const int64_t d = int64_t{length} * x[i] - sum;
+      const int64_t normalized = (d * reciprocal + (int64_t{1} << 24)) >> 25;  // Q15
+      const int64_t b = static_cast<int64_t>(
+          (static_cast<uint64_t>(static_cast<uint32_t>(bias[2 * i + 1])) << 32) |
+          static_cast<uint32_t>(bias[2 * i]));
+      y[i] = SaturateInt8((normalized * gain[i] + b + (int64_t{1} << 23)) >> 24, -128);
+    }
+  }
+}
+
 }  // namespace prova::nn
 
 #endif  // PROVA_NN_KERNELS_H_

@@ -365,6 +365,48 @@ class Model {
       case OpKind::kAlias:
         if (x.size != y.size || x.offset != y.offset) return Status::kBadOp;
         return Status::kOk;
+      case OpKind::kMatMul: {
+        if (!ParamsFit(op, sizeof(MatMulParams))) return Status::kBadParams;
+        const MatMulParams& p = *Params<MatMulParams>(op);
+        const TensorEntry& b = tensors_[op.inputs[1]];
+        if (p.batch == 0 || p.rows == 0 || p.inner == 0 || p.cols == 0 || p.inner > kMaxDotLength ||
+            !ValidRequant(p.multiplier, p.shift) || uint64_t{p.batch} * p.rows * p.cols != y.size ||
+            uint64_t{p.batch - 1} * p.a_batch_stride + uint64_t{p.rows} * p.inner > x.size ||
+            uint64_t{p.batch - 1} * p.b_batch_stride + uint64_t{p.inner} * p.cols > b.size) {
+          return Status::kBadParams;
+        }
+        return Status::kOk;
+      }
+      case OpKind::kTranspose: {
+        if (!ParamsFit(op, sizeof(TransposeParams))) return Status::kBadParams;
+        const TransposeParams& p = *Params<TransposeParams>(op);
+        uint64_t count = 1, last = 0;
+        for (uint32_t d = 0; d < kMaxRank; ++d) {
+          if (p.dims[d] == 0) return Status::kBadParams;
+          count *= p.dims[d];
+          if (count > kMaxArenaBytes) return Status::kBadParams;
+          last += uint64_t{p.dims[d] - 1} * p.in_strides[d];
+        }
+        if (count != y.size || last >= x.size) return Status::kBadParams;
+        return Status::kOk;
+      }
+      case OpKind::kLayerNorm: {
+        if (!ParamsFit(op, sizeof(LayerNormParams))) return Status::kBadParams;
+        const LayerNormParams& p = *Params<LayerNormParams>(op);
+        // length <= 4096 keeps D below 2^21 and the sum of squares below 2^54.
+        if (p.length == 0 || p.length > 4096 || uint64_t{p.outer} * p.length != x.size ||
+            x.size != y.size || p.epsilon_hi >= (1u << 20) ||
+            !ParamsFit(op, sizeof(LayerNormParams) + uint64_t{p.length} * 12)) {
+          return Status::kBadParams;
+        }
+        const int32_t* bias = reinterpret_cast<const int32_t*>(&p + 1) + p.length;
+        for (uint32_t i = 0; i < p.length; ++i) {
+          if (bias[2 * i + 1] < -(1 << 28) || bias[2 * i + 1] >= (1 << 28)) {
+            return Status::kBadParams;
+          }
+        }
+        return Status::kOk;
+      }
     }
     return Status::kBadOp;
   }
@@ -401,6 +443,15 @@ class Model {
         ChannelAffineLayer(*Params<ChannelAffineParams>(op), x, y);
         break;
       case OpKind::kAlias:
+        break;
+      case OpKind::kMatMul:
+        MatMulLayer(*Params<MatMulParams>(op), x, arena + tensors_[op.inputs[1]].offset, y);
+        break;
+      case OpKind::kTranspose:
+        TransposeLayer(*Params<TransposeParams>(op), x, y);
+        break;
+      case OpKind::kLayerNorm:
+        LayerNormLayer(*Params<LayerNormParams>(op), x, y);
         break;
     }
   }

@@ -17,7 +17,7 @@ class Sha256 {
     length_ += size;
     if (filled_ != 0) {
       const size_t take = size < 64 - filled_ ? size : 64 - filled_;
-      std::memcpy(block_ + filled_, data, take);
+      if (take != 0) std::memcpy(block_ + filled_, data, take);
       filled_ += take;
       data += take;
       size -= take;
@@ -26,7 +26,7 @@ class Sha256 {
       filled_ = 0;
     }
     for (; size >= 64; data += 64, size -= 64) Compress(data);
-    std::memcpy(block_, data, size);
+    if (size != 0) std::memcpy(block_, data, size);
     filled_ = size;
   }
 
