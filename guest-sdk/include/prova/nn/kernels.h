@@ -174,10 +174,29 @@ inline uint32_t PoolWindow(const PoolParams& p, const int8_t* plane, uint32_t oy
 }
 
 inline void MaxPoolLayer(const PoolParams& p, const int8_t* x, int8_t* y) {
+  // Without padding, every window whose last row and column are inside the input needs no bounds
+  // checks (the common 2x2 / stride 2 pooling): the fast path covers them.
+  const uint32_t extent_h = (p.kernel_h - 1) * p.dilation_h,
+                 extent_w = (p.kernel_w - 1) * p.dilation_w;
+  const bool unpadded = p.pad_top == 0 && p.pad_left == 0;
   for (uint32_t c = 0; c < p.planes; ++c) {
     const int8_t* plane = x + static_cast<size_t>(c) * p.height * p.width;
     for (uint32_t oy = 0; oy < p.out_height; ++oy) {
+      const uint32_t iy = oy * p.stride_h;
       for (uint32_t ox = 0; ox < p.out_width; ++ox) {
+        const uint32_t ix = ox * p.stride_w;
+        if (unpadded && iy + extent_h < p.height && ix + extent_w < p.width) {
+          const int8_t* row = plane + iy * p.width + ix;
+          int32_t best = -128;
+          for (uint32_t ky = 0; ky < p.kernel_h; ++ky, row += p.dilation_h * p.width) {
+            for (uint32_t kx = 0; kx < p.kernel_w; ++kx) {
+              const int32_t v = row[kx * p.dilation_w];
+              best = v > best ? v : best;
+            }
+          }
+          *y++ = static_cast<int8_t>(best);
+          continue;
+        }
         int32_t best = -128;
         PoolWindow(p, plane, oy, ox, [&](int32_t v) { best = v > best ? v : best; });
         *y++ = static_cast<int8_t>(best);
