@@ -4,6 +4,7 @@
 #include <atomic>
 #include <set>
 
+#include "common/error.h"
 #include "service/service_fixture.h"
 #include "verifier/receipt/verify_receipt.h"
 
@@ -381,6 +382,36 @@ TEST(Api, HundredsOfConcurrentStatusRequestsWhileJobsRun) {
   for (const std::string& id : ids) {
     EXPECT_EQ(WaitForSession(*c, id).value("status", ""), "SUCCEEDED");
   }
+}
+
+TEST(Tls, ServesHttpsWithTheGivenCertificate) {
+  const std::string dir = MakeTempDir("prova-tls");
+  RunCommand("openssl req -x509 -newkey rsa:2048 -nodes -keyout " + dir + "/key.pem -out " + dir +
+             "/cert.pem -days 1 -subj /CN=localhost 2>/dev/null");
+  ServerOptions options;
+  options.tls_cert = dir + "/cert.pem";
+  options.tls_key = dir + "/key.pem";
+  TestService service(options, 0);
+  httplib::SSLClient tls("127.0.0.1", service.port());
+  tls.enable_server_certificate_verification(false);  // self-signed
+  auto r = tls.Get("/version");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  httplib::Client plain("127.0.0.1", service.port());
+  plain.set_read_timeout(2, 0);
+  auto p = plain.Get("/version");
+  EXPECT_FALSE(p && p->status == 200);
+
+  Logger log(stderr, false);
+  auto store = OpenJobStore("", dir + "/store");
+  const Ed25519Signer signer = Ed25519Signer::LoadOrCreate(dir + "/signing.pem");
+  ServerOptions half;
+  half.tls_cert = options.tls_cert;  // no key
+  EXPECT_THROW(Server(*store, signer, log, half), Error);
+  ServerOptions wrong;
+  wrong.tls_cert = dir + "/signing.pem";  // not a certificate
+  wrong.tls_key = options.tls_key;
+  EXPECT_THROW(Server(*store, signer, log, wrong), Error);
 }
 
 }  // namespace
