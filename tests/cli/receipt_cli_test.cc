@@ -134,6 +134,27 @@ TEST_F(ReceiptCliTest, ProveWritesAReceiptWithTheExpectedJournal) {
   EXPECT_EQ(summary["receipt_bytes"].get<uint64_t>(), fs::file_size(ReceiptPath("hello")));
 }
 
+// Every example guest, those that read private input included, proves and its receipt verifies
+// with the standalone verifier against the expected journal (and not against another one).
+TEST_F(ReceiptCliTest, EveryExampleProvesAndVerifies) {
+  for (const std::string name : {"hello", "sha256", "mlp"}) {
+    const nlohmann::json& summary = Proved(name);
+    ASSERT_FALSE(summary.is_null()) << name;
+    const fs::path journal = ExampleSource(name) / "expected_journal.bin";
+    EXPECT_EQ(summary["journal_hex"], ToHex(ReadFileBytes(journal.string()))) << name;
+    const std::string receipt = ReceiptPath(name).string();
+    CommandResult ok =
+        ProvaVerify(receipt + " --image-id " + ImageId(name) + " --journal " + journal.string());
+    EXPECT_EQ(ok.status, 0) << name << ": " << ok.err;
+    std::vector<uint8_t> other = ReadFileBytes(journal.string());
+    other.back() ^= 1;
+    const fs::path other_path = WriteFile(name + ".other_journal", other);
+    CommandResult bad =
+        ProvaVerify(receipt + " --image-id " + ImageId(name) + " --journal " + other_path.string());
+    EXPECT_EQ(bad.status, 1) << name << ": a receipt verified against another journal";
+  }
+}
+
 TEST_F(ReceiptCliTest, ImageIdAgreesEverywhere) {
   const nlohmann::json& summary = Proved("hello");
   ASSERT_FALSE(summary.is_null());
