@@ -70,7 +70,7 @@ constexpr const char* kDocument = R"json({
       "parameters": [{"name": "input_id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
       "put": {"summary": "Upload the input bytes",
               "requestBody": {"content": {"application/octet-stream": {}}},
-              "responses": {"200": {"description": "stored"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}}}
+              "responses": {"200": {"description": "stored"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}}}
     },
     "/sessions/create": {
       "post": {"summary": "Create a proving (or execute-only, or optimistic) session",

@@ -161,9 +161,11 @@ Server::Server(JobStore& store, const Ed25519Signer& signer, Logger& log, Server
     }
   });
   http_->set_logger([this](const Request& req, const Response& res) {
-    std::lock_guard lock(counters_mutex_);
-    ++responses_by_status_[res.status];
-    (void)req;
+    {
+      std::lock_guard lock(counters_mutex_);
+      ++responses_by_status_[res.status];
+    }
+    log_.Info("http", {{"method", req.method}, {"path", req.path}, {"status", res.status}});
   });
   RegisterRoutes();
 }
@@ -327,6 +329,11 @@ void Server::InputUpload(const Request& req, Response& res, const Caller& caller
   }
   if (*owner != caller.key->key_hash) {
     throw ApiError{403, "forbidden", "input '" + id + "' belongs to another API key"};
+  }
+  // An input is written once: a session created on it must prove the bytes it was created on.
+  if (store_.GetInput(id)) {
+    throw ApiError{409, "input_already_uploaded",
+                   "input '" + id + "' was uploaded already; get a new upload URL"};
   }
   store_.PutInput(id, req.body);
   ReplyJson(res, 200, {{"uuid", id}, {"bytes", req.body.size()}});

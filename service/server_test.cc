@@ -200,6 +200,8 @@ TEST(Api, MalformedRequestsGetClear4xx) {
   ExpectError(c->Put("/inputs/upload/" + input_id, std::string(64 * 1024 + 1, 'z'),
                      "application/octet-stream"),
               413, "payload_too_large");
+  ExpectError(c->Put("/inputs/upload/" + input_id, "again", "application/octet-stream"), 409,
+              "input_already_uploaded");
   ExpectError(c->Put("/inputs/upload/3f0c1c2e-0000-4000-8000-000000000000", "x",
                      "application/octet-stream"),
               404, "input_not_found");
