@@ -43,10 +43,8 @@ int RunServe(ServeArgs args) {
   service::Logger log;
   std::filesystem::create_directories(args.data_dir);
   auto store = service::OpenJobStore(args.db, args.data_dir);
-  const std::string key_path =
-      args.signing_key.empty() ? (std::filesystem::path(args.data_dir) / "signing-key.pem").string()
-                               : args.signing_key;
-  const service::Ed25519Signer signer = service::Ed25519Signer::LoadOrCreate(key_path);
+  const service::Ed25519Signer signer = service::LoadServiceSigner(
+      *store, service::IsPostgresUrl(args.db), args.data_dir, args.signing_key);
 
   args.server.version = PROVA_VERSION;
   args.server.session_timeout_ms = static_cast<int64_t>(args.session_timeout_seconds * 1000);
@@ -92,7 +90,8 @@ void RegisterServeCommand(CLI::App& app, int* exit_status) {
                       "Job store: empty for SQLite in --data-dir, or a postgres:// URL");
   command->add_option(
       "--signing-key", args->signing_key,
-      "Ed25519 key (PEM) for optimistic claims; default <data-dir>/signing-key.pem");
+      "Ed25519 key (PEM) for optimistic claims; default <data-dir>/signing-key.pem, or with "
+      "PostgreSQL one key kept in the database");
   command->add_option("--workers", args->workers, "In-process workers (0: only the API)")
       ->capture_default_str();
   command

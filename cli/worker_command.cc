@@ -20,7 +20,7 @@ namespace {
 
 struct WorkerArgs {
   std::string db;
-  std::string signing_key = "prova-data/signing-key.pem";
+  std::string signing_key;
   int threads = 1;
   double lease_seconds = 30;
 };
@@ -34,7 +34,8 @@ int RunWorker(const WorkerArgs& args) {
   service::BlockShutdownSignals();
   service::Logger log;
   auto store = service::OpenJobStore(args.db, "", args.threads + 1);
-  const service::Ed25519Signer signer = service::Ed25519Signer::LoadOrCreate(args.signing_key);
+  const service::Ed25519Signer signer =
+      service::LoadServiceSigner(*store, /*postgres=*/true, "", args.signing_key);
   char host[256] = {};
   gethostname(host, sizeof host - 1);
   std::vector<std::unique_ptr<service::Worker>> workers;
@@ -60,11 +61,9 @@ void RegisterWorkerCommand(CLI::App& app, int* exit_status) {
   CLI::App* command = app.add_subcommand(
       "worker", "Prove sessions from a shared PostgreSQL job store (scale-out proving)");
   command->add_option("--db", args->db, "postgres:// URL of the job store")->required();
-  command
-      ->add_option("--signing-key", args->signing_key,
-                   "Ed25519 key (PEM) that signs optimistic claims; share it with `prova "
-                   "serve` so clients see one public key")
-      ->capture_default_str();
+  command->add_option("--signing-key", args->signing_key,
+                      "Ed25519 key (PEM) for optimistic claims; default: the one key kept in the "
+                      "database, shared with `prova serve`");
   command->add_option("--threads", args->threads, "Sessions proved at once")->capture_default_str();
   command
       ->add_option("--lease-seconds", args->lease_seconds,

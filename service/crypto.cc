@@ -42,9 +42,7 @@ EVP_PKEY* GenerateKey() {
   return key;
 }
 
-// The private key never exists on disk with looser permissions than 0600: the temporary file
-// is created with them, synced, then renamed into place.
-void WritePrivateKey(EVP_PKEY* key, const std::string& path) {
+std::string EncodePem(EVP_PKEY* key) {
   std::unique_ptr<BIO, int (*)(BIO*)> bio(BIO_new(BIO_s_mem()), BIO_free);
   if (!bio ||
       PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1) {
@@ -52,10 +50,18 @@ void WritePrivateKey(EVP_PKEY* key, const std::string& path) {
   }
   char* data = nullptr;
   const long size = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<size_t>(size));
+}
+
+// The private key never exists on disk with looser permissions than 0600: the temporary file
+// is created with them, synced, then renamed into place.
+void WritePrivateKey(EVP_PKEY* key, const std::string& path) {
+  const std::string pem = EncodePem(key);
   const std::string temporary = path + ".tmp";
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) throw Error("cannot create " + temporary);
-  const bool ok = ::write(fd, data, static_cast<size_t>(size)) == size && ::fsync(fd) == 0;
+  const bool ok =
+      ::write(fd, pem.data(), pem.size()) == static_cast<ssize_t>(pem.size()) && ::fsync(fd) == 0;
   ::close(fd);
   if (!ok || ::rename(temporary.c_str(), path.c_str()) != 0) {
     ::unlink(temporary.c_str());
@@ -100,6 +106,21 @@ Ed25519Signer Ed25519Signer::LoadOrCreate(const std::string& pem_path) {
   }
   return Ed25519Signer(key);
 }
+
+Ed25519Signer Ed25519Signer::Generate() { return Ed25519Signer(GenerateKey()); }
+
+Ed25519Signer Ed25519Signer::FromPem(const std::string& pem) {
+  std::unique_ptr<BIO, int (*)(BIO*)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())),
+                                          BIO_free);
+  EVP_PKEY* key = bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr;
+  if (key == nullptr || EVP_PKEY_id(key) != EVP_PKEY_ED25519) {
+    EVP_PKEY_free(key);
+    throw Error("the stored signing key is not an Ed25519 private key in PEM");
+  }
+  return Ed25519Signer(key);
+}
+
+std::string Ed25519Signer::Pem() const { return EncodePem(key_); }
 
 Ed25519Signer::Ed25519Signer(Ed25519Signer&& other) noexcept : key_(other.key_) {
   other.key_ = nullptr;

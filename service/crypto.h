@@ -27,6 +27,10 @@ inline std::string HashApiKey(std::string_view key) { return Sha256Hex(key); }
 class Ed25519Signer {
  public:
   static Ed25519Signer LoadOrCreate(const std::string& pem_path);
+  static Ed25519Signer Generate();
+  // Throws prova::Error unless `pem` holds an Ed25519 private key.
+  static Ed25519Signer FromPem(const std::string& pem);
+  std::string Pem() const;  // PKCS#8 PEM of the private key
   Ed25519Signer(Ed25519Signer&& other) noexcept;
   Ed25519Signer& operator=(Ed25519Signer&&) = delete;
   ~Ed25519Signer();

@@ -41,6 +41,7 @@ constexpr const char* kSchema[] = {
     "dispute TEXT NOT NULL DEFAULT '', error TEXT NOT NULL DEFAULT '', created_ms BIGINT NOT NULL, "
     "started_ms BIGINT NOT NULL DEFAULT 0, finished_ms BIGINT NOT NULL DEFAULT 0, "
     "prove_ms BIGINT NOT NULL DEFAULT 0, has_receipt INTEGER NOT NULL DEFAULT 0)",
+    "CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS sessions_by_state ON sessions (state, created_ms)",
     "CREATE INDEX IF NOT EXISTS sessions_by_owner ON sessions (owner, state)",
     "CREATE TABLE IF NOT EXISTS session_logs (session_id TEXT NOT NULL, seq BIGINT NOT NULL, "
@@ -387,6 +388,14 @@ class SqlJobStore final : public JobStore {
     return db->ChangedRows() > 0;
   }
 
+  std::string GetOrPutSetting(std::string_view name, std::string_view value_if_absent) override {
+    auto db = pool_.Acquire();
+    db->Query("INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+              {std::string(name), std::string(value_if_absent)});
+    return ColumnText(
+        db->Query("SELECT value FROM settings WHERE name = $1", {std::string(name)}).at(0), 0);
+  }
+
   void AppendLog(std::string_view session_id, std::string_view line) override {
     auto db = pool_.Acquire();
     // Two writers (API server and worker) may race for the next sequence number: retry.
@@ -501,10 +510,25 @@ int64_t NowMs() {
       .count();
 }
 
+bool IsPostgresUrl(const std::string& db) {
+  return db.rfind("postgres://", 0) == 0 || db.rfind("postgresql://", 0) == 0;
+}
+
+Ed25519Signer LoadServiceSigner(JobStore& store, bool postgres, const std::string& data_dir,
+                                const std::string& key_path) {
+  if (!key_path.empty()) return Ed25519Signer::LoadOrCreate(key_path);
+  if (postgres) {
+    return Ed25519Signer::FromPem(
+        store.GetOrPutSetting("signing_key_pem", Ed25519Signer::Generate().Pem()));
+  }
+  return Ed25519Signer::LoadOrCreate(
+      (std::filesystem::path(data_dir) / "signing-key.pem").string());
+}
+
 std::unique_ptr<JobStore> OpenJobStore(const std::string& db, const std::string& data_dir,
                                        int pool_size) {
   std::vector<std::unique_ptr<SqlConnection>> connections;
-  if (db.rfind("postgres://", 0) == 0 || db.rfind("postgresql://", 0) == 0) {
+  if (IsPostgresUrl(db)) {
     for (int i = 0; i < std::max(1, pool_size); ++i) connections.push_back(OpenPostgres(db));
     return std::make_unique<SqlJobStore>(std::move(connections), "");
   }

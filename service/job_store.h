@@ -18,6 +18,8 @@
 #include <string_view>
 #include <vector>
 
+#include "service/crypto.h"
+
 namespace prova::service {
 
 enum class SessionState { kQueued, kRunning, kSucceeded, kFailed, kTimedOut, kAborted };
@@ -144,10 +146,21 @@ class JobStore {
   // Gives a claimed session back to the queue (graceful shutdown) without counting the attempt.
   virtual bool Requeue(const Lease& lease) = 0;
 
+  // Service-wide settings: returns the stored value of `name`, storing `value_if_absent` first
+  // if there is none (the first writer wins when several processes race).
+  virtual std::string GetOrPutSetting(std::string_view name, std::string_view value_if_absent) = 0;
+
   virtual void AppendLog(std::string_view session_id, std::string_view line) = 0;
   virtual std::vector<std::string> GetLogs(std::string_view session_id) = 0;
   virtual StoreStats Stats() = 0;
 };
+
+// The key that signs optimistic claims: the PEM file `key_path` if given; else, on PostgreSQL,
+// one key kept in the database, shared by every `prova serve` and `prova worker` on it (so all
+// claims verify under the one key /public-key shows); else <data_dir>/signing-key.pem.
+Ed25519Signer LoadServiceSigner(JobStore& store, bool postgres, const std::string& data_dir,
+                                const std::string& key_path);
+bool IsPostgresUrl(const std::string& db);
 
 // Opens a store: `db` empty or "sqlite" uses <data_dir>/prova.db and <data_dir>/blobs; a
 // postgres:// or postgresql:// URL uses PostgreSQL (`pool_size` connections). Creates the

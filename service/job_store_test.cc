@@ -208,6 +208,9 @@ TEST_P(JobStoreTest, BlobsKeysAndLogsRoundTrip) {
   EXPECT_FALSE(store_->RevokeKey(key.name));
   EXPECT_TRUE(store_->FindKey(key.key_hash)->revoked);
 
+  EXPECT_EQ(store_->GetOrPutSetting("color", "blue"), "blue");
+  EXPECT_EQ(store_->GetOrPutSetting("color", "red"), "blue");  // the first writer wins
+
   const std::string session = RandomUuid();
   for (int i = 0; i < 5; ++i) store_->AppendLog(session, "line " + std::to_string(i));
   const std::vector<std::string> logs = store_->GetLogs(session);

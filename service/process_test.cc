@@ -208,8 +208,7 @@ TEST(Postgres, TwoWorkersProveTenSessionsEachExactlyOnce) {
   std::vector<std::unique_ptr<ChildProcess>> workers;
   for (int i = 0; i < 2; ++i) {
     workers.push_back(std::make_unique<ChildProcess>(
-        std::vector<std::string>{kProva, "worker", "--db", postgres.url(), "--signing-key",
-                                 dir + "/key.pem", "--lease-seconds", "10"},
+        std::vector<std::string>{kProva, "worker", "--db", postgres.url(), "--lease-seconds", "10"},
         dir + "/worker" + std::to_string(i) + ".log"));
   }
   auto c = service.Client(service.NewKey("alice", 16));
@@ -219,6 +218,10 @@ TEST(Postgres, TwoWorkersProveTenSessionsEachExactlyOnce) {
     auto [image_id, input_id] = Upload(*c, EchoGuestElf(1 + i % 3), journal);
     sessions[CreateSession(*c, {{"img", image_id}, {"input", input_id}})] = {image_id, journal};
   }
+  // An optimistic session, claimed by a worker process: signed by the key /public-key shows.
+  auto [optimistic_image, optimistic_input] = Upload(*c, EchoGuestElf(), "signed");
+  const std::string optimistic = CreateSession(
+      *c, {{"img", optimistic_image}, {"input", optimistic_input}, {"optimistic", true}});
   std::map<std::string, int> sessions_by_worker;
   for (const auto& [id, expected] : sessions) {
     const nlohmann::json status = WaitForSession(*c, id, 180);
@@ -230,6 +233,10 @@ TEST(Postgres, TwoWorkersProveTenSessionsEachExactlyOnce) {
     EXPECT_TRUE(ReceiptVerifies(c->Get("/receipts/" + id)->body, expected.first, expected.second));
   }
   EXPECT_EQ(sessions_by_worker.size(), 2u) << "both workers should have claimed sessions";
+  const nlohmann::json claimed = WaitForSession(*c, optimistic, 60);
+  EXPECT_EQ(claimed.value("state", ""), "claimed") << claimed.dump();
+  EXPECT_TRUE(VerifyEd25519(Json(c->Get("/public-key")).value("public_key", ""),
+                            claimed.value("claim", ""), claimed.value("signature", "")));
   for (auto& w : workers) {
     w->Signal(SIGTERM);
     EXPECT_EQ(w->Wait(30), 0);

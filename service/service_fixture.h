@@ -36,7 +36,7 @@ class TestService {
       : dir_(MakeTempDir("prova-service")),
         log_(stderr, false),
         store_(OpenJobStore(db, dir_)),
-        signer_(Ed25519Signer::LoadOrCreate(dir_ + "/signing-key.pem")) {
+        signer_(LoadServiceSigner(*store_, IsPostgresUrl(db), dir_, "")) {
     options.host = "127.0.0.1";
     options.port = 0;
     server_ = std::make_unique<Server>(*store_, signer_, log_, options);
