@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <bit>
 #include <string>
 #include <utility>
@@ -129,6 +130,69 @@ std::vector<BabyBear4> EvaluateCoefficientsAt(const Matrix& coefficients, const 
     for (size_t c = 0; c < out.size(); ++c) out[c] = out[c] * z + row[c];
   }
   return out;
+}
+
+// The LogUp auxiliary trace of air::GenerateAuxTrace (verifier/air/logup_trace.h), built in
+// parallel blocks of rows: each block collects and inverts its denominators and keeps a local
+// running sum; the block sums' prefixes then make the running sum global.
+air::RowMajorMatrix<BabyBear4> ParallelAuxTrace(const ProverTable& table, size_t num_interactions,
+                                                const air::RowMajorMatrix<BabyBear>* fixed,
+                                                const air::RowMajorMatrix<BabyBear>& main,
+                                                std::span<const BabyBear> public_values,
+                                                std::span<const BabyBear4> challenges,
+                                                BabyBear4* cumulative_sum) {
+  const size_t height = main.height(), k = num_interactions;
+  air::RowMajorMatrix<BabyBear4> aux(height, air::LogUpAuxWidth(k));
+  *cumulative_sum = BabyBear4::zero();
+  if (k == 0) return aux;
+  constexpr size_t kBlock = 1024;
+  const size_t blocks = (height + kBlock - 1) / kBlock;
+  std::vector<BabyBear4> block_sums(blocks);
+  std::atomic<bool> zero_denominator{false};
+  tbb::parallel_for(size_t{0}, blocks, [&](size_t block) {
+    const size_t begin = block * kBlock, end = std::min(height, begin + kBlock);
+    air::InteractionCollector<BabyBear, BabyBear4> c(public_values, challenges);
+    c.denominators.reserve((end - begin) * k);
+    c.multiplicities.reserve((end - begin) * k);
+    for (size_t r = begin; r < end; ++r) {
+      const size_t n = (r + 1) % height;
+      std::span<const BabyBear> pl, pn;
+      if (fixed != nullptr && fixed->width > 0) {
+        pl = fixed->row(r);
+        pn = fixed->row(n);
+      }
+      c.set_row(pl, pn, main.row(r), main.row(n), r, height);
+      table.Eval(c);
+    }
+    PROVA_CHECK(c.denominators.size() == (end - begin) * k,
+                "an AIR issued a different number of interactions on different rows");
+    for (const BabyBear4& d : c.denominators) {
+      if (d == BabyBear4::zero()) zero_denominator = true;
+    }
+    if (zero_denominator) return;
+    const std::vector<BabyBear4> inverses =
+        batch_inverse<BabyBear4>(std::span<const BabyBear4>(c.denominators));
+    BabyBear4 running = BabyBear4::zero();
+    for (size_t r = begin; r < end; ++r) {
+      for (size_t i = 0; i < k; ++i) {
+        const size_t at = (r - begin) * k + i;
+        const BabyBear4 h = inverses[at] * c.multiplicities[at];
+        aux.at(r, i) = h;
+        running = running + h;
+      }
+      aux.at(r, k) = running;
+    }
+    block_sums[block] = running;
+  });
+  if (zero_denominator) throw Error("LogUp challenge alpha equals a fingerprint");
+  std::vector<BabyBear4> offsets(blocks, BabyBear4::zero());
+  for (size_t b = 1; b < blocks; ++b) offsets[b] = offsets[b - 1] + block_sums[b - 1];
+  tbb::parallel_for(size_t{1}, blocks, [&](size_t block) {
+    const size_t begin = block * kBlock, end = std::min(height, begin + kBlock);
+    for (size_t r = begin; r < end; ++r) aux.at(r, k) = aux.at(r, k) + offsets[block];
+  });
+  *cumulative_sum = offsets[blocks - 1] + block_sums[blocks - 1];
+  return aux;
 }
 
 Matrix FlattenExtension(const air::RowMajorMatrix<BabyBear4>& m) {
@@ -473,9 +537,9 @@ StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> table
       if (state[t].layout.aux_width == 0) continue;
       const air::RowMajorMatrix<BabyBear>* fixed =
           state[t].layout.preprocessed_width > 0 ? &pk.preprocessed[t] : nullptr;
-      aux_traces[t] = air::GenerateAuxTrace<BabyBear, BabyBear4>(
-          *tables[t], fixed, witnesses[t].main, witnesses[t].public_values, lookup_challenges,
-          &proof.cumulative_sums[t]);
+      aux_traces[t] = ParallelAuxTrace(*tables[t], state[t].layout.num_interactions, fixed,
+                                       witnesses[t].main, witnesses[t].public_values,
+                                       lookup_challenges, &proof.cumulative_sums[t]);
       state[t].cumulative_sum = proof.cumulative_sums[t];
       state[t].aux = Randomize(FlattenExtension(aux_traces[t]), zk);
       aux_ldes.push_back(Lde(state[t].aux, config.fri.log_blowup));

@@ -31,7 +31,9 @@ class InteractionCollector : public BuilderBase<InteractionCollector<FieldT, EF>
 
   InteractionCollector(std::span<const F> public_values, std::span<const EF> challenges,
                        bool record = false)
-      : record_tuples(record), public_values_(public_values), challenges_(challenges) {}
+      : record_tuples(record), public_values_(public_values), challenges_(challenges) {
+    if (challenges_.size() >= kLogUpChallenges) beta_powers_.push_back(challenges_[1]);
+  }
 
   void set_row(std::span<const F> preprocessed_local, std::span<const F> preprocessed_next,
                std::span<const F> main_local, std::span<const F> main_next, size_t index,
@@ -67,7 +69,16 @@ class InteractionCollector : public BuilderBase<InteractionCollector<FieldT, EF>
       tuples.push_back({bus, std::vector<F>(values.begin(), values.end()), signed_multiplicity});
       return;
     }
-    denominators.push_back(LogUpDenominator(*this, bus, values));
+    // LogUpDenominator's value, with the powers of beta computed once and multiplied by base
+    // field values (a quarter of the work of extension products): this runs for every row.
+    PROVA_CHECK(!beta_powers_.empty(), "LogUp needs the alpha and beta challenges");
+    while (beta_powers_.size() < values.size()) {
+      beta_powers_.push_back(beta_powers_.back() * beta_powers_.front());
+    }
+    EF fingerprint(F::from_canonical(bus));
+    size_t j = 0;
+    for (const F& v : values) fingerprint = fingerprint + beta_powers_[j++] * v;
+    denominators.push_back(challenges_[0] - fingerprint);
     multiplicities.push_back(signed_multiplicity);
   }
   void finish_interactions() {}
@@ -88,6 +99,7 @@ class InteractionCollector : public BuilderBase<InteractionCollector<FieldT, EF>
  private:
   std::span<const F> public_values_;
   std::span<const EF> challenges_;
+  std::vector<EF> beta_powers_;  // beta, beta^2, ...
   std::span<const F> preprocessed_local_, preprocessed_next_, main_local_, main_next_;
   size_t index_ = 0, height_ = 0;
 };
