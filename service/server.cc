@@ -339,16 +339,18 @@ void Server::InputUpload(const Request& req, Response& res, const Caller& caller
   ReplyJson(res, 200, {{"uuid", id}, {"bytes", req.body.size()}});
 }
 
-void Server::CreateSession(const Request& req, Response& res, const Caller& caller) {
-  const nlohmann::json body = ParseBody(req);
+// The session a create request asks for, its options checked and capped by the server's limits
+// (the cycle limit is capped again by the key's budget when the session is admitted).
+Session Server::SessionFromRequest(const nlohmann::json& body, const std::string& owner) {
   Session s;
   s.id = RandomUuid();
-  s.owner = caller.key->key_hash;
+  s.owner = owner;
   s.image_id = Field<std::string>(body, "img", "");
   s.input_id = Field<std::string>(body, "input", "");
   s.options.execute_only = Field<bool>(body, "execute_only", false);
   s.options.optimistic = Field<bool>(body, "optimistic", false);
-  const uint64_t limit = Field<uint64_t>(body, "exec_cycle_limit", options_.max_cycles);
+  const int64_t limit =
+      Field<int64_t>(body, "exec_cycle_limit", static_cast<int64_t>(options_.max_cycles));
   const double timeout =
       Field<double>(body, "timeout_seconds", Seconds(options_.session_timeout_ms));
   const double window =
@@ -359,11 +361,20 @@ void Server::CreateSession(const Request& req, Response& res, const Caller& call
   if (s.options.execute_only && s.options.optimistic) {
     throw ApiError{400, "invalid_options", "a session is execute_only or optimistic, not both"};
   }
-  if (limit == 0 || timeout <= 0 || window < 0) {
+  if (limit <= 0 || !(timeout > 0) || !(window >= 0)) {
     throw ApiError{400, "invalid_options",
                    "exec_cycle_limit and timeout_seconds must be positive, "
                    "challenge_window_seconds not negative"};
   }
+  s.options.cycle_limit = std::min(static_cast<uint64_t>(limit), options_.max_cycles);
+  s.options.timeout_ms =
+      static_cast<int64_t>(std::min(timeout, Seconds(options_.session_timeout_ms)) * 1000);
+  s.options.challenge_window_ms =
+      static_cast<int64_t>(std::min(window, Seconds(options_.challenge_window_ms)) * 1000);
+  return s;
+}
+
+void Server::CheckSessionInputs(const Session& s) {
   CheckImageId(s.image_id);
   if (!store_.HasImage(s.image_id)) {
     throw ApiError{404, "image_not_found", "no image '" + s.image_id + "': upload it first"};
@@ -376,13 +387,12 @@ void Server::CreateSession(const Request& req, Response& res, const Caller& call
   if (!owner || !store_.GetInput(s.input_id)) {
     throw ApiError{404, "input_not_found", "no uploaded input '" + s.input_id + "'"};
   }
-  s.options.timeout_ms =
-      static_cast<int64_t>(std::min(timeout, Seconds(options_.session_timeout_ms)) * 1000);
-  s.options.challenge_window_ms =
-      static_cast<int64_t>(std::min(window, Seconds(options_.challenge_window_ms)) * 1000);
+}
 
+// Quotas, then the session is stored. One at a time, so that concurrent requests of one key
+// cannot all pass the concurrency check before any of them is counted.
+void Server::AdmitSession(Session& s, const ApiKeyRecord& key) {
   std::lock_guard lock(create_mutex_);
-  const ApiKeyRecord& key = *caller.key;
   if (store_.ActiveSessions(key.key_hash) >= key.max_concurrent) {
     throw ApiError{429, "concurrency_quota",
                    fmt::format("this API key may have {} sessions queued or running at once",
@@ -393,16 +403,22 @@ void Server::CreateSession(const Request& req, Response& res, const Caller& call
     throw ApiError{403, "cycle_budget_exhausted",
                    fmt::format("this API key used its budget of {} cycles", key.cycle_budget)};
   }
-  // The session may run at most what the server allows and what the budget has left.
-  s.options.cycle_limit = std::min<uint64_t>(
-      {limit, options_.max_cycles, static_cast<uint64_t>(key.cycle_budget - used)});
+  s.options.cycle_limit =
+      std::min(s.options.cycle_limit, static_cast<uint64_t>(key.cycle_budget - used));
   s.created_ms = NowMs();
   store_.CreateSession(s);
+}
+
+void Server::CreateSession(const Request& req, Response& res, const Caller& caller) {
+  Session s = SessionFromRequest(ParseBody(req), caller.key->key_hash);
+  CheckSessionInputs(s);
+  AdmitSession(s, *caller.key);
   store_.AppendLog(
       s.id, fmt::format("created: image {}, cycle limit {}{}{}", s.image_id, s.options.cycle_limit,
                         s.options.execute_only ? ", execute only" : "",
                         s.options.optimistic ? ", optimistic" : ""));
-  log_.Info("session_created", {{"session", s.id}, {"image_id", s.image_id}, {"key", key.name}});
+  log_.Info("session_created",
+            {{"session", s.id}, {"image_id", s.image_id}, {"key", caller.key->name}});
   ReplyJson(res, 200, {{"uuid", s.id}});
 }
 

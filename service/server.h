@@ -6,6 +6,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -69,6 +71,9 @@ class Server {
   Caller Authenticate(const httplib::Request& req);
   void CheckRate(const std::string& key_hash);
   Session OwnedSession(const httplib::Request& req, const Caller& caller);
+  Session SessionFromRequest(const nlohmann::json& body, const std::string& owner);
+  void CheckSessionInputs(const Session& s);
+  void AdmitSession(Session& s, const ApiKeyRecord& key);
 
   void ImageUploadUrl(const httplib::Request&, httplib::Response&, const Caller&);
   void ImageUpload(const httplib::Request&, httplib::Response&, const Caller&);

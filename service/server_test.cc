@@ -184,6 +184,17 @@ TEST(Api, MalformedRequestsGetClear4xx) {
               .dump(),
           "application/json"),
       400, "invalid_options");
+  ExpectError(
+      c->Post(
+          "/sessions/create",
+          nlohmann::json{{"img", image_id}, {"input", input_id}, {"exec_cycle_limit", -5}}.dump(),
+          "application/json"),
+      400, "invalid_options");
+  ExpectError(
+      c->Post("/sessions/create",
+              nlohmann::json{{"img", image_id}, {"input", input_id}, {"assumptions", {"x"}}}.dump(),
+              "application/json"),
+      400, "unsupported");
   ExpectError(c->Get("/sessions/status/not-a-uuid"), 404, "session_not_found");
   ExpectError(c->Get("/sessions/status/3f0c1c2e-0000-4000-8000-000000000000"), 404,
               "session_not_found");
