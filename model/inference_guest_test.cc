@@ -75,6 +75,15 @@ TEST_P(InferenceGuestTest, PrivateWeightsMatchHost) {
 
 INSTANTIATE_TEST_SUITE_P(Fashion, InferenceGuestTest, testing::Values("mlp", "cnn"));
 
+// examples/fashion/input.bin and expected_journal.bin follow the other examples' convention
+// (fashion.elf, private weights: the CNN and test image 0).
+TEST(InferenceGuestExampleTest, CommittedInputGivesExpectedJournal) {
+  REQUIRE_ELF("fashion");
+  const vm::ExecuteResult result = RunGuest("fashion", ReadFileBytes(Source("input.bin")));
+  ASSERT_EQ(result.exit_code, 0u);
+  EXPECT_EQ(result.journal, ReadFileBytes(Source("expected_journal.bin")));
+}
+
 TEST(InferenceGuestRejectTest, BadPrivateInput) {
   REQUIRE_ELF("fashion");
   HostModel model = HostModel::FromFile(Source("mlp.pvm"));
