@@ -227,6 +227,7 @@ TEST(Api, QuotasAndRateLimits) {
   auto [image_id, input_id] = Upload(*c, EchoGuestElf(), "x");
   const nlohmann::json request = {{"img", image_id}, {"input", input_id}};
   const std::string first = CreateSession(*c, request);
+  EXPECT_NE(c->Get("/metrics")->body.find("prova_queue_depth 1\n"), std::string::npos);
   ExpectError(c->Post("/sessions/create", request.dump(), "application/json"), 429,
               "concurrency_quota");
   // Stopping the queued session frees the slot.

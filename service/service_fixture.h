@@ -7,7 +7,9 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -25,8 +27,15 @@
 
 namespace prova::service::testing {
 
+// Cached: computing an image ID builds and commits the circuit's fixed columns, which is not
+// free, and tests upload the same few guests many times.
 inline std::string ImageIdOf(const std::vector<uint8_t>& elf) {
-  return ToHex(rv32im::ComputeImageId(vm::LoadElf(elf)));
+  static std::mutex mutex;
+  static std::map<std::string, std::string> cache;  // ELF bytes -> image ID
+  std::lock_guard lock(mutex);
+  auto [it, inserted] = cache.try_emplace(std::string(elf.begin(), elf.end()));
+  if (inserted) it->second = ToHex(rv32im::ComputeImageId(vm::LoadElf(elf)));
+  return it->second;
 }
 
 class TestService {
