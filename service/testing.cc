@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 
@@ -56,9 +57,33 @@ std::string EchoInput(std::string_view payload) {
   return input + std::string(payload);
 }
 
+namespace {
+
+// Temporary directories of this test process, removed when it exits.
+class TempDirs {
+ public:
+  ~TempDirs() {
+    std::error_code ignored;
+    for (const std::string& dir : dirs_) std::filesystem::remove_all(dir, ignored);
+  }
+  void Add(const std::string& dir) {
+    std::lock_guard lock(mutex_);
+    dirs_.push_back(dir);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::string> dirs_;
+};
+
+TempDirs temp_dirs;
+
+}  // namespace
+
 std::string MakeTempDir(const std::string& prefix) {
   std::string pattern = (std::filesystem::temp_directory_path() / (prefix + "-XXXXXX")).string();
   if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  temp_dirs.Add(pattern);
   return pattern;
 }
 

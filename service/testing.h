@@ -15,6 +15,7 @@ namespace prova::service::testing {
 std::vector<uint8_t> EchoGuestElf(uint32_t iterations = 1, uint32_t exit_code = 0);
 std::string EchoInput(std::string_view payload);
 
+// A new directory under the system temporary directory, removed when the process exits.
 std::string MakeTempDir(const std::string& prefix);
 
 // A PostgreSQL server of its own (Debian's postgresql package) in a temporary directory on a
