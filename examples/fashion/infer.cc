@@ -15,10 +15,11 @@
 //   input sha256[32] or (uint32 size, input bytes), uint32 output count, int8 output[count],
 //   uint32 argmax (first index of the largest output).
 // Exit codes: 0 ok, 2 malformed input (sizes, trailing bytes), 3 invalid model, 100 short input.
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <vector>
+#include <span>
 
 #include "prova/guest.h"
 #include "prova/nn/model.h"
@@ -28,12 +29,35 @@ namespace {
 
 constexpr uint32_t kFlagRevealInput = 1;
 constexpr uint32_t kFlagReportCycles = 2;
-constexpr uint32_t kMaxModelBytes = 16u << 20;
-
 [[noreturn]] void Stop(int code, const char* message) {
   prova::guest::eprint(message);
   prova::guest::exit(code);
 }
+
+// Every buffer comes from an arena on the stack, not from the heap: the circuit does not prove
+// brk, and stack memory costs a proof only the words the guest touches. The stack is 8 MiB.
+constexpr size_t kArenaBytes = 6u << 20;
+constexpr uint32_t kMaxModelBytes = 4u << 20;
+
+class Arena {
+ public:
+  Arena(uint8_t* base, size_t size) : base_(base), size_(size) {}
+  // `count` elements of T, 4-byte aligned (the interpreter reads the model's tables in place).
+  template <class T>
+  T* Take(size_t count) {
+    const size_t bytes = (count * sizeof(T) + 3) & ~size_t{3};
+    if (bytes > size_ - used_) Stop(2, "infer: the model needs more memory than the arena has\n");
+    T* p = reinterpret_cast<T*>(base_ + used_);
+    used_ += bytes;
+    return p;
+  }
+
+ private:
+  uint8_t* base_;
+  size_t size_;
+  size_t used_ = 0;
+};
+
 
 #ifdef PROVA_NN_EMBEDDED
 extern "C" const uint8_t prova_nn_model_start[];
@@ -58,6 +82,8 @@ static_assert(sizeof(PROVA_NN_MODEL_SHA256) == 65, "PROVA_NN_MODEL_SHA256: 64 he
 }  // namespace
 
 int main() {
+  alignas(8) uint8_t arena_bytes[kArenaBytes];
+  Arena arena(arena_bytes, sizeof(arena_bytes));
   const uint32_t flags = prova::guest::read<uint32_t>();
   if (flags & ~(kFlagRevealInput | kFlagReportCycles)) Stop(2, "infer: unknown flags\n");
 
@@ -70,10 +96,9 @@ int main() {
   const uint32_t mode = 1;
   const uint32_t model_size = prova::guest::read<uint32_t>();
   if (model_size > kMaxModelBytes) Stop(2, "infer: model too large\n");
-  // uint32_t storage: the interpreter reads the model's tables in place and needs 4-byte alignment.
-  std::vector<uint32_t> storage((model_size + 3) / 4);
-  const uint8_t* model_bytes = reinterpret_cast<const uint8_t*>(storage.data());
-  prova_read_exact(storage.data(), model_size);
+  uint8_t* storage = arena.Take<uint8_t>(model_size);
+  const uint8_t* model_bytes = storage;
+  prova_read_exact(storage, model_size);
   const std::array<uint8_t, 32> model_digest = prova::nn::Sha256::Digest(model_bytes, model_size);
 #endif
 
@@ -84,21 +109,22 @@ int main() {
     Stop(3, prova::nn::StatusMessage(status));
   }
 
-  std::vector<uint8_t> input(model.input_size());
+  const std::span<uint8_t> input(arena.Take<uint8_t>(model.input_size()), model.input_size());
   prova_read_exact(input.data(), input.size());
   uint8_t extra;
   if (prova_read(&extra, 1) != 0) Stop(2, "infer: input longer than the model's input\n");
 
-  std::vector<int8_t> working(model.working_size());
-  const uint64_t start = prova::guest::cycles();
-  model.Run(input.data(), input.size(), working.data());
+  int8_t* working = arena.Take<int8_t>(model.working_size());
+  // Reading the cycle counter is not provable: only when asked (a debugging aid).
+  const uint64_t start = (flags & kFlagReportCycles) ? prova::guest::cycles() : 0;
+  model.Run(input.data(), input.size(), working);
   if (flags & kFlagReportCycles) {
     char line[64];
     std::snprintf(line, sizeof(line), "inference cycles %llu\n",
                   static_cast<unsigned long long>(prova::guest::cycles() - start));
     prova::guest::eprint(line);
   }
-  const int8_t* output = model.Output(working.data());
+  const int8_t* output = model.Output(working);
   const uint32_t output_size = model.output_size();
 
   prova::guest::commit(uint32_t{1});
