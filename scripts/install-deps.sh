@@ -12,7 +12,13 @@ packages=(
   # differential testing against an independent RV32 implementation
   qemu-user
   python3
+  # ONNX import (model/), its conformance tests, and the Fashion-MNIST test set for accuracy
+  libonnx-dev libprotobuf-dev protobuf-compiler zlib1g-dev libonnx-testdata dataset-fashion-mnist
+  # proving service (service/): HTTP, SQLite, PostgreSQL (the server too: the tests start one)
+  libcpp-httplib-dev libbrotli-dev libsqlite3-dev libpq-dev postgresql openssl util-linux
 )
+# Retraining the example models (examples/fashion/train.py) also needs python3-torch; nothing in
+# the build or the tests does, so it is not installed here.
 
 missing=()
 for p in "${packages[@]}"; do

@@ -11,7 +11,8 @@ scripts/build.sh
 
 # Only the modules whose tests carry the sanitize label: the CLI and guests are not rebuilt here.
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPROVA_SANITIZE=ON \
-  -DPROVA_BUILD_BENCH=OFF -DPROVA_BUILD_GUESTS=OFF -DPROVA_ONLY="common;verifier;prover;vm;tests" \
+  -DPROVA_BUILD_BENCH=OFF -DPROVA_BUILD_GUESTS=OFF \
+  -DPROVA_ONLY="common;verifier;prover;vm;model;tests" \
   >/dev/null
 cmake --build build-asan -j"$jobs" --target sanitize_tests
 (cd build-asan && ctest --output-on-failure -j"$jobs" -L sanitize --timeout 900)
