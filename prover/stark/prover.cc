@@ -154,16 +154,7 @@ air::RowMajorMatrix<BabyBear4> ParallelAuxTrace(const ProverTable& table, size_t
     air::InteractionCollector<BabyBear, BabyBear4> c(public_values, challenges);
     c.denominators.reserve((end - begin) * k);
     c.multiplicities.reserve((end - begin) * k);
-    for (size_t r = begin; r < end; ++r) {
-      const size_t n = (r + 1) % height;
-      std::span<const BabyBear> pl, pn;
-      if (fixed != nullptr && fixed->width > 0) {
-        pl = fixed->row(r);
-        pn = fixed->row(n);
-      }
-      c.set_row(pl, pn, main.row(r), main.row(n), r, height);
-      table.Eval(c);
-    }
+    air::CollectInteractions(table, fixed, main, begin, end, c);
     PROVA_CHECK(c.denominators.size() == (end - begin) * k,
                 "an AIR issued a different number of interactions on different rows");
     for (const BabyBear4& d : c.denominators) {

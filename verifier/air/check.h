@@ -102,16 +102,14 @@ DebugReport CheckTable(const A& air, const TableTraces<F, EF>& traces,
   return report;
 }
 
-// Generates a table's LogUp auxiliary trace for the given challenges (empty matrix when the AIR
-// has no interactions).
+// Runs eval() under the collector `c` on rows [begin, end) (the next row of the last is row 0), so
+// that it records their interactions. The prover calls it on blocks of rows in parallel.
 template <class F, class EF, Air A>
-RowMajorMatrix<EF> GenerateAuxTrace(const A& air, const RowMajorMatrix<F>* preprocessed,
-                                    const RowMajorMatrix<F>& main, std::span<const F> public_values,
-                                    std::span<const EF> challenges, EF* cumulative_sum) {
+void CollectInteractions(const A& air, const RowMajorMatrix<F>* preprocessed,
+                         const RowMajorMatrix<F>& main, size_t begin, size_t end,
+                         InteractionCollector<F, EF>& c) {
   const size_t height = main.height();
-  InteractionCollector<F, EF> c(public_values, challenges);
-  size_t per_row = 0;
-  for (size_t r = 0; r < height; ++r) {
+  for (size_t r = begin; r < end; ++r) {
     const size_t n = (r + 1) % height;
     std::span<const F> pl, pn;
     if (preprocessed != nullptr && preprocessed->width > 0) {
@@ -120,8 +118,19 @@ RowMajorMatrix<EF> GenerateAuxTrace(const A& air, const RowMajorMatrix<F>* prepr
     }
     c.set_row(pl, pn, main.row(r), main.row(n), r, height);
     air.eval(c);
-    if (r == 0) per_row = c.denominators.size();
   }
+}
+
+// Generates a table's LogUp auxiliary trace for the given challenges (empty matrix when the AIR
+// has no interactions).
+template <class F, class EF, Air A>
+RowMajorMatrix<EF> GenerateAuxTrace(const A& air, const RowMajorMatrix<F>* preprocessed,
+                                    const RowMajorMatrix<F>& main, std::span<const F> public_values,
+                                    std::span<const EF> challenges, EF* cumulative_sum) {
+  const size_t height = main.height();
+  InteractionCollector<F, EF> c(public_values, challenges);
+  CollectInteractions(air, preprocessed, main, 0, height, c);
+  const size_t per_row = height == 0 ? 0 : c.denominators.size() / height;
   return BuildLogUpTrace<F, EF>(height, per_row, c.denominators, c.multiplicities, cumulative_sum);
 }
 
