@@ -1,6 +1,7 @@
 # Verifier-only link checks: prova_check_verifier_only(<target>) fails the configuration if
-# prova_prover or prova_vm is anywhere in the target's link closure (direct links, the interface
-# links of every library reached, and static libraries' $<LINK_ONLY:...> dependencies).
+# prova_prover, prova_stark_prover or prova_vm is anywhere in the target's link closure (direct
+# links, the interface links of every library reached, and static libraries' $<LINK_ONLY:...>
+# dependencies).
 
 function(prova_link_closure target out_var)
   set(seen "")
@@ -33,7 +34,7 @@ endfunction()
 
 function(prova_check_verifier_only target)
   prova_link_closure(${target} closure)
-  foreach(forbidden IN ITEMS prova_prover prova_vm)
+  foreach(forbidden IN ITEMS prova_prover prova_stark_prover prova_vm)
     if(forbidden IN_LIST closure)
       message(FATAL_ERROR "${target} must link the verifier only, but its link closure contains "
                           "${forbidden}: ${closure}")
