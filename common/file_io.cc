@@ -54,10 +54,14 @@ std::vector<uint8_t> ReadFileBytes(const std::string& path, uint64_t max_bytes) 
 }
 
 void WriteFileAtomic(const std::string& path, std::span<const uint8_t> bytes) {
-  std::string temporary = path + ".tmp." + std::to_string(::getpid());
+  // A unique temporary name (mkostemp), so that writers of one path in several threads or
+  // processes never share a temporary file; the last rename wins, whole.
+  std::string temporary = path + ".tmp.XXXXXX";
   {
-    FileDescriptor fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-    if (fd.get() < 0) throw Error("cannot create " + temporary + ": " + ErrnoText());
+    FileDescriptor fd(::mkostemp(temporary.data(), O_CLOEXEC));
+    if (fd.get() < 0)
+      throw Error("cannot create a temporary file for " + path + ": " + ErrnoText());
+    ::fchmod(fd.get(), 0644);  // mkostemp creates 0600; a written file is an ordinary output
     size_t done = 0;
     while (done < bytes.size()) {
       ssize_t n = ::write(fd.get(), bytes.data() + done, bytes.size() - done);
@@ -79,6 +83,14 @@ void WriteFileAtomic(const std::string& path, std::span<const uint8_t> bytes) {
     std::string reason = ErrnoText();
     ::unlink(temporary.c_str());
     throw Error("cannot rename " + temporary + " to " + path + ": " + reason);
+  }
+  // The rename itself is durable only once the directory entry is on disk.
+  const std::string::size_type slash = path.rfind('/');
+  const std::string directory =
+      slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+  FileDescriptor dir(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dir.get() < 0 || ::fsync(dir.get()) != 0) {
+    throw Error("cannot sync directory " + directory + ": " + ErrnoText());
   }
 }
 

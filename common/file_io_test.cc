@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <thread>
+#include <vector>
 
 #include "common/error.h"
 
@@ -21,6 +23,40 @@ TEST(FileIo, WriteThenReadRoundTrips) {
   WriteFileAtomic(path, bytes);
   EXPECT_EQ(ReadFileBytes(path), bytes);
   std::filesystem::remove(path);
+}
+
+// Writers of one path in several threads: the file is always one writer's whole content, and no
+// temporary file is left behind.
+TEST(FileIo, ConcurrentWritersOfOnePathLeaveOneWholeFile) {
+  const std::filesystem::path dir = TempPath("prova_file_io_dir");
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "out.bin").string();
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 8; ++t) {
+    writers.emplace_back([&path, t] {
+      for (int i = 0; i < 20; ++i) {
+        WriteFileAtomic(path, std::vector<uint8_t>(1000 + 100 * t, static_cast<uint8_t>(t)));
+      }
+    });
+  }
+  for (auto& w : writers) w.join();
+  const std::vector<uint8_t> bytes = ReadFileBytes(path);
+  ASSERT_FALSE(bytes.empty());
+  const uint8_t t = bytes[0];
+  EXPECT_EQ(bytes, std::vector<uint8_t>(1000 + 100 * t, t));
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir),
+                          std::filesystem::directory_iterator()),
+            1);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(FileIo, WriteIntoAMissingDirectoryNamesThePath) {
+  try {
+    WriteFileAtomic("/nonexistent/prova/out.bin", std::vector<uint8_t>{1});
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("/nonexistent/prova/out.bin"), std::string::npos);
+  }
 }
 
 TEST(FileIo, MissingFileNamesThePath) {
