@@ -137,32 +137,13 @@ class ConnectionPool {
   std::vector<std::unique_ptr<SqlConnection>> idle_;
 };
 
-// Write to a uniquely named temporary, fsync, rename, fsync the directory: after a crash the
-// blob is either complete or absent, and once Put returns it survives power loss.
+// WriteFileAtomic writes a unique temporary, fsyncs it, renames it and fsyncs the directory:
+// after a crash the blob is either complete or absent, and once Put returns it survives power
+// loss.
 void WriteDurably(const std::filesystem::path& path, std::string_view bytes) {
   std::filesystem::create_directories(path.parent_path());
-  const std::string temporary = path.string() + ".tmp." + RandomHex(8);
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) throw Error("cannot create " + temporary);
-  size_t done = 0;
-  bool ok = true;
-  while (ok && done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    ok = n > 0;
-    if (ok) done += static_cast<size_t>(n);
-  }
-  ok = ok && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok || ::rename(temporary.c_str(), path.c_str()) != 0) {
-    ::unlink(temporary.c_str());
-    throw Error("cannot write " + path.string());
-  }
-  const int dir = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir >= 0) {
-    ::fsync(dir);
-    ::close(dir);
-  }
+  WriteFileAtomic(path.string(), std::span<const uint8_t>(
+                                     reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
 }
 
 class SqlJobStore final : public JobStore {
