@@ -1,7 +1,6 @@
 // Runs the real `prova` binary as a user would and checks its output, journal and exit status.
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -9,22 +8,15 @@
 #include <string>
 
 #include "common/file_io.h"
+#include "tests/cli/command.h"
 
 namespace prova {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CommandResult {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string ReadText(const fs::path& path) {
-  std::vector<uint8_t> bytes = ReadFileBytes(path.string());
-  return std::string(bytes.begin(), bytes.end());
-}
+using cli_testing::CommandResult;
+using cli_testing::ReadText;
 
 class CliTest : public testing::Test {
  protected:
@@ -38,14 +30,7 @@ class CliTest : public testing::Test {
 
   // Runs `prova <args>` through the shell with stdout and stderr captured in files.
   CommandResult Prova(const std::string& args) {
-    std::string command = std::string(PROVA_CLI_PATH) + " " + args + " >" +
-                          (dir_ / "out").string() + " 2>" + (dir_ / "err").string() + " </dev/null";
-    int raw = std::system(command.c_str());
-    CommandResult result;
-    result.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    result.out = ReadText(dir_ / "out");
-    result.err = ReadText(dir_ / "err");
-    return result;
+    return cli_testing::RunCommand(PROVA_CLI_PATH, args, dir_);
   }
 
   fs::path dir_;

@@ -3,7 +3,6 @@
 // tampered with and checked against other image IDs and journals.
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -12,22 +11,15 @@
 #include <string>
 
 #include "common/file_io.h"
+#include "tests/cli/command.h"
 
 namespace prova {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CommandResult {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string ReadText(const fs::path& path) {
-  std::vector<uint8_t> bytes = ReadFileBytes(path.string());
-  return std::string(bytes.begin(), bytes.end());
-}
+using cli_testing::CommandResult;
+using cli_testing::ReadText;
 
 int Lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
 
@@ -72,15 +64,7 @@ class ReceiptCliTest : public testing::Test {
 
   // Runs `<binary> <args>` through the shell with stdout and stderr captured.
   static CommandResult Run(const std::string& binary, const std::string& args) {
-    const fs::path out = *dir_ / "out", err = *dir_ / "err";
-    std::string command =
-        binary + " " + args + " >" + out.string() + " 2>" + err.string() + " </dev/null";
-    int raw = std::system(command.c_str());
-    CommandResult result;
-    result.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    result.out = ReadText(out);
-    result.err = ReadText(err);
-    return result;
+    return cli_testing::RunCommand(binary, args, *dir_);
   }
   static CommandResult Prova(const std::string& args) { return Run(PROVA_CLI_PATH, args); }
   static CommandResult ProvaVerify(const std::string& args) {
