@@ -11,7 +11,7 @@
 #include "model/graph.h"
 #include "model/reference.h"
 #include "model/runtime.h"
-#include "prova/nn/sha256.h"
+#include "prova/sha256.h"
 
 namespace prova::model {
 namespace {
@@ -395,9 +395,9 @@ TEST(ModelRuntimeTest, GuestSha256MatchesOpenSsl) {
     std::vector<uint8_t> data(length);
     for (uint8_t& b : data) b = static_cast<uint8_t>(rng());
     const Digest expected = Sha256(data);
-    EXPECT_EQ(nn::Sha256::Digest(data.data(), data.size()), expected) << length;
+    EXPECT_EQ(prova::Sha256::Digest(data.data(), data.size()), expected) << length;
     // Split updates.
-    nn::Sha256 sha;
+    prova::Sha256 sha;
     sha.Update(data.data(), length / 3);
     sha.Update(data.data() + length / 3, length - length / 3);
     EXPECT_EQ(sha.Finish(), expected) << length;

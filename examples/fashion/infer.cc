@@ -23,7 +23,7 @@
 
 #include "prova/guest.h"
 #include "prova/nn/model.h"
-#include "prova/nn/sha256.h"
+#include "prova/sha256.h"
 
 namespace {
 
@@ -57,7 +57,6 @@ class Arena {
   size_t size_;
   size_t used_ = 0;
 };
-
 
 #ifdef PROVA_NN_EMBEDDED
 extern "C" const uint8_t prova_nn_model_start[];
@@ -99,7 +98,7 @@ int main() {
   uint8_t* storage = arena.Take<uint8_t>(model_size);
   const uint8_t* model_bytes = storage;
   prova_read_exact(storage, model_size);
-  const std::array<uint8_t, 32> model_digest = prova::nn::Sha256::Digest(model_bytes, model_size);
+  const std::array<uint8_t, 32> model_digest = prova::Sha256::Digest(model_bytes, model_size);
 #endif
 
   prova::nn::Model model;
@@ -135,7 +134,7 @@ int main() {
     prova::guest::commit(static_cast<uint32_t>(input.size()));
     prova::guest::commit(input);
   } else {
-    prova::guest::commit(prova::nn::Sha256::Digest(input.data(), input.size()));
+    prova::guest::commit(prova::Sha256::Digest(input.data(), input.size()));
   }
   prova::guest::commit(output_size);
   prova::guest::commit_bytes(output, output_size);

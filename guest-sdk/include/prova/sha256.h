@@ -1,15 +1,16 @@
-// SHA-256 for guests (header-only, no allocation): the inference guest's model and input digests.
+// SHA-256 (FIPS 180-4) for guests (header-only, no allocation): the sha256 example, the inference
+// guest's model and input digests.
 // Whole 64-byte blocks are compressed straight from the caller's buffer; about 4 k RV32IM
 // instructions per block.
-#ifndef PROVA_NN_SHA256_H_
-#define PROVA_NN_SHA256_H_
+#ifndef PROVA_SHA256_H_
+#define PROVA_SHA256_H_
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 
-namespace prova::nn {
+namespace prova {
 
 class Sha256 {
  public:
@@ -112,6 +113,6 @@ class Sha256 {
   uint64_t length_ = 0;
 };
 
-}  // namespace prova::nn
+}  // namespace prova
 
-#endif  // PROVA_NN_SHA256_H_
+#endif  // PROVA_SHA256_H_
