@@ -325,6 +325,16 @@ inline void ScaleRow(const F* src, F* dst, size_t width, F factor) {
   tail.store(dst + last);
 }
 
+// dst[c] += src[c] * factor for c < width (no overlapping tail: lanes must not add twice).
+inline void AddScaledRow(const F* src, F* dst, size_t width, F factor) {
+  const P f(factor);
+  size_t c = 0;
+  for (; c + kLanes <= width; c += kLanes) {
+    (P::load(dst + c) + P::load(src + c) * f).store(dst + c);
+  }
+  for (; c < width; ++c) dst[c] += src[c] * factor;
+}
+
 void Scale(std::span<F> values, F factor) {
   tbb::parallel_for(tbb::blocked_range<size_t>(0, values.size(), 1 << 14), [&](const auto& r) {
     size_t i = r.begin();
@@ -492,6 +502,40 @@ void coset_lde_into(RowMajorView<const F> evaluations, uint32_t log_blowup, F sh
     });
     Dif(out, twiddles->forward.data());
   }
+}
+
+void coset_lde_block(RowMajorView<const F> coefficients, uint32_t log_lde, F shift,
+                     uint32_t log_block, size_t block, RowMajorView<F> out) {
+  const size_t degree = coefficients.height(), width = coefficients.width();
+  const size_t m = size_t{1} << log_block;
+  PROVA_CHECK(log_block <= log_lde && log_lde <= kMaxLogSize, "LDE block larger than the LDE");
+  PROVA_CHECK(block < (size_t{1} << (log_lde - log_block)), "LDE block index out of range");
+  PROVA_CHECK(degree <= (size_t{1} << log_lde), "more coefficients than LDE points");
+  PROVA_CHECK(out.height() == m && out.width() == width, "LDE block output has the wrong shape");
+  if (width == 0) return;
+  // Row k*m + r of the bit-reversed LDE is the point shift * w_N^bitrev_N(k*m + r)
+  // = c * w_m^bitrev_m(r) with c = shift * w_N^bitrev_(N/m)(k): the block is the coset c * H_m in
+  // bit-reversed order. On it, p(c * y) = sum_r y^r sum_t a_(r + t m) c^(r + t m), since y^m = 1.
+  const F c = shift * F::two_adic_generator(log_lde).pow(bit_reverse(block, log_lde - log_block));
+  const std::vector<F> powers = Powers(c, F::one(), m);
+  const F c_m = c.pow(m);
+  const size_t grain = std::max<size_t>(1, kGrainElements / std::max<size_t>(width, 1));
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, m, grain), [&](const auto& r) {
+    for (size_t i = r.begin(); i < r.end(); ++i) {
+      F* dst = out.data() + i * width;
+      if (i >= degree) {
+        std::fill_n(dst, width, F::zero());
+        continue;
+      }
+      ScaleRow(coefficients.data() + i * width, dst, width, powers[i]);
+      F factor = powers[i];
+      for (size_t j = i + m; j < degree; j += m) {
+        factor *= c_m;
+        AddScaledRow(coefficients.data() + j * width, dst, width, factor);
+      }
+    }
+  });
+  forward_to_bit_reversed(out);
 }
 
 RowMajorMatrix<F> coset_lde(RowMajorView<const F> evaluations, uint32_t log_blowup, F shift,

@@ -68,4 +68,12 @@ RowMajorMatrix<BabyBear> coset_lde(RowMajorView<const BabyBear> evaluations, uin
 void coset_lde_into(RowMajorView<const BabyBear> evaluations, uint32_t log_blowup, BabyBear shift,
                     RowMajorView<BabyBear> out, RowOrder order = RowOrder::kNatural);
 
+// One block of rows of a bit-reversed coset LDE, computed from coefficients: rows
+// [block * 2^log_block, (block + 1) * 2^log_block) of the kBitReversed LDE of size
+// N = 2^log_lde (shift * H_N) of the polynomials whose coefficients (natural order, any number
+// <= N of rows) are given. Lets a prover recompute the part of an LDE it needs instead of keeping
+// the whole LDE in memory; each block costs a fold of the coefficients and one 2^log_block NTT.
+void coset_lde_block(RowMajorView<const BabyBear> coefficients, uint32_t log_lde, BabyBear shift,
+                     uint32_t log_block, size_t block, RowMajorView<BabyBear> out);
+
 }  // namespace prova::ntt

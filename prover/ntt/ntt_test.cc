@@ -205,6 +205,33 @@ TEST(NttTest, LdeOfLowDegreeDataIsConsistentWithInterpolation) {
   }
 }
 
+TEST(NttTest, LdeBlocksTileTheBitReversedLde) {
+  // Blocks of every size from the trace height down to a quarter of it, with widths that do and
+  // do not fill a vector, against the whole bit-reversed LDE computed from evaluations.
+  const F shift = F::multiplicative_generator();
+  for (size_t width : {size_t{1}, size_t{11}, size_t{16}}) {
+    const size_t n = 64;
+    const uint32_t log_blowup = 3, log_lde = 6 + log_blowup;
+    const RowMajorMatrix<F> coefficients = RandomMatrix(n, width, 900 + width);
+    RowMajorMatrix<F> evaluations = coefficients;
+    forward(evaluations.view());
+    const RowMajorMatrix<F> lde =
+        coset_lde(evaluations.view(), log_blowup, shift, RowOrder::kBitReversed);
+    for (uint32_t log_block : {4u, 5u, 6u, 7u}) {
+      const size_t m = size_t{1} << log_block;
+      RowMajorMatrix<F> block = RowMajorMatrix<F>::uninitialized(m, width);
+      for (size_t k = 0; k < (lde.height() >> log_block); ++k) {
+        coset_lde_block(coefficients.view(), log_lde, shift, log_block, k, block.view());
+        for (size_t r = 0; r < m; ++r) {
+          for (size_t c = 0; c < width; ++c) {
+            ASSERT_EQ(block.at(r, c), lde.at(k * m + r, c)) << log_block << " " << k << " " << r;
+          }
+        }
+      }
+    }
+  }
+}
+
 TEST(NttTest, BitReverseRows) {
   EXPECT_EQ(bit_reverse(1, 3), 4u);
   EXPECT_EQ(bit_reverse(6, 3), 3u);
