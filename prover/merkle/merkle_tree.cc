@@ -46,11 +46,16 @@ void FillWithSystemRandomness(std::span<BabyBear> out) {
 
 namespace {
 
-// Sponge hash of rows [start, start + kLanes) of a height group (the group's matrices in commit
-// order, then the salt), one row per lane.
-void HashRowGroupPacked(const HeightGroup& group, const std::vector<RowMajorMatrix>& matrices,
-                        std::span<const BabyBear> salts, size_t salt_elements, size_t start,
-                        Digest* out) {
+// One block of a height group's rows: per matrix (commit order) the block's first row and the
+// width, then the salts of the same rows.
+struct BlockRows {
+  std::vector<std::pair<const BabyBear*, size_t>> matrices;
+  const BabyBear* salts = nullptr;
+  size_t salt_elements = 0;
+};
+
+// Sponge hash of rows [start, start + kLanes) of a block, one row per lane.
+void HashRowsPacked(const BlockRows& block, size_t start, Digest* out) {
   hash::PaddingFreeSponge<Packed> sponge;
   std::array<BabyBear, kLanes> column;
   auto absorb_columns = [&](const BabyBear* base, size_t width) {
@@ -59,8 +64,8 @@ void HashRowGroupPacked(const HeightGroup& group, const std::vector<RowMajorMatr
       sponge.Absorb(Packed::from_array(column));
     }
   };
-  for (size_t k : group.matrices) absorb_columns(matrices[k].values.data(), matrices[k].width);
-  if (salt_elements != 0) absorb_columns(salts.data(), salt_elements);
+  for (const auto& [base, width] : block.matrices) absorb_columns(base, width);
+  if (block.salt_elements != 0) absorb_columns(block.salts, block.salt_elements);
   hash::PackedDigest digest = sponge.Finalize();
   for (size_t i = 0; i < kDigestElements; ++i) {
     std::array<BabyBear, kLanes> lanes = digest[i].to_array();
@@ -68,11 +73,13 @@ void HashRowGroupPacked(const HeightGroup& group, const std::vector<RowMajorMatr
   }
 }
 
-Digest HashRowGroupScalar(const HeightGroup& group, const std::vector<RowMajorMatrix>& matrices,
-                          std::span<const BabyBear> salts, size_t salt_elements, size_t row) {
+Digest HashRowScalar(const BlockRows& block, size_t row) {
   hash::PaddingFreeSponge<BabyBear> sponge;
-  for (size_t k : group.matrices) sponge.Absorb(matrices[k].row(row));
-  sponge.Absorb(salts.subspan(row * salt_elements, salt_elements));
+  for (const auto& [base, width] : block.matrices) {
+    sponge.Absorb(std::span<const BabyBear>(base + row * width, width));
+  }
+  sponge.Absorb(
+      std::span<const BabyBear>(block.salts + row * block.salt_elements, block.salt_elements));
   return sponge.Finalize();
 }
 
@@ -111,7 +118,6 @@ void ParallelChunks(size_t count, const Body& body) {
 MerkleTree::MerkleTree(std::vector<RowMajorMatrix> matrices, size_t salt_elements,
                        const SaltSource& salts)
     : matrices_(std::move(matrices)), salt_elements_(salt_elements) {
-  std::vector<MatrixDimensions> dims;
   for (size_t k = 0; k < matrices_.size(); ++k) {
     const RowMajorMatrix& m = matrices_[k];
     if (m.width != 0 && m.values.size() % m.width != 0) {
@@ -119,10 +125,70 @@ MerkleTree::MerkleTree(std::vector<RowMajorMatrix> matrices, size_t salt_element
                   std::to_string(m.values.size()) + " values, not a multiple of its width " +
                   std::to_string(m.width));
     }
-    dims.push_back(m.dimensions());
   }
-  groups_ = GroupByHeight(dims);
+  Build(salts);
+}
 
+MerkleTree::MerkleTree(std::vector<std::shared_ptr<const RowSource>> sources,
+                       size_t salt_elements, const SaltSource& salts)
+    : sources_(std::move(sources)), salt_elements_(salt_elements) {
+  for (size_t k = 0; k < sources_.size(); ++k) {
+    if (sources_[k] == nullptr) throw Error("Merkle commitment: matrix " + std::to_string(k) +
+                                            " has no rows");
+    const uint64_t block = sources_[k]->block_height();
+    const uint64_t height = sources_[k]->dimensions().height;
+    if (block == 0 || !std::has_single_bit(block) || height % block != 0) {
+      throw Error("Merkle commitment: matrix " + std::to_string(k) + " has block height " +
+                  std::to_string(block) + ", not a power of two dividing its height");
+    }
+  }
+  Build(salts);
+}
+
+std::vector<Digest> MerkleTree::HashGroup(size_t g) const {
+  const HeightGroup& group = groups_[g];
+  size_t block_height = group.height;
+  if (!sources_.empty()) {
+    block_height = sources_[group.matrices.front()]->block_height();
+    for (size_t k : group.matrices) {
+      if (sources_[k]->block_height() != block_height) {
+        throw Error("Merkle commitment: matrices of height " + std::to_string(group.height) +
+                    " have different block heights");
+      }
+    }
+  }
+  std::vector<Digest> digests(group.height);
+  std::vector<std::vector<BabyBear>> scratch(group.matrices.size());
+  for (size_t block = 0; block < group.height / block_height; ++block) {
+    const size_t first = block * block_height;
+    BlockRows rows;
+    for (size_t j = 0; j < group.matrices.size(); ++j) {
+      const size_t k = group.matrices[j];
+      if (sources_.empty()) {
+        rows.matrices.emplace_back(matrices_[k].values.data() + first * matrices_[k].width,
+                                   matrices_[k].width);
+      } else {
+        const size_t width = sources_[k]->dimensions().width;
+        scratch[j].resize(block_height * width);
+        sources_[k]->FillBlock(block, scratch[j]);
+        rows.matrices.emplace_back(scratch[j].data(), width);
+      }
+    }
+    rows.salts = salts_[g].data() + first * salt_elements_;
+    rows.salt_elements = salt_elements_;
+    ParallelChunks(block_height, [&](size_t begin, size_t end) {
+      size_t i = begin;
+      if (end - begin >= kLanes) {
+        for (; i + kLanes <= end; i += kLanes) HashRowsPacked(rows, i, &digests[first + i]);
+      }
+      for (; i < end; ++i) digests[first + i] = HashRowScalar(rows, i);
+    });
+  }
+  return digests;
+}
+
+void MerkleTree::Build(const SaltSource& salts) {
+  groups_ = GroupByHeight(dimensions());
   salts_.resize(groups_.size());
   if (salt_elements_ != 0) {
     for (size_t g = 0; g < groups_.size(); ++g) {
@@ -131,55 +197,34 @@ MerkleTree::MerkleTree(std::vector<RowMajorMatrix> matrices, size_t salt_element
     }
   }
 
-  // Leaves.
+  // Leaves: the rows of the tallest matrices.
   const HeightGroup& tallest = groups_.front();
-  std::vector<Digest> leaves(tallest.height);
-  ParallelChunks(tallest.height, [&](size_t begin, size_t end) {
-    size_t i = begin;
-    if (end - begin >= kLanes) {
-      for (; i + kLanes <= end; i += kLanes) {
-        HashRowGroupPacked(tallest, matrices_, salts_[0], salt_elements_, i, &leaves[i]);
-      }
-    }
-    for (; i < end; ++i) {
-      leaves[i] = HashRowGroupScalar(tallest, matrices_, salts_[0], salt_elements_, i);
-    }
-  });
-  layers_.push_back(std::move(leaves));
+  layers_.push_back(HashGroup(0));
 
   // Inner levels, injecting each shorter group where the level has as many nodes as it has rows.
   size_t next_group = 1;
   for (size_t depth = 0; depth < tallest.log_height; ++depth) {
     const std::vector<Digest>& children = layers_.back();
     const size_t count = children.size() / 2;
-    const HeightGroup* inject = nullptr;
-    size_t inject_group = 0;
+    std::vector<Digest> injected;
     if (next_group < groups_.size() && groups_[next_group].height == count) {
-      inject_group = next_group++;
-      inject = &groups_[inject_group];
+      injected = HashGroup(next_group++);
     }
+    const bool inject = !injected.empty();
     std::vector<Digest> parents(count);
     ParallelChunks(count, [&](size_t begin, size_t end) {
       size_t i = begin;
       if (end - begin >= kLanes) {
-        std::array<Digest, kLanes> rows;
         for (; i + kLanes <= end; i += kLanes) {
           hash::PackedDigest node =
               hash::Compress<Packed>(Gather(&children[2 * i], 2), Gather(&children[2 * i + 1], 2));
-          if (inject != nullptr) {
-            HashRowGroupPacked(*inject, matrices_, salts_[inject_group], salt_elements_, i,
-                               rows.data());
-            node = hash::Compress<Packed>(node, Gather(rows.data(), 1));
-          }
+          if (inject) node = hash::Compress<Packed>(node, Gather(&injected[i], 1));
           Scatter(node, &parents[i]);
         }
       }
       for (; i < end; ++i) {
         Digest node = hash::Compress(children[2 * i], children[2 * i + 1]);
-        if (inject != nullptr) {
-          node = hash::Compress(node, HashRowGroupScalar(*inject, matrices_, salts_[inject_group],
-                                                         salt_elements_, i));
-        }
+        if (inject) node = hash::Compress(node, injected[i]);
         parents[i] = node;
       }
     });
@@ -192,16 +237,22 @@ MerkleTree::MerkleTree(std::vector<RowMajorMatrix> matrices, size_t salt_element
 std::vector<MatrixDimensions> MerkleTree::dimensions() const {
   std::vector<MatrixDimensions> dims;
   for (const RowMajorMatrix& m : matrices_) dims.push_back(m.dimensions());
+  for (const auto& source : sources_) dims.push_back(source->dimensions());
   return dims;
 }
 
-QueryOpening MerkleTree::OpenQuery(uint64_t index) const {
+QueryOpening MerkleTree::OpenQuery(uint64_t index, const OpenedRows& opened) const {
   QueryOpening query;
   const size_t log_max = log_max_height();
-  for (const RowMajorMatrix& m : matrices_) {
-    size_t shift = log_max - static_cast<size_t>(std::countr_zero(m.height()));
-    std::span<const BabyBear> row = m.row(index >> shift);
-    query.rows.emplace_back(row.begin(), row.end());
+  const std::vector<MatrixDimensions> dims = dimensions();
+  for (size_t k = 0; k < dims.size(); ++k) {
+    const uint64_t row = index >> (log_max - static_cast<size_t>(std::countr_zero(dims[k].height)));
+    if (sources_.empty()) {
+      std::span<const BabyBear> values = matrices_[k].row(row);
+      query.rows.emplace_back(values.begin(), values.end());
+    } else {
+      query.rows.push_back(opened[k].at(row));
+    }
   }
   for (size_t g = 0; g < groups_.size(); ++g) {
     uint64_t row = index >> (log_max - groups_[g].log_height);
@@ -219,8 +270,28 @@ MultiOpening MerkleTree::Open(std::span<const uint64_t> indices) const {
       throw Error("Merkle opening: index " + std::to_string(index) + " out of range (height " +
                   std::to_string(max_height()) + ")");
     }
-    opening.queries.push_back(OpenQuery(index));
   }
+  // Rows of row sources: each block that holds an opened row is recomputed once.
+  OpenedRows opened(sources_.size());
+  for (size_t k = 0; k < sources_.size(); ++k) {
+    const MatrixDimensions dims = sources_[k]->dimensions();
+    const size_t shift = log_max_height() - static_cast<size_t>(std::countr_zero(dims.height));
+    const size_t block_height = sources_[k]->block_height();
+    std::map<size_t, std::vector<uint64_t>> rows_by_block;
+    for (uint64_t index : indices) {
+      const uint64_t row = index >> shift;
+      rows_by_block[row / block_height].push_back(row);
+    }
+    std::vector<BabyBear> block(block_height * dims.width);
+    for (const auto& [b, rows] : rows_by_block) {
+      sources_[k]->FillBlock(b, block);
+      for (uint64_t row : rows) {
+        const BabyBear* values = block.data() + (row - b * block_height) * dims.width;
+        opened[k][row].assign(values, values + dims.width);
+      }
+    }
+  }
+  for (uint64_t index : indices) opening.queries.push_back(OpenQuery(index, opened));
   // The siblings the verifier cannot compute, in the order MerkleVerifier consumes them.
   std::vector<uint64_t> known(indices.begin(), indices.end());
   std::sort(known.begin(), known.end());

@@ -9,6 +9,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -33,6 +35,20 @@ struct RowMajorMatrix {
   MatrixDimensions dimensions() const { return {width, height()}; }
 };
 
+// The rows of a committed matrix, produced a block of consecutive rows at a time: a prover can
+// commit to a low-degree extension without keeping it in memory, and recompute the blocks that
+// hold the rows it opens.
+class RowSource {
+ public:
+  virtual ~RowSource() = default;
+  virtual MatrixDimensions dimensions() const = 0;
+  // A power of two that divides the height.
+  virtual size_t block_height() const = 0;
+  // Rows [block * block_height(), (block + 1) * block_height()), row-major, into `out` of
+  // block_height() * width elements.
+  virtual void FillBlock(size_t block, std::span<BabyBear> out) const = 0;
+};
+
 // Fills its argument with uniformly random field elements (the salts of a hiding commitment).
 using SaltSource = std::function<void(std::span<BabyBear>)>;
 
@@ -48,8 +64,14 @@ class MerkleTree {
   // the width, or a height is not a power of two.
   explicit MerkleTree(std::vector<RowMajorMatrix> matrices, size_t salt_elements = 0,
                       const SaltSource& salts = FillWithSystemRandomness);
+  // The same commitment to matrices that are not kept: their rows are hashed a block at a time
+  // and recomputed when opened. Matrices of one height must have one block height.
+  explicit MerkleTree(std::vector<std::shared_ptr<const RowSource>> sources,
+                      size_t salt_elements = 0,
+                      const SaltSource& salts = FillWithSystemRandomness);
 
   const hash::Digest& root() const { return layers_.back().front(); }
+  // The committed matrices, when they were given as matrices (empty for row sources).
   const std::vector<RowMajorMatrix>& matrices() const { return matrices_; }
   std::vector<MatrixDimensions> dimensions() const;
   size_t salt_elements() const { return salt_elements_; }
@@ -65,9 +87,17 @@ class MerkleTree {
   const std::vector<hash::Digest>& layer(size_t level) const { return layers_.at(level); }
 
  private:
-  QueryOpening OpenQuery(uint64_t index) const;
+  // Rows of row-source matrices that queries open: rows[matrix][row].
+  using OpenedRows = std::vector<std::map<uint64_t, std::vector<BabyBear>>>;
 
+  void Build(const SaltSource& salts);
+  // The digests of every row of a height group (matrices in commit order, then the salt).
+  std::vector<hash::Digest> HashGroup(size_t group) const;
+  QueryOpening OpenQuery(uint64_t index, const OpenedRows& opened) const;
+
+  // Exactly one of the two holds the matrices.
   std::vector<RowMajorMatrix> matrices_;
+  std::vector<std::shared_ptr<const RowSource>> sources_;
   size_t salt_elements_;
   std::vector<HeightGroup> groups_;
   // salts_[g]: height(g) * salt_elements_ elements, row-major.

@@ -192,6 +192,60 @@ TEST(MerkleTreeTest, HidingCommitmentIsSaltedAndVerifies) {
   EXPECT_FALSE(MerkleVerifier(Dims(hiding_a), 8).Verify(hiding_a.root(), indices, opening));
 }
 
+// Rows served from a stored matrix a block at a time; counts the blocks it fills.
+class BlockRows : public RowSource {
+ public:
+  BlockRows(RowMajorMatrix m, size_t block_height) : m_(std::move(m)), block_(block_height) {}
+  MatrixDimensions dimensions() const override { return m_.dimensions(); }
+  size_t block_height() const override { return block_; }
+  void FillBlock(size_t block, std::span<BabyBear> out) const override {
+    EXPECT_EQ(out.size(), block_ * m_.width);
+    std::copy_n(m_.values.begin() + block * block_ * m_.width, out.size(), out.begin());
+    ++filled;
+  }
+  mutable size_t filled = 0;
+
+ private:
+  RowMajorMatrix m_;
+  size_t block_;
+};
+
+TEST(MerkleTreeTest, RowSourcesCommitAndOpenLikeStoredMatrices) {
+  std::mt19937_64 rng(7);
+  const std::vector<RowMajorMatrix> matrices = MixedMatrices(rng);
+  std::vector<std::shared_ptr<const RowSource>> sources;
+  std::vector<const BlockRows*> blocks;
+  for (const RowMajorMatrix& m : matrices) {
+    auto source = std::make_shared<BlockRows>(m, std::max<size_t>(1, m.height() / 4));
+    blocks.push_back(source.get());
+    sources.push_back(std::move(source));
+  }
+  const MerkleTree stored(matrices, 3, CountingSalts(9));
+  const MerkleTree streamed(sources, 3, CountingSalts(9));
+  EXPECT_EQ(streamed.root(), stored.root());
+  EXPECT_TRUE(streamed.matrices().empty());
+  EXPECT_EQ(streamed.dimensions(), stored.dimensions());
+  const std::vector<uint64_t> indices = {3, 3, 100, 255, 7};
+  for (const BlockRows* b : blocks) b->filled = 0;
+  const MultiOpening opening = streamed.Open(indices);
+  const MultiOpening expected = stored.Open(indices);
+  ASSERT_EQ(opening.queries.size(), expected.queries.size());
+  for (size_t q = 0; q < indices.size(); ++q) {
+    EXPECT_EQ(opening.queries[q].rows, expected.queries[q].rows);
+    EXPECT_EQ(opening.queries[q].salts, expected.queries[q].salts);
+  }
+  EXPECT_EQ(opening.siblings, expected.siblings);
+  // The 256-row matrices have blocks of 64 rows: rows 3 and 7, 100, and 255 lie in three.
+  EXPECT_EQ(blocks[1]->filled, 3u);
+  EXPECT_TRUE(MerkleVerifier(Dims(streamed), 3).Verify(streamed.root(), indices, opening));
+
+  // Matrices of one height with different block heights cannot be hashed together.
+  std::vector<std::shared_ptr<const RowSource>> mixed = {
+      std::make_shared<BlockRows>(matrices[1], 64), std::make_shared<BlockRows>(matrices[3], 32)};
+  EXPECT_THROW(MerkleTree{mixed}, Error);
+  EXPECT_THROW(MerkleTree({std::make_shared<BlockRows>(matrices[1], 3)}), Error);
+}
+
 class MerkleNegativeTest : public ::testing::Test {
  protected:
   void SetUp() override {
