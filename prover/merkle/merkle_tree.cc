@@ -129,12 +129,12 @@ MerkleTree::MerkleTree(std::vector<RowMajorMatrix> matrices, size_t salt_element
   Build(salts);
 }
 
-MerkleTree::MerkleTree(std::vector<std::shared_ptr<const RowSource>> sources,
-                       size_t salt_elements, const SaltSource& salts)
+MerkleTree::MerkleTree(std::vector<std::shared_ptr<const RowSource>> sources, size_t salt_elements,
+                       const SaltSource& salts)
     : sources_(std::move(sources)), salt_elements_(salt_elements) {
   for (size_t k = 0; k < sources_.size(); ++k) {
-    if (sources_[k] == nullptr) throw Error("Merkle commitment: matrix " + std::to_string(k) +
-                                            " has no rows");
+    if (sources_[k] == nullptr)
+      throw Error("Merkle commitment: matrix " + std::to_string(k) + " has no rows");
     const uint64_t block = sources_[k]->block_height();
     const uint64_t height = sources_[k]->dimensions().height;
     if (block == 0 || !std::has_single_bit(block) || height % block != 0) {

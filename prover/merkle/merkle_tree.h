@@ -67,8 +67,7 @@ class MerkleTree {
   // The same commitment to matrices that are not kept: their rows are hashed a block at a time
   // and recomputed when opened. Matrices of one height must have one block height.
   explicit MerkleTree(std::vector<std::shared_ptr<const RowSource>> sources,
-                      size_t salt_elements = 0,
-                      const SaltSource& salts = FillWithSystemRandomness);
+                      size_t salt_elements = 0, const SaltSource& salts = FillWithSystemRandomness);
 
   const hash::Digest& root() const { return layers_.back().front(); }
   // The committed matrices, when they were given as matrices (empty for row sources).

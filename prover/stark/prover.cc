@@ -13,6 +13,7 @@
 #include "common/error.h"
 #include "prover/fri/fri_prover.h"
 #include "prover/ntt/ntt.h"
+#include "prover/stark/coset_lde.h"
 #include "verifier/air/check.h"
 #include "verifier/air/logup.h"
 #include "verifier/field/matrix.h"
@@ -26,11 +27,6 @@ using Matrix = prova::RowMajorMatrix<BabyBear>;
 constexpr size_t kLanes = Packed::kWidth;
 
 Matrix ToMatrix(const air::RowMajorMatrix<BabyBear>& m) { return Matrix(m.values, m.width); }
-
-merkle::RowMajorMatrix ToMerkle(const Matrix& m) {
-  return merkle::RowMajorMatrix(std::vector<BabyBear>(m.values().begin(), m.values().end()),
-                                m.width());
-}
 
 void Random(std::span<BabyBear> out) { merkle::FillWithSystemRandomness(out); }
 
@@ -70,7 +66,7 @@ std::vector<BabyBear> CosetPointsBitReversed(size_t log_size) {
 // itself, or with zero knowledge the trace interleaved with uniformly random rows (rows 2i are
 // the trace, since w_2n^2i = w_n^i), i.e. a uniformly random polynomial of degree < 2n that agrees
 // with the trace on H_n.
-Matrix Randomize(const Matrix& trace, bool zero_knowledge) {
+Matrix Randomize(Matrix trace, bool zero_knowledge) {
   if (!zero_knowledge) return trace;
   Matrix out = Matrix::uninitialized(2 * trace.height(), trace.width());
   for (size_t r = 0; r < trace.height(); ++r) {
@@ -78,6 +74,14 @@ Matrix Randomize(const Matrix& trace, bool zero_knowledge) {
     Random(out.row(2 * r + 1));
   }
   return out;
+}
+
+// The committed polynomials of a trace (Randomize's evaluations, interpolated), whose LDE is
+// produced a coset of the trace domain at a time.
+std::shared_ptr<const CosetLde> Commitment(Matrix trace, const TableLayout& l, bool zk) {
+  Matrix evaluations = Randomize(std::move(trace), zk);
+  ntt::inverse(evaluations.view());
+  return std::make_shared<CosetLde>(std::move(evaluations), l.log_lde, l.log_height);
 }
 
 // The bit-reversed coset LDE, written straight into the storage the Merkle tree keeps.
@@ -122,12 +126,31 @@ std::vector<BabyBear4> EvaluateAt(const Matrix& evaluations, const BabyBear4& z)
   return out;
 }
 
-// Values at z of polynomials given by coefficients (row j = coefficient j of every column).
-std::vector<BabyBear4> EvaluateCoefficientsAt(const Matrix& coefficients, const BabyBear4& z) {
-  std::vector<BabyBear4> out(coefficients.width());
-  for (size_t j = coefficients.height(); j-- > 0;) {
-    auto row = coefficients.row(j);
-    for (size_t c = 0; c < out.size(); ++c) out[c] = out[c] * z + row[c];
+// Values at each point of polynomials given by coefficients (row j = coefficient j of every
+// column): out[k][c] = sum_j z_k^j a_(j,c), in parallel blocks of rows.
+std::vector<std::vector<BabyBear4>> EvaluateCoefficientsAt(const Matrix& coefficients,
+                                                           std::span<const BabyBear4> points) {
+  const size_t height = coefficients.height(), width = coefficients.width();
+  constexpr size_t kBlock = 2048;
+  const size_t blocks = (height + kBlock - 1) / kBlock;
+  std::vector<std::vector<std::vector<BabyBear4>>> partial(
+      blocks, std::vector<std::vector<BabyBear4>>(points.size(), std::vector<BabyBear4>(width)));
+  tbb::parallel_for(size_t{0}, blocks, [&](size_t b) {
+    const size_t begin = b * kBlock, end = std::min(height, begin + kBlock);
+    for (size_t k = 0; k < points.size(); ++k) {
+      auto& acc = partial[b][k];
+      BabyBear4 power = points[k].pow(begin);
+      for (size_t j = begin; j < end; ++j, power = power * points[k]) {
+        auto row = coefficients.row(j);
+        for (size_t c = 0; c < width; ++c) acc[c] = acc[c] + power * row[c];
+      }
+    }
+  });
+  std::vector<std::vector<BabyBear4>> out(points.size(), std::vector<BabyBear4>(width));
+  for (const auto& part : partial) {
+    for (size_t k = 0; k < points.size(); ++k) {
+      for (size_t c = 0; c < width; ++c) out[k][c] = out[k][c] + part[k][c];
+    }
   }
   return out;
 }
@@ -198,25 +221,31 @@ Matrix FlattenExtension(const air::RowMajorMatrix<BabyBear4>& m) {
 
 struct TableState {
   TableLayout layout;
-  Matrix preprocessed;  // natural order on H_n (empty when none)
-  Matrix main;          // committed evaluations on H_D
-  Matrix aux;           // committed evaluations on H_D (base columns)
+  Matrix preprocessed;                                       // natural order on H_n
+  const merkle::RowMajorMatrix* preprocessed_lde = nullptr;  // kept by the proving key
+  std::shared_ptr<const CosetLde> main, aux, quotient;       // quotient: D x 4m coefficients
   BabyBear4 cumulative_sum = BabyBear4::zero();
-  Matrix quotient_coefficients;  // D x 4m
-  const Matrix* preprocessed_lde = nullptr;
-  const merkle::RowMajorMatrix* main_lde = nullptr;
-  const merkle::RowMajorMatrix* aux_lde = nullptr;
-  const merkle::RowMajorMatrix* quotient_lde = nullptr;
   TableOpenings openings;
 };
 
+// A reusable buffer for one LDE block of a source.
+struct BlockBuffer {
+  std::vector<BabyBear> values;
+  std::span<const BabyBear> Fill(const CosetLde* source, size_t block) {
+    if (source == nullptr) return {};
+    values.resize(source->block_height() * source->width());
+    source->FillBlock(block, values);
+    return values;
+  }
+};
+
 // Q = (sum alpha^i C_i) / Z_H on the quotient domain (the first 2^log_quotient rows of the
-// bit-reversed LDEs), in bit-reversed order.
+// bit-reversed LDEs), in bit-reversed order. Computed a block (a coset of the trace domain H_n)
+// at a time: the next row of a point x is x * w_n, in the same coset.
 std::vector<BabyBear4> ComputeQuotient(const ProverTable& table, const TableState& s,
                                        std::span<const BabyBear> public_values,
                                        std::span<const BabyBear4> challenges,
-                                       const BabyBear4& alpha,
-                                       const merkle::RowMajorMatrix* preprocessed_lde) {
+                                       const BabyBear4& alpha) {
   const TableLayout& l = s.layout;
   const size_t nq = size_t{1} << l.log_quotient;
   const size_t n = size_t{1} << l.log_height;
@@ -242,78 +271,84 @@ std::vector<BabyBear4> ComputeQuotient(const ProverTable& table, const TableStat
   const PackedBabyBear4 packed_sum = Broadcast(s.cumulative_sum);
 
   std::vector<BabyBear4> quotient(nq);
-  const size_t batches = (nq + kLanes - 1) / kLanes;
-  tbb::parallel_for(tbb::blocked_range<size_t>(0, batches, 16), [&](const auto& range) {
-    std::vector<Packed> prep_local(l.preprocessed_width), prep_next(l.preprocessed_width);
-    std::vector<Packed> main_local(l.main_width), main_next(l.main_width);
-    std::vector<PackedBabyBear4> aux_local(l.aux_width), aux_next(l.aux_width);
-    for (size_t b = range.begin(); b < range.end(); ++b) {
-      std::array<size_t, kLanes> local, next;
-      std::array<BabyBear, kLanes> first, last, trans, inv_z;
-      for (size_t k = 0; k < kLanes; ++k) {
-        const size_t pos = (b * kLanes + k) % nq;
-        local[k] = pos;
-        const size_t j = fri::ReverseBits(pos, l.log_quotient);
-        next[k] = fri::ReverseBits((j + next_step) & (nq - 1), l.log_quotient);
-        first[k] = vanishing[pos] * inv_first[pos];
-        last[k] = vanishing[pos] * inv_last[pos];
-        trans[k] = x_minus_last[pos];
-        inv_z[k] = inv_vanishing[pos];
-      }
-      auto gather_rows = [&](auto row_of, size_t width, std::vector<Packed>& lo,
-                             std::vector<Packed>& hi) {
-        for (size_t c = 0; c < width; ++c) {
-          std::array<BabyBear, kLanes> a, bb;
-          for (size_t k = 0; k < kLanes; ++k) {
-            a[k] = row_of(local[k])[c];
-            bb[k] = row_of(next[k])[c];
+  const size_t batches = (n + kLanes - 1) / kLanes;
+  BlockBuffer main_buffer, aux_buffer;
+  for (size_t block = 0; block < nq / n; ++block) {
+    const size_t block_start = block * n;
+    const BabyBear* main_block = main_buffer.Fill(s.main.get(), block).data();
+    const BabyBear* aux_block = aux_buffer.Fill(s.aux.get(), block).data();
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, batches, 16), [&](const auto& range) {
+      std::vector<Packed> prep_local(l.preprocessed_width), prep_next(l.preprocessed_width);
+      std::vector<Packed> main_local(l.main_width), main_next(l.main_width);
+      std::vector<PackedBabyBear4> aux_local(l.aux_width), aux_next(l.aux_width);
+      for (size_t b = range.begin(); b < range.end(); ++b) {
+        std::array<size_t, kLanes> local, next;
+        std::array<BabyBear, kLanes> first, last, trans, inv_z;
+        for (size_t k = 0; k < kLanes; ++k) {
+          const size_t pos = block_start + (b * kLanes + k) % n;
+          local[k] = pos;
+          const size_t j = fri::ReverseBits(pos, l.log_quotient);
+          next[k] = fri::ReverseBits((j + next_step) & (nq - 1), l.log_quotient);
+          first[k] = vanishing[pos] * inv_first[pos];
+          last[k] = vanishing[pos] * inv_last[pos];
+          trans[k] = x_minus_last[pos];
+          inv_z[k] = inv_vanishing[pos];
+        }
+        // Rows by position in the quotient domain; `offset` is the first position of `values`.
+        auto gather_rows = [&](const BabyBear* values, size_t offset, size_t width,
+                               std::vector<Packed>& lo, std::vector<Packed>& hi) {
+          for (size_t c = 0; c < width; ++c) {
+            std::array<BabyBear, kLanes> a, bb;
+            for (size_t k = 0; k < kLanes; ++k) {
+              a[k] = values[(local[k] - offset) * width + c];
+              bb[k] = values[(next[k] - offset) * width + c];
+            }
+            lo[c] = Packed::from_array(a);
+            hi[c] = Packed::from_array(bb);
           }
-          lo[c] = Packed::from_array(a);
-          hi[c] = Packed::from_array(bb);
+        };
+        if (l.preprocessed_width > 0) {
+          gather_rows(s.preprocessed_lde->values.data(), 0, l.preprocessed_width, prep_local,
+                      prep_next);
         }
-      };
-      if (l.preprocessed_width > 0) {
-        gather_rows([&](size_t r) { return preprocessed_lde->row(r); }, l.preprocessed_width,
-                    prep_local, prep_next);
-      }
-      gather_rows([&](size_t r) { return s.main_lde->row(r); }, l.main_width, main_local,
-                  main_next);
-      if (l.aux_width > 0) {
-        std::vector<Packed> lo(l.aux_base_width()), hi(l.aux_base_width());
-        gather_rows([&](size_t r) { return s.aux_lde->row(r); }, l.aux_base_width(), lo, hi);
-        for (size_t c = 0; c < l.aux_width; ++c) {
-          aux_local[c] = PackedBabyBear4::from_coeffs(
-              {lo[4 * c], lo[4 * c + 1], lo[4 * c + 2], lo[4 * c + 3]});
-          aux_next[c] = PackedBabyBear4::from_coeffs(
-              {hi[4 * c], hi[4 * c + 1], hi[4 * c + 2], hi[4 * c + 3]});
+        gather_rows(main_block, block_start, l.main_width, main_local, main_next);
+        if (l.aux_width > 0) {
+          std::vector<Packed> lo(l.aux_base_width()), hi(l.aux_base_width());
+          gather_rows(aux_block, block_start, l.aux_base_width(), lo, hi);
+          for (size_t c = 0; c < l.aux_width; ++c) {
+            aux_local[c] = PackedBabyBear4::from_coeffs(
+                {lo[4 * c], lo[4 * c + 1], lo[4 * c + 2], lo[4 * c + 3]});
+            aux_next[c] = PackedBabyBear4::from_coeffs(
+                {hi[4 * c], hi[4 * c + 1], hi[4 * c + 2], hi[4 * c + 3]});
+          }
+        }
+        ProverFolder::Inputs in;
+        in.preprocessed_local = prep_local;
+        in.preprocessed_next = prep_next;
+        in.main_local = main_local;
+        in.main_next = main_next;
+        in.aux_local = aux_local;
+        in.aux_next = aux_next;
+        in.public_values = pv;
+        in.challenges = ch;
+        in.cumulative_sum = packed_sum;
+        in.is_first_row = Packed::from_array(first);
+        in.is_last_row = Packed::from_array(last);
+        in.is_transition = Packed::from_array(trans);
+        in.alpha = packed_alpha;
+        ProverFolder folder(in);
+        table.Eval(folder);
+        folder.finish_interactions();
+        const PackedBabyBear4 q = folder.folded() * Packed::from_array(inv_z);
+        std::array<std::array<BabyBear, kLanes>, 4> coeffs;
+        for (size_t c = 0; c < 4; ++c) coeffs[c] = q.coeff(c).to_array();
+        for (size_t k = 0; k < kLanes && b * kLanes + k < n; ++k) {
+          quotient[block_start + b * kLanes + k] =
+              BabyBear4::from_coeffs({coeffs[0][k], coeffs[1][k], coeffs[2][k], coeffs[3][k]});
         }
       }
-      ProverFolder::Inputs in;
-      in.preprocessed_local = prep_local;
-      in.preprocessed_next = prep_next;
-      in.main_local = main_local;
-      in.main_next = main_next;
-      in.aux_local = aux_local;
-      in.aux_next = aux_next;
-      in.public_values = pv;
-      in.challenges = ch;
-      in.cumulative_sum = packed_sum;
-      in.is_first_row = Packed::from_array(first);
-      in.is_last_row = Packed::from_array(last);
-      in.is_transition = Packed::from_array(trans);
-      in.alpha = packed_alpha;
-      ProverFolder folder(in);
-      table.Eval(folder);
-      folder.finish_interactions();
-      const PackedBabyBear4 q = folder.folded() * Packed::from_array(inv_z);
-      std::array<std::array<BabyBear, kLanes>, 4> coeffs;
-      for (size_t c = 0; c < 4; ++c) coeffs[c] = q.coeff(c).to_array();
-      for (size_t k = 0; k < kLanes && b * kLanes + k < nq; ++k) {
-        quotient[b * kLanes + k] =
-            BabyBear4::from_coeffs({coeffs[0][k], coeffs[1][k], coeffs[2][k], coeffs[3][k]});
-      }
-    }
-  });
+    });
+  }
   return quotient;
 }
 
@@ -355,15 +390,6 @@ Matrix SplitQuotient(std::vector<BabyBear4> values, const TableLayout& l, bool z
     }
   }
   return chunks;
-}
-
-// Evaluations on the bit-reversed LDE coset of polynomials given by coefficients.
-Matrix CoefficientsToLde(const Matrix& coefficients, size_t log_lde) {
-  Matrix lde(size_t{1} << log_lde, coefficients.width());
-  std::copy(coefficients.values().begin(), coefficients.values().end(), lde.values().begin());
-  ntt::coset_forward(lde.view(), fri::DomainShift());
-  ntt::bit_reverse_rows(lde.view());
-  return lde;
 }
 
 void ObserveOpenings(transcript::DuplexChallenger& c, const TableOpenings& o) {
@@ -506,12 +532,12 @@ StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> table
 
   // Round 1: main traces.
   progress("committing traces", 0.0);
-  std::vector<merkle::RowMajorMatrix> main_ldes;
+  std::vector<std::shared_ptr<const merkle::RowSource>> main_sources;
   for (size_t t = 0; t < num_tables; ++t) {
-    state[t].main = Randomize(ToMatrix(witnesses[t].main), zk);
-    main_ldes.push_back(Lde(state[t].main, config.fri.log_blowup));
+    state[t].main = Commitment(ToMatrix(witnesses[t].main), state[t].layout, zk);
+    main_sources.push_back(state[t].main);
   }
-  merkle::MerkleTree main_tree(std::move(main_ldes), salt);
+  merkle::MerkleTree main_tree(std::move(main_sources), salt);
   proof.main_root = main_tree.root();
   challenger.Observe(proof.main_root);
 
@@ -523,7 +549,7 @@ StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> table
   if (any_aux) {
     progress("lookup arguments", 0.2);
     lookup_challenges = {challenger.SampleExtension(), challenger.SampleExtension()};
-    std::vector<merkle::RowMajorMatrix> aux_ldes;
+    std::vector<std::shared_ptr<const merkle::RowSource>> aux_sources;
     for (size_t t = 0; t < num_tables; ++t) {
       if (state[t].layout.aux_width == 0) continue;
       const air::RowMajorMatrix<BabyBear>* fixed =
@@ -532,16 +558,15 @@ StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> table
                                        witnesses[t].main, witnesses[t].public_values,
                                        lookup_challenges, &proof.cumulative_sums[t]);
       state[t].cumulative_sum = proof.cumulative_sums[t];
-      state[t].aux = Randomize(FlattenExtension(aux_traces[t]), zk);
-      aux_ldes.push_back(Lde(state[t].aux, config.fri.log_blowup));
+      state[t].aux = Commitment(FlattenExtension(aux_traces[t]), state[t].layout, zk);
+      aux_sources.push_back(state[t].aux);
     }
-    aux_tree = std::make_unique<merkle::MerkleTree>(std::move(aux_ldes), salt);
+    aux_tree = std::make_unique<merkle::MerkleTree>(std::move(aux_sources), salt);
     proof.has_aux = true;
     proof.aux_root = aux_tree->root();
     challenger.Observe(proof.aux_root);
     for (const BabyBear4& s : proof.cumulative_sums) challenger.ObserveExtension(s);
   }
-
   if (options.check_constraints) {
     progress("checking constraints", 0.35);
     std::string problems;
@@ -571,6 +596,7 @@ StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> table
     }
     if (!problems.empty()) throw Error("prove: the traces violate their constraints:\n" + problems);
   }
+  aux_traces.clear();  // committed as coefficients from here on
 
   // Round 3: quotient chunks and the FRI mask.
   progress("quotient", 0.4);
@@ -578,31 +604,32 @@ StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> table
   size_t log_max = 0;
   for (const auto& l : layouts) log_max = std::max(log_max, l.log_lde);
   {
-    size_t aux_k = 0, prep_k = 0;
+    size_t prep_k = 0;
     for (size_t t = 0; t < num_tables; ++t) {
-      state[t].main_lde = &main_tree.matrices()[t];
-      if (state[t].layout.aux_width > 0) state[t].aux_lde = &aux_tree->matrices()[aux_k++];
-    }
-    std::vector<merkle::RowMajorMatrix> quotient_ldes;
-    for (size_t t = 0; t < num_tables; ++t) {
-      const merkle::RowMajorMatrix* fixed_lde = nullptr;
       if (state[t].layout.preprocessed_width > 0) {
-        fixed_lde = &pk.preprocessed_tree->matrices()[prep_k++];
+        state[t].preprocessed_lde = &pk.preprocessed_tree->matrices()[prep_k++];
       }
-      std::vector<BabyBear4> q = ComputeQuotient(*tables[t], state[t], witnesses[t].public_values,
-                                                 lookup_challenges, alpha, fixed_lde);
-      state[t].quotient_coefficients = SplitQuotient(std::move(q), state[t].layout, zk);
-      quotient_ldes.push_back(
-          ToMerkle(CoefficientsToLde(state[t].quotient_coefficients, state[t].layout.log_lde)));
     }
-    Matrix mask_coefficients;
+    std::vector<std::shared_ptr<const merkle::RowSource>> quotient_sources;
+    for (size_t t = 0; t < num_tables; ++t) {
+      const TableLayout& l = state[t].layout;
+      std::vector<BabyBear4> q = ComputeQuotient(*tables[t], state[t], witnesses[t].public_values,
+                                                 lookup_challenges, alpha);
+      state[t].quotient =
+          std::make_shared<CosetLde>(SplitQuotient(std::move(q), l, zk), l.log_lde, l.log_height);
+      quotient_sources.push_back(state[t].quotient);
+    }
+    std::shared_ptr<const CosetLde> mask;
     if (zk) {
       const size_t log_degree_max = log_max - config.fri.log_blowup;
-      mask_coefficients = Matrix::uninitialized(size_t{1} << log_degree_max, 4);
+      Matrix mask_coefficients = Matrix::uninitialized(size_t{1} << log_degree_max, 4);
       Random(mask_coefficients.values());
-      quotient_ldes.push_back(ToMerkle(CoefficientsToLde(mask_coefficients, log_max)));
+      // The mask joins the tallest tables' height group, so it takes their block height.
+      mask = std::make_shared<CosetLde>(std::move(mask_coefficients), log_max,
+                                        log_degree_max - (zk ? 1 : 0));
+      quotient_sources.push_back(mask);
     }
-    merkle::MerkleTree quotient_tree(std::move(quotient_ldes), salt);
+    merkle::MerkleTree quotient_tree(std::move(quotient_sources), salt);
     proof.quotient_root = quotient_tree.root();
     challenger.Observe(proof.quotient_root);
 
@@ -613,23 +640,28 @@ StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> table
       TableState& s = state[t];
       const BabyBear4 zeta_next =
           zeta * BabyBear::two_adic_generator(static_cast<uint32_t>(s.layout.log_height));
+      const std::array<BabyBear4, 2> points = {zeta, zeta_next};
       TableOpenings& o = s.openings;
       if (s.layout.preprocessed_width > 0) {
         o.preprocessed_local = EvaluateAt(s.preprocessed, zeta);
         o.preprocessed_next = EvaluateAt(s.preprocessed, zeta_next);
       }
-      o.main_local = EvaluateAt(s.main, zeta);
-      o.main_next = EvaluateAt(s.main, zeta_next);
+      auto main_values = EvaluateCoefficientsAt(s.main->coefficients(), points);
+      o.main_local = std::move(main_values[0]);
+      o.main_next = std::move(main_values[1]);
       if (s.layout.aux_width > 0) {
-        o.aux_local = EvaluateAt(s.aux, zeta);
-        o.aux_next = EvaluateAt(s.aux, zeta_next);
+        auto aux_values = EvaluateCoefficientsAt(s.aux->coefficients(), points);
+        o.aux_local = std::move(aux_values[0]);
+        o.aux_next = std::move(aux_values[1]);
       }
-      o.quotient = EvaluateCoefficientsAt(s.quotient_coefficients, zeta);
+      o.quotient = std::move(
+          EvaluateCoefficientsAt(s.quotient->coefficients(), std::span(points).first(1))[0]);
       ObserveOpenings(challenger, o);
       proof.openings.push_back(o);
     }
     if (zk) {
-      proof.mask_opening = EvaluateCoefficientsAt(mask_coefficients, zeta);
+      proof.mask_opening = std::move(
+          EvaluateCoefficientsAt(mask->coefficients(), std::span<const BabyBear4>(&zeta, 1))[0]);
       for (const BabyBear4& x : proof.mask_opening) challenger.ObserveExtension(x);
     }
     const BabyBear4 gamma = challenger.SampleExtension();
@@ -643,7 +675,8 @@ StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> table
     for (size_t k = 0; k < log_sizes.size(); ++k)
       fri_inputs[k].assign(size_t{1} << log_sizes[k], BabyBear4::zero());
 
-    auto inverse_differences = [](const std::vector<BabyBear>& xs, const BabyBear4& z) {
+    // 1 / (x - z) for the points x of the given positions of the bit-reversed LDE.
+    auto inverse_differences = [](std::span<const BabyBear> xs, const BabyBear4& z) {
       std::vector<BabyBear4> d(xs.size());
       tbb::parallel_for(size_t{0}, xs.size(), [&](size_t i) { d[i] = BabyBear4(xs[i]) - z; });
       return ParallelBatchInverse(d);
@@ -654,18 +687,13 @@ StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> table
     // zeta * g is gamma^C times the combination of the first columns at zeta, which is computed
     // once per row.
     BabyBear4 gamma_power = BabyBear4::one();
-    prep_k = 0;
+    BlockBuffer main_buffer, aux_buffer, quotient_buffer;
     for (size_t t = 0; t < num_tables; ++t) {
       const TableState& s = state[t];
       const TableLayout& l = s.layout;
       const TableOpenings& o = s.openings;
-      const size_t rows = size_t{1} << l.log_lde;
       const BabyBear4 zeta_next =
           zeta * BabyBear::two_adic_generator(static_cast<uint32_t>(l.log_height));
-      std::span<const BabyBear> prep_values;
-      if (l.preprocessed_width > 0) prep_values = pk.preprocessed_tree->matrices()[prep_k++].values;
-      std::span<const BabyBear> aux_values;
-      if (l.aux_width > 0) aux_values = s.aux_lde->values;
       const BabyBear4 group_start = gamma_power;
       const auto p_prep = NextPowers(&gamma_power, gamma, l.preprocessed_width);
       const auto p_main = NextPowers(&gamma_power, gamma, l.main_width);
@@ -679,34 +707,50 @@ StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> table
                                Dot(p_aux, o.aux_local) + Dot(p_quot, o.quotient);
       const BabyBear4 v_next =
           Dot(n_prep, o.preprocessed_next) + Dot(n_main, o.main_next) + Dot(n_aux, o.aux_next);
-      std::vector<BabyBear4> shared(rows), quotient_part(rows);
-      AccumulateRows(prep_values, l.preprocessed_width, rows, p_prep, shared);
-      AccumulateRows(s.main_lde->values, l.main_width, rows, p_main, shared);
-      AccumulateRows(aux_values, l.aux_base_width(), rows, p_aux, shared);
-      AccumulateRows(quotient_tree.matrices()[t].values, l.quotient_base_width(), rows, p_quot,
-                     quotient_part);
       const std::vector<BabyBear> xs = CosetPointsBitReversed(l.log_lde);
-      const std::vector<BabyBear4> inv_zeta = inverse_differences(xs, zeta);
-      const std::vector<BabyBear4> inv_next = inverse_differences(xs, zeta_next);
       const size_t k = static_cast<size_t>(
           std::find(log_sizes.begin(), log_sizes.end(), l.log_lde) - log_sizes.begin());
       auto& input = fri_inputs[k];
-      tbb::parallel_for(size_t{0}, rows, [&](size_t i) {
-        input[i] = input[i] + (shared[i] + quotient_part[i] - v_zeta) * inv_zeta[i] +
-                   (next_factor * shared[i] - v_next) * inv_next[i];
-      });
+      const size_t rows = s.main->block_height();
+      for (size_t block = 0; block < s.main->num_blocks(); ++block) {
+        const size_t first = block * rows;
+        std::vector<BabyBear4> shared(rows), quotient_part(rows);
+        if (l.preprocessed_width > 0) {
+          AccumulateRows(std::span<const BabyBear>(s.preprocessed_lde->values)
+                             .subspan(first * l.preprocessed_width, rows * l.preprocessed_width),
+                         l.preprocessed_width, rows, p_prep, shared);
+        }
+        AccumulateRows(main_buffer.Fill(s.main.get(), block), l.main_width, rows, p_main, shared);
+        AccumulateRows(aux_buffer.Fill(s.aux.get(), block), l.aux_base_width(), rows, p_aux,
+                       shared);
+        AccumulateRows(quotient_buffer.Fill(s.quotient.get(), block), l.quotient_base_width(), rows,
+                       p_quot, quotient_part);
+        const auto block_xs = std::span<const BabyBear>(xs).subspan(first, rows);
+        const std::vector<BabyBear4> inv_zeta = inverse_differences(block_xs, zeta);
+        const std::vector<BabyBear4> inv_next = inverse_differences(block_xs, zeta_next);
+        tbb::parallel_for(size_t{0}, rows, [&](size_t i) {
+          input[first + i] = input[first + i] +
+                             (shared[i] + quotient_part[i] - v_zeta) * inv_zeta[i] +
+                             (next_factor * shared[i] - v_next) * inv_next[i];
+        });
+      }
     }
     if (zk) {
-      const size_t rows = size_t{1} << log_max;
-      std::vector<BabyBear4> acc(rows);
       const auto p_mask = NextPowers(&gamma_power, gamma, 4);
       const BabyBear4 v = Dot(p_mask, proof.mask_opening);
-      AccumulateRows(quotient_tree.matrices()[num_tables].values, 4, rows, p_mask, acc);
-      const std::vector<BabyBear4> inv_zeta =
-          inverse_differences(CosetPointsBitReversed(log_max), zeta);
-      tbb::parallel_for(size_t{0}, rows, [&](size_t i) {
-        fri_inputs[0][i] = fri_inputs[0][i] + (acc[i] - v) * inv_zeta[i];
-      });
+      const std::vector<BabyBear> xs = CosetPointsBitReversed(log_max);
+      const size_t rows = mask->block_height();
+      BlockBuffer mask_buffer;
+      for (size_t block = 0; block < mask->num_blocks(); ++block) {
+        const size_t first = block * rows;
+        std::vector<BabyBear4> acc(rows);
+        AccumulateRows(mask_buffer.Fill(mask.get(), block), 4, rows, p_mask, acc);
+        const std::vector<BabyBear4> inv_zeta =
+            inverse_differences(std::span<const BabyBear>(xs).subspan(first, rows), zeta);
+        tbb::parallel_for(size_t{0}, rows, [&](size_t i) {
+          fri_inputs[0][first + i] = fri_inputs[0][first + i] + (acc[i] - v) * inv_zeta[i];
+        });
+      }
     }
 
     progress("FRI", 0.8);
