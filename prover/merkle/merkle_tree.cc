@@ -232,6 +232,21 @@ void MerkleTree::Build(const SaltSource& salts) {
   }
   PROVA_CHECK(next_group == groups_.size(), "every height group is injected");
   PROVA_CHECK(layers_.back().size() == 1, "the last level is the root");
+  // Row sources recompute opened rows anyway, so the leaf digests (half of the tree) need not be
+  // kept: Open rehashes the sibling leaves it needs.
+  if (!sources_.empty() && layers_.size() > 1) {
+    layers_[0].clear();
+    layers_[0].shrink_to_fit();
+  }
+}
+
+Digest MerkleTree::LeafDigest(uint64_t row, const OpenedRows& opened) const {
+  hash::PaddingFreeSponge<BabyBear> sponge;
+  for (size_t k : groups_.front().matrices)
+    sponge.Absorb(std::span<const BabyBear>(opened[k].at(row)));
+  sponge.Absorb(
+      std::span<const BabyBear>(salts_.front()).subspan(row * salt_elements_, salt_elements_));
+  return sponge.Finalize();
 }
 
 std::vector<MatrixDimensions> MerkleTree::dimensions() const {
@@ -281,6 +296,9 @@ MultiOpening MerkleTree::Open(std::span<const uint64_t> indices) const {
     for (uint64_t index : indices) {
       const uint64_t row = index >> shift;
       rows_by_block[row / block_height].push_back(row);
+      // Leaf digests are not kept: a sibling leaf is rehashed from its rows (same block).
+      if (shift == 0 && max_height() > 1)
+        rows_by_block[(row ^ 1) / block_height].push_back(row ^ 1);
     }
     std::vector<BabyBear> block(block_height * dims.width);
     for (const auto& [b, rows] : rows_by_block) {
@@ -303,7 +321,8 @@ MultiOpening MerkleTree::Open(std::span<const uint64_t> indices) const {
       if (i + 1 < known.size() && known[i + 1] == (index ^ 1)) {
         ++i;
       } else {
-        opening.siblings.push_back(layers_[depth][index ^ 1]);
+        opening.siblings.push_back(depth == 0 && layers_[0].empty() ? LeafDigest(index ^ 1, opened)
+                                                                    : layers_[depth][index ^ 1]);
       }
       parents.push_back(index >> 1);
     }

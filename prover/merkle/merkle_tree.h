@@ -82,7 +82,7 @@ class MerkleTree {
   MultiOpening Open(std::span<const uint64_t> indices) const;
   MultiOpening Open(uint64_t index) const { return Open(std::span<const uint64_t>(&index, 1)); }
 
-  // The digests of one level (0 = leaves), for tests and debugging.
+  // The digests of one level (0 = leaves, empty for row sources), for tests and debugging.
   const std::vector<hash::Digest>& layer(size_t level) const { return layers_.at(level); }
 
  private:
@@ -93,6 +93,8 @@ class MerkleTree {
   // The digests of every row of a height group (matrices in commit order, then the salt).
   std::vector<hash::Digest> HashGroup(size_t group) const;
   QueryOpening OpenQuery(uint64_t index, const OpenedRows& opened) const;
+  // The digest of row `row` of the tallest matrices, from opened rows.
+  hash::Digest LeafDigest(uint64_t row, const OpenedRows& opened) const;
 
   // Exactly one of the two holds the matrices.
   std::vector<RowMajorMatrix> matrices_;

@@ -687,7 +687,7 @@ StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> table
     // zeta * g is gamma^C times the combination of the first columns at zeta, which is computed
     // once per row.
     BabyBear4 gamma_power = BabyBear4::one();
-    BlockBuffer main_buffer, aux_buffer, quotient_buffer;
+    BlockBuffer buffer;  // one block of one source at a time: the main, auxiliary, quotient
     for (size_t t = 0; t < num_tables; ++t) {
       const TableState& s = state[t];
       const TableLayout& l = s.layout;
@@ -720,10 +720,10 @@ StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> table
                              .subspan(first * l.preprocessed_width, rows * l.preprocessed_width),
                          l.preprocessed_width, rows, p_prep, shared);
         }
-        AccumulateRows(main_buffer.Fill(s.main.get(), block), l.main_width, rows, p_main, shared);
-        AccumulateRows(aux_buffer.Fill(s.aux.get(), block), l.aux_base_width(), rows, p_aux,
+        AccumulateRows(buffer.Fill(s.main.get(), block), l.main_width, rows, p_main, shared);
+        AccumulateRows(buffer.Fill(s.aux.get(), block), l.aux_base_width(), rows, p_aux,
                        shared);
-        AccumulateRows(quotient_buffer.Fill(s.quotient.get(), block), l.quotient_base_width(), rows,
+        AccumulateRows(buffer.Fill(s.quotient.get(), block), l.quotient_base_width(), rows,
                        p_quot, quotient_part);
         const auto block_xs = std::span<const BabyBear>(xs).subspan(first, rows);
         const std::vector<BabyBear4> inv_zeta = inverse_differences(block_xs, zeta);
