@@ -39,6 +39,7 @@ ExecutionProof ProveExecution(const vm::ProgramImage& image, std::span<const uin
 
   progress("witness", 0.05);
   CircuitWitness witness = GenerateWitness(fixed, trace, result.exit_code);
+  trace = vm::Trace();  // 48 bytes per cycle, not needed any more
   PROVA_CHECK(witness.publics.journal_length == result.journal.size(),
               "the witness journal differs from the emulator's");
 
@@ -61,7 +62,8 @@ ExecutionProof ProveExecution(const vm::ProgramImage& image, std::span<const uin
       options.on_progress(phase, kStarkStart + (1 - kStarkStart) * fraction);
     };
   }
-  stark::StarkProof proof = stark::Prove(pk, list, witness.tables, prove_options);
+  stark::StarkProof proof =
+      stark::ProveConsuming(pk, list, std::move(witness.tables), prove_options);
 
   Seal seal;
   seal.image.entry_pc = fixed.entry_pc;

@@ -483,8 +483,12 @@ ProvingKey Setup(const StarkConfig& config, std::span<const ProverTable* const> 
   return pk;
 }
 
-StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> tables,
-                 std::span<const TableWitness> witnesses, const ProveOptions& options) {
+namespace {
+
+// owned: the witnesses themselves, when the caller gave them up (their main traces are freed).
+StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> tables,
+                     std::span<const TableWitness> witnesses, std::vector<TableWitness>* owned,
+                     const ProveOptions& options) {
   const StarkConfig& config = pk.vk.config;
   const bool zk = config.zero_knowledge;
   const size_t salt = zk ? config.salt_elements : 0;
@@ -597,6 +601,9 @@ StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> table
     if (!problems.empty()) throw Error("prove: the traces violate their constraints:\n" + problems);
   }
   aux_traces.clear();  // committed as coefficients from here on
+  if (owned != nullptr) {
+    for (TableWitness& w : *owned) w.main = air::RowMajorMatrix<BabyBear>();
+  }
 
   // Round 3: quotient chunks and the FRI mask.
   progress("quotient", 0.4);
@@ -772,6 +779,18 @@ StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> table
   }
   progress("done", 1.0);
   return proof;
+}
+
+}  // namespace
+
+StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> tables,
+                 std::span<const TableWitness> witnesses, const ProveOptions& options) {
+  return ProveImpl(pk, tables, witnesses, nullptr, options);
+}
+
+StarkProof ProveConsuming(const ProvingKey& pk, std::span<const ProverTable* const> tables,
+                          std::vector<TableWitness> witnesses, const ProveOptions& options) {
+  return ProveImpl(pk, tables, witnesses, &witnesses, options);
 }
 
 }  // namespace prova::stark

@@ -58,4 +58,10 @@ struct ProveOptions {
 StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> tables,
                  std::span<const TableWitness> witnesses, const ProveOptions& options = {});
 
+// The same, consuming the witnesses: each main trace is freed as soon as the proof no longer needs
+// it (after the LogUp traces and the constraint check), which lowers the peak memory of large
+// proofs by the size of the traces.
+StarkProof ProveConsuming(const ProvingKey& pk, std::span<const ProverTable* const> tables,
+                          std::vector<TableWitness> witnesses, const ProveOptions& options = {});
+
 }  // namespace prova::stark
