@@ -232,21 +232,53 @@ void MerkleTree::Build(const SaltSource& salts) {
   }
   PROVA_CHECK(next_group == groups_.size(), "every height group is injected");
   PROVA_CHECK(layers_.back().size() == 1, "the last level is the root");
-  // Row sources recompute opened rows anyway, so the leaf digests (half of the tree) need not be
-  // kept: Open rehashes the sibling leaves it needs.
-  if (!sources_.empty() && layers_.size() > 1) {
-    layers_[0].clear();
-    layers_[0].shrink_to_fit();
+  // Row sources recompute the blocks of opened rows anyway, so the lowest levels (7/8 of the
+  // tree) need not be kept: Open rehashes the sibling subtrees it needs from those blocks.
+  if (!sources_.empty()) {
+    // A group injected at level s below the first kept level L is rehashed from aligned runs of
+    // 2^(L - s) of its rows, which must lie in one block.
+    auto fits = [&](size_t levels) {
+      for (size_t g = 0; g < groups_.size(); ++g) {
+        const size_t level = log_max_height() - groups_[g].log_height;
+        for (size_t k : groups_[g].matrices) {
+          if (level < levels && sources_[k]->block_height() < (size_t{1} << (levels - level))) {
+            return false;
+          }
+        }
+      }
+      return true;
+    };
+    dropped_levels_ = std::min(kMaxDroppedLevels, layers_.size() - 1);
+    while (dropped_levels_ > 0 && !fits(dropped_levels_)) --dropped_levels_;
+    for (size_t level = 0; level < dropped_levels_; ++level) {
+      layers_[level].clear();
+      layers_[level].shrink_to_fit();
+    }
   }
 }
 
-Digest MerkleTree::LeafDigest(uint64_t row, const OpenedRows& opened) const {
+Digest MerkleTree::GroupRowDigest(size_t group, uint64_t row, const OpenedRows& opened) const {
   hash::PaddingFreeSponge<BabyBear> sponge;
-  for (size_t k : groups_.front().matrices)
+  for (size_t k : groups_[group].matrices) {
     sponge.Absorb(std::span<const BabyBear>(opened[k].at(row)));
+  }
   sponge.Absorb(
-      std::span<const BabyBear>(salts_.front()).subspan(row * salt_elements_, salt_elements_));
+      std::span<const BabyBear>(salts_[group]).subspan(row * salt_elements_, salt_elements_));
   return sponge.Finalize();
+}
+
+Digest MerkleTree::NodeDigest(size_t level, uint64_t node, const OpenedRows& opened) const {
+  if (level >= dropped_levels_) return layers_[level][node];
+  if (level == 0) return GroupRowDigest(0, node, opened);
+  Digest digest = hash::Compress(NodeDigest(level - 1, 2 * node, opened),
+                                 NodeDigest(level - 1, 2 * node + 1, opened));
+  // The group injected at this level, as in Build.
+  for (size_t g = 1; g < groups_.size(); ++g) {
+    if (groups_[g].log_height + level == log_max_height()) {
+      digest = hash::Compress(digest, GroupRowDigest(g, node, opened));
+    }
+  }
+  return digest;
 }
 
 std::vector<MatrixDimensions> MerkleTree::dimensions() const {
@@ -295,10 +327,13 @@ MultiOpening MerkleTree::Open(std::span<const uint64_t> indices) const {
     std::map<size_t, std::vector<uint64_t>> rows_by_block;
     for (uint64_t index : indices) {
       const uint64_t row = index >> shift;
-      rows_by_block[row / block_height].push_back(row);
-      // Leaf digests are not kept: a sibling leaf is rehashed from its rows (same block).
-      if (shift == 0 && max_height() > 1)
-        rows_by_block[(row ^ 1) / block_height].push_back(row ^ 1);
+      // Dropped levels are rehashed from every row under the opened node at the first kept level
+      // (rows of one aligned run, so of one block).
+      const size_t span = shift < dropped_levels_ ? dropped_levels_ - shift : 0;
+      const uint64_t first = (row >> span) << span;
+      for (uint64_t r = first; r < first + (uint64_t{1} << span); ++r) {
+        rows_by_block[r / block_height].push_back(r);
+      }
     }
     std::vector<BabyBear> block(block_height * dims.width);
     for (const auto& [b, rows] : rows_by_block) {
@@ -321,8 +356,7 @@ MultiOpening MerkleTree::Open(std::span<const uint64_t> indices) const {
       if (i + 1 < known.size() && known[i + 1] == (index ^ 1)) {
         ++i;
       } else {
-        opening.siblings.push_back(depth == 0 && layers_[0].empty() ? LeafDigest(index ^ 1, opened)
-                                                                    : layers_[depth][index ^ 1]);
+        opening.siblings.push_back(NodeDigest(depth, index ^ 1, opened));
       }
       parents.push_back(index >> 1);
     }

@@ -82,7 +82,8 @@ class MerkleTree {
   MultiOpening Open(std::span<const uint64_t> indices) const;
   MultiOpening Open(uint64_t index) const { return Open(std::span<const uint64_t>(&index, 1)); }
 
-  // The digests of one level (0 = leaves, empty for row sources), for tests and debugging.
+  // The digests of one level (0 = leaves; the lowest levels are empty for row sources), for tests
+  // and debugging.
   const std::vector<hash::Digest>& layer(size_t level) const { return layers_.at(level); }
 
  private:
@@ -93,8 +94,10 @@ class MerkleTree {
   // The digests of every row of a height group (matrices in commit order, then the salt).
   std::vector<hash::Digest> HashGroup(size_t group) const;
   QueryOpening OpenQuery(uint64_t index, const OpenedRows& opened) const;
-  // The digest of row `row` of the tallest matrices, from opened rows.
-  hash::Digest LeafDigest(uint64_t row, const OpenedRows& opened) const;
+  // The hash of one row of a height group, and a node of the tree (possibly of a dropped level),
+  // from opened rows.
+  hash::Digest GroupRowDigest(size_t group, uint64_t row, const OpenedRows& opened) const;
+  hash::Digest NodeDigest(size_t level, uint64_t node, const OpenedRows& opened) const;
 
   // Exactly one of the two holds the matrices.
   std::vector<RowMajorMatrix> matrices_;
@@ -104,6 +107,9 @@ class MerkleTree {
   // salts_[g]: height(g) * salt_elements_ elements, row-major.
   std::vector<std::vector<BabyBear>> salts_;
   std::vector<std::vector<hash::Digest>> layers_;
+  // Levels below this one are not kept (row sources only): NodeDigest recomputes them.
+  static constexpr size_t kMaxDroppedLevels = 3;
+  size_t dropped_levels_ = 0;
 };
 
 }  // namespace prova::merkle

@@ -212,7 +212,8 @@ class BlockRows : public RowSource {
 
 TEST(MerkleTreeTest, RowSourcesCommitAndOpenLikeStoredMatrices) {
   std::mt19937_64 rng(7);
-  const std::vector<RowMajorMatrix> matrices = MixedMatrices(rng);
+  std::vector<RowMajorMatrix> matrices = MixedMatrices(rng);
+  matrices.push_back(RandomMatrix(128, 4, rng));  // injected at level 1, below the kept levels
   std::vector<std::shared_ptr<const RowSource>> sources;
   std::vector<const BlockRows*> blocks;
   for (const RowMajorMatrix& m : matrices) {
@@ -223,6 +224,9 @@ TEST(MerkleTreeTest, RowSourcesCommitAndOpenLikeStoredMatrices) {
   const MerkleTree stored(matrices, 3, CountingSalts(9));
   const MerkleTree streamed(sources, 3, CountingSalts(9));
   EXPECT_EQ(streamed.root(), stored.root());
+  // The three lowest levels are not kept; openings recompute them from the rows.
+  EXPECT_TRUE(streamed.layer(0).empty() && streamed.layer(2).empty());
+  EXPECT_EQ(streamed.layer(3).size(), 32u);
   EXPECT_TRUE(streamed.matrices().empty());
   EXPECT_EQ(streamed.dimensions(), stored.dimensions());
   const std::vector<uint64_t> indices = {3, 3, 100, 255, 7};

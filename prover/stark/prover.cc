@@ -44,20 +44,24 @@ std::vector<T> ParallelBatchInverse(const std::vector<T>& values) {
   return out;
 }
 
-// The points of shift * <w_N>, N = 2^log_size, in bit-reversed order.
-std::vector<BabyBear> CosetPointsBitReversed(size_t log_size) {
-  const size_t size = size_t{1} << log_size;
-  const BabyBear w = BabyBear::two_adic_generator(static_cast<uint32_t>(log_size));
-  std::vector<BabyBear> natural(size), out(size);
+// The points of block `block` (2^log_block rows) of the bit-reversed coset shift * <w_N>,
+// N = 2^log_size: the coset c H_m, c = shift * w_N^bitrev(block), in bit-reversed order (as in
+// ntt::coset_lde_block).
+std::vector<BabyBear> CosetBlockPoints(size_t log_size, size_t log_block, size_t block) {
+  const size_t m = size_t{1} << log_block;
+  const BabyBear c = fri::DomainShift() *
+                     BabyBear::two_adic_generator(static_cast<uint32_t>(log_size))
+                         .pow(ntt::bit_reverse(block, static_cast<uint32_t>(log_size - log_block)));
+  const BabyBear w = BabyBear::two_adic_generator(static_cast<uint32_t>(log_block));
+  std::vector<BabyBear> natural(m), out(m);
   constexpr size_t kBlock = size_t{1} << 12;
-  const size_t blocks = (size + kBlock - 1) / kBlock;
-  tbb::parallel_for(size_t{0}, blocks, [&](size_t b) {
-    const size_t begin = b * kBlock, end = std::min(size, begin + kBlock);
-    BabyBear p = fri::DomainShift() * w.pow(begin);
+  tbb::parallel_for(size_t{0}, (m + kBlock - 1) / kBlock, [&](size_t b) {
+    const size_t begin = b * kBlock, end = std::min(m, begin + kBlock);
+    BabyBear p = c * w.pow(begin);
     for (size_t j = begin; j < end; ++j, p *= w) natural[j] = p;
   });
-  tbb::parallel_for(size_t{0}, size, [&](size_t i) {
-    out[i] = natural[ntt::bit_reverse(i, static_cast<uint32_t>(log_size))];
+  tbb::parallel_for(size_t{0}, m, [&](size_t i) {
+    out[i] = natural[ntt::bit_reverse(i, static_cast<uint32_t>(log_block))];
   });
   return out;
 }
@@ -252,18 +256,6 @@ std::vector<BabyBear4> ComputeQuotient(const ProverTable& table, const TableStat
   const size_t next_step = nq >> l.log_height;
   const BabyBear g_inv =
       BabyBear::two_adic_generator(static_cast<uint32_t>(l.log_height)).inverse();
-  // Selectors per position (bit-reversed).
-  const std::vector<BabyBear> x = CosetPointsBitReversed(l.log_quotient);
-  std::vector<BabyBear> vanishing(nq), x_minus_one(nq), x_minus_last(nq);
-  tbb::parallel_for(size_t{0}, nq, [&](size_t pos) {
-    vanishing[pos] = x[pos].pow(n) - BabyBear::one();
-    x_minus_one[pos] = x[pos] - BabyBear::one();
-    x_minus_last[pos] = x[pos] - g_inv;
-  });
-  const std::vector<BabyBear> inv_vanishing = ParallelBatchInverse(vanishing);
-  const std::vector<BabyBear> inv_first = ParallelBatchInverse(x_minus_one);
-  const std::vector<BabyBear> inv_last = ParallelBatchInverse(x_minus_last);
-
   std::vector<Packed> pv(public_values.begin(), public_values.end());
   std::vector<PackedBabyBear4> ch;
   for (const auto& c : challenges) ch.push_back(Broadcast(c));
@@ -277,6 +269,17 @@ std::vector<BabyBear4> ComputeQuotient(const ProverTable& table, const TableStat
     const size_t block_start = block * n;
     const BabyBear* main_block = main_buffer.Fill(s.main.get(), block).data();
     const BabyBear* aux_block = aux_buffer.Fill(s.aux.get(), block).data();
+    // Selectors on the block, the coset c H_n: Z_H(x) = x^n - 1 = c^n - 1 is constant on it.
+    const std::vector<BabyBear> x = CosetBlockPoints(l.log_quotient, l.log_height, block);
+    const BabyBear vanishing = x[0].pow(n) - BabyBear::one();
+    const BabyBear inv_vanishing = vanishing.inverse();
+    std::vector<BabyBear> x_minus_one(n), x_minus_last(n);
+    tbb::parallel_for(size_t{0}, n, [&](size_t r) {
+      x_minus_one[r] = x[r] - BabyBear::one();
+      x_minus_last[r] = x[r] - g_inv;
+    });
+    const std::vector<BabyBear> inv_first = ParallelBatchInverse(x_minus_one);
+    const std::vector<BabyBear> inv_last = ParallelBatchInverse(x_minus_last);
     tbb::parallel_for(tbb::blocked_range<size_t>(0, batches, 16), [&](const auto& range) {
       std::vector<Packed> prep_local(l.preprocessed_width), prep_next(l.preprocessed_width);
       std::vector<Packed> main_local(l.main_width), main_next(l.main_width);
@@ -289,10 +292,11 @@ std::vector<BabyBear4> ComputeQuotient(const ProverTable& table, const TableStat
           local[k] = pos;
           const size_t j = fri::ReverseBits(pos, l.log_quotient);
           next[k] = fri::ReverseBits((j + next_step) & (nq - 1), l.log_quotient);
-          first[k] = vanishing[pos] * inv_first[pos];
-          last[k] = vanishing[pos] * inv_last[pos];
-          trans[k] = x_minus_last[pos];
-          inv_z[k] = inv_vanishing[pos];
+          const size_t r = pos - block_start;
+          first[k] = vanishing * inv_first[r];
+          last[k] = vanishing * inv_last[r];
+          trans[k] = x_minus_last[r];
+          inv_z[k] = inv_vanishing;
         }
         // Rows by position in the quotient domain; `offset` is the first position of `values`.
         auto gather_rows = [&](const BabyBear* values, size_t offset, size_t width,
@@ -714,7 +718,6 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
                                Dot(p_aux, o.aux_local) + Dot(p_quot, o.quotient);
       const BabyBear4 v_next =
           Dot(n_prep, o.preprocessed_next) + Dot(n_main, o.main_next) + Dot(n_aux, o.aux_next);
-      const std::vector<BabyBear> xs = CosetPointsBitReversed(l.log_lde);
       const size_t k = static_cast<size_t>(
           std::find(log_sizes.begin(), log_sizes.end(), l.log_lde) - log_sizes.begin());
       auto& input = fri_inputs[k];
@@ -728,11 +731,10 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
                          l.preprocessed_width, rows, p_prep, shared);
         }
         AccumulateRows(buffer.Fill(s.main.get(), block), l.main_width, rows, p_main, shared);
-        AccumulateRows(buffer.Fill(s.aux.get(), block), l.aux_base_width(), rows, p_aux,
-                       shared);
-        AccumulateRows(buffer.Fill(s.quotient.get(), block), l.quotient_base_width(), rows,
-                       p_quot, quotient_part);
-        const auto block_xs = std::span<const BabyBear>(xs).subspan(first, rows);
+        AccumulateRows(buffer.Fill(s.aux.get(), block), l.aux_base_width(), rows, p_aux, shared);
+        AccumulateRows(buffer.Fill(s.quotient.get(), block), l.quotient_base_width(), rows, p_quot,
+                       quotient_part);
+        const std::vector<BabyBear> block_xs = CosetBlockPoints(l.log_lde, l.log_height, block);
         const std::vector<BabyBear4> inv_zeta = inverse_differences(block_xs, zeta);
         const std::vector<BabyBear4> inv_next = inverse_differences(block_xs, zeta_next);
         tbb::parallel_for(size_t{0}, rows, [&](size_t i) {
@@ -745,15 +747,15 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
     if (zk) {
       const auto p_mask = NextPowers(&gamma_power, gamma, 4);
       const BabyBear4 v = Dot(p_mask, proof.mask_opening);
-      const std::vector<BabyBear> xs = CosetPointsBitReversed(log_max);
       const size_t rows = mask->block_height();
+      const size_t log_rows = static_cast<size_t>(std::countr_zero(rows));
       BlockBuffer mask_buffer;
       for (size_t block = 0; block < mask->num_blocks(); ++block) {
         const size_t first = block * rows;
         std::vector<BabyBear4> acc(rows);
         AccumulateRows(mask_buffer.Fill(mask.get(), block), 4, rows, p_mask, acc);
         const std::vector<BabyBear4> inv_zeta =
-            inverse_differences(std::span<const BabyBear>(xs).subspan(first, rows), zeta);
+            inverse_differences(CosetBlockPoints(log_max, log_rows, block), zeta);
         tbb::parallel_for(size_t{0}, rows, [&](size_t i) {
           fri_inputs[0][first + i] = fri_inputs[0][first + i] + (acc[i] - v) * inv_zeta[i];
         });
