@@ -162,14 +162,16 @@ std::vector<std::vector<BabyBear4>> EvaluateCoefficientsAt(const Matrix& coeffic
 // The LogUp auxiliary trace of air::GenerateAuxTrace (verifier/air/logup_trace.h), built in
 // parallel blocks of rows: each block collects and inverts its denominators and keeps a local
 // running sum; the block sums' prefixes then make the running sum global.
-air::RowMajorMatrix<BabyBear4> ParallelAuxTrace(const ProverTable& table, size_t num_interactions,
+air::RowMajorMatrix<BabyBear4> ParallelAuxTrace(const ProverTable& table,
+                                                const air::LogUpPlan& plan,
                                                 const air::RowMajorMatrix<BabyBear>* fixed,
                                                 const air::RowMajorMatrix<BabyBear>& main,
                                                 std::span<const BabyBear> public_values,
                                                 std::span<const BabyBear4> challenges,
                                                 BabyBear4* cumulative_sum) {
-  const size_t height = main.height(), k = num_interactions;
-  air::RowMajorMatrix<BabyBear4> aux(height, air::LogUpAuxWidth(k));
+  const size_t height = main.height(), k = plan.size();
+  air::RowMajorMatrix<BabyBear4> aux(height, air::LogUpAuxWidth(plan));
+  const size_t columns = air::LogUpColumns(plan);
   *cumulative_sum = BabyBear4::zero();
   if (k == 0) return aux;
   constexpr size_t kBlock = 1024;
@@ -195,10 +197,10 @@ air::RowMajorMatrix<BabyBear4> ParallelAuxTrace(const ProverTable& table, size_t
       for (size_t i = 0; i < k; ++i) {
         const size_t at = (r - begin) * k + i;
         const BabyBear4 h = inverses[at] * c.multiplicities[at];
-        aux.at(r, i) = h;
+        aux.at(r, plan[i]) = aux.at(r, plan[i]) + h;
         running = running + h;
       }
-      aux.at(r, k) = running;
+      aux.at(r, columns) = running;
     }
     block_sums[block] = running;
   });
@@ -207,7 +209,7 @@ air::RowMajorMatrix<BabyBear4> ParallelAuxTrace(const ProverTable& table, size_t
   for (size_t b = 1; b < blocks; ++b) offsets[b] = offsets[b - 1] + block_sums[b - 1];
   tbb::parallel_for(size_t{1}, blocks, [&](size_t block) {
     const size_t begin = block * kBlock, end = std::min(height, begin + kBlock);
-    for (size_t r = begin; r < end; ++r) aux.at(r, k) = aux.at(r, k) + offsets[block];
+    for (size_t r = begin; r < end; ++r) aux.at(r, columns) = aux.at(r, columns) + offsets[block];
   });
   *cumulative_sum = offsets[blocks - 1] + block_sums[blocks - 1];
   return aux;
@@ -340,6 +342,7 @@ std::vector<BabyBear4> ComputeQuotient(const ProverTable& table, const TableStat
         in.is_last_row = Packed::from_array(last);
         in.is_transition = Packed::from_array(trans);
         in.alpha = packed_alpha;
+        in.logup_plan = l.logup_plan;
         ProverFolder folder(in);
         table.Eval(folder);
         folder.finish_interactions();
@@ -562,7 +565,7 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
       if (state[t].layout.aux_width == 0) continue;
       const air::RowMajorMatrix<BabyBear>* fixed =
           state[t].layout.preprocessed_width > 0 ? &pk.preprocessed[t] : nullptr;
-      aux_traces[t] = ParallelAuxTrace(*tables[t], state[t].layout.num_interactions, fixed,
+      aux_traces[t] = ParallelAuxTrace(*tables[t], state[t].layout.logup_plan, fixed,
                                        witnesses[t].main, witnesses[t].public_values,
                                        lookup_challenges, &proof.cumulative_sums[t]);
       state[t].cumulative_sum = proof.cumulative_sums[t];

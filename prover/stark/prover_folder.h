@@ -41,9 +41,10 @@ class ProverFolder : public air::BuilderBase<ProverFolder> {
     PackedBabyBear4 cumulative_sum;
     Packed is_first_row, is_last_row, is_transition;
     PackedBabyBear4 alpha;
+    std::span<const uint32_t> logup_plan;  // TableLayout::logup_plan
   };
 
-  explicit ProverFolder(const Inputs& in) : in_(in) {}
+  explicit ProverFolder(const Inputs& in) : in_(in), logup_(in.logup_plan) {}
 
   void assert_zero(const Expr& e, std::string_view = {}) { acc_ = acc_ * in_.alpha + e; }
   void assert_zero_ext(const ExprEF& e, std::string_view = {}) { acc_ = acc_ * in_.alpha + e; }
@@ -65,16 +66,16 @@ class ProverFolder : public air::BuilderBase<ProverFolder> {
 
   void interact(uint32_t bus, std::initializer_list<Expr> values, const Expr& multiplicity,
                 air::Direction direction, std::string_view name) {
-    air::LogUpInteract(*this, interaction_++, bus, values, multiplicity, direction, name);
+    air::LogUpInteract(*this, logup_, bus, values, multiplicity, direction, name);
   }
-  void finish_interactions() { air::LogUpFinish(*this, interaction_); }
+  void finish_interactions() { air::LogUpFinish(*this, logup_); }
 
   const PackedBabyBear4& folded() const { return acc_; }
 
  private:
   Inputs in_;
   PackedBabyBear4 acc_;
-  size_t interaction_ = 0;
+  air::LogUpState<ExprEF> logup_;
 };
 
 static_assert(air::AirBuilder<ProverFolder>);

@@ -50,11 +50,13 @@ TEST(SymbolicBuilderTest, CountsInteractionsAndTheirConstraints) {
   ASSERT_EQ(s.interactions().size(), 2u);
   EXPECT_EQ(s.interactions()[0].direction, Direction::kSend);
   EXPECT_EQ(s.interactions()[1].name, "y");
-  // sum, 2 inverse constraints, 3 running-sum constraints.
+  // sum, 2 inverse constraints, 3 running-sum constraints: the pair (x, y) would have degree 3,
+  // above the table's 2, so each interaction keeps its own column.
   ASSERT_EQ(s.constraints().size(), 6u);
   EXPECT_EQ(s.constraints()[1].name, "logup x #0: inverse");
   EXPECT_EQ(s.constraints()[1].degree, 2);
   EXPECT_TRUE(s.constraints()[5].extension);
+  EXPECT_EQ(s.logup_plan(), (LogUpPlan{0, 1}));
   EXPECT_EQ(RunSymbolic(ByteTableAir{}).interactions()[0].direction, Direction::kReceive);
 }
 
@@ -165,6 +167,45 @@ struct LookupFixture {
     return CheckTable<BabyBear, EF>(ByteTableAir{}, t, challenges, table_sum);
   }
 };
+
+// Three interactions and a degree-3 constraint: a and b share a column, c has its own.
+struct ThreeSendsAir {
+  std::string_view name() const { return "three sends"; }
+  size_t main_width() const { return 3; }
+  size_t preprocessed_width() const { return 0; }
+  size_t num_public_values() const { return 0; }
+
+  template <AirBuilder B>
+  void eval(B& b) const {
+    auto m = b.main_local();
+    b.assert_zero(m[0] * m[1] * m[2], "cube");
+    b.send(1, {m[0]}, m[1], "a");
+    b.send(1, {m[1], m[2]}, m[0], "b");
+    b.receive(2, {m[2]}, m[0] * m[1], "c");
+  }
+};
+
+TEST(SymbolicBuilderTest, PairsInteractionsAndKeepsALoneLastOne) {
+  SymbolicBuilder s = RunSymbolic(ThreeSendsAir{});
+  ASSERT_EQ(s.interactions().size(), 3u);
+  ASSERT_EQ(s.constraints().size(), 6u);  // cube, pair, lone, 3 running-sum constraints
+  EXPECT_EQ(s.constraints()[1].name, "logup a + b #0: inverse");
+  EXPECT_EQ(s.constraints()[1].degree, 3);  // h (alpha - fp_a)(alpha - fp_b)
+  EXPECT_EQ(s.constraints()[2].name, "logup c #1: inverse");
+  EXPECT_EQ(s.constraints()[2].degree, 2);
+  EXPECT_EQ(s.max_degree(), 3);
+  EXPECT_EQ(s.logup_plan(), (LogUpPlan{0, 0, 1}));
+  EXPECT_EQ(LogUpAuxWidth(s.logup_plan()), 3u);  // two columns and the running sum
+}
+
+TEST(LogUpTest, PlanPairsWithinTheDegreeBudget) {
+  const std::vector<std::pair<int, int>> degrees = {{1, 0}, {1, 0}, {1, 0}, {2, 0}, {1, 2}};
+  EXPECT_EQ(PlanLogUpColumns(degrees, 2), (LogUpPlan{0, 1, 2, 3, 4}));
+  EXPECT_EQ(PlanLogUpColumns(degrees, 3), (LogUpPlan{0, 0, 1, 2, 3}));
+  EXPECT_EQ(PlanLogUpColumns(degrees, 4), (LogUpPlan{0, 0, 1, 1, 2}));
+  EXPECT_EQ(LogUpColumnDegree(std::span(degrees).subspan(3, 2)), 4);  // 1 + 2 + 1, 2 + 2
+  EXPECT_TRUE(PlanLogUpColumns({}, 3).empty());
+}
 
 TEST(LogUpTest, BalancedBusSumsToZero) {
   LookupFixture f;

@@ -73,13 +73,14 @@ DebugReport CheckTable(const A& air, const TableTraces<F, EF>& traces,
     return report;
   }
   SymbolicBuilder symbolic = RunSymbolic(air, challenges.size());
-  const size_t aux_width = LogUpAuxWidth(symbolic.interactions().size());
+  const size_t aux_width = LogUpAuxWidth(symbolic.logup_plan());
   if (aux_width > 0 && (traces.aux == nullptr || traces.aux->width != aux_width ||
                         traces.aux->height() != height || challenges.size() < kLogUpChallenges)) {
     report.errors.push_back(std::string(air.name()) + ": auxiliary trace has the wrong shape");
     return report;
   }
-  DebugBuilder<F, EF> b(traces.public_values, challenges, cumulative_sum, &report);
+  DebugBuilder<F, EF> b(traces.public_values, challenges, cumulative_sum, &report,
+                        symbolic.logup_plan());
   for (size_t r = 0; r < height; ++r) {
     const size_t n = (r + 1) % height;
     typename DebugBuilder<F, EF>::Row row;
@@ -130,8 +131,8 @@ RowMajorMatrix<EF> GenerateAuxTrace(const A& air, const RowMajorMatrix<F>* prepr
   const size_t height = main.height();
   InteractionCollector<F, EF> c(public_values, challenges);
   CollectInteractions(air, preprocessed, main, 0, height, c);
-  const size_t per_row = height == 0 ? 0 : c.denominators.size() / height;
-  return BuildLogUpTrace<F, EF>(height, per_row, c.denominators, c.multiplicities, cumulative_sum);
+  return BuildLogUpTrace<F, EF>(height, RunSymbolic(air, challenges.size()).logup_plan(),
+                                c.denominators, c.multiplicities, cumulative_sum);
 }
 
 // Net multiplicity of every (bus, tuple) over a set of tables: sends minus receives. A balanced

@@ -75,17 +75,19 @@ class DebugBuilder : public BuilderBase<DebugBuilder<FieldT, EF>> {
     size_t height = 0;
   };
 
+  // logup_plan: the table's LogUp plan (SymbolicBuilder::logup_plan()).
   DebugBuilder(std::span<const F> public_values, std::span<const EF> challenges, EF cumulative_sum,
-               DebugReport* report)
+               DebugReport* report, std::span<const uint32_t> logup_plan = {})
       : public_values_(public_values),
         challenges_(challenges),
         cumulative_sum_(cumulative_sum),
-        report_(report) {}
+        report_(report),
+        logup_(logup_plan, /*name_columns=*/true) {}
 
   void set_row(const Row& row) {
     row_ = row;
     constraint_ = 0;
-    interaction_ = 0;
+    logup_.StartRow();
   }
 
   void assert_zero(const Expr& e, std::string_view name = {}) { Check(e == F::zero(), name); }
@@ -112,9 +114,9 @@ class DebugBuilder : public BuilderBase<DebugBuilder<FieldT, EF>> {
 
   void interact(uint32_t bus, std::initializer_list<Expr> values, const Expr& multiplicity,
                 Direction direction, std::string_view name) {
-    LogUpInteract(*this, interaction_++, bus, values, multiplicity, direction, name);
+    LogUpInteract(*this, logup_, bus, values, multiplicity, direction, name);
   }
-  void finish_interactions() { LogUpFinish(*this, interaction_); }
+  void finish_interactions() { LogUpFinish(*this, logup_); }
 
  private:
   void Check(bool holds, std::string_view name) {
@@ -133,7 +135,7 @@ class DebugBuilder : public BuilderBase<DebugBuilder<FieldT, EF>> {
   DebugReport* report_;
   Row row_;
   size_t constraint_ = 0;
-  size_t interaction_ = 0;
+  LogUpState<ExprEF> logup_;
 };
 
 }  // namespace prova::air

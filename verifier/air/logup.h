@@ -4,20 +4,32 @@
 // table sends (+m) or receives (-m) a tuple v on bus b in every row. With challenges alpha, beta
 // drawn after the main traces are committed, the fingerprint of a tuple is
 //   fp(b, v) = b + beta * v_0 + beta^2 * v_1 + ...
-// and the auxiliary trace of a table with K interactions has K + 1 extension-field columns:
-//   h_k = +-m_k / (alpha - fp_k)          (one per interaction, constrained by h_k * (alpha - fp_k)
-//                                          = +-m_k on every row)
-//   s   = running sum of sum_k h_k         (s[0] = sum_k h_k[0], s[i+1] = s[i] + sum_k h_k[i+1])
-// and the last row of s is the table's cumulative sum, which the proof states. If the sends and
-// receives of every tuple balance, the cumulative sums of all tables add up to zero; otherwise
-// they do so with probability at most (total rows * interactions) / |EF| over alpha
-// (Schwartz-Zippel on the rational identity), which the verifier checks.
+// Interactions are batched two per auxiliary column, in eval order (as Plonky3 and SP1 batch
+// them): the auxiliary trace of a table with K interactions has ceil(K / 2) + 1 extension-field
+// columns,
+//   h_j = +-m_a / (alpha - fp_a) +- m_b / (alpha - fp_b)   for the pair (a, b) = (2j, 2j + 1),
+//         constrained by h_j (alpha - fp_a)(alpha - fp_b) = +-m_a (alpha - fp_b) +- m_b (alpha -
+//         fp_a) (a lone last interaction: h_j (alpha - fp_a) = +-m_a),
+//   s   = running sum of sum_j h_j         (s[0] = sum_j h_j[0], s[i+1] = s[i] + sum_j h_j[i+1])
+// and the last row of s is the table's cumulative sum, which the proof states. Where no
+// denominator is zero (the prover aborts otherwise, and a cheating prover hits a zero only if
+// alpha equals one of its fingerprints), the pair constraint is exactly h_j = the sum of the two
+// fractions, so batching changes nothing in the argument: if the sends and receives of every
+// tuple balance, the cumulative sums of all tables add up to zero; otherwise they do so with
+// probability at most (total rows * interactions) / |EF| over alpha (Schwartz-Zippel on the
+// rational identity), which the verifier checks. A pair costs one column instead of two and
+// raises the constraint degree to 1 + deg fp_a + deg fp_b (3 for linear tuples).
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "verifier/air/air.h"
 
@@ -25,14 +37,74 @@ namespace prova::air {
 
 inline constexpr size_t kLogUpChallenges = 2;  // alpha, beta: challenges()[0], challenges()[1]
 
-inline size_t LogUpAuxWidth(size_t num_interactions) {
-  return num_interactions == 0 ? 0 : num_interactions + 1;
+// Which auxiliary column each interaction of a table uses (plan[k] for interaction k in eval
+// order): consecutive interactions share a column, at most kLogUpBatch of them, while the
+// column's constraint stays within the table's degree (PlanLogUpColumns). Every builder follows
+// the plan the symbolic pass made (TableLayout::logup_plan), so prover and verifier agree.
+using LogUpPlan = std::vector<uint32_t>;
+inline constexpr size_t kLogUpBatch = 2;
+
+inline size_t LogUpColumns(const LogUpPlan& plan) {
+  return plan.empty() ? 0 : size_t{plan.back()} + 1;
+}
+inline size_t LogUpAuxWidth(const LogUpPlan& plan) {
+  return plan.empty() ? 0 : LogUpColumns(plan) + 1;
 }
 
-inline std::string LogUpName(std::string_view name, size_t index) {
-  return "logup " + std::string(name.empty() ? "interaction" : name) + " #" +
-         std::to_string(index) + ": inverse";
+// The degree of a column's constraint h prod_k (alpha - fp_k) = sum_k +-m_k prod_(l != k)
+// (alpha - fp_l), given each interaction's (fingerprint degree, multiplicity degree).
+inline int LogUpColumnDegree(std::span<const std::pair<int, int>> interactions) {
+  int denominators = 0;
+  for (const auto& [fingerprint, multiplicity] : interactions) denominators += fingerprint;
+  int degree = 1 + denominators;
+  for (const auto& [fingerprint, multiplicity] : interactions) {
+    degree = std::max(degree, denominators - fingerprint + multiplicity);
+  }
+  return degree;
 }
+
+// Greedy batching in eval order: an interaction joins the previous one's column if that column
+// holds fewer than kLogUpBatch interactions and the column's constraint degree stays at most
+// max_degree (so batching never enlarges the quotient).
+inline LogUpPlan PlanLogUpColumns(std::span<const std::pair<int, int>> degrees, int max_degree) {
+  LogUpPlan plan;
+  size_t column_start = 0;
+  for (size_t k = 0; k < degrees.size(); ++k) {
+    const bool joins =
+        k > 0 && k - column_start < kLogUpBatch &&
+        LogUpColumnDegree(degrees.subspan(column_start, k + 1 - column_start)) <= max_degree;
+    if (!joins) column_start = k;
+    plan.push_back(k == 0 ? 0 : plan.back() + (joins ? 0 : 1));
+  }
+  return plan;
+}
+
+// The name of the constraint of an auxiliary column, from its interactions' names.
+inline std::string LogUpName(std::string_view names, size_t column) {
+  return "logup " + std::string(names) + " #" + std::to_string(column) + ": inverse";
+}
+
+// What a builder keeps between the interactions of one row: the plan, how many interactions were
+// issued, and the sum of fractions of the unfinished column as a numerator and a denominator.
+template <class ExprEF>
+struct LogUpState {
+  // name_columns: build each column's constraint name (the debug checker reports them; the
+  // folders, which run for every row, do not).
+  explicit LogUpState(std::span<const uint32_t> p = {}, bool name_columns = false)
+      : plan(p), with_names(name_columns) {}
+  void StartRow() {
+    count = 0;
+    numerator.reset();
+    denominator.reset();
+    names.clear();
+  }
+
+  std::span<const uint32_t> plan;
+  bool with_names = false;
+  size_t count = 0;
+  std::optional<ExprEF> numerator, denominator;
+  std::string names;
+};
 
 // The fingerprint alpha - fp(bus, values), in any builder's extension expression type. Builder
 // must provide lift(Expr) -> ExprEF and lift_constant(F) -> ExprEF.
@@ -53,36 +125,57 @@ typename B::ExprEF LogUpDenominator(B& b, uint32_t bus,
   return alpha - fingerprint;
 }
 
-// The per-interaction constraint, shared by every constraint-evaluating builder. `index` is the
-// interaction's position in eval order (its auxiliary column).
+// The interaction constraints, shared by every constraint-evaluating builder: the fractions
+// +-m / (alpha - fp) of one column are summed as numerator / denominator, and the column's
+// constraint h * denominator = numerator is emitted with its last interaction.
 template <class B>
-void LogUpInteract(B& b, size_t index, uint32_t bus, std::initializer_list<typename B::Expr> values,
+void LogUpInteract(B& b, LogUpState<typename B::ExprEF>& state, uint32_t bus,
+                   std::initializer_list<typename B::Expr> values,
                    const typename B::Expr& multiplicity, Direction direction,
                    std::string_view name) {
+  const size_t k = state.count++;
+  PROVA_CHECK(k < state.plan.size(), "more interactions than the LogUp plan has");
+  const size_t column = state.plan[k];
   auto aux = b.aux_local();
-  PROVA_CHECK(index < aux.size(), "more interactions than auxiliary columns");
+  PROVA_CHECK(column < aux.size(), "more interactions than auxiliary columns");
   auto denominator = LogUpDenominator(b, bus, values);
   auto signed_multiplicity =
       direction == Direction::kSend ? b.lift(multiplicity) : b.lift(-multiplicity);
-  b.assert_zero_ext(aux[index] * denominator - signed_multiplicity, LogUpName(name, index));
+  if (state.denominator) {  // a/d + m/e = (a e + m d) / (d e)
+    state.numerator = *state.numerator * denominator + signed_multiplicity * *state.denominator;
+    state.denominator = *state.denominator * denominator;
+    if (state.with_names) state.names += " + ";
+  } else {
+    state.numerator = signed_multiplicity;
+    state.denominator = denominator;
+  }
+  if (state.with_names) state.names += name.empty() ? std::string_view("interaction") : name;
+  if (k + 1 < state.plan.size() && state.plan[k + 1] == column) return;
+  b.assert_zero_ext(aux[column] * *state.denominator - *state.numerator,
+                    state.with_names ? LogUpName(state.names, column) : std::string());
+  state.numerator.reset();
+  state.denominator.reset();
+  state.names.clear();
 }
 
-// The running-sum constraints, after eval() has issued all `count` interactions.
+// The running-sum constraints, after eval() has issued all the plan's interactions.
 template <class B>
-void LogUpFinish(B& b, size_t count) {
-  if (count == 0) return;
+void LogUpFinish(B& b, LogUpState<typename B::ExprEF>& state) {
+  PROVA_CHECK(state.count == state.plan.size(), "eval issued a different number of interactions");
+  if (state.count == 0) return;
   auto local = b.aux_local();
   auto next = b.aux_next();
-  PROVA_CHECK(local.size() == count + 1 && next.size() == count + 1,
+  const size_t columns = size_t{state.plan.back()} + 1;
+  PROVA_CHECK(local.size() == columns + 1 && next.size() == columns + 1,
               "auxiliary width does not match the interactions");
   typename B::ExprEF sum_local = local[0];
   typename B::ExprEF sum_next = next[0];
-  for (size_t k = 1; k < count; ++k) {
+  for (size_t k = 1; k < columns; ++k) {
     sum_local = sum_local + local[k];
     sum_next = sum_next + next[k];
   }
-  typename B::ExprEF s_local = local[count];
-  typename B::ExprEF s_next = next[count];
+  typename B::ExprEF s_local = local[columns];
+  typename B::ExprEF s_next = next[columns];
   b.assert_zero_ext(b.lift(b.is_first_row()) * (s_local - sum_local), "logup: running sum starts");
   b.assert_zero_ext(b.lift(b.is_transition()) * (s_next - s_local - sum_next),
                     "logup: running sum steps");

@@ -104,32 +104,33 @@ class InteractionCollector : public BuilderBase<InteractionCollector<FieldT, EF>
   size_t index_ = 0, height_ = 0;
 };
 
-// Computes the auxiliary trace (height x (K + 1), K = num_interactions) given the collected
-// denominators and multiplicities of every row. Throws prova::Error if a denominator is zero
+// Computes the auxiliary trace (height x LogUpAuxWidth(plan)) given the collected denominators and
+// multiplicities of every row (plan.size() per row). Throws prova::Error if a denominator is zero
 // (alpha hit a fingerprint: negligible probability for honest challenges). Returns the cumulative
 // sum in *cumulative_sum.
 template <class F, class EF>
-RowMajorMatrix<EF> BuildLogUpTrace(size_t height, size_t num_interactions,
+RowMajorMatrix<EF> BuildLogUpTrace(size_t height, const LogUpPlan& plan,
                                    const std::vector<EF>& denominators,
                                    const std::vector<F>& multiplicities, EF* cumulative_sum) {
-  const size_t k = num_interactions;
+  const size_t k = plan.size();
   PROVA_CHECK(denominators.size() == height * k && multiplicities.size() == height * k,
               "an AIR issued a different number of interactions on different rows");
-  RowMajorMatrix<EF> aux(height, LogUpAuxWidth(k));
+  RowMajorMatrix<EF> aux(height, LogUpAuxWidth(plan));
   *cumulative_sum = EF::zero();
   if (k == 0) return aux;
   for (const EF& d : denominators) {
     if (d == EF::zero()) throw Error("LogUp challenge alpha equals a fingerprint");
   }
   std::vector<EF> inverses = batch_inverse<EF>(std::span<const EF>(denominators));
+  const size_t columns = LogUpColumns(plan);
   EF running = EF::zero();
   for (size_t r = 0; r < height; ++r) {
     for (size_t i = 0; i < k; ++i) {
       EF h = inverses[r * k + i] * EF(multiplicities[r * k + i]);
-      aux.at(r, i) = h;
+      aux.at(r, plan[i]) = aux.at(r, plan[i]) + h;
       running = running + h;
     }
-    aux.at(r, k) = running;
+    aux.at(r, columns) = running;
   }
   *cumulative_sum = running;
   return aux;

@@ -11,9 +11,11 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "verifier/air/air.h"
+#include "verifier/air/logup.h"
 #include "verifier/field/babybear.h"
 
 namespace prova::air {
@@ -53,6 +55,8 @@ struct InteractionInfo {
   size_t num_values = 0;
   Direction direction = Direction::kSend;
   std::string name;
+  int fingerprint_degree = 0;  // of alpha - fp(bus, values)
+  int multiplicity_degree = 0;
 };
 
 class SymbolicBuilder : public BuilderBase<SymbolicBuilder> {
@@ -84,25 +88,47 @@ class SymbolicBuilder : public BuilderBase<SymbolicBuilder> {
   std::span<const Expr> public_values() const { return public_values_; }
   std::span<const ExprEF> challenges() const { return challenges_; }
 
-  // Mirrors LogUpInteract (logup.h): one constraint h * (alpha - fingerprint) = +-m per
-  // interaction, with h an auxiliary cell of degree 1.
+  // Records the interactions; finish_interactions plans their auxiliary columns
+  // (PlanLogUpColumns, logup.h) within the degree of the table's other constraints and of its
+  // one-interaction columns, and adds one constraint per column (h times the product of its
+  // denominators = the numerator of its sum of fractions, h an auxiliary cell of degree 1) and
+  // the running-sum constraints, as LogUpInteract and LogUpFinish do.
   void interact(uint32_t bus, std::initializer_list<Expr> values, const Expr& multiplicity,
                 Direction direction, std::string_view name) {
     int fingerprint_degree = 0;
     for (const Expr& v : values) fingerprint_degree = std::max(fingerprint_degree, v.degree);
-    std::string label = "logup " + std::string(name.empty() ? "interaction" : name) + " #" +
-                        std::to_string(interactions_.size());
-    interactions_.push_back({bus, values.size(), direction, std::string(name)});
-    constraints_.push_back(
-        {label + ": inverse", std::max(1 + fingerprint_degree, multiplicity.degree), true});
+    interactions_.push_back({bus, values.size(), direction, std::string(name), fingerprint_degree,
+                             multiplicity.degree});
   }
-  // Mirrors LogUpFinish (logup.h): the running-sum constraints.
   void finish_interactions() {
     if (interactions_.empty()) return;
+    std::vector<std::pair<int, int>> degrees;
+    int budget = 2;  // the running-sum constraints
+    for (const ConstraintInfo& c : constraints_) budget = std::max(budget, c.degree);
+    for (const InteractionInfo& i : interactions_) {
+      degrees.push_back({i.fingerprint_degree, i.multiplicity_degree});
+      budget = std::max(budget, LogUpColumnDegree(std::span(&degrees.back(), 1)));
+    }
+    logup_plan_ = PlanLogUpColumns(degrees, budget);
+    for (size_t k = 0; k < interactions_.size();) {
+      size_t end = k;
+      std::string names;
+      while (end < interactions_.size() && logup_plan_[end] == logup_plan_[k]) {
+        if (end > k) names += " + ";
+        names += interactions_[end].name.empty() ? "interaction" : interactions_[end].name;
+        ++end;
+      }
+      constraints_.push_back({LogUpName(names, logup_plan_[k]),
+                              LogUpColumnDegree(std::span(degrees).subspan(k, end - k)), true});
+      k = end;
+    }
     constraints_.push_back({"logup: running sum starts", 2, true});
     constraints_.push_back({"logup: running sum steps", 1, true});
     constraints_.push_back({"logup: running sum ends at the cumulative sum", 2, true});
   }
+  // Which auxiliary column each interaction uses (empty without interactions); valid after
+  // finish_interactions.
+  const LogUpPlan& logup_plan() const { return logup_plan_; }
 
   const std::vector<ConstraintInfo>& constraints() const { return constraints_; }
   const std::vector<InteractionInfo>& interactions() const { return interactions_; }
@@ -122,6 +148,7 @@ class SymbolicBuilder : public BuilderBase<SymbolicBuilder> {
   std::vector<SymbolicExpr> preprocessed_, main_, public_values_, challenges_;
   std::vector<ConstraintInfo> constraints_;
   std::vector<InteractionInfo> interactions_;
+  LogUpPlan logup_plan_;
 };
 
 static_assert(AirBuilder<SymbolicBuilder>);

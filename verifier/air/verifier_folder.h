@@ -60,9 +60,10 @@ class VerifierFolder : public BuilderBase<VerifierFolder> {
     BabyBear4 cumulative_sum;
     Selectors<BabyBear4> selectors;
     BabyBear4 alpha;
+    std::span<const uint32_t> logup_plan;  // TableLayout::logup_plan
   };
 
-  explicit VerifierFolder(const Inputs& in) : in_(in) {}
+  explicit VerifierFolder(const Inputs& in) : in_(in), logup_(in.logup_plan) {}
 
   void assert_zero(const Expr& e, std::string_view = {}) { acc_ = acc_ * in_.alpha + e; }
   void assert_zero_ext(const ExprEF& e, std::string_view = {}) { acc_ = acc_ * in_.alpha + e; }
@@ -84,9 +85,9 @@ class VerifierFolder : public BuilderBase<VerifierFolder> {
 
   void interact(uint32_t bus, std::initializer_list<Expr> values, const Expr& multiplicity,
                 Direction direction, std::string_view name) {
-    LogUpInteract(*this, interaction_++, bus, values, multiplicity, direction, name);
+    LogUpInteract(*this, logup_, bus, values, multiplicity, direction, name);
   }
-  void finish_interactions() { LogUpFinish(*this, interaction_); }
+  void finish_interactions() { LogUpFinish(*this, logup_); }
 
   // sum_i alpha^(N-1-i) C_i(zeta) over the N constraints in eval order.
   const BabyBear4& folded() const { return acc_; }
@@ -94,7 +95,7 @@ class VerifierFolder : public BuilderBase<VerifierFolder> {
  private:
   Inputs in_;
   BabyBear4 acc_;
-  size_t interaction_ = 0;
+  LogUpState<ExprEF> logup_;
 };
 
 static_assert(AirBuilder<VerifierFolder>);

@@ -28,7 +28,8 @@ TableLayout MakeLayout(const Table& table, size_t log_height, const StarkConfig&
   table.Eval(s);
   s.finish_interactions();
   l.num_interactions = s.interactions().size();
-  l.aux_width = air::LogUpAuxWidth(l.num_interactions);
+  l.logup_plan = s.logup_plan();
+  l.aux_width = air::LogUpAuxWidth(l.logup_plan);
   l.num_constraints = s.constraints().size();
   l.max_degree = s.max_degree();
   const size_t d = static_cast<size_t>(std::max(l.max_degree, 1));

@@ -4,6 +4,7 @@
 // (the AIR, its height and the configuration), so that both agree on every size.
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "verifier/stark/config.h"
@@ -23,7 +24,8 @@ struct TableLayout {
   size_t main_width = 0;
   size_t num_public_values = 0;
   size_t num_interactions = 0;
-  size_t aux_width = 0;  // extension columns of the auxiliary (LogUp) trace
+  size_t aux_width = 0;              // extension columns of the auxiliary (LogUp) trace
+  std::vector<uint32_t> logup_plan;  // the auxiliary column of each interaction (air/logup.h)
   size_t num_constraints = 0;
   int max_degree = 0;
   size_t num_chunks = 0;    // quotient chunks, each of degree < D

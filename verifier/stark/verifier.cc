@@ -163,6 +163,7 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
     in.cumulative_sum = proof.cumulative_sums[t];
     in.selectors = air::SelectorsAt(zeta, l.log_height);
     in.alpha = alpha;
+    in.logup_plan = l.logup_plan;
     air::VerifierFolder folder(in);
     tables[t]->Eval(folder);
     folder.finish_interactions();
