@@ -1,0 +1,239 @@
+// RV32IM proving throughput, peak memory, seal size and verify time for guests of 2^16 to 2^22
+// cycles, printed as a Markdown table:
+//   - loop:   an int8 multiply-accumulate loop (the inner loop of a dense layer), assembled in
+//             memory, sized to just under 2^k cycles;
+//   - sha256: examples/sha256 (software SHA-256 of the private input) on pseudo-random input sized
+//             to just under 2^k cycles;
+//   - mlp:    the Fashion-MNIST MLP inference (examples/fashion, 250,837 cycles).
+// Each proof runs in its own child process, so the peak resident set is that proof's alone.
+//
+//   build/bench/prove_bench [--max-log 20] [--min-log 16] [--examples build/examples]
+//                           [--sources examples] [loop] [sha256] [mlp]
+//
+// Targets (issue: RV32IM circuit): >= 100 kHz proving, <= 4 GB peak at 2^20 cycles, seal
+// <= 300 KB, verify <= 20 ms, on the 2-core machine.
+
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "prover/rv32im/prove.h"
+#include "verifier/rv32im/verify.h"
+#include "vm/assembler.h"
+#include "vm/elf_loader.h"
+#include "vm/machine.h"
+
+namespace prova {
+namespace {
+
+using namespace vm::rv32;
+
+struct Options {
+  int min_log = 16;
+  int max_log = 20;
+  std::string examples = "build/examples";
+  std::string sources = "examples";
+  std::vector<std::string> guests;
+};
+
+struct Result {
+  uint64_t cycles = 0;
+  double prove_seconds = 0;
+  uint64_t seal_bytes = 0;
+  double verify_ms = 0;
+  bool verified = false;
+};
+
+std::vector<uint8_t> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path + " (build the examples first)");
+  return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
+}
+
+// acc = sum of a[i] * b[i] over 1024 int8 pairs, `repetitions` times; about 8.2 k cycles each.
+vm::ProgramImage MacLoop(uint32_t repetitions) {
+  constexpr uint32_t kLength = 1024;
+  const uint32_t a_addr = kDefaultDataAddress, b_addr = a_addr + kLength;
+  Code c;
+  c << Li(s0, a_addr) << Li(s1, b_addr) << Li(s2, repetitions);
+  const int32_t outer = c.here();
+  c << Addi(t0, s0, 0) << Addi(t1, s1, 0) << Li(t2, kLength) << Addi(a3, zero, 0);
+  const int32_t inner = c.here();
+  c << Lb(t3, t0, 0) << Lb(t4, t1, 0) << Mul(t5, t3, t4) << Add(a3, a3, t5) << Addi(t0, t0, 1)
+    << Addi(t1, t1, 1) << Addi(t2, t2, -1);
+  c << Bne(t2, zero, inner - c.here());
+  c << Addi(s2, s2, -1) << Bne(s2, zero, outer - c.here());
+  c << Andi(a0, a3, 0xff) << Addi(a7, zero, 93) << Ecall();
+  std::vector<uint8_t> data(2 * kLength);
+  uint32_t seed = 12345;
+  for (uint8_t& byte : data) {
+    seed = seed * 1103515245u + 12345u;
+    byte = static_cast<uint8_t>(seed >> 16);
+  }
+  return MakeImage(c.words(), std::move(data), 2 * kLength);
+}
+
+uint64_t Cycles(const vm::ProgramImage& image, std::span<const uint8_t> input) {
+  vm::ExecuteOptions options;
+  options.input = input;
+  options.max_cycles = uint64_t{1} << 23;
+  options.on_output = [](int, std::span<const uint8_t>) {};
+  return vm::Execute(image, options).cycles;
+}
+
+// The guest and input of one row: the largest size below 2^log_cycles (for loop and sha256).
+void MakeGuest(const Options& o, const std::string& guest, int log_cycles, vm::ProgramImage* image,
+               std::vector<uint8_t>* input) {
+  const uint64_t limit = (uint64_t{1} << log_cycles) - 1;
+  if (guest == "loop") {
+    uint32_t repetitions = std::max<uint32_t>(1, static_cast<uint32_t>(limit / 8200));
+    while (Cycles(MacLoop(repetitions + 1), {}) <= limit) ++repetitions;
+    while (repetitions > 1 && Cycles(MacLoop(repetitions), {}) > limit) --repetitions;
+    *image = MacLoop(repetitions);
+  } else if (guest == "sha256") {
+    *image = vm::LoadElf(ReadFile(o.examples + "/sha256/sha256.elf"));
+    auto make_input = [](size_t length) {
+      std::vector<uint8_t> bytes(length);
+      uint64_t state = 0x9e3779b97f4a7c15ull;
+      for (uint8_t& byte : bytes) {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        byte = static_cast<uint8_t>(state >> 56);
+      }
+      return bytes;
+    };
+    // About 62 cycles per byte: start below the limit, then grow in steps of one 64-byte block.
+    size_t length = static_cast<size_t>(static_cast<double>(limit) / 64.0) / 64 * 64;
+    while (length > 64 && Cycles(*image, make_input(length)) > limit) length -= 64;
+    while (Cycles(*image, make_input(length + 64)) <= limit) length += 64;
+    *input = make_input(length);
+  } else if (guest == "mlp") {
+    *image = vm::LoadElf(ReadFile(o.examples + "/fashion/fashion_mlp.elf"));
+    *input = ReadFile(o.sources + "/fashion/input_mlp_0.bin");
+  } else {
+    throw std::runtime_error("unknown guest '" + guest + "' (loop, sha256, mlp)");
+  }
+}
+
+Result ProveAndVerify(const vm::ProgramImage& image, const std::vector<uint8_t>& input) {
+  Result r;
+  const auto start = std::chrono::steady_clock::now();
+  const rv32im::ExecutionProof proof = rv32im::ProveExecution(image, input);
+  r.prove_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  r.cycles = proof.cycles;
+  r.seal_bytes = proof.seal.size();
+  const auto verify_start = std::chrono::steady_clock::now();
+  r.verified = static_cast<bool>(
+      rv32im::VerifyExecution(proof.seal, proof.image_id, proof.journal, proof.exit_code));
+  r.verify_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - verify_start)
+          .count();
+  return r;
+}
+
+// Runs one row in a child process (which alone starts the prover's threads) and prints it.
+void RunRow(const Options& o, const std::string& guest, int log_cycles) {
+  int fds[2];
+  if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
+  const pid_t child = fork();
+  if (child < 0) throw std::runtime_error("fork failed");
+  if (child == 0) {
+    close(fds[0]);
+    Result r;
+    try {
+      vm::ProgramImage image;
+      std::vector<uint8_t> input;
+      MakeGuest(o, guest, log_cycles, &image, &input);
+      r = ProveAndVerify(image, input);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "%s: %s\n", guest.c_str(), e.what());
+      _exit(1);
+    }
+    const ssize_t written = write(fds[1], &r, sizeof(r));
+    _exit(written == static_cast<ssize_t>(sizeof(r)) ? 0 : 1);
+  }
+  close(fds[1]);
+  Result r;
+  const ssize_t got = read(fds[0], &r, sizeof(r));
+  close(fds[0]);
+  int status = 0;
+  rusage usage{};
+  wait4(child, &status, 0, &usage);
+  if (got != static_cast<ssize_t>(sizeof(r)) || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    // A child killed by a signal (SIGKILL from the out-of-memory killer) or one that reported an
+    // error on stderr.
+    std::printf("| %s | failed (%s %d) | | | | | |\n", guest.c_str(),
+                WIFSIGNALED(status) ? "signal" : "exit status",
+                WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+    return;
+  }
+  std::printf("| %s | %llu | %.1f | %.1f | %.2f | %.0f | %.1f%s |\n", guest.c_str(),
+              static_cast<unsigned long long>(r.cycles), r.prove_seconds,
+              static_cast<double>(r.cycles) / r.prove_seconds / 1000.0,
+              static_cast<double>(usage.ru_maxrss) / (1024.0 * 1024.0),
+              static_cast<double>(r.seal_bytes) / 1000.0, r.verify_ms,
+              r.verified ? "" : " (REJECTED)");
+  std::fflush(stdout);
+}
+
+}  // namespace
+}  // namespace prova
+
+int main(int argc, char** argv) {
+  prova::Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) throw std::runtime_error(arg + " needs a value");
+      return argv[++i];
+    };
+    try {
+      if (arg == "--max-log") {
+        o.max_log = std::stoi(value());
+      } else if (arg == "--min-log") {
+        o.min_log = std::stoi(value());
+      } else if (arg == "--examples") {
+        o.examples = value();
+      } else if (arg == "--sources") {
+        o.sources = value();
+      } else {
+        o.guests.push_back(arg);
+      }
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "prove_bench: %s\n", e.what());
+      return 2;
+    }
+  }
+  if (o.guests.empty()) o.guests = {"loop", "sha256", "mlp"};
+  if (o.min_log < 10 || o.max_log > 22 || o.min_log > o.max_log) {
+    std::fprintf(stderr, "prove_bench: sizes must satisfy 10 <= min-log <= max-log <= 22\n");
+    return 2;
+  }
+  std::printf("| guest | cycles | prove (s) | kHz | peak RSS (GiB) | seal (KB) | verify (ms) |\n");
+  std::printf("| --- | --- | --- | --- | --- | --- | --- |\n");
+  std::fflush(stdout);
+  try {
+    for (const std::string& guest : o.guests) {
+      if (guest == "mlp") {
+        prova::RunRow(o, guest, 0);
+        continue;
+      }
+      for (int log = o.min_log; log <= o.max_log; log += 2) prova::RunRow(o, guest, log);
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "prove_bench: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
