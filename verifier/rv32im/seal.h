@@ -2,7 +2,7 @@
 
 // The seal of an execution proof: what VerifyExecution needs besides the claim.
 //
-// Encoding (integers u32 little-endian): "PVSL", version (1), entry_pc, initial_sp,
+// Encoding (integers u32 little-endian): "PVSL", version (2), entry_pc, initial_sp,
 // image_end_word, the fixed-column commitment (8 canonical field elements), the number of fixed
 // tables and their log heights, then the length of the STARK proof and its bytes
 // (verifier/stark/proof.h). Trailing bytes are rejected. The image ID is recomputed from these
@@ -16,7 +16,9 @@
 
 namespace prova::rv32im {
 
-inline constexpr uint32_t kSealVersion = 1;
+// Version 2: LogUp interactions batched two per auxiliary column (air::PlanLogUpColumns), so the
+// circuit's auxiliary traces differ from version 1's.
+inline constexpr uint32_t kSealVersion = 2;
 inline constexpr char kSealMagic[4] = {'P', 'V', 'S', 'L'};
 
 struct Seal {
