@@ -1,7 +1,7 @@
 // RV32IM proving throughput, peak memory, seal size and verify time for guests of 2^16 to 2^22
 // cycles, printed as a Markdown table:
-//   - loop:   an int8 multiply-accumulate loop (the inner loop of a dense layer), assembled in
-//             memory, sized to just under 2^k cycles;
+//   - loop:   the int8 dot-product loop of vm_bench (bench/dot_product_guest.h), sized to just
+//             under 2^k cycles;
 //   - sha256: examples/sha256 (software SHA-256 of the private input) on pseudo-random input sized
 //             to just under 2^k cycles;
 //   - mlp:    the Fashion-MNIST MLP inference (examples/fashion, 250,837 cycles).
@@ -29,16 +29,14 @@
 #include <string>
 #include <vector>
 
+#include "bench/dot_product_guest.h"
 #include "prover/rv32im/prove.h"
 #include "verifier/rv32im/verify.h"
-#include "vm/assembler.h"
 #include "vm/elf_loader.h"
 #include "vm/machine.h"
 
 namespace prova {
 namespace {
-
-using namespace vm::rv32;
 
 struct Options {
   int min_log = 16;
@@ -62,29 +60,6 @@ std::vector<uint8_t> ReadFile(const std::string& path) {
   return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
 }
 
-// acc = sum of a[i] * b[i] over 1024 int8 pairs, `repetitions` times; about 8.2 k cycles each.
-vm::ProgramImage MacLoop(uint32_t repetitions) {
-  constexpr uint32_t kLength = 1024;
-  const uint32_t a_addr = kDefaultDataAddress, b_addr = a_addr + kLength;
-  Code c;
-  c << Li(s0, a_addr) << Li(s1, b_addr) << Li(s2, repetitions);
-  const int32_t outer = c.here();
-  c << Addi(t0, s0, 0) << Addi(t1, s1, 0) << Li(t2, kLength) << Addi(a3, zero, 0);
-  const int32_t inner = c.here();
-  c << Lb(t3, t0, 0) << Lb(t4, t1, 0) << Mul(t5, t3, t4) << Add(a3, a3, t5) << Addi(t0, t0, 1)
-    << Addi(t1, t1, 1) << Addi(t2, t2, -1);
-  c << Bne(t2, zero, inner - c.here());
-  c << Addi(s2, s2, -1) << Bne(s2, zero, outer - c.here());
-  c << Andi(a0, a3, 0xff) << Addi(a7, zero, 93) << Ecall();
-  std::vector<uint8_t> data(2 * kLength);
-  uint32_t seed = 12345;
-  for (uint8_t& byte : data) {
-    seed = seed * 1103515245u + 12345u;
-    byte = static_cast<uint8_t>(seed >> 16);
-  }
-  return MakeImage(c.words(), std::move(data), 2 * kLength);
-}
-
 uint64_t Cycles(const vm::ProgramImage& image, std::span<const uint8_t> input) {
   vm::ExecuteOptions options;
   options.input = input;
@@ -99,9 +74,9 @@ void MakeGuest(const Options& o, const std::string& guest, int log_cycles, vm::P
   const uint64_t limit = (uint64_t{1} << log_cycles) - 1;
   if (guest == "loop") {
     uint32_t repetitions = std::max<uint32_t>(1, static_cast<uint32_t>(limit / 8200));
-    while (Cycles(MacLoop(repetitions + 1), {}) <= limit) ++repetitions;
-    while (repetitions > 1 && Cycles(MacLoop(repetitions), {}) > limit) --repetitions;
-    *image = MacLoop(repetitions);
+    while (Cycles(vm::DotProductProgram(repetitions + 1), {}) <= limit) ++repetitions;
+    while (repetitions > 1 && Cycles(vm::DotProductProgram(repetitions), {}) > limit) --repetitions;
+    *image = vm::DotProductProgram(repetitions);
   } else if (guest == "sha256") {
     *image = vm::LoadElf(ReadFile(o.examples + "/sha256/sha256.elf"));
     auto make_input = [](size_t length) {
