@@ -417,19 +417,6 @@ void inverse(RowMajorView<F> m) {
   Scale(m.values(), F::from_canonical(static_cast<uint32_t>(m.height())).inverse());
 }
 
-void coset_forward(RowMajorView<F> coefficients, F shift) {
-  const size_t n = coefficients.height(), width = coefficients.width();
-  log2_size(n);
-  const std::vector<F> powers = Powers(shift, F::one(), n);
-  tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 256), [&](const auto& r) {
-    for (size_t i = r.begin(); i < r.end(); ++i) {
-      F* row = coefficients.data() + i * width;
-      ScaleRow(row, row, width, powers[i]);
-    }
-  });
-  forward(coefficients);
-}
-
 void coset_lde_into(RowMajorView<const F> evaluations, uint32_t log_blowup, F shift,
                     RowMajorView<F> out, RowOrder order) {
   const size_t n = evaluations.height(), width = evaluations.width();
@@ -504,6 +491,13 @@ void coset_lde_into(RowMajorView<const F> evaluations, uint32_t log_blowup, F sh
   }
 }
 
+F coset_lde_block_shift(uint32_t log_lde, F shift, uint32_t log_block, size_t block) {
+  PROVA_CHECK(log_block <= log_lde && log_lde <= kMaxLogSize, "LDE block larger than the LDE");
+  // Row k*m + r of the bit-reversed LDE is the point shift * w_N^bitrev_N(k*m + r)
+  // = shift * w_N^bitrev_(N/m)(k) * w_m^bitrev_m(r).
+  return shift * F::two_adic_generator(log_lde).pow(bit_reverse(block, log_lde - log_block));
+}
+
 void coset_lde_block(RowMajorView<const F> coefficients, uint32_t log_lde, F shift,
                      uint32_t log_block, size_t block, RowMajorView<F> out) {
   const size_t degree = coefficients.height(), width = coefficients.width();
@@ -513,10 +507,9 @@ void coset_lde_block(RowMajorView<const F> coefficients, uint32_t log_lde, F shi
   PROVA_CHECK(degree <= (size_t{1} << log_lde), "more coefficients than LDE points");
   PROVA_CHECK(out.height() == m && out.width() == width, "LDE block output has the wrong shape");
   if (width == 0) return;
-  // Row k*m + r of the bit-reversed LDE is the point shift * w_N^bitrev_N(k*m + r)
-  // = c * w_m^bitrev_m(r) with c = shift * w_N^bitrev_(N/m)(k): the block is the coset c * H_m in
-  // bit-reversed order. On it, p(c * y) = sum_r y^r sum_t a_(r + t m) c^(r + t m), since y^m = 1.
-  const F c = shift * F::two_adic_generator(log_lde).pow(bit_reverse(block, log_lde - log_block));
+  // The block is the coset c * H_m in bit-reversed order (coset_lde_block_shift). On it,
+  // p(c * y) = sum_r y^r sum_t a_(r + t m) c^(r + t m), since y^m = 1.
+  const F c = coset_lde_block_shift(log_lde, shift, log_block, block);
   const std::vector<F> powers = Powers(c, F::one(), m);
   const F c_m = c.pow(m);
   const size_t grain = std::max<size_t>(1, kGrainElements / std::max<size_t>(width, 1));

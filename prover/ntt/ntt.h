@@ -49,10 +49,6 @@ void inverse(RowMajorView<BabyBear> m);
 void forward_to_bit_reversed(RowMajorView<BabyBear> m);
 void inverse_to_bit_reversed(RowMajorView<BabyBear> m);
 
-// Evaluations of every column on a coset: given coefficients (natural order), out[i] =
-// p(shift * w^i). In place.
-void coset_forward(RowMajorView<BabyBear> coefficients, BabyBear shift);
-
 enum class RowOrder { kNatural, kBitReversed };
 
 // Coset low-degree extension. `evaluations` holds, per column, the values of a polynomial p of
@@ -75,5 +71,9 @@ void coset_lde_into(RowMajorView<const BabyBear> evaluations, uint32_t log_blowu
 // the whole LDE in memory; each block costs a fold of the coefficients and one 2^log_block NTT.
 void coset_lde_block(RowMajorView<const BabyBear> coefficients, uint32_t log_lde, BabyBear shift,
                      uint32_t log_block, size_t block, RowMajorView<BabyBear> out);
+
+// The coset that block holds: its rows are the points c * w_m^bitrev_m(r), r < m = 2^log_block,
+// with the c returned here, c = shift * w_N^bitrev_(N/m)(block).
+BabyBear coset_lde_block_shift(uint32_t log_lde, BabyBear shift, uint32_t log_block, size_t block);
 
 }  // namespace prova::ntt

@@ -45,13 +45,11 @@ std::vector<T> ParallelBatchInverse(const std::vector<T>& values) {
 }
 
 // The points of block `block` (2^log_block rows) of the bit-reversed coset shift * <w_N>,
-// N = 2^log_size: the coset c H_m, c = shift * w_N^bitrev(block), in bit-reversed order (as in
-// ntt::coset_lde_block).
+// N = 2^log_size, the rows of ntt::coset_lde_block: the coset c H_m in bit-reversed order.
 std::vector<BabyBear> CosetBlockPoints(size_t log_size, size_t log_block, size_t block) {
   const size_t m = size_t{1} << log_block;
-  const BabyBear c = fri::DomainShift() *
-                     BabyBear::two_adic_generator(static_cast<uint32_t>(log_size))
-                         .pow(ntt::bit_reverse(block, static_cast<uint32_t>(log_size - log_block)));
+  const BabyBear c = ntt::coset_lde_block_shift(static_cast<uint32_t>(log_size), fri::DomainShift(),
+                                                static_cast<uint32_t>(log_block), block);
   const BabyBear w = BabyBear::two_adic_generator(static_cast<uint32_t>(log_block));
   std::vector<BabyBear> natural(m), out(m);
   constexpr size_t kBlock = size_t{1} << 12;
@@ -638,9 +636,9 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
       const size_t log_degree_max = log_max - config.fri.log_blowup;
       Matrix mask_coefficients = Matrix::uninitialized(size_t{1} << log_degree_max, 4);
       Random(mask_coefficients.values());
-      // The mask joins the tallest tables' height group, so it takes their block height.
-      mask = std::make_shared<CosetLde>(std::move(mask_coefficients), log_max,
-                                        log_degree_max - (zk ? 1 : 0));
+      // The mask joins the tallest tables' height group, so it takes their block height (their
+      // trace height, half their degree with zero knowledge).
+      mask = std::make_shared<CosetLde>(std::move(mask_coefficients), log_max, log_degree_max - 1);
       quotient_sources.push_back(mask);
     }
     merkle::MerkleTree quotient_tree(std::move(quotient_sources), salt);

@@ -198,6 +198,35 @@ TEST(SymbolicBuilderTest, PairsInteractionsAndKeepsALoneLastOne) {
   EXPECT_EQ(LogUpAuxWidth(s.logup_plan()), 3u);  // two columns and the running sum
 }
 
+TEST(LogUpTest, PairedColumnHoldsTheSumOfItsFractionsAndATamperedCellIsNamed) {
+  // Rows (x, y, 0): the cube constraint holds, a and b share column 0, c has column 1.
+  const size_t height = 16;
+  RowMajorMatrix<BabyBear> main(height, 3);
+  for (size_t r = 0; r < height; ++r) {
+    main.at(r, 0) = BabyBear::from_canonical(static_cast<uint32_t>(3 * r + 1));
+    main.at(r, 1) = BabyBear::from_canonical(static_cast<uint32_t>(5 * r + 2));
+  }
+  LookupFixture f;  // for its challenges
+  EF sum;
+  RowMajorMatrix<EF> aux =
+      GenerateAuxTrace<BabyBear, EF>(ThreeSendsAir{}, nullptr, main, {}, f.challenges, &sum);
+  ASSERT_EQ(aux.width, 3u);
+  // Column 0 of row 4 is m_a / (alpha - fp_a) + m_b / (alpha - fp_b), computed by hand.
+  const EF alpha = f.challenges[0], beta = f.challenges[1];
+  const BabyBear x = main.at(4, 0), y = main.at(4, 1);
+  const EF fp_a = EF(BabyBear::from_canonical(1)) + beta * EF(x);
+  const EF fp_b = EF(BabyBear::from_canonical(1)) + beta * EF(y);
+  EXPECT_EQ(aux.at(4, 0), EF(y) * (alpha - fp_a).inverse() + EF(x) * (alpha - fp_b).inverse());
+  TableTraces<BabyBear, EF> traces{nullptr, &main, &aux, {}};
+  auto check = [&] { return CheckTable<BabyBear, EF>(ThreeSendsAir{}, traces, f.challenges, sum); };
+  EXPECT_TRUE(check().ok()) << check().ToString();
+
+  aux.at(4, 0) += EF::one();
+  DebugReport r = check();
+  EXPECT_TRUE(r.FailsAt("logup a + b #0: inverse", 4)) << r.ToString();
+  EXPECT_FALSE(r.FailsAt("logup c #1: inverse", 4)) << r.ToString();
+}
+
 TEST(LogUpTest, PlanPairsWithinTheDegreeBudget) {
   const std::vector<std::pair<int, int>> degrees = {{1, 0}, {1, 0}, {1, 0}, {2, 0}, {1, 2}};
   EXPECT_EQ(PlanLogUpColumns(degrees, 2), (LogUpPlan{0, 1, 2, 3, 4}));

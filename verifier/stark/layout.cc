@@ -27,7 +27,6 @@ TableLayout MakeLayout(const Table& table, size_t log_height, const StarkConfig&
                          air::kLogUpChallenges);
   table.Eval(s);
   s.finish_interactions();
-  l.num_interactions = s.interactions().size();
   l.logup_plan = s.logup_plan();
   l.aux_width = air::LogUpAuxWidth(l.logup_plan);
   l.num_constraints = s.constraints().size();

@@ -23,7 +23,6 @@ struct TableLayout {
   size_t preprocessed_width = 0;
   size_t main_width = 0;
   size_t num_public_values = 0;
-  size_t num_interactions = 0;
   size_t aux_width = 0;              // extension columns of the auxiliary (LogUp) trace
   std::vector<uint32_t> logup_plan;  // the auxiliary column of each interaction (air/logup.h)
   size_t num_constraints = 0;
