@@ -1,14 +1,13 @@
 #include "prover/merkle/merkle_tree.h"
 
-#include <sys/random.h>
+#include <openssl/rand.h>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <bit>
-#include <cerrno>
-#include <cstring>
 #include <string>
 
 #include "common/error.h"
@@ -23,25 +22,33 @@ constexpr size_t kLanes = Packed::kWidth;
 // Rows (or nodes) per TBB task: enough work to amortise scheduling, small enough to balance.
 constexpr size_t kGrain = 16 * kLanes;
 
-void FillWithSystemRandomness(std::span<BabyBear> out) {
-  std::array<uint32_t, 256> buffer;
-  size_t available = 0;
-  size_t next = 0;
-  for (size_t i = 0; i < out.size();) {
-    if (next == available) {
-      ssize_t n = getrandom(buffer.data(), sizeof(buffer), 0);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        throw Error(std::string("getrandom failed: ") + std::strerror(errno));
+void FillWithSecureRandomness(std::span<BabyBear> out) {
+  // OpenSSL's private DRBG (seeded by the OS, one instance per thread) in parallel chunks: the
+  // zero-knowledge randomisers of a large trace are hundreds of megabytes, which getrandom's
+  // small requests would produce several times slower.
+  constexpr size_t kChunk = size_t{1} << 16;
+  const size_t chunks = (out.size() + kChunk - 1) / kChunk;
+  std::atomic<bool> failed{false};
+  tbb::parallel_for(size_t{0}, chunks, [&](size_t c) {
+    std::span<BabyBear> part = out.subspan(c * kChunk, std::min(kChunk, out.size() - c * kChunk));
+    std::vector<uint32_t> words;
+    size_t i = 0;
+    while (i < part.size() && !failed) {
+      // About 6 % of 31-bit values are rejected; ask for a little more than what is missing.
+      words.resize(part.size() - i + (part.size() - i) / 8 + 8);
+      if (RAND_priv_bytes(reinterpret_cast<unsigned char*>(words.data()),
+                          static_cast<int>(words.size() * sizeof(uint32_t))) != 1) {
+        failed = true;
+        return;
       }
-      available = static_cast<size_t>(n) / sizeof(uint32_t);
-      next = 0;
-      continue;
+      // Rejection sampling: a uniform 31-bit value is kept only if it is below p.
+      for (size_t k = 0; k < words.size() && i < part.size(); ++k) {
+        const uint32_t candidate = words[k] & 0x7fffffffu;
+        if (candidate < BabyBear::kPrime) part[i++] = BabyBear::from_canonical(candidate);
+      }
     }
-    // Rejection sampling: a uniform 31-bit value is kept only if it is below p.
-    uint32_t candidate = buffer[next++] & 0x7fffffffu;
-    if (candidate < BabyBear::kPrime) out[i++] = BabyBear::from_canonical(candidate);
-  }
+  });
+  if (failed) throw Error("the OpenSSL random generator failed");
 }
 
 namespace {

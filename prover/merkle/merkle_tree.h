@@ -52,9 +52,9 @@ class RowSource {
 // Fills its argument with uniformly random field elements (the salts of a hiding commitment).
 using SaltSource = std::function<void(std::span<BabyBear>)>;
 
-// Uniform field elements from the operating system's CSPRNG (getrandom), by rejection sampling
-// of 31-bit values. Throws prova::Error if the OS source fails.
-void FillWithSystemRandomness(std::span<BabyBear> out);
+// Uniform field elements from OpenSSL's private DRBG (a CSPRNG seeded by the operating system), by
+// rejection sampling of 31-bit values, in parallel. Throws prova::Error if the generator fails.
+void FillWithSecureRandomness(std::span<BabyBear> out);
 
 class MerkleTree {
  public:
@@ -63,11 +63,11 @@ class MerkleTree {
   // Throws prova::Error if there is no matrix, a width is 0, values.size() is not a multiple of
   // the width, or a height is not a power of two.
   explicit MerkleTree(std::vector<RowMajorMatrix> matrices, size_t salt_elements = 0,
-                      const SaltSource& salts = FillWithSystemRandomness);
+                      const SaltSource& salts = FillWithSecureRandomness);
   // The same commitment to matrices that are not kept: their rows are hashed a block at a time
   // and recomputed when opened. Matrices of one height must have one block height.
   explicit MerkleTree(std::vector<std::shared_ptr<const RowSource>> sources,
-                      size_t salt_elements = 0, const SaltSource& salts = FillWithSystemRandomness);
+                      size_t salt_elements = 0, const SaltSource& salts = FillWithSecureRandomness);
 
   const hash::Digest& root() const { return layers_.back().front(); }
   // The committed matrices, when they were given as matrices (empty for row sources).

@@ -490,8 +490,8 @@ TEST(MerkleTreeTest, FrozenRoot) {
 
 TEST(SystemRandomnessTest, ProducesCanonicalVaryingElements) {
   std::vector<BabyBear> a(1000), b(1000);
-  FillWithSystemRandomness(a);
-  FillWithSystemRandomness(b);
+  FillWithSecureRandomness(a);
+  FillWithSecureRandomness(b);
   EXPECT_NE(a, b);
   for (BabyBear x : a) EXPECT_LT(x.as_canonical(), BabyBear::kPrime);
 }

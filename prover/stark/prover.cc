@@ -28,7 +28,7 @@ constexpr size_t kLanes = Packed::kWidth;
 
 Matrix ToMatrix(const air::RowMajorMatrix<BabyBear>& m) { return Matrix(m.values, m.width); }
 
-void Random(std::span<BabyBear> out) { merkle::FillWithSystemRandomness(out); }
+void Random(std::span<BabyBear> out) { merkle::FillWithSecureRandomness(out); }
 
 // Batch inversion in independent blocks, in parallel (one field inversion per block).
 template <class T>
@@ -70,11 +70,18 @@ std::vector<BabyBear> CosetBlockPoints(size_t log_size, size_t log_block, size_t
 // with the trace on H_n.
 Matrix Randomize(Matrix trace, bool zero_knowledge) {
   if (!zero_knowledge) return trace;
-  Matrix out = Matrix::uninitialized(2 * trace.height(), trace.width());
-  for (size_t r = 0; r < trace.height(); ++r) {
-    std::copy(trace.row(r).begin(), trace.row(r).end(), out.row(2 * r).begin());
-    Random(out.row(2 * r + 1));
-  }
+  const size_t height = trace.height(), width = trace.width();
+  Matrix out = Matrix::uninitialized(2 * height, width);
+  constexpr size_t kBlock = 4096;
+  tbb::parallel_for(size_t{0}, (height + kBlock - 1) / kBlock, [&](size_t b) {
+    const size_t begin = b * kBlock, end = std::min(height, begin + kBlock);
+    std::vector<BabyBear> random((end - begin) * width);
+    Random(random);
+    for (size_t r = begin; r < end; ++r) {
+      std::copy(trace.row(r).begin(), trace.row(r).end(), out.row(2 * r).begin());
+      std::copy_n(random.begin() + (r - begin) * width, width, out.row(2 * r + 1).begin());
+    }
+  });
   return out;
 }
 
@@ -129,29 +136,53 @@ std::vector<BabyBear4> EvaluateAt(const Matrix& evaluations, const BabyBear4& z)
 }
 
 // Values at each point of polynomials given by coefficients (row j = coefficient j of every
-// column): out[k][c] = sum_j z_k^j a_(j,c), in parallel blocks of rows.
+// column): out[k][c] = sum_j z_k^j a_(j,c), in parallel blocks of rows. The products are taken
+// coefficient by coefficient of z_k^j, each a packed base-field product along the row.
 std::vector<std::vector<BabyBear4>> EvaluateCoefficientsAt(const Matrix& coefficients,
                                                            std::span<const BabyBear4> points) {
   const size_t height = coefficients.height(), width = coefficients.width();
+  const size_t packs = (width + kLanes - 1) / kLanes;
   constexpr size_t kBlock = 2048;
   const size_t blocks = (height + kBlock - 1) / kBlock;
-  std::vector<std::vector<std::vector<BabyBear4>>> partial(
-      blocks, std::vector<std::vector<BabyBear4>>(points.size(), std::vector<BabyBear4>(width)));
+  // partial[b][k][4 * p + i]: coefficient i of the sums of pack p at point k.
+  std::vector<std::vector<std::vector<Packed>>> partial(
+      blocks, std::vector<std::vector<Packed>>(points.size(), std::vector<Packed>(4 * packs)));
   tbb::parallel_for(size_t{0}, blocks, [&](size_t b) {
     const size_t begin = b * kBlock, end = std::min(height, begin + kBlock);
+    std::array<BabyBear, kLanes> tail{};
     for (size_t k = 0; k < points.size(); ++k) {
       auto& acc = partial[b][k];
       BabyBear4 power = points[k].pow(begin);
       for (size_t j = begin; j < end; ++j, power = power * points[k]) {
-        auto row = coefficients.row(j);
-        for (size_t c = 0; c < width; ++c) acc[c] = acc[c] + power * row[c];
+        const BabyBear* row = coefficients.row(j).data();
+        const std::array<Packed, 4> z = {Packed(power.coeff(0)), Packed(power.coeff(1)),
+                                         Packed(power.coeff(2)), Packed(power.coeff(3))};
+        for (size_t p = 0; p < packs; ++p) {
+          Packed v;
+          if ((p + 1) * kLanes <= width) {
+            v = Packed::load(row + p * kLanes);
+          } else {
+            std::copy(row + p * kLanes, row + width, tail.begin());
+            v = Packed::from_array(tail);
+          }
+          for (size_t i = 0; i < 4; ++i) acc[4 * p + i] += z[i] * v;
+        }
       }
     }
   });
   std::vector<std::vector<BabyBear4>> out(points.size(), std::vector<BabyBear4>(width));
-  for (const auto& part : partial) {
-    for (size_t k = 0; k < points.size(); ++k) {
-      for (size_t c = 0; c < width; ++c) out[k][c] = out[k][c] + part[k][c];
+  for (size_t k = 0; k < points.size(); ++k) {
+    std::vector<Packed> total(4 * packs);
+    for (const auto& part : partial) {
+      for (size_t x = 0; x < total.size(); ++x) total[x] += part[k][x];
+    }
+    for (size_t p = 0; p < packs; ++p) {
+      std::array<std::array<BabyBear, kLanes>, 4> lanes;
+      for (size_t i = 0; i < 4; ++i) lanes[i] = total[4 * p + i].to_array();
+      for (size_t l = 0; l < kLanes && p * kLanes + l < width; ++l) {
+        out[k][p * kLanes + l] =
+            BabyBear4::from_coeffs({lanes[0][l], lanes[1][l], lanes[2][l], lanes[3][l]});
+      }
     }
   }
   return out;
@@ -704,8 +735,6 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
       const TableState& s = state[t];
       const TableLayout& l = s.layout;
       const TableOpenings& o = s.openings;
-      const BabyBear4 zeta_next =
-          zeta * BabyBear::two_adic_generator(static_cast<uint32_t>(l.log_height));
       const BabyBear4 group_start = gamma_power;
       const auto p_prep = NextPowers(&gamma_power, gamma, l.preprocessed_width);
       const auto p_main = NextPowers(&gamma_power, gamma, l.main_width);
@@ -723,6 +752,9 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
           std::find(log_sizes.begin(), log_sizes.end(), l.log_lde) - log_sizes.begin());
       auto& input = fri_inputs[k];
       const size_t rows = s.main->block_height();
+      const uint32_t log_rows = static_cast<uint32_t>(l.log_height);
+      PROVA_CHECK(rows == size_t{1} << l.log_height, "LDE blocks are cosets of the trace domain");
+      const BabyBear g_inv = BabyBear::two_adic_generator(log_rows).inverse();
       for (size_t block = 0; block < s.main->num_blocks(); ++block) {
         const size_t first = block * rows;
         std::vector<BabyBear4> shared(rows), quotient_part(rows);
@@ -737,11 +769,15 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
                        quotient_part);
         const std::vector<BabyBear> block_xs = CosetBlockPoints(l.log_lde, l.log_height, block);
         const std::vector<BabyBear4> inv_zeta = inverse_differences(block_xs, zeta);
-        const std::vector<BabyBear4> inv_next = inverse_differences(block_xs, zeta_next);
+        // The block is a coset of the trace domain <g>, so x / g is in it too, one position
+        // earlier in natural order: 1 / (x - zeta g) = g^-1 / (x / g - zeta) needs no inversion.
         tbb::parallel_for(size_t{0}, rows, [&](size_t i) {
+          const size_t natural = ntt::bit_reverse(i, log_rows);
+          const size_t previous = ntt::bit_reverse((natural + rows - 1) & (rows - 1), log_rows);
+          const BabyBear4 inv_next = inv_zeta[previous] * g_inv;
           input[first + i] = input[first + i] +
                              (shared[i] + quotient_part[i] - v_zeta) * inv_zeta[i] +
-                             (next_factor * shared[i] - v_next) * inv_next[i];
+                             (next_factor * shared[i] - v_next) * inv_next;
         });
       }
     }
