@@ -1,5 +1,6 @@
 #include "prover/stark/coset_lde.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "common/error.h"
@@ -8,21 +9,64 @@
 
 namespace prova::stark {
 
-CosetLde::CosetLde(prova::RowMajorMatrix<BabyBear> coefficients, size_t log_lde, size_t log_block)
-    : coefficients_(std::move(coefficients)), log_lde_(log_lde), log_block_(log_block) {
+bool LdeCacheBudget::Reserve(size_t bytes) {
+  size_t remaining = remaining_.load();
+  while (remaining >= bytes) {
+    if (remaining_.compare_exchange_weak(remaining, remaining - bytes)) return true;
+  }
+  return false;
+}
+
+CosetLde::CosetLde(prova::RowMajorMatrix<BabyBear> coefficients, size_t log_lde, size_t log_block,
+                   std::shared_ptr<LdeCacheBudget> budget)
+    : coefficients_(std::move(coefficients)),
+      log_lde_(log_lde),
+      log_block_(log_block),
+      budget_(std::move(budget)) {
   PROVA_CHECK(log_block_ <= log_lde_ && log_lde_ <= ntt::kMaxLogSize, "bad LDE block size");
   PROVA_CHECK(coefficients_.height() <= (size_t{1} << log_lde_), "more coefficients than points");
+  kept_.resize(num_blocks());
 }
 
 merkle::MatrixDimensions CosetLde::dimensions() const {
   return {coefficients_.width(), uint64_t{1} << log_lde_};
 }
 
-void CosetLde::FillBlock(size_t block, std::span<BabyBear> out) const {
-  PROVA_CHECK(out.size() == block_height() * width(), "LDE block buffer has the wrong size");
+std::span<const BabyBear> CosetLde::Kept(size_t block) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return kept_[block];
+}
+
+void CosetLde::Compute(size_t block, std::span<BabyBear> out) const {
   ntt::coset_lde_block(coefficients_.view(), static_cast<uint32_t>(log_lde_), fri::DomainShift(),
                        static_cast<uint32_t>(log_block_), block,
                        RowMajorView<BabyBear>(out.data(), block_height(), width()));
+  const size_t bytes = out.size() * sizeof(BabyBear);
+  if (budget_ != nullptr && budget_->Reserve(bytes)) {
+    std::vector<BabyBear> copy(out.begin(), out.end());
+    std::lock_guard<std::mutex> lock(mutex_);
+    kept_[block] = std::move(copy);
+  }
+}
+
+void CosetLde::FillBlock(size_t block, std::span<BabyBear> out) const {
+  PROVA_CHECK(block < num_blocks(), "LDE block index out of range");
+  PROVA_CHECK(out.size() == block_height() * width(), "LDE block buffer has the wrong size");
+  const std::span<const BabyBear> kept = Kept(block);
+  if (!kept.empty()) {
+    std::copy(kept.begin(), kept.end(), out.begin());
+    return;
+  }
+  Compute(block, out);
+}
+
+std::span<const BabyBear> CosetLde::Block(size_t block, std::vector<BabyBear>& scratch) const {
+  PROVA_CHECK(block < num_blocks(), "LDE block index out of range");
+  const std::span<const BabyBear> kept = Kept(block);
+  if (!kept.empty()) return kept;
+  scratch.resize(block_height() * width());
+  Compute(block, scratch);
+  return scratch;
 }
 
 }  // namespace prova::stark

@@ -87,10 +87,12 @@ Matrix Randomize(Matrix trace, bool zero_knowledge) {
 
 // The committed polynomials of a trace (Randomize's evaluations, interpolated), whose LDE is
 // produced a coset of the trace domain at a time.
-std::shared_ptr<const CosetLde> Commitment(Matrix trace, const TableLayout& l, bool zk) {
+std::shared_ptr<const CosetLde> Commitment(Matrix trace, const TableLayout& l, bool zk,
+                                           std::shared_ptr<LdeCacheBudget> budget) {
   Matrix evaluations = Randomize(std::move(trace), zk);
   ntt::inverse(evaluations.view());
-  return std::make_shared<CosetLde>(std::move(evaluations), l.log_lde, l.log_height);
+  return std::make_shared<CosetLde>(std::move(evaluations), l.log_lde, l.log_height,
+                                    std::move(budget));
 }
 
 // The bit-reversed coset LDE, written straight into the storage the Merkle tree keeps.
@@ -263,14 +265,12 @@ struct TableState {
   TableOpenings openings;
 };
 
-// A reusable buffer for one LDE block of a source.
+// A reusable buffer for one LDE block of a source (unused when the source kept the block).
 struct BlockBuffer {
   std::vector<BabyBear> values;
   std::span<const BabyBear> Fill(const CosetLde* source, size_t block) {
     if (source == nullptr) return {};
-    values.resize(source->block_height() * source->width());
-    source->FillBlock(block, values);
-    return values;
+    return source->Block(block, values);
   }
 };
 
@@ -570,11 +570,13 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
   ObserveInstance(challenger, config, layouts, public_values);
   if (pk.vk.preprocessed_root) challenger.Observe(*pk.vk.preprocessed_root);
 
+  const auto lde_budget = std::make_shared<LdeCacheBudget>(options.lde_cache_bytes);
+
   // Round 1: main traces.
   progress("committing traces", 0.0);
   std::vector<std::shared_ptr<const merkle::RowSource>> main_sources;
   for (size_t t = 0; t < num_tables; ++t) {
-    state[t].main = Commitment(ToMatrix(witnesses[t].main), state[t].layout, zk);
+    state[t].main = Commitment(ToMatrix(witnesses[t].main), state[t].layout, zk, lde_budget);
     main_sources.push_back(state[t].main);
   }
   merkle::MerkleTree main_tree(std::move(main_sources), salt);
@@ -598,7 +600,7 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
                                        witnesses[t].main, witnesses[t].public_values,
                                        lookup_challenges, &proof.cumulative_sums[t]);
       state[t].cumulative_sum = proof.cumulative_sums[t];
-      state[t].aux = Commitment(FlattenExtension(aux_traces[t]), state[t].layout, zk);
+      state[t].aux = Commitment(FlattenExtension(aux_traces[t]), state[t].layout, zk, lde_budget);
       aux_sources.push_back(state[t].aux);
     }
     aux_tree = std::make_unique<merkle::MerkleTree>(std::move(aux_sources), salt);
@@ -658,8 +660,8 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
       const TableLayout& l = state[t].layout;
       std::vector<BabyBear4> q = ComputeQuotient(*tables[t], state[t], witnesses[t].public_values,
                                                  lookup_challenges, alpha);
-      state[t].quotient =
-          std::make_shared<CosetLde>(SplitQuotient(std::move(q), l, zk), l.log_lde, l.log_height);
+      state[t].quotient = std::make_shared<CosetLde>(SplitQuotient(std::move(q), l, zk), l.log_lde,
+                                                     l.log_height, lde_budget);
       quotient_sources.push_back(state[t].quotient);
     }
     std::shared_ptr<const CosetLde> mask;

@@ -1,10 +1,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <string_view>
 #include <vector>
 
 #include "common/error.h"
+#include "prover/stark/coset_lde.h"
 #include "prover/stark/prover.h"
 #include "verifier/air/examples/byte_lookup.h"
 #include "verifier/air/examples/fibonacci.h"
@@ -118,6 +120,49 @@ TEST(StarkTest, MixedTablesInOneProof) {
   in.witnesses.push_back(fib.witnesses[0]);
   VerifyResult r = ProveAndVerify(TestConfig(), in);
   EXPECT_TRUE(r.ok) << r.reason << "\n";
+}
+
+TEST(StarkTest, KeptLdeBlocksGiveTheSameProof) {
+  // Without zero knowledge the proof is deterministic: keeping no block, some blocks (a budget
+  // that runs out part way) or every block must give the same bytes.
+  Instance in = Lookup(1024);
+  Instance fib = Fibonacci(512);
+  in.prover_tables.push_back(&kFibonacci);
+  in.tables.push_back(&kFibonacci);
+  in.witnesses.push_back(fib.witnesses[0]);
+  std::vector<std::vector<uint8_t>> proofs;
+  for (size_t budget : {size_t{0}, size_t{20000}, SIZE_MAX}) {
+    ProveOptions options;
+    options.lde_cache_bytes = budget;
+    std::vector<uint8_t> bytes;
+    VerifyResult r = ProveAndVerify(NoZk(), in, &bytes, options);
+    EXPECT_TRUE(r.ok) << r.reason << "\n";
+    proofs.push_back(bytes);
+  }
+  EXPECT_EQ(proofs[0], proofs[1]);
+  EXPECT_EQ(proofs[0], proofs[2]);
+}
+
+TEST(CosetLdeTest, KeepsBlocksWhileItsBudgetLasts) {
+  prova::RowMajorMatrix<BabyBear> coefficients(16, 3);
+  for (size_t i = 0; i < coefficients.values().size(); ++i) {
+    coefficients.values()[i] = BabyBear::from_u64(7 * i + 1);
+  }
+  const CosetLde plain(coefficients, 6, 4);
+  // Four blocks of 16 x 3 elements (192 bytes each): the budget keeps the first two computed.
+  const CosetLde kept(coefficients, 6, 4, std::make_shared<LdeCacheBudget>(400));
+  for (size_t pass = 0; pass < 2; ++pass) {
+    for (size_t block = 0; block < 4; ++block) {
+      std::vector<BabyBear> expected(48), scratch, filled(48);
+      plain.FillBlock(block, expected);
+      const std::span<const BabyBear> got = kept.Block(block, scratch);
+      EXPECT_TRUE(std::equal(got.begin(), got.end(), expected.begin(), expected.end()));
+      kept.FillBlock(block, filled);
+      EXPECT_EQ(filled, expected);
+      // Kept blocks are not computed into the scratch buffer again.
+      EXPECT_EQ(got.data() != scratch.data(), pass == 1 && block < 2) << pass << " " << block;
+    }
+  }
 }
 
 TEST(StarkTest, ProgressIsReportedInOrderAndCanAbandonTheProof) {
