@@ -176,9 +176,7 @@ std::vector<Digest> MerkleTree::HashGroup(size_t g) const {
                                    matrices_[k].width);
       } else {
         const size_t width = sources_[k]->dimensions().width;
-        scratch[j].resize(block_height * width);
-        sources_[k]->FillBlock(block, scratch[j]);
-        rows.matrices.emplace_back(scratch[j].data(), width);
+        rows.matrices.emplace_back(sources_[k]->Block(block, scratch[j]).data(), width);
       }
     }
     rows.salts = salts_[g].data() + first * salt_elements_;
@@ -342,9 +340,9 @@ MultiOpening MerkleTree::Open(std::span<const uint64_t> indices) const {
         rows_by_block[r / block_height].push_back(r);
       }
     }
-    std::vector<BabyBear> block(block_height * dims.width);
+    std::vector<BabyBear> scratch;
     for (const auto& [b, rows] : rows_by_block) {
-      sources_[k]->FillBlock(b, block);
+      const std::span<const BabyBear> block = sources_[k]->Block(b, scratch);
       for (uint64_t row : rows) {
         const BabyBear* values = block.data() + (row - b * block_height) * dims.width;
         opened[k][row].assign(values, values + dims.width);

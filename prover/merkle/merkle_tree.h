@@ -47,6 +47,13 @@ class RowSource {
   // Rows [block * block_height(), (block + 1) * block_height()), row-major, into `out` of
   // block_height() * width elements.
   virtual void FillBlock(size_t block, std::span<BabyBear> out) const = 0;
+  // The same rows, either kept by the source or filled into `scratch` (resized as needed); valid
+  // until the next use of `scratch`.
+  virtual std::span<const BabyBear> Block(size_t block, std::vector<BabyBear>& scratch) const {
+    scratch.resize(block_height() * dimensions().width);
+    FillBlock(block, scratch);
+    return scratch;
+  }
 };
 
 // Fills its argument with uniformly random field elements (the salts of a hiding commitment).

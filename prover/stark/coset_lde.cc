@@ -37,36 +37,34 @@ std::span<const BabyBear> CosetLde::Kept(size_t block) const {
   return kept_[block];
 }
 
-void CosetLde::Compute(size_t block, std::span<BabyBear> out) const {
+std::span<const BabyBear> CosetLde::Compute(size_t block, std::vector<BabyBear>& scratch) const {
+  const size_t size = block_height() * width();
+  std::vector<BabyBear> kept;
+  const bool keep = budget_ != nullptr && budget_->Reserve(size * sizeof(BabyBear));
+  std::vector<BabyBear>& out = keep ? kept : scratch;
+  out.resize(size);
   ntt::coset_lde_block(coefficients_.view(), static_cast<uint32_t>(log_lde_), fri::DomainShift(),
                        static_cast<uint32_t>(log_block_), block,
                        RowMajorView<BabyBear>(out.data(), block_height(), width()));
-  const size_t bytes = out.size() * sizeof(BabyBear);
-  if (budget_ != nullptr && budget_->Reserve(bytes)) {
-    std::vector<BabyBear> copy(out.begin(), out.end());
-    std::lock_guard<std::mutex> lock(mutex_);
-    kept_[block] = std::move(copy);
-  }
+  if (!keep) return scratch;
+  std::lock_guard<std::mutex> lock(mutex_);
+  // A block is kept once and never replaced, so spans of it stay valid.
+  if (kept_[block].empty()) kept_[block] = std::move(kept);
+  return kept_[block];
 }
 
 void CosetLde::FillBlock(size_t block, std::span<BabyBear> out) const {
-  PROVA_CHECK(block < num_blocks(), "LDE block index out of range");
   PROVA_CHECK(out.size() == block_height() * width(), "LDE block buffer has the wrong size");
-  const std::span<const BabyBear> kept = Kept(block);
-  if (!kept.empty()) {
-    std::copy(kept.begin(), kept.end(), out.begin());
-    return;
-  }
-  Compute(block, out);
+  std::vector<BabyBear> scratch;
+  const std::span<const BabyBear> values = Block(block, scratch);
+  std::copy(values.begin(), values.end(), out.begin());
 }
 
 std::span<const BabyBear> CosetLde::Block(size_t block, std::vector<BabyBear>& scratch) const {
   PROVA_CHECK(block < num_blocks(), "LDE block index out of range");
   const std::span<const BabyBear> kept = Kept(block);
   if (!kept.empty()) return kept;
-  scratch.resize(block_height() * width());
-  Compute(block, scratch);
-  return scratch;
+  return Compute(block, scratch);
 }
 
 }  // namespace prova::stark

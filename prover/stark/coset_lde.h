@@ -44,16 +44,16 @@ class CosetLde final : public merkle::RowSource {
   size_t num_blocks() const { return size_t{1} << (log_lde_ - log_block_); }
   size_t width() const { return coefficients_.width(); }
   void FillBlock(size_t block, std::span<BabyBear> out) const override;
-  // The block, kept or computed into `scratch` (resized as needed); valid until the next use of
-  // `scratch`.
-  std::span<const BabyBear> Block(size_t block, std::vector<BabyBear>& scratch) const;
+  std::span<const BabyBear> Block(size_t block, std::vector<BabyBear>& scratch) const override;
 
   const prova::RowMajorMatrix<BabyBear>& coefficients() const { return coefficients_; }
 
  private:
   // The kept block, or an empty span.
   std::span<const BabyBear> Kept(size_t block) const;
-  void Compute(size_t block, std::span<BabyBear> out) const;
+  // Computes the block into the kept blocks if the budget allows (and returns it there), else
+  // into `scratch`.
+  std::span<const BabyBear> Compute(size_t block, std::vector<BabyBear>& scratch) const;
 
   prova::RowMajorMatrix<BabyBear> coefficients_;
   size_t log_lde_;
