@@ -29,6 +29,7 @@ struct ProveArgs {
   bool quiet = false;
   bool json = false;
   bool zstd = false;
+  size_t lde_cache_mb = stark::kDefaultLdeCacheBytes >> 20;
 };
 
 double Since(std::chrono::steady_clock::time_point start) {
@@ -74,6 +75,7 @@ int RunProve(const ProveArgs& args) {
   const auto prove_start = std::chrono::steady_clock::now();
   rv32im::ProveExecutionOptions options;
   options.max_cycles = args.max_cycles;
+  options.lde_cache_bytes = args.lde_cache_mb << 20;
   // Each proving phase gets its own line (kept with its duration); the percentage is the share
   // of the whole proof.
   options.on_progress = [&progress, cycles = run.cycles](std::string_view phase, double done) {
@@ -138,6 +140,12 @@ void RegisterProveCommand(CLI::App& app, int* exit_status) {
   command->add_flag("--quiet", args->quiet, "No progress and no summary");
   command->add_flag("--json", args->json, "Print a JSON summary on stdout (implies no progress)");
   command->add_flag("--zstd", args->zstd, "Compress the seal with zstd");
+  command
+      ->add_option("--lde-cache-mb", args->lde_cache_mb,
+                   "Memory (MiB) for keeping extended traces instead of recomputing them; more is "
+                   "faster, 0 keeps none. The receipt does not depend on it")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{0}, size_t{1} << 24));
   command->callback([args, exit_status] { *exit_status = RunProve(*args); });
 }
 

@@ -621,7 +621,9 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
       traces.public_values = witnesses[t].public_values;
       air::DebugReport report = air::CheckTable<BabyBear, BabyBear4>(
           *tables[t], traces, std::span<const BabyBear4>(lookup_challenges),
-          proof.cumulative_sums[t]);
+          proof.cumulative_sums[t], [](size_t count, const auto& body) {
+            tbb::parallel_for(size_t{0}, count, [&](size_t i) { body(i); });
+          });
       if (!report.ok())
         problems += "table '" + std::string(tables[t]->name()) + "':\n" + report.ToString();
       total = total + proof.cumulative_sums[t];

@@ -4,6 +4,7 @@
 // (CheckTables, which also checks that the bus balances). Shape problems are reported as errors,
 // never aborts, so a caller can print the whole report.
 
+#include <algorithm>
 #include <cstddef>
 #include <map>
 #include <span>
@@ -46,11 +47,22 @@ SymbolicBuilder RunSymbolic(const A& air, size_t num_challenges = kLogUpChalleng
   return b;
 }
 
+// Runs body(0), ..., body(count - 1) one after the other. CheckTable's default; a prover passes a
+// parallel loop with the same signature.
+struct SequentialForEach {
+  template <class Body>
+  void operator()(size_t count, const Body& body) const {
+    for (size_t i = 0; i < count; ++i) body(i);
+  }
+};
+
 // Checks every constraint of `air` on every row (the next row of the last row is row 0, as on
-// the cyclic domain). Reports all failures.
-template <class F, class EF, Air A>
+// the cyclic domain). Reports all failures. Blocks of rows are checked through `for_each`, each
+// into its own report; the reports are then merged in row order.
+template <class F, class EF, Air A, class ForEach = SequentialForEach>
 DebugReport CheckTable(const A& air, const TableTraces<F, EF>& traces,
-                       std::span<const EF> challenges = {}, EF cumulative_sum = EF::zero()) {
+                       std::span<const EF> challenges = {}, EF cumulative_sum = EF::zero(),
+                       const ForEach& for_each = {}) {
   DebugReport report;
   const auto* main = traces.main;
   if (main == nullptr || main->width != air.main_width()) {
@@ -79,26 +91,38 @@ DebugReport CheckTable(const A& air, const TableTraces<F, EF>& traces,
     report.errors.push_back(std::string(air.name()) + ": auxiliary trace has the wrong shape");
     return report;
   }
-  DebugBuilder<F, EF> b(traces.public_values, challenges, cumulative_sum, &report,
-                        symbolic.logup_plan());
-  for (size_t r = 0; r < height; ++r) {
-    const size_t n = (r + 1) % height;
-    typename DebugBuilder<F, EF>::Row row;
-    row.index = r;
-    row.height = height;
-    row.main_local = main->row(r);
-    row.main_next = main->row(n);
-    if (air.preprocessed_width() > 0) {
-      row.preprocessed_local = traces.preprocessed->row(r);
-      row.preprocessed_next = traces.preprocessed->row(n);
+  constexpr size_t kBlock = 4096;
+  const size_t blocks = (height + kBlock - 1) / kBlock;
+  std::vector<DebugReport> reports(blocks);
+  for_each(blocks, [&](size_t block) {
+    DebugBuilder<F, EF> b(traces.public_values, challenges, cumulative_sum, &reports[block],
+                          symbolic.logup_plan());
+    for (size_t r = block * kBlock; r < std::min(height, (block + 1) * kBlock); ++r) {
+      const size_t n = (r + 1) % height;
+      typename DebugBuilder<F, EF>::Row row;
+      row.index = r;
+      row.height = height;
+      row.main_local = main->row(r);
+      row.main_next = main->row(n);
+      if (air.preprocessed_width() > 0) {
+        row.preprocessed_local = traces.preprocessed->row(r);
+        row.preprocessed_next = traces.preprocessed->row(n);
+      }
+      if (aux_width > 0) {
+        row.aux_local = traces.aux->row(r);
+        row.aux_next = traces.aux->row(n);
+      }
+      b.set_row(row);
+      air.eval(b);
+      b.finish_interactions();
     }
-    if (aux_width > 0) {
-      row.aux_local = traces.aux->row(r);
-      row.aux_next = traces.aux->row(n);
+  });
+  for (DebugReport& part : reports) {
+    report.total_failures += part.total_failures;
+    for (ConstraintFailure& f : part.failures) {
+      if (report.failures.size() == DebugReport::kMaxRecorded) break;
+      report.failures.push_back(std::move(f));
     }
-    b.set_row(row);
-    air.eval(b);
-    b.finish_interactions();
   }
   return report;
 }
