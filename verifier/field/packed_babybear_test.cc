@@ -88,6 +88,15 @@ TYPED_TEST(PackedFieldTest, EveryEdgePairInEveryLane) {
       }
       auto prod = (P::from_array(a) * P::from_array(b)).to_array();
       for (size_t i = 0; i < P::kWidth; ++i) EXPECT_EQ(prod[i], a[i] * b[i]);
+      // The product by a scalar (one value in every lane) takes its own path.
+      const F scalar = F::from_canonical(y);
+      auto by_scalar = (P::from_array(a) * scalar).to_array();
+      auto scalar_by = (scalar * P::from_array(a)).to_array();
+      for (size_t i = 0; i < P::kWidth; ++i) {
+        EXPECT_EQ(by_scalar[i], a[i] * scalar);
+        EXPECT_EQ(scalar_by[i], a[i] * scalar);
+        EXPECT_LT(by_scalar[i].monty(), F::kPrime);
+      }
     }
   }
 }

@@ -48,7 +48,8 @@ template <typename F>
 struct RoundConstants {
   std::array<std::array<F, Poseidon2::kWidth>, Poseidon2::kFullRounds> external;
   std::array<F, Poseidon2::kPartialRounds> internal;
-  std::array<F, Poseidon2::kWidth> diagonal_minus_one;
+  // Scalars even for the packed type: a product by one value in every lane is cheaper.
+  std::array<BabyBear, Poseidon2::kWidth> diagonal_minus_one;
 
   RoundConstants() {
     for (size_t r = 0; r < Poseidon2::kFullRounds; ++r) {
@@ -60,7 +61,7 @@ struct RoundConstants {
       internal[r] = F(BabyBear::from_canonical(Poseidon2::kInternalRoundConstants[r]));
     }
     for (size_t i = 0; i < Poseidon2::kWidth; ++i) {
-      diagonal_minus_one[i] = F(BabyBear::from_canonical(Poseidon2::kInternalDiagonalMinusOne[i]));
+      diagonal_minus_one[i] = BabyBear::from_canonical(Poseidon2::kInternalDiagonalMinusOne[i]);
     }
   }
 };
