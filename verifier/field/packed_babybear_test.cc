@@ -59,6 +59,7 @@ TYPED_TEST(PackedFieldTest, LaneByLaneEqualsScalar) {
     auto neg = (-pa).to_array();
     auto sq = pa.square().to_array();
     auto cube = pa.pow(7).to_array();
+    auto seventh = pa.pow7().to_array();
     for (size_t i = 0; i < P::kWidth; ++i) {
       ASSERT_EQ(sum[i], a[i] + b[i]) << a[i] << " + " << b[i];
       ASSERT_EQ(diff[i], a[i] - b[i]) << a[i] << " - " << b[i];
@@ -66,6 +67,8 @@ TYPED_TEST(PackedFieldTest, LaneByLaneEqualsScalar) {
       ASSERT_EQ(neg[i], -a[i]) << a[i];
       ASSERT_EQ(sq[i], a[i].square());
       ASSERT_EQ(cube[i], a[i].pow(7));
+      ASSERT_EQ(seventh[i], a[i].pow(7));
+      ASSERT_LT(seventh[i].monty(), F::kPrime);
       ASSERT_LT(prod[i].monty(), F::kPrime);
       ASSERT_LT(sum[i].monty(), F::kPrime);
       ASSERT_LT(diff[i].monty(), F::kPrime);
@@ -87,7 +90,11 @@ TYPED_TEST(PackedFieldTest, EveryEdgePairInEveryLane) {
         b[i] = F::from_canonical(i % 2 ? x : y);
       }
       auto prod = (P::from_array(a) * P::from_array(b)).to_array();
-      for (size_t i = 0; i < P::kWidth; ++i) EXPECT_EQ(prod[i], a[i] * b[i]);
+      auto seventh = P::from_array(a).pow7().to_array();
+      for (size_t i = 0; i < P::kWidth; ++i) {
+        EXPECT_EQ(prod[i], a[i] * b[i]);
+        EXPECT_EQ(seventh[i], a[i].pow(7));
+      }
       // The product by a scalar (one value in every lane) takes its own path.
       const F scalar = F::from_canonical(y);
       auto by_scalar = (P::from_array(a) * scalar).to_array();

@@ -74,6 +74,7 @@ const RoundConstants<F>& Constants() {
 
 template <typename F>
 inline F Sbox(F x) {
+  if constexpr (requires { x.pow7(); }) return x.pow7();  // the packed type's own x^7
   F x2 = x * x;
   F x3 = x2 * x;
   F x4 = x2 * x2;
