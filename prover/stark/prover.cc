@@ -290,7 +290,9 @@ std::vector<BabyBear4> ComputeQuotient(const ProverTable& table, const TableStat
   std::vector<Packed> pv(public_values.begin(), public_values.end());
   std::vector<PackedBabyBear4> ch;
   for (const auto& c : challenges) ch.push_back(Broadcast(c));
-  const PackedBabyBear4 packed_alpha = Broadcast(alpha);
+  std::vector<BabyBear4> alpha_powers(l.num_constraints);
+  BabyBear4 power = BabyBear4::one();
+  for (size_t i = l.num_constraints; i-- > 0; power = power * alpha) alpha_powers[i] = power;
   const PackedBabyBear4 packed_sum = Broadcast(s.cumulative_sum);
 
   std::vector<BabyBear4> quotient(nq);
@@ -370,11 +372,13 @@ std::vector<BabyBear4> ComputeQuotient(const ProverTable& table, const TableStat
         in.is_first_row = Packed::from_array(first);
         in.is_last_row = Packed::from_array(last);
         in.is_transition = Packed::from_array(trans);
-        in.alpha = packed_alpha;
+        in.alpha_powers = alpha_powers;
         in.logup_plan = l.logup_plan;
         ProverFolder folder(in);
         table.Eval(folder);
         folder.finish_interactions();
+        PROVA_CHECK(folder.constraints_folded() == l.num_constraints,
+                    "fewer constraints than the layout counted");
         const PackedBabyBear4 q = folder.folded() * Packed::from_array(inv_z);
         std::array<std::array<BabyBear, kLanes>, 4> coeffs;
         for (size_t c = 0; c < 4; ++c) coeffs[c] = q.coeff(c).to_array();

@@ -2,14 +2,18 @@
 
 // The prover's folder: evaluates an AIR's constraints on Packed::kWidth points of the quotient
 // domain at once (PackedBabyBear cells, PackedBabyBear4 for extension values) and folds them with
-// powers of alpha in eval order, exactly as the verifier's folder (verifier/air/verifier_folder.h)
-// does at the out-of-domain point.
+// powers of alpha in eval order into the same sum as the verifier's Horner fold
+// (verifier/air/verifier_folder.h) at the out-of-domain point: constraint i of N gets
+// alpha^(N - 1 - i). Given the powers, a base-field constraint costs four products by scalars
+// instead of an extension product.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string_view>
 
+#include "common/error.h"
 #include "verifier/air/air.h"
 #include "verifier/air/logup.h"
 #include "verifier/field/babybear.h"
@@ -40,14 +44,27 @@ class ProverFolder : public air::BuilderBase<ProverFolder> {
     std::span<const PackedBabyBear4> challenges;
     PackedBabyBear4 cumulative_sum;
     Packed is_first_row, is_last_row, is_transition;
-    PackedBabyBear4 alpha;
-    std::span<const uint32_t> logup_plan;  // TableLayout::logup_plan
+    std::span<const BabyBear4> alpha_powers;  // alpha^(N - 1 - i) for constraint i of N
+    std::span<const uint32_t> logup_plan;     // TableLayout::logup_plan
   };
 
   explicit ProverFolder(const Inputs& in) : in_(in), logup_(in.logup_plan) {}
 
-  void assert_zero(const Expr& e, std::string_view = {}) { acc_ = acc_ * in_.alpha + e; }
-  void assert_zero_ext(const ExprEF& e, std::string_view = {}) { acc_ = acc_ * in_.alpha + e; }
+  void assert_zero(const Expr& e, std::string_view = {}) {
+    const BabyBear4& a = NextPower();
+    for (size_t k = 0; k < 4; ++k) acc_[k] += e * a.coeff(k);
+  }
+  void assert_zero_ext(const ExprEF& e, std::string_view = {}) {
+    const BabyBear4& a = NextPower();
+    // e * a, the terms of degree >= 4 wrapping around times 11 (X^4 = 11).
+    std::array<BabyBear, 4> a_wrapped;
+    for (size_t j = 0; j < 4; ++j) a_wrapped[j] = a.coeff(j) * BabyBear::from_canonical(11);
+    for (size_t i = 0; i < 4; ++i) {
+      for (size_t j = 0; j < 4; ++j) {
+        acc_[(i + j) % 4] += e.coeff(i) * (i + j < 4 ? a.coeff(j) : a_wrapped[j]);
+      }
+    }
+  }
 
   Expr is_first_row() const { return in_.is_first_row; }
   Expr is_last_row() const { return in_.is_last_row; }
@@ -70,11 +87,18 @@ class ProverFolder : public air::BuilderBase<ProverFolder> {
   }
   void finish_interactions() { air::LogUpFinish(*this, logup_); }
 
-  const PackedBabyBear4& folded() const { return acc_; }
+  PackedBabyBear4 folded() const { return PackedBabyBear4::from_coeffs(acc_); }
+  size_t constraints_folded() const { return next_power_; }
 
  private:
   Inputs in_;
-  PackedBabyBear4 acc_;
+  const BabyBear4& NextPower() {
+    PROVA_CHECK(next_power_ < in_.alpha_powers.size(), "more constraints than the layout counted");
+    return in_.alpha_powers[next_power_++];
+  }
+
+  std::array<Packed, 4> acc_;
+  size_t next_power_ = 0;
   air::LogUpState<ExprEF> logup_;
 };
 
