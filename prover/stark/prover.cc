@@ -290,6 +290,11 @@ std::vector<BabyBear4> ComputeQuotient(const ProverTable& table, const TableStat
   std::vector<Packed> pv(public_values.begin(), public_values.end());
   std::vector<PackedBabyBear4> ch;
   for (const auto& c : challenges) ch.push_back(Broadcast(c));
+  std::vector<PackedBabyBear4> beta_powers;
+  if (challenges.size() >= air::kLogUpChallenges) {
+    for (const BabyBear4& p : air::LogUpBetaPowers(challenges[1]))
+      beta_powers.push_back(Broadcast(p));
+  }
   std::vector<BabyBear4> alpha_powers(l.num_constraints);
   BabyBear4 power = BabyBear4::one();
   for (size_t i = l.num_constraints; i-- > 0; power = power * alpha) alpha_powers[i] = power;
@@ -368,6 +373,7 @@ std::vector<BabyBear4> ComputeQuotient(const ProverTable& table, const TableStat
         in.aux_next = aux_next;
         in.public_values = pv;
         in.challenges = ch;
+        in.beta_powers = beta_powers;
         in.cumulative_sum = packed_sum;
         in.is_first_row = Packed::from_array(first);
         in.is_last_row = Packed::from_array(last);

@@ -42,6 +42,7 @@ class ProverFolder : public air::BuilderBase<ProverFolder> {
     std::span<const PackedBabyBear4> aux_local, aux_next;
     std::span<const Packed> public_values;
     std::span<const PackedBabyBear4> challenges;
+    std::span<const PackedBabyBear4> beta_powers;  // air::LogUpBetaPowers of challenges[1]
     PackedBabyBear4 cumulative_sum;
     Packed is_first_row, is_last_row, is_transition;
     std::span<const BabyBear4> alpha_powers;  // alpha^(N - 1 - i) for constraint i of N
@@ -77,6 +78,7 @@ class ProverFolder : public air::BuilderBase<ProverFolder> {
   std::span<const VarEF> aux_next() const { return in_.aux_next; }
   std::span<const Expr> public_values() const { return in_.public_values; }
   std::span<const ExprEF> challenges() const { return in_.challenges; }
+  std::span<const ExprEF> beta_powers() const { return in_.beta_powers; }
   ExprEF cumulative_sum() const { return in_.cumulative_sum; }
   ExprEF lift(const Expr& e) const { return ExprEF(e); }
   ExprEF lift_constant(const F& c) const { return ExprEF(Packed(c)); }

@@ -82,7 +82,9 @@ class DebugBuilder : public BuilderBase<DebugBuilder<FieldT, EF>> {
         challenges_(challenges),
         cumulative_sum_(cumulative_sum),
         report_(report),
-        logup_(logup_plan, /*name_columns=*/true) {}
+        logup_(logup_plan, /*name_columns=*/true) {
+    if (challenges.size() >= kLogUpChallenges) beta_powers_ = LogUpBetaPowers(challenges[1]);
+  }
 
   void set_row(const Row& row) {
     row_ = row;
@@ -107,6 +109,7 @@ class DebugBuilder : public BuilderBase<DebugBuilder<FieldT, EF>> {
   std::span<const VarEF> aux_next() const { return row_.aux_next; }
   std::span<const Expr> public_values() const { return public_values_; }
   std::span<const ExprEF> challenges() const { return challenges_; }
+  std::span<const EF> beta_powers() const { return beta_powers_; }
   ExprEF cumulative_sum() const { return cumulative_sum_; }
 
   ExprEF lift(const Expr& e) const { return ExprEF(e); }
@@ -131,6 +134,7 @@ class DebugBuilder : public BuilderBase<DebugBuilder<FieldT, EF>> {
 
   std::span<const F> public_values_;
   std::span<const EF> challenges_;
+  std::vector<EF> beta_powers_;
   EF cumulative_sum_;
   DebugReport* report_;
   Row row_;

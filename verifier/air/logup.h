@@ -36,6 +36,9 @@
 namespace prova::air {
 
 inline constexpr size_t kLogUpChallenges = 2;  // alpha, beta: challenges()[0], challenges()[1]
+// The longest tuple an interaction may send (checked by the symbolic pass every table goes
+// through).
+inline constexpr size_t kMaxTupleLength = 32;
 
 // Which auxiliary column each interaction of a table uses (plan[k] for interaction k in eval
 // order): consecutive interactions share a column, at most kLogUpBatch of them, while the
@@ -107,7 +110,9 @@ struct LogUpState {
 };
 
 // The fingerprint alpha - fp(bus, values), in any builder's extension expression type. Builder
-// must provide lift(Expr) -> ExprEF and lift_constant(F) -> ExprEF.
+// must provide lift(Expr) -> ExprEF and lift_constant(F) -> ExprEF. A builder that evaluates many
+// rows may also provide beta_powers(): beta^1 .. beta^kMaxTupleLength computed once, which turns
+// two extension products per value into one product of an extension by a base-field value.
 template <class B>
 typename B::ExprEF LogUpDenominator(B& b, uint32_t bus,
                                     std::initializer_list<typename B::Expr> values) {
@@ -115,14 +120,33 @@ typename B::ExprEF LogUpDenominator(B& b, uint32_t bus,
   auto ch = b.challenges();
   PROVA_CHECK(ch.size() >= kLogUpChallenges, "LogUp needs the alpha and beta challenges");
   const ExprEF& alpha = ch[0];
-  const ExprEF& beta = ch[1];
   ExprEF fingerprint = b.lift_constant(B::F::from_canonical(bus));
-  ExprEF beta_power = beta;
-  for (const auto& v : values) {
-    fingerprint = fingerprint + beta_power * b.lift(v);
-    beta_power = beta_power * beta;
+  if constexpr (requires { b.beta_powers(); }) {
+    const auto powers = b.beta_powers();
+    PROVA_CHECK(values.size() <= powers.size(), "a LogUp tuple longer than kMaxTupleLength");
+    size_t i = 0;
+    for (const auto& v : values) fingerprint = fingerprint + powers[i++] * v;
+  } else {
+    const ExprEF& beta = ch[1];
+    ExprEF beta_power = beta;
+    for (const auto& v : values) {
+      fingerprint = fingerprint + beta_power * b.lift(v);
+      beta_power = beta_power * beta;
+    }
   }
   return alpha - fingerprint;
+}
+
+// beta^1 .. beta^kMaxTupleLength, for builders' beta_powers().
+template <class EF>
+std::vector<EF> LogUpBetaPowers(const EF& beta) {
+  std::vector<EF> powers(kMaxTupleLength);
+  EF power = beta;
+  for (EF& p : powers) {
+    p = power;
+    power = power * beta;
+  }
+  return powers;
 }
 
 // The interaction constraints, shared by every constraint-evaluating builder: the fractions

@@ -95,6 +95,7 @@ class SymbolicBuilder : public BuilderBase<SymbolicBuilder> {
   // the running-sum constraints, as LogUpInteract and LogUpFinish do.
   void interact(uint32_t bus, std::initializer_list<Expr> values, const Expr& multiplicity,
                 Direction direction, std::string_view name) {
+    PROVA_CHECK(values.size() <= kMaxTupleLength, "a LogUp tuple longer than kMaxTupleLength");
     int fingerprint_degree = 0;
     for (const Expr& v : values) fingerprint_degree = std::max(fingerprint_degree, v.degree);
     interactions_.push_back({bus, values.size(), direction, std::string(name), fingerprint_degree,
