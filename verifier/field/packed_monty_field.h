@@ -155,6 +155,8 @@ class PackedMontyField31 {
   }
 
   Vector vector() const { return v_; }
+  // Lanes holding Montgomery-form values in [0, p), as vector() returns them.
+  static PackedMontyField31 from_vector(Vector v) { return Wrap(v); }
 
  private:
   struct Uninitialized {};
