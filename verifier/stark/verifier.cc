@@ -55,15 +55,60 @@ std::vector<BabyBear4> ExtColumns(std::span<const BabyBear4> base) {
   return out;
 }
 
-// Accumulates sum_k gamma^k (p_k(x) - v_k) for the columns opened at one point.
-struct DeepSum {
-  BabyBear4 sum = BabyBear4::zero();
-  void Add(std::span<const BabyBear> row, std::span<const BabyBear4> values, BabyBear4* gamma_power,
-           const BabyBear4& gamma) {
-    for (size_t c = 0; c < row.size(); ++c) {
-      sum = sum + *gamma_power * (BabyBear4(row[c]) - values[c]);
-      *gamma_power = *gamma_power * gamma;
+// One table's part of the DEEP quotient at a query row x, with the column weights gamma^k fixed
+// by the transcript: sum_k gamma^k (row_k - value_k) / (x - zeta) over the columns opened at zeta,
+// plus the same over the columns opened at zeta g. Every query uses the same powers, so they and
+// the opened values' sums are computed once; a query costs one extension-by-base product per
+// column, and the columns opened at zeta g reuse the row sum (their powers are gamma^C times
+// those at zeta).
+struct DeepTable {
+  std::vector<BabyBear4> powers;  // preprocessed, main, auxiliary, then quotient columns
+  size_t shared = 0;              // the columns also opened at zeta g (all but the quotient)
+  BabyBear4 next_factor;          // gamma^C, C = powers.size()
+  BabyBear4 value_zeta, value_next;
+
+  // Takes the next powers of gamma from *gamma_power.
+  DeepTable(const TableOpenings& o, BabyBear4* gamma_power, const BabyBear4& gamma) {
+    const BabyBear4 start = *gamma_power;
+    auto take = [&](std::span<const BabyBear4> values, BabyBear4* value) {
+      for (const BabyBear4& v : values) {
+        powers.push_back(*gamma_power);
+        *value = *value + *gamma_power * v;
+        *gamma_power = *gamma_power * gamma;
+      }
+    };
+    value_zeta = value_next = BabyBear4::zero();
+    take(o.preprocessed_local, &value_zeta);
+    take(o.main_local, &value_zeta);
+    take(o.aux_local, &value_zeta);
+    shared = powers.size();
+    take(o.quotient, &value_zeta);
+    next_factor = *gamma_power * start.inverse();
+    const size_t all = powers.size();
+    take(o.preprocessed_next, &value_next);
+    take(o.main_next, &value_next);
+    take(o.aux_next, &value_next);
+    powers.resize(all);  // the powers at zeta g are next_factor times the shared ones
+  }
+
+  // (sum at zeta, sum at zeta g) for the query's rows, before the divisions by x - zeta and
+  // x - zeta g.
+  std::pair<BabyBear4, BabyBear4> Sums(std::span<const std::span<const BabyBear>> rows) const {
+    std::array<BabyBear, 4> shared_sum{}, quotient_sum{};
+    size_t k = 0;
+    for (std::span<const BabyBear> row : rows) {
+      if (k + row.size() > powers.size())
+        Expect(false, "opened rows do not match the opened values");
+      for (const BabyBear& x : row) {
+        std::array<BabyBear, 4>& sum = k < shared ? shared_sum : quotient_sum;
+        for (size_t i = 0; i < 4; ++i) sum[i] += x * powers[k].coeff(i);
+        ++k;
+      }
     }
+    if (k != powers.size()) Expect(false, "opened rows do not match the opened values");
+    const BabyBear4 row_shared = BabyBear4::from_coeffs(shared_sum);
+    return {row_shared + BabyBear4::from_coeffs(quotient_sum) - value_zeta,
+            next_factor * row_shared - value_next};
   }
 };
 
@@ -223,12 +268,22 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
     }
     std::vector<std::vector<BabyBear4>> reduced(indices.size(),
                                                 std::vector<BabyBear4>(log_sizes.size()));
+    BabyBear4 gamma_power = BabyBear4::one();
+    std::vector<DeepTable> deep;
+    for (size_t t = 0; t < num_tables; ++t) {
+      deep.emplace_back(proof.openings[t], &gamma_power, gamma);
+    }
+    BabyBear4 mask_value = BabyBear4::zero();
+    std::vector<BabyBear4> mask_powers;
+    for (const BabyBear4& v : proof.mask_opening) {
+      mask_powers.push_back(gamma_power);
+      mask_value = mask_value + gamma_power * v;
+      gamma_power = gamma_power * gamma;
+    }
     for (size_t q = 0; q < indices.size(); ++q) {
       size_t prep_k = 0, aux_k = 0;
-      BabyBear4 gamma_power = BabyBear4::one();
       for (size_t t = 0; t < num_tables; ++t) {
         const TableLayout& l = layouts[t];
-        const TableOpenings& o = proof.openings[t];
         const uint64_t index = indices[q] >> (log_max - l.log_lde);
         const BabyBear x = fri::DomainPoint(fri::DomainShift(), l.log_lde, index);
         const BabyBear4 zeta_next =
@@ -239,26 +294,22 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
         std::span<const BabyBear> main_row = proof.main_queries.queries[q].rows[t];
         if (l.aux_width > 0) aux_row = proof.aux_queries.queries[q].rows[aux_k++];
         std::span<const BabyBear> quotient_row = proof.quotient_queries.queries[q].rows[t];
-        DeepSum at_zeta, at_next;
-        at_zeta.Add(prep_row, o.preprocessed_local, &gamma_power, gamma);
-        at_zeta.Add(main_row, o.main_local, &gamma_power, gamma);
-        at_zeta.Add(aux_row, o.aux_local, &gamma_power, gamma);
-        at_zeta.Add(quotient_row, o.quotient, &gamma_power, gamma);
-        at_next.Add(prep_row, o.preprocessed_next, &gamma_power, gamma);
-        at_next.Add(main_row, o.main_next, &gamma_power, gamma);
-        at_next.Add(aux_row, o.aux_next, &gamma_power, gamma);
-        BabyBear4 value = at_zeta.sum * (BabyBear4(x) - zeta).inverse() +
-                          at_next.sum * (BabyBear4(x) - zeta_next).inverse();
+        const std::array<std::span<const BabyBear>, 4> rows = {prep_row, main_row, aux_row,
+                                                               quotient_row};
+        const auto [at_zeta, at_next] = deep[t].Sums(rows);
+        BabyBear4 value = at_zeta * (BabyBear4(x) - zeta).inverse() +
+                          at_next * (BabyBear4(x) - zeta_next).inverse();
         const size_t k = static_cast<size_t>(
             std::find(log_sizes.begin(), log_sizes.end(), l.log_lde) - log_sizes.begin());
         reduced[q][k] = reduced[q][k] + value;
       }
       if (config.zero_knowledge) {
         const BabyBear x = fri::DomainPoint(fri::DomainShift(), log_max, indices[q]);
-        DeepSum mask;
-        mask.Add(proof.quotient_queries.queries[q].rows[num_tables], proof.mask_opening,
-                 &gamma_power, gamma);
-        reduced[q][0] = reduced[q][0] + mask.sum * (BabyBear4(x) - zeta).inverse();
+        std::span<const BabyBear> row = proof.quotient_queries.queries[q].rows[num_tables];
+        if (row.size() != mask_powers.size()) Expect(false, "mask row does not match its opening");
+        BabyBear4 sum = BabyBear4::zero();
+        for (size_t c = 0; c < row.size(); ++c) sum = sum + mask_powers[c] * row[c];
+        reduced[q][0] = reduced[q][0] + (sum - mask_value) * (BabyBear4(x) - zeta).inverse();
       }
     }
     return reduced;
