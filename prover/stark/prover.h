@@ -47,7 +47,8 @@ struct TableWitness {
 // exception propagates out of the prover.
 using ProgressCallback = std::function<void(std::string_view phase, double fraction)>;
 
-inline constexpr size_t kDefaultLdeCacheBytes = size_t{1} << 30;
+// None by default: proofs of 2^20 cycles then stay within 4 GB (the budget adds to the peak).
+inline constexpr size_t kDefaultLdeCacheBytes = 0;
 
 struct ProveOptions {
   // Before proving, check every constraint on the traces (and that the LogUp bus balances) and
@@ -57,8 +58,8 @@ struct ProveOptions {
   ProgressCallback on_progress;
   // Bytes of low-degree-extension blocks the prover may keep after computing them once, instead
   // of recomputing them for the quotient, the DEEP quotient and the query openings (coset_lde.h).
-  // The proof is the same whatever the value; the main trace of 2^20 rows and 100 columns takes
-  // 1.6 GB (3.2 GB with zero knowledge).
+  // The proof is the same whatever the value; the LDE of a main trace of 2^20 rows and 100
+  // columns takes 1.6 GB (3.2 GB with zero knowledge).
   size_t lde_cache_bytes = kDefaultLdeCacheBytes;
 };
 
