@@ -112,24 +112,24 @@ TEST(StarkTest, LookupAcrossTablesOfDifferentHeights) {
   EXPECT_TRUE(r.ok) << r.reason << "\n";
 }
 
-TEST(StarkTest, MixedTablesInOneProof) {
-  Instance in = Lookup(32);
-  Instance fib = Fibonacci(512);
+// The lookup pair of tables and a 512-row Fibonacci table: three tables, three heights.
+Instance LookupAndFibonacci(size_t user_rows) {
+  Instance in = Lookup(user_rows);
   in.prover_tables.push_back(&kFibonacci);
   in.tables.push_back(&kFibonacci);
-  in.witnesses.push_back(fib.witnesses[0]);
-  VerifyResult r = ProveAndVerify(TestConfig(), in);
+  in.witnesses.push_back(Fibonacci(512).witnesses[0]);
+  return in;
+}
+
+TEST(StarkTest, MixedTablesInOneProof) {
+  VerifyResult r = ProveAndVerify(TestConfig(), LookupAndFibonacci(32));
   EXPECT_TRUE(r.ok) << r.reason << "\n";
 }
 
 TEST(StarkTest, KeptLdeBlocksGiveTheSameProof) {
   // Without zero knowledge the proof is deterministic: keeping no block, some blocks (a budget
   // that runs out part way) or every block must give the same bytes.
-  Instance in = Lookup(1024);
-  Instance fib = Fibonacci(512);
-  in.prover_tables.push_back(&kFibonacci);
-  in.tables.push_back(&kFibonacci);
-  in.witnesses.push_back(fib.witnesses[0]);
+  const Instance in = LookupAndFibonacci(1024);
   std::vector<std::vector<uint8_t>> proofs;
   for (size_t budget : {size_t{0}, size_t{20000}, SIZE_MAX}) {
     ProveOptions options;
