@@ -75,6 +75,7 @@ int RunParams(const ParamsArgs& args) {
         {"trace_rows", args.rows},
         {"constraint_degree", args.constraint_degree},
         {"constraints", args.constraints},
+        {"rate", r.rate},
         {"field_bits", r.field_bits},
         {"field_bound_bits", r.field_bound_bits},
         {"query_bits", r.query_bits},
@@ -96,6 +97,7 @@ int RunParams(const ParamsArgs& args) {
              log_rows, args.constraint_degree, args.constraints);
   fmt::print("field: BabyBear^4, {:.1f} bits; DEEP-ALI and batching bound {:.1f} bits\n",
              r.field_bits, r.field_bound_bits);
+  fmt::print("worst FRI code rate: {:.4f} (1/{:.3f})\n", r.rate, 1 / r.rate);
   fmt::print("conjectured security:           {:6.1f} bits (queries {:.1f} + grinding {:.1f})\n",
              r.conjectured_bits, r.query_bits, r.grinding_bits);
   fmt::print("provable, unique decoding:      {:6.1f} bits\n", r.unique_decoding_bits);

@@ -87,14 +87,15 @@ std::vector<BabyBear4> InterpolateCoset(const std::vector<BabyBear4>& values, Ba
 }
 
 FriProof Prove(const FriParams& params, std::vector<std::vector<BabyBear4>> inputs,
-               transcript::DuplexChallenger& challenger, std::vector<uint64_t>* query_indices) {
+               std::span<const size_t> degree_bounds, transcript::DuplexChallenger& challenger,
+               std::vector<uint64_t>* query_indices) {
   Validate(params);
   std::vector<size_t> log_sizes;
   for (const auto& in : inputs) {
     PROVA_CHECK(!in.empty() && (in.size() & (in.size() - 1)) == 0, "FRI input size");
     log_sizes.push_back(static_cast<size_t>(std::countr_zero(in.size())));
   }
-  const FoldingPlan plan = PlanFolding(params, log_sizes);
+  const FoldingPlan plan = PlanFolding(params, log_sizes, degree_bounds);
 
   FriProof proof;
   std::vector<merkle::MerkleTree> trees;
@@ -117,7 +118,7 @@ FriProof Prove(const FriParams& params, std::vector<std::vector<BabyBear4>> inpu
       ++next_input;
     }
   }
-  proof.final_poly = InterpolateCoset(current, shift, size_t{1} << plan.log_final_poly_len);
+  proof.final_poly = InterpolateCoset(current, shift, plan.final_poly_len);
   for (const BabyBear4& c : proof.final_poly) challenger.ObserveExtension(c);
   proof.pow_witness = challenger.Grind(params.pow_bits);
 

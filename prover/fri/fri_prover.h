@@ -4,6 +4,7 @@
 // verifier/fri/fri.h, which verifies what this produces).
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "verifier/field/extension.h"
@@ -16,8 +17,10 @@ namespace prova::fri {
 // decreasing sizes (one per distinct height; the caller sums same-height inputs). Runs the commit
 // phase, grinds, samples the queries (returned in *query_indices, into the largest domain) and
 // opens every layer at them. The caller opens its own input commitments at the same indices.
+// degree_bounds: as for PlanFolding (empty: |domain| / blowup).
 FriProof Prove(const FriParams& params, std::vector<std::vector<BabyBear4>> inputs,
-               transcript::DuplexChallenger& challenger, std::vector<uint64_t>* query_indices);
+               std::span<const size_t> degree_bounds, transcript::DuplexChallenger& challenger,
+               std::vector<uint64_t>* query_indices);
 
 // Coefficients (lowest first) of the polynomial of degree < values.size() whose evaluations on
 // shift * <w_N> in bit-reversed order are `values`; only the first `count` are computed.

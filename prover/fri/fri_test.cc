@@ -39,19 +39,20 @@ FriParams TestParams(size_t log_arity) {
 
 // Proves, then verifies with the inputs opened directly (as the STARK does from its openings).
 void ProveAndVerify(const FriParams& params, const std::vector<std::vector<BabyBear4>>& inputs,
-                    FriProof* proof_out = nullptr, bool tamper_inputs = false) {
+                    FriProof* proof_out = nullptr, bool tamper_inputs = false,
+                    const std::vector<size_t>& degree_bounds = {}) {
   std::vector<size_t> log_sizes;
   for (const auto& in : inputs)
     log_sizes.push_back(static_cast<size_t>(std::countr_zero(in.size())));
   transcript::DuplexChallenger prover_challenger;
   std::vector<uint64_t> indices;
-  FriProof proof = Prove(params, inputs, prover_challenger, &indices);
+  FriProof proof = Prove(params, inputs, degree_bounds, prover_challenger, &indices);
   if (proof_out != nullptr) {
     *proof_out = proof;
     return;
   }
   transcript::DuplexChallenger verifier_challenger;
-  Verify(params, log_sizes, proof, verifier_challenger, [&](std::span<const uint64_t> qs) {
+  Verify(params, log_sizes, degree_bounds, proof, verifier_challenger, [&](std::span<const uint64_t> qs) {
     EXPECT_EQ(std::vector<uint64_t>(qs.begin(), qs.end()), indices);
     std::vector<std::vector<BabyBear4>> out;
     for (uint64_t q : qs) {
@@ -127,7 +128,7 @@ TEST(FriTest, RejectsTamperedProof) {
   ProveAndVerify(params, inputs, &honest);
   auto verify = [&](const FriProof& proof) {
     transcript::DuplexChallenger c;
-    Verify(params, std::vector<size_t>{8}, proof, c, [&](std::span<const uint64_t> qs) {
+    Verify(params, std::vector<size_t>{8}, {}, proof, c, [&](std::span<const uint64_t> qs) {
       std::vector<std::vector<BabyBear4>> out;
       for (uint64_t q : qs) out.push_back({inputs[0][q]});
       return out;
@@ -173,6 +174,28 @@ TEST(FriTest, PlanStopsAtEveryInputSize) {
   EXPECT_EQ(plan.log_arities, (std::vector<size_t>{2, 3, 2, 2}));
   EXPECT_EQ(plan.log_final_size, 3u);
   EXPECT_THROW(PlanFolding(p, std::vector<size_t>{5, 6}), Error);
+  EXPECT_EQ(plan.final_poly_len, 2u);
+}
+
+// Zero knowledge commits polynomials of degree a little above |domain| / blowup: the bound is
+// carried through the folds (rounded up) and decides the final polynomial's length.
+TEST(FriTest, DegreeBoundsAboveTheNominalDegree) {
+  FriParams p = TestParams(2);
+  const std::vector<size_t> sizes = {12, 10, 5};
+  // 1064 folds to 266 (above the second input's 259), then 67, 17, 9 (joined by the third
+  // input's 8) and 3 coefficients over the final domain of 2^3 points; nominal bounds give 2.
+  const FoldingPlan plan = PlanFolding(p, sizes, std::vector<size_t>{1064, 259, 8});
+  EXPECT_EQ(plan.final_poly_len, 3u);
+  EXPECT_THROW(PlanFolding(p, sizes, std::vector<size_t>{1000, 256, 8}), Error);  // below nominal
+  EXPECT_THROW(PlanFolding(p, sizes, std::vector<size_t>{2049, 256, 8}), Error);  // rate > 1/2
+  EXPECT_THROW(PlanFolding(p, sizes, std::vector<size_t>{1064, 256}), Error);
+
+  std::mt19937_64 rng(11);
+  const std::vector<std::vector<BabyBear4>> inputs = {RandomCodeword(rng, 10, 256 + 9),
+                                                      RandomCodeword(rng, 8, 64 + 2)};
+  ProveAndVerify(p, inputs, nullptr, false, {256 + 9, 64 + 2});
+  // The same codewords against the nominal bounds are too high a degree.
+  EXPECT_THROW(ProveAndVerify(p, inputs), Error);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <array>
 #include <atomic>
 #include <bit>
+#include <cstdint>
 #include <string>
 
 #include "common/error.h"
@@ -154,18 +155,16 @@ MerkleTree::MerkleTree(std::vector<std::shared_ptr<const RowSource>> sources, si
 
 std::vector<Digest> MerkleTree::HashGroup(size_t g) const {
   const HeightGroup& group = groups_[g];
+  // Sources of one height may produce blocks of different heights: hash in steps of the smallest,
+  // and take the taller sources' rows from the block that holds them, computed once.
   size_t block_height = group.height;
-  if (!sources_.empty()) {
-    block_height = sources_[group.matrices.front()]->block_height();
-    for (size_t k : group.matrices) {
-      if (sources_[k]->block_height() != block_height) {
-        throw Error("Merkle commitment: matrices of height " + std::to_string(group.height) +
-                    " have different block heights");
-      }
-    }
+  for (size_t k : group.matrices) {
+    if (!sources_.empty()) block_height = std::min(block_height, sources_[k]->block_height());
   }
   std::vector<Digest> digests(group.height);
   std::vector<std::vector<BabyBear>> scratch(group.matrices.size());
+  std::vector<std::span<const BabyBear>> loaded(group.matrices.size());
+  std::vector<size_t> loaded_block(group.matrices.size(), SIZE_MAX);
   for (size_t block = 0; block < group.height / block_height; ++block) {
     const size_t first = block * block_height;
     BlockRows rows;
@@ -176,7 +175,13 @@ std::vector<Digest> MerkleTree::HashGroup(size_t g) const {
                                    matrices_[k].width);
       } else {
         const size_t width = sources_[k]->dimensions().width;
-        rows.matrices.emplace_back(sources_[k]->Block(block, scratch[j]).data(), width);
+        const size_t source_block = first / sources_[k]->block_height();
+        if (loaded_block[j] != source_block) {
+          loaded[j] = sources_[k]->Block(source_block, scratch[j]);
+          loaded_block[j] = source_block;
+        }
+        const size_t offset = first - source_block * sources_[k]->block_height();
+        rows.matrices.emplace_back(loaded[j].data() + offset * width, width);
       }
     }
     rows.salts = salts_[g].data() + first * salt_elements_;

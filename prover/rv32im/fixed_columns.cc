@@ -16,7 +16,8 @@ namespace {
 
 using vm::Op;
 
-size_t PaddedHeight(size_t rows) { return std::bit_ceil(std::max<size_t>(rows, 4)); }
+// At least 64 rows: zero knowledge needs num_queries + 2 <= rows (docs/stark.md, section 4).
+size_t PaddedHeight(size_t rows) { return std::bit_ceil(std::max<size_t>(rows, 64)); }
 
 Opcode AluOpcodeOf(Op op) {
   switch (op) {

@@ -64,34 +64,27 @@ std::vector<BabyBear> CosetBlockPoints(size_t log_size, size_t log_block, size_t
   return out;
 }
 
-// The evaluations on H_D (natural order) of the committed polynomial of each column: the trace
-// itself, or with zero knowledge the trace interleaved with uniformly random rows (rows 2i are
-// the trace, since w_2n^2i = w_n^i), i.e. a uniformly random polynomial of degree < 2n that agrees
-// with the trace on H_n.
-Matrix Randomize(Matrix trace, bool zero_knowledge) {
-  if (!zero_knowledge) return trace;
-  const size_t height = trace.height(), width = trace.width();
-  Matrix out = Matrix::uninitialized(2 * height, width);
-  constexpr size_t kBlock = 4096;
-  tbb::parallel_for(size_t{0}, (height + kBlock - 1) / kBlock, [&](size_t b) {
-    const size_t begin = b * kBlock, end = std::min(height, begin + kBlock);
-    std::vector<BabyBear> random((end - begin) * width);
-    Random(random);
-    for (size_t r = begin; r < end; ++r) {
-      std::copy(trace.row(r).begin(), trace.row(r).end(), out.row(2 * r).begin());
-      std::copy_n(random.begin() + (r - begin) * width, width, out.row(2 * r + 1).begin());
-    }
-  });
-  return out;
-}
-
-// The committed polynomials of a trace (Randomize's evaluations, interpolated), whose LDE is
-// produced a coset of the trace domain at a time.
-std::shared_ptr<const CosetLde> Commitment(Matrix trace, const TableLayout& l, bool zk,
+// The committed polynomials of a trace, kept as coefficients and extended a coset of the trace
+// domain at a time: the trace's interpolants t or, with zero knowledge, t + Z_H r = t + (X^n - 1) r
+// with r uniformly random of randomizer_len coefficients, which agrees with the trace on H_n.
+std::shared_ptr<const CosetLde> Commitment(Matrix trace, const TableLayout& l,
                                            std::shared_ptr<LdeCacheBudget> budget) {
-  Matrix evaluations = Randomize(std::move(trace), zk);
-  ntt::inverse(evaluations.view());
-  return std::make_shared<CosetLde>(std::move(evaluations), l.log_lde, l.log_height,
+  const size_t n = trace.height(), width = trace.width();
+  ntt::inverse(trace.view());
+  Matrix coefficients = Matrix::uninitialized(l.degree_bound, width);
+  std::copy(trace.values().begin(), trace.values().end(), coefficients.values().begin());
+  trace = Matrix();
+  if (l.randomizer_len > 0) {
+    std::span<BabyBear> high = coefficients.values().subspan(n * width);
+    Random(high);
+    constexpr size_t kBlock = 4096;
+    tbb::parallel_for(size_t{0}, (high.size() + kBlock - 1) / kBlock, [&](size_t b) {
+      for (size_t i = b * kBlock; i < std::min(high.size(), (b + 1) * kBlock); ++i) {
+        coefficients.values()[i] -= high[i];
+      }
+    });
+  }
+  return std::make_shared<CosetLde>(std::move(coefficients), l.log_lde, l.log_height,
                                     std::move(budget));
 }
 
@@ -399,13 +392,13 @@ std::vector<BabyBear4> ComputeQuotient(const ProverTable& table, const TableStat
 }
 
 // Splits Q into num_chunks polynomials of n coefficients (Q = sum_i X^(i n) q_i) and, with zero
-// knowledge, masks them: q_i += X^n b_i - b_(i-1) with random b_i of degree < n, which keeps
-// sum_i X^(i n) q_i = Q and makes each chunk's openings uniformly random. Returns D x 4m
-// coefficients.
-Matrix SplitQuotient(std::vector<BabyBear4> values, const TableLayout& l, bool zero_knowledge) {
+// knowledge, masks them: q_i += X^n b_i - b_(i-1) with random b_i of randomizer_len coefficients,
+// which keeps sum_i X^(i n) q_i = Q and makes each chunk's openings uniformly random. Returns
+// D x 4m coefficients.
+Matrix SplitQuotient(std::vector<BabyBear4> values, const TableLayout& l) {
   const size_t nq = values.size();
   const size_t n = size_t{1} << l.log_height;
-  const size_t d = size_t{1} << l.log_degree;
+  const size_t d = l.degree_bound;
   Matrix evals = Matrix::uninitialized(nq, 4);
   for (size_t i = 0; i < nq; ++i) {
     for (size_t k = 0; k < 4; ++k) evals.at(i, k) = values[i].coeff(k);
@@ -423,11 +416,11 @@ Matrix SplitQuotient(std::vector<BabyBear4> values, const TableLayout& l, bool z
       for (size_t k = 0; k < 4; ++k) chunks.at(j, 4 * i + k) = evals.at(i * n + j, k);
     }
   }
-  if (zero_knowledge) {
-    std::vector<BabyBear> b(n * 4);
+  if (l.randomizer_len > 0) {
+    std::vector<BabyBear> b(l.randomizer_len * 4);
     for (size_t i = 0; i + 1 < l.num_chunks; ++i) {
       Random(b);
-      for (size_t j = 0; j < n; ++j) {
+      for (size_t j = 0; j < l.randomizer_len; ++j) {
         for (size_t k = 0; k < 4; ++k) {
           chunks.at(n + j, 4 * i + k) += b[4 * j + k];
           chunks.at(j, 4 * (i + 1) + k) -= b[4 * j + k];
@@ -518,7 +511,7 @@ ProvingKey Setup(const StarkConfig& config, std::span<const ProverTable* const> 
     }
     const size_t log_h = static_cast<size_t>(std::countr_zero(h));
     pk.vk.preprocessed_log_heights[t] = log_h;
-    const size_t extra = config.zero_knowledge ? 1 : 0;
+    const size_t extra = LogDegree(log_h, config) - log_h;
     matrices.push_back(Lde(ToMatrix(fixed), config.fri.log_blowup + extra));
     pk.preprocessed[t] = std::move(fixed);
   }
@@ -586,7 +579,7 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
   progress("committing traces", 0.0);
   std::vector<std::shared_ptr<const merkle::RowSource>> main_sources;
   for (size_t t = 0; t < num_tables; ++t) {
-    state[t].main = Commitment(ToMatrix(witnesses[t].main), state[t].layout, zk, lde_budget);
+    state[t].main = Commitment(ToMatrix(witnesses[t].main), state[t].layout, lde_budget);
     main_sources.push_back(state[t].main);
   }
   merkle::MerkleTree main_tree(std::move(main_sources), salt);
@@ -610,7 +603,7 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
                                        witnesses[t].main, witnesses[t].public_values,
                                        lookup_challenges, &proof.cumulative_sums[t]);
       state[t].cumulative_sum = proof.cumulative_sums[t];
-      state[t].aux = Commitment(FlattenExtension(aux_traces[t]), state[t].layout, zk, lde_budget);
+      state[t].aux = Commitment(FlattenExtension(aux_traces[t]), state[t].layout, lde_budget);
       aux_sources.push_back(state[t].aux);
     }
     aux_tree = std::make_unique<merkle::MerkleTree>(std::move(aux_sources), salt);
@@ -658,8 +651,9 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
   // Round 3: quotient chunks and the FRI mask.
   progress("quotient", 0.4);
   const BabyBear4 alpha = challenger.SampleExtension();
-  size_t log_max = 0;
-  for (const auto& l : layouts) log_max = std::max(log_max, l.log_lde);
+  const FriInputs fri_shape = PlanFriInputs(layouts);
+  const std::vector<size_t>& log_sizes = fri_shape.log_sizes;
+  const size_t log_max = log_sizes[0];
   {
     size_t prep_k = 0;
     for (size_t t = 0; t < num_tables; ++t) {
@@ -672,18 +666,17 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
       const TableLayout& l = state[t].layout;
       std::vector<BabyBear4> q = ComputeQuotient(*tables[t], state[t], witnesses[t].public_values,
                                                  lookup_challenges, alpha);
-      state[t].quotient = std::make_shared<CosetLde>(SplitQuotient(std::move(q), l, zk), l.log_lde,
+      state[t].quotient = std::make_shared<CosetLde>(SplitQuotient(std::move(q), l), l.log_lde,
                                                      l.log_height, lde_budget);
       quotient_sources.push_back(state[t].quotient);
     }
     std::shared_ptr<const CosetLde> mask;
     if (zk) {
-      const size_t log_degree_max = log_max - config.fri.log_blowup;
-      Matrix mask_coefficients = Matrix::uninitialized(size_t{1} << log_degree_max, 4);
+      // R has the degree bound of the tallest tables' DEEP quotients, to which it is added.
+      Matrix mask_coefficients = Matrix::uninitialized(fri_shape.degree_bounds[0], 4);
       Random(mask_coefficients.values());
-      // The mask joins the tallest tables' height group, so it takes their block height (their
-      // trace height, half their degree with zero knowledge).
-      mask = std::make_shared<CosetLde>(std::move(mask_coefficients), log_max, log_degree_max - 1);
+      mask = std::make_shared<CosetLde>(std::move(mask_coefficients), log_max,
+                                        log_max - config.fri.log_blowup);
       quotient_sources.push_back(mask);
     }
     merkle::MerkleTree quotient_tree(std::move(quotient_sources), salt);
@@ -724,10 +717,6 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
     const BabyBear4 gamma = challenger.SampleExtension();
 
     // DEEP quotients, summed per LDE size.
-    std::vector<size_t> log_sizes;
-    for (const auto& l : layouts) log_sizes.push_back(l.log_lde);
-    std::sort(log_sizes.rbegin(), log_sizes.rend());
-    log_sizes.erase(std::unique(log_sizes.begin(), log_sizes.end()), log_sizes.end());
     std::vector<std::vector<BabyBear4>> fri_inputs(log_sizes.size());
     for (size_t k = 0; k < log_sizes.size(); ++k)
       fri_inputs[k].assign(size_t{1} << log_sizes[k], BabyBear4::zero());
@@ -815,7 +804,8 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
 
     progress("FRI", 0.8);
     std::vector<uint64_t> indices;
-    proof.fri = fri::Prove(config.fri, std::move(fri_inputs), challenger, &indices);
+    proof.fri = fri::Prove(config.fri, std::move(fri_inputs), fri_shape.degree_bounds, challenger,
+                           &indices);
 
     auto open = [&](const merkle::MerkleTree& tree) {
       std::vector<uint64_t> shifted(indices.size());

@@ -14,6 +14,7 @@
 #include "verifier/air/examples/byte_lookup.h"
 #include "verifier/air/examples/fibonacci.h"
 #include "verifier/air/examples/scaled_sequence.h"
+#include "verifier/stark/layout.h"
 #include "verifier/stark/verifier.h"
 
 namespace prova::stark {
@@ -104,6 +105,27 @@ TEST(StarkNegativeTest, UncheckedProofOfABadTraceIsRejected) {
       EXPECT_FALSE(r.ok) << "row " << row << " col " << col;
       EXPECT_FALSE(r.reason.empty());
     }
+  }
+}
+
+// The same for a table tall enough for short zero-knowledge randomisers (TableLayout).
+TEST(StarkNegativeTest, UncheckedProofOfABadTallTraceIsRejected) {
+  BabyBear result;
+  const auto honest =
+      FibonacciAir::GenerateTrace(1024, BabyBear::zero(), BabyBear::one(), &result);
+  std::vector<const ProverTable*> tables = {&kFibonacci};
+  std::vector<const Table*> vtables = {&kFibonacci};
+  ProvingKey pk = stark::Setup(TestConfig(), tables);
+  ASSERT_EQ(MakeLayout(kFibonacci, 10, TestConfig()).log_lde, 10 + TestConfig().fri.log_blowup);
+  const std::vector<BabyBear> pv = {BabyBear::zero(), BabyBear::one(), result};
+  for (size_t row : {0, 700, 1023}) {
+    auto trace = honest;
+    trace.at(row, 1) += BabyBear::one();
+    std::vector<TableWitness> w = {{trace, pv}};
+    StarkProof proof =
+        Prove(pk, tables, w, ProveOptions{.check_constraints = false, .on_progress = {}});
+    VerifyResult r = Verify(pk.vk, vtables, std::vector<std::vector<BabyBear>>{pv}, proof);
+    EXPECT_FALSE(r.ok) << "row " << row;
   }
 }
 
@@ -280,6 +302,13 @@ TEST(StarkSecurityTest, DefaultConfigReachesOneHundredBits) {
   EXPECT_LT(r.johnson_bits, r.conjectured_bits);
   EXPECT_GT(r.johnson_bits, r.unique_decoding_bits);
   EXPECT_NEAR(r.field_bits, 123.6, 0.1);  // 4 log2(p)
+  // Zero knowledge's short randomisers (52 coefficients from 2048 rows) and the final layer's
+  // extra coefficient (33 over 128 points) raise the rate a little above 1/4.
+  EXPECT_DOUBLE_EQ(r.rate, 33.0 / 128);
+  StarkConfig no_zk = DefaultConfig();
+  no_zk.zero_knowledge = false;
+  EXPECT_DOUBLE_EQ(AnalyzeSecurity(no_zk, uint64_t{1} << 20, 3).rate, 0.25);
+  EXPECT_DOUBLE_EQ(AnalyzeSecurity(DefaultConfig(), 1024, 3).rate, 0.25);  // all doubled
   std::cout << r.ToString();
   SecurityReport weak = AnalyzeSecurity(TestConfig(), 1024);
   EXPECT_LT(weak.conjectured_bits, 50.0);

@@ -12,6 +12,7 @@
 #include "verifier/air/examples/fibonacci.h"
 #include "verifier/air/examples/range_counter.h"
 #include "verifier/air/examples/scaled_sequence.h"
+#include "verifier/stark/layout.h"
 #include "verifier/stark/verifier.h"
 
 namespace prova::stark {
@@ -123,6 +124,27 @@ Instance LookupAndFibonacci(size_t user_rows) {
 
 TEST(StarkTest, MixedTablesInOneProof) {
   VerifyResult r = ProveAndVerify(TestConfig(), LookupAndFibonacci(32));
+  EXPECT_TRUE(r.ok) << r.reason << "\n";
+}
+
+// With zero knowledge, tables of kRandomizerMargin * (num_queries + 2) rows or more take
+// randomisers of num_queries + 2 coefficients and keep the LDE domain of a proof without zero
+// knowledge; smaller tables double theirs. Both kinds in one proof, and in one Merkle height
+// group: the 1024-row lookup user and the 512-row Fibonacci table both have 2^12-point LDEs.
+TEST(StarkTest, ShortRandomizersForTallTables) {
+  const StarkConfig config = TestConfig();
+  const TableLayout tall = MakeLayout(kFibonacci, 10, config);
+  EXPECT_EQ(tall.randomizer_len, config.fri.num_queries + 2);
+  EXPECT_EQ(tall.degree_bound, 1024 + config.fri.num_queries + 2);
+  EXPECT_EQ(tall.log_lde, 10 + config.fri.log_blowup);
+  const TableLayout small = MakeLayout(kFibonacci, 9, config);
+  EXPECT_EQ(small.randomizer_len, 512u);
+  EXPECT_EQ(small.log_lde, 9 + 1 + config.fri.log_blowup);
+  EXPECT_EQ(tall.log_lde, MakeLayout(kByteUser, 10, config).log_lde);
+
+  VerifyResult r = ProveAndVerify(config, Fibonacci(1024));
+  EXPECT_TRUE(r.ok) << r.reason << "\n";
+  r = ProveAndVerify(config, LookupAndFibonacci(1024));
   EXPECT_TRUE(r.ok) << r.reason << "\n";
 }
 

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -334,8 +335,10 @@ TEST(ParamsCliTest, PrintsTheSecurityOfTheDefaultConfiguration) {
             report["conjectured_bits"].get<double>());
   EXPECT_GT(report["provable_johnson_bits"].get<double>(),
             report["provable_unique_decoding_bits"].get<double>());
-  // Conjectured query bits: queries * log2(blowup) + grinding (ethSTARK).
-  EXPECT_NEAR(report["query_bits"].get<double>(), 100.0, 1e-9);
+  // Conjectured query bits: queries * log2(1 / rate) + grinding (ethSTARK). With zero knowledge
+  // the worst rate is the final FRI layer's: 33 coefficients over 128 points.
+  EXPECT_NEAR(report["rate"].get<double>(), 33.0 / 128, 1e-12);
+  EXPECT_NEAR(report["query_bits"].get<double>(), 50 * std::log2(128.0 / 33), 1e-9);
   EXPECT_NEAR(report["grinding_bits"].get<double>(), 16.0, 1e-9);
 }
 

@@ -21,8 +21,12 @@ void Validate(const FriParams& p) {
   }
 }
 
-FoldingPlan PlanFolding(const FriParams& params, std::span<const size_t> log_input_sizes) {
+FoldingPlan PlanFolding(const FriParams& params, std::span<const size_t> log_input_sizes,
+                        std::span<const size_t> degree_bounds) {
   if (log_input_sizes.empty()) throw Error("FRI: no input codeword");
+  if (!degree_bounds.empty() && degree_bounds.size() != log_input_sizes.size()) {
+    throw Error("FRI: one degree bound per input");
+  }
   for (size_t k = 0; k < log_input_sizes.size(); ++k) {
     if (log_input_sizes[k] > kMaxLogDomain) throw Error("FRI: input codeword too large");
     if (k > 0 && log_input_sizes[k] >= log_input_sizes[k - 1]) {
@@ -33,7 +37,15 @@ FoldingPlan PlanFolding(const FriParams& params, std::span<const size_t> log_inp
   FoldingPlan plan;
   plan.log_final_size =
       std::min(params.log_final_poly_len + params.log_blowup, log_input_sizes.back());
-  plan.log_final_poly_len = plan.log_final_size - params.log_blowup;
+  auto bound = [&](size_t k) {
+    const size_t nominal = size_t{1} << (log_input_sizes[k] - params.log_blowup);
+    if (degree_bounds.empty()) return nominal;
+    if (degree_bounds[k] < nominal || degree_bounds[k] > (size_t{1} << log_input_sizes[k]) / 2) {
+      throw Error("FRI: degree bound out of range");
+    }
+    return degree_bounds[k];
+  };
+  size_t degree = bound(0);
   size_t current = log_input_sizes[0];
   size_t next_input = 1;
   while (current > plan.log_final_size) {
@@ -43,11 +55,14 @@ FoldingPlan PlanFolding(const FriParams& params, std::span<const size_t> log_inp
     plan.log_sizes.push_back(current);
     plan.log_arities.push_back(arity);
     current -= arity;
+    degree = (degree + (size_t{1} << arity) - 1) >> arity;
     if (next_input < log_input_sizes.size() && current == log_input_sizes[next_input]) {
+      degree = std::max(degree, bound(next_input));
       ++next_input;
     }
   }
   PROVA_CHECK(next_input == log_input_sizes.size(), "FRI plan skipped an input");
+  plan.final_poly_len = degree;
   return plan;
 }
 
@@ -102,16 +117,17 @@ std::vector<BabyBear4> LeafValues(std::span<const BabyBear> row) {
 
 }  // namespace
 
-void Verify(const FriParams& params, std::span<const size_t> log_input_sizes, const FriProof& proof,
+void Verify(const FriParams& params, std::span<const size_t> log_input_sizes,
+            std::span<const size_t> degree_bounds, const FriProof& proof,
             transcript::DuplexChallenger& challenger, const OpenInputs& open_inputs) {
   Validate(params);
-  const FoldingPlan plan = PlanFolding(params, log_input_sizes);
+  const FoldingPlan plan = PlanFolding(params, log_input_sizes, degree_bounds);
   const size_t layers = plan.log_arities.size();
   if (proof.commitments.size() != layers || proof.layer_openings.size() != layers) {
     throw Error("FRI: expected " + std::to_string(layers) + " layers, proof has " +
                 std::to_string(proof.commitments.size()));
   }
-  if (proof.final_poly.size() != (size_t{1} << plan.log_final_poly_len)) {
+  if (proof.final_poly.size() != plan.final_poly_len) {
     throw Error("FRI: final polynomial has the wrong length");
   }
 

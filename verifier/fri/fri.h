@@ -13,8 +13,13 @@
 // Several inputs of different sizes (one per table height, "mixed matrix" FRI as Plonky3): when
 // the folded codeword reaches the size of a shorter input, that input is added times beta^r.
 // Folding continues until the codeword has 2^(log_final_poly_len + log_blowup) points; the prover
-// then sends the final polynomial's 2^log_final_poly_len coefficients in the clear and the
-// verifier evaluates it at each query's last point. Before the queries are sampled the prover
+// then sends the final polynomial's coefficients in the clear and the verifier evaluates it at each
+// query's last point.
+//
+// Each input has a degree bound: by default |domain| / blowup, but zero knowledge commits
+// polynomials of degree slightly above their trace height (docs/stark.md, section 4). A fold by r
+// maps degree < D to degree < ceil(D / r), an added input raises the bound to its own, and the
+// final polynomial has as many coefficients as the bound that reaches the last layer. Before the queries are sampled the prover
 // grinds pow_bits of proof of work.
 
 #include <cstddef>
@@ -63,12 +68,14 @@ struct FoldingPlan {
   std::vector<size_t> log_sizes;    // codeword size entering each layer
   std::vector<size_t> log_arities;  // arity of each layer's fold
   size_t log_final_size = 0;        // size of the last codeword
-  size_t log_final_poly_len = 0;
+  size_t final_poly_len = 0;        // coefficients of the final polynomial
 };
 
 // log_input_sizes: strictly decreasing log2 sizes of the input codewords. The final size is
 // clamped so that every input is folded in; each fold stops at the next input size.
-FoldingPlan PlanFolding(const FriParams& params, std::span<const size_t> log_input_sizes);
+// degree_bounds: one per input (each at most its domain size), or empty for |domain| / blowup.
+FoldingPlan PlanFolding(const FriParams& params, std::span<const size_t> log_input_sizes,
+                        std::span<const size_t> degree_bounds = {});
 
 // Bit reversal of the low `bits` bits.
 inline uint64_t ReverseBits(uint64_t x, size_t bits) {
@@ -106,7 +113,8 @@ BabyBear4 EvaluatePolynomial(std::span<const BabyBear4> coeffs, const BabyBear4&
 // throws prova::Error to reject. Verify throws prova::Error with the reason on rejection.
 using OpenInputs = std::function<std::vector<std::vector<BabyBear4>>(std::span<const uint64_t>)>;
 
-void Verify(const FriParams& params, std::span<const size_t> log_input_sizes, const FriProof& proof,
+void Verify(const FriParams& params, std::span<const size_t> log_input_sizes,
+            std::span<const size_t> degree_bounds, const FriProof& proof,
             transcript::DuplexChallenger& challenger, const OpenInputs& open_inputs);
 
 }  // namespace prova::fri

@@ -17,8 +17,10 @@
 namespace prova::rv32im {
 
 // Version 2: LogUp interactions batched two per auxiliary column (air::PlanLogUpColumns), so the
-// circuit's auxiliary traces differ from version 1's.
-inline constexpr uint32_t kSealVersion = 2;
+// circuit's auxiliary traces differ from version 1's. Version 3: short trace randomisers for
+// tables of kRandomizerMargin * (num_queries + 2) rows or more (stark::TableLayout), which
+// changes their domains, quotient chunks and final FRI polynomial.
+inline constexpr uint32_t kSealVersion = 3;
 inline constexpr char kSealMagic[4] = {'P', 'V', 'S', 'L'};
 
 struct Seal {

@@ -1,11 +1,13 @@
 #include "verifier/stark/config.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdio>
 
 #include "common/error.h"
 #include "verifier/field/babybear.h"
+#include "verifier/stark/layout.h"
 
 namespace prova::stark {
 
@@ -17,15 +19,34 @@ void Validate(const StarkConfig& config) {
   }
 }
 
+double WorstRate(const StarkConfig& config, size_t log_rows) {
+  const double blowup = std::ldexp(1.0, static_cast<int>(config.fri.log_blowup));
+  // Short randomisers start at the smallest height that takes them, where h / n is largest.
+  size_t log_short = 1;
+  while (log_short <= log_rows && RandomizerLength(log_short, config) == (size_t{1} << log_short))
+    ++log_short;
+  if (!config.zero_knowledge || log_short > log_rows) return 1 / blowup;
+  const double n = std::ldexp(1.0, static_cast<int>(log_short));
+  const double h = static_cast<double>(RandomizerLength(log_short, config));
+  // The final layer: a table of n rows reaches 2^log_final_poly_len coefficients plus
+  // ceil(h 2^log_final_poly_len / n) (fri::PlanFolding).
+  const double final_len = std::ldexp(1.0, static_cast<int>(config.fri.log_final_poly_len));
+  const double final_excess = std::ceil(h * final_len / n);
+  return std::max((n + h) / n, (final_len + final_excess) / final_len) / blowup;
+}
+
 SecurityReport AnalyzeSecurity(const StarkConfig& config, uint64_t trace_rows,
                                size_t constraint_degree, size_t num_constraints) {
   SecurityReport r;
   const double log_p = std::log2(static_cast<double>(BabyBear::kPrime));
   r.field_bits = 4 * log_p;
-  const double log_rows = std::log2(static_cast<double>(std::max<uint64_t>(trace_rows, 2)));
-  // Degree bound D of the committed polynomials and LDE size N.
-  const double log_d = log_rows + (config.zero_knowledge ? 1 : 0);
-  const double log_n = log_d + static_cast<double>(config.fri.log_blowup);
+  const size_t log_rows = static_cast<size_t>(
+      std::bit_width(std::bit_ceil(std::max<uint64_t>(trace_rows, 2))) - 1);
+  // Degree bound D of the tallest table's committed polynomials and its LDE size N.
+  const size_t log_degree_bound = LogDegree(log_rows, config);
+  const double log_d =
+      std::log2(static_cast<double>((size_t{1} << log_rows) + RandomizerLength(log_rows, config)));
+  const double log_n = static_cast<double>(log_degree_bound + config.fri.log_blowup);
   const double log_degree = std::log2(static_cast<double>(std::max<size_t>(constraint_degree, 1)));
   // DEEP-ALI: the out-of-domain point hits a root of a degree ~ constraint_degree * D polynomial;
   // the random combinations (alpha powers over the constraints, gamma powers over the columns)
@@ -33,10 +54,11 @@ SecurityReport AnalyzeSecurity(const StarkConfig& config, uint64_t trace_rows,
   const double deep = log_degree + log_d;
   const double combos = std::log2(static_cast<double>(std::max<size_t>(num_constraints, 1)));
   r.field_bound_bits = r.field_bits - std::max(deep, combos) - 1;
-  const double rho = std::pow(2.0, -static_cast<double>(config.fri.log_blowup));
+  r.rate = WorstRate(config, log_rows);
+  const double rho = r.rate;
   const double queries = static_cast<double>(config.fri.num_queries);
   r.grinding_bits = static_cast<double>(config.fri.pow_bits);
-  r.query_bits = queries * static_cast<double>(config.fri.log_blowup);
+  r.query_bits = queries * -std::log2(rho);
   r.conjectured_bits = std::min(r.query_bits + r.grinding_bits, r.field_bound_bits);
 
   const double layers = std::max(1.0, log_n);  // at most one fold per bit of the domain
@@ -58,10 +80,11 @@ SecurityReport AnalyzeSecurity(const StarkConfig& config, uint64_t trace_rows,
 std::string SecurityReport::ToString() const {
   char buf[512];
   std::snprintf(buf, sizeof(buf),
+                "worst code rate: %.4f\n"
                 "conjectured: %.1f bits (queries %.1f + grinding %.1f, field bound %.1f)\n"
                 "provable (unique decoding): %.1f bits\n"
                 "provable (Johnson bound): %.1f bits\n",
-                conjectured_bits, query_bits, grinding_bits, field_bound_bits, unique_decoding_bits,
+                rate, conjectured_bits, query_bits, grinding_bits, field_bound_bits, unique_decoding_bits,
                 johnson_bits);
   return buf;
 }

@@ -14,8 +14,9 @@ namespace prova::stark {
 
 struct StarkConfig {
   fri::FriParams fri;
-  // Zero knowledge: randomised trace polynomials (degree bound 2n), masked quotient chunks, a
-  // random polynomial in the FRI batch, salted (hiding) Merkle leaves. docs/stark.md.
+  // Zero knowledge: randomised trace polynomials (degree bound n + num_queries + 2, or 2n for
+  // small tables: TableLayout), masked quotient chunks, a random polynomial in the FRI batch,
+  // salted (hiding) Merkle leaves. docs/stark.md.
   bool zero_knowledge = true;
   size_t salt_elements = 4;  // per hashed row group when zero_knowledge (4 * 31 bits of salt)
 
@@ -52,16 +53,24 @@ void Validate(const StarkConfig& config);
 // Security of a configuration for a trace of `trace_rows` rows (the tallest table), constraints of
 // degree `constraint_degree` and `num_constraints` constraints, after ethSTARK (Ben-Sasson et al.,
 // "ethSTARK Documentation", IACR eprint 2021/582), section 5:
-//  - conjectured: min(queries * log2(blowup) + grinding, field bound), under the ethSTARK
+//  - conjectured: min(queries * log2(1 / rho) + grinding, field bound), under the ethSTARK
 //    conjecture that FRI's query soundness is rho per query up to the list-decoding radius;
+//    rho is the worst code rate of any FRI layer (WorstRate): 1 / blowup, or slightly above it
+//    where zero knowledge commits polynomials of degree n + num_queries + 2;
 //  - provable, unique decoding: per query (1 + rho) / 2, commit phase ~ N * layers / |EF|;
 //  - provable, Johnson bound (BCIKS20 as used in ethSTARK, proximity parameter m = 3): per query
 //    sqrt(rho) * (1 + 1 / (2m)), commit phase ~ (m + 1/2)^7 / (3 rho^(3/2)) * N^2 / |EF|.
 // The field bound counts the DEEP-ALI and batching errors: log2|EF| - log2(degree * D) - 1.
+// The largest degree-bound-to-domain ratio of any FRI layer in a proof whose tallest table has
+// 2^log_rows rows and whose final layer is not clamped by a table of fewer than
+// 2^(log_final_poly_len - 1) rows.
+double WorstRate(const StarkConfig& config, size_t log_rows);
+
 struct SecurityReport {
+  double rate = 0;              // WorstRate
   double field_bits = 0;        // log2 |BabyBear4| ~ 123.9
   double field_bound_bits = 0;  // what the field size allows (DEEP-ALI, batching)
-  double query_bits = 0;        // queries * log2(blowup)
+  double query_bits = 0;        // queries * log2(1 / rate)
   double grinding_bits = 0;
   double conjectured_bits = 0;
   double unique_decoding_bits = 0;

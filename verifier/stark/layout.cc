@@ -9,6 +9,32 @@
 
 namespace prova::stark {
 
+size_t RandomizerLength(size_t log_height, const StarkConfig& config) {
+  if (!config.zero_knowledge) return 0;
+  const size_t n = size_t{1} << log_height;
+  const size_t short_len = config.fri.num_queries + 2;  // the points a column is opened at
+  return n >= kRandomizerMargin * short_len ? short_len : n;
+}
+
+size_t LogDegree(size_t log_height, const StarkConfig& config) {
+  return RandomizerLength(log_height, config) == (size_t{1} << log_height) ? log_height + 1
+                                                                           : log_height;
+}
+
+FriInputs PlanFriInputs(std::span<const TableLayout> layouts) {
+  FriInputs f;
+  for (const TableLayout& l : layouts) f.log_sizes.push_back(l.log_lde);
+  std::sort(f.log_sizes.rbegin(), f.log_sizes.rend());
+  f.log_sizes.erase(std::unique(f.log_sizes.begin(), f.log_sizes.end()), f.log_sizes.end());
+  f.degree_bounds.assign(f.log_sizes.size(), 0);
+  for (const TableLayout& l : layouts) {
+    const size_t k = static_cast<size_t>(
+        std::find(f.log_sizes.begin(), f.log_sizes.end(), l.log_lde) - f.log_sizes.begin());
+    f.degree_bounds[k] = std::max(f.degree_bounds[k], l.degree_bound);
+  }
+  return f;
+}
+
 TableLayout MakeLayout(const Table& table, size_t log_height, const StarkConfig& config) {
   const std::string name(table.name());
   if (log_height < 1 || log_height > kMaxLogHeight) {
@@ -17,7 +43,9 @@ TableLayout MakeLayout(const Table& table, size_t log_height, const StarkConfig&
   }
   TableLayout l;
   l.log_height = log_height;
-  l.log_degree = log_height + (config.zero_knowledge ? 1 : 0);
+  l.randomizer_len = RandomizerLength(log_height, config);
+  l.degree_bound = (size_t{1} << log_height) + l.randomizer_len;
+  l.log_degree = LogDegree(log_height, config);
   l.log_lde = l.log_degree + config.fri.log_blowup;
   if (l.log_lde > fri::kMaxLogDomain) throw Error("table '" + name + "': domain too large");
   l.preprocessed_width = table.preprocessed_width();
@@ -33,9 +61,11 @@ TableLayout MakeLayout(const Table& table, size_t log_height, const StarkConfig&
   l.max_degree = s.max_degree();
   const size_t d = static_cast<size_t>(std::max(l.max_degree, 1));
   // Quotient degree: with trace degree < D and the transition selector of degree 1,
-  // deg Q <= 1 + d (D - 1) - n. Chunks of n coefficients (docs/stark.md).
-  l.num_chunks =
-      config.zero_knowledge ? std::max<size_t>(2 * d - 1, 2) : std::max<size_t>(d - 1, 1);
+  // deg Q <= 1 + d (D - 1) - n, in chunks of n coefficients (docs/stark.md). Zero knowledge masks
+  // chunks against each other, so it needs two.
+  const size_t n = size_t{1} << log_height;
+  const size_t quotient_len = d * (l.degree_bound - 1) + 2 - n;
+  l.num_chunks = std::max<size_t>((quotient_len + n - 1) / n, config.zero_knowledge ? 2 : 1);
   l.log_quotient =
       log_height + static_cast<size_t>(std::bit_width(std::bit_ceil(l.num_chunks)) - 1);
   if (l.log_quotient > l.log_lde) {

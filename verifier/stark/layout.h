@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "verifier/stark/config.h"
@@ -16,10 +17,18 @@ namespace prova::stark {
 inline constexpr size_t kMaxLogHeight = 24;
 inline constexpr size_t kMaxTables = 64;
 
+// With zero knowledge a committed trace column is t + Z_H r, r uniformly random with
+// `randomizer_len` coefficients (docs/stark.md, section 4): num_queries + 2 for tables of at least
+// kRandomizerMargin times that many rows, whose LDE then stays blowup * n, at a rate of at most
+// (1 + 1 / kRandomizerMargin) / blowup; n for smaller tables, whose LDE doubles.
+inline constexpr size_t kRandomizerMargin = 32;
+
 struct TableLayout {
   size_t log_height = 0;  // n = 2^log_height trace rows
-  size_t log_degree = 0;  // D: committed polynomials have degree < D (2n with zero knowledge)
-  size_t log_lde = 0;     // N = D * blowup: the committed evaluation domain
+  size_t randomizer_len = 0;  // coefficients of each trace randomiser r (0 without zero knowledge)
+  size_t degree_bound = 0;    // D = n + randomizer_len: committed polynomials have degree < D
+  size_t log_degree = 0;      // the LDE domain is 2^log_degree * blowup, 2^log_degree ~ D
+  size_t log_lde = 0;         // log2 of that domain's size
   size_t preprocessed_width = 0;
   size_t main_width = 0;
   size_t num_public_values = 0;
@@ -27,7 +36,7 @@ struct TableLayout {
   std::vector<uint32_t> logup_plan;  // the auxiliary column of each interaction (air/logup.h)
   size_t num_constraints = 0;
   int max_degree = 0;
-  size_t num_chunks = 0;    // quotient chunks, each of degree < D
+  size_t num_chunks = 0;    // quotient chunks of n coefficients, degree < D once masked
   size_t log_quotient = 0;  // quotient domain size (a prefix of the bit-reversed LDE)
 
   size_t aux_base_width() const { return 4 * aux_width; }
@@ -37,5 +46,17 @@ struct TableLayout {
 // Throws prova::Error if the table cannot be proved with this configuration and height (height
 // out of range, constraint degree too high for the blowup, preprocessed height mismatch).
 TableLayout MakeLayout(const Table& table, size_t log_height, const StarkConfig& config);
+
+// The randomiser length and LDE degree of a table of 2^log_height rows (see TableLayout).
+size_t RandomizerLength(size_t log_height, const StarkConfig& config);
+size_t LogDegree(size_t log_height, const StarkConfig& config);
+
+// The FRI inputs of a proof: one per distinct LDE size, largest first, each with the largest
+// degree bound of the tables of that size (the DEEP quotients sum per size).
+struct FriInputs {
+  std::vector<size_t> log_sizes;
+  std::vector<size_t> degree_bounds;
+};
+FriInputs PlanFriInputs(std::span<const TableLayout> layouts);
 
 }  // namespace prova::stark

@@ -188,7 +188,7 @@ StarkProof DeserializeProof(std::span<const uint8_t> bytes) {
   for (auto& d : p.fri.commitments) d = r.Digest();
   p.fri.layer_openings.resize(r.Count(fri::kMaxLogDomain, 12, "FRI layers"));
   for (auto& m : p.fri.layer_openings) m = r.Opening("FRI layer openings");
-  p.fri.final_poly = r.Exts(size_t{1} << fri::kMaxLogFinalPolyLen, "FRI final polynomial");
+  p.fri.final_poly = r.Exts(size_t{2} << fri::kMaxLogFinalPolyLen, "FRI final polynomial");
   p.fri.pow_witness = r.Field();
   p.preprocessed_queries = r.Opening("preprocessed openings");
   p.main_queries = r.Opening("main openings");

@@ -22,7 +22,9 @@
 
 namespace prova::stark {
 
-inline constexpr uint32_t kProofVersion = 1;
+// Version 2: zero-knowledge tables of kRandomizerMargin * (num_queries + 2) rows or more commit
+// polynomials of degree n + num_queries + 2 on the no-zero-knowledge domain (TableLayout).
+inline constexpr uint32_t kProofVersion = 2;
 inline constexpr char kProofMagic[4] = {'P', 'R', 'V', 'S'};
 
 // Values of one table's committed columns at zeta ("local") and zeta * g ("next"). Extension

@@ -222,10 +222,8 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
   }
 
   // FRI on the DEEP quotients, one input per distinct LDE size.
-  std::vector<size_t> log_sizes;
-  for (const TableLayout& l : layouts) log_sizes.push_back(l.log_lde);
-  std::sort(log_sizes.rbegin(), log_sizes.rend());
-  log_sizes.erase(std::unique(log_sizes.begin(), log_sizes.end()), log_sizes.end());
+  const FriInputs fri_inputs = PlanFriInputs(layouts);
+  const std::vector<size_t>& log_sizes = fri_inputs.log_sizes;
   const size_t log_max = log_sizes[0];
 
   auto round_dims = [&](int round) {
@@ -314,7 +312,7 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
     }
     return reduced;
   };
-  fri::Verify(config.fri, log_sizes, proof.fri, challenger, open_inputs);
+  fri::Verify(config.fri, log_sizes, fri_inputs.degree_bounds, proof.fri, challenger, open_inputs);
 }
 
 }  // namespace
