@@ -69,6 +69,7 @@ StarkConfig BenchConfig(bool zero_knowledge) {
   c.zero_knowledge = zero_knowledge;
   if (const char* a = std::getenv("STARK_BENCH_LOG_ARITY")) c.fri.log_arity = std::atoi(a);
   if (const char* f = std::getenv("STARK_BENCH_LOG_FINAL")) c.fri.log_final_poly_len = std::atoi(f);
+  if (const char* q = std::getenv("STARK_BENCH_QUERIES")) c.fri.num_queries = std::atoi(q);
   return c;
 }
 

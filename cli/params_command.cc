@@ -88,9 +88,9 @@ int RunParams(const ParamsArgs& args) {
     return 0;
   }
   fmt::print(
-      "configuration: blowup {} (rate 1/{}), {} queries, {} grinding bits, folding arity {}, "
+      "configuration: blowup {}, {} queries, {} grinding bits, folding arity {}, "
       "final polynomial {} coefficients, zero knowledge {}\n",
-      blowup, blowup, config.fri.num_queries, config.fri.pow_bits,
+      blowup, config.fri.num_queries, config.fri.pow_bits,
       uint64_t{1} << config.fri.log_arity, uint64_t{1} << config.fri.log_final_poly_len,
       config.zero_knowledge ? "on" : "off");
   fmt::print("trace: {} rows (2^{:.1f}), constraint degree {}, {} constraints\n", args.rows,

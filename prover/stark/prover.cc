@@ -71,19 +71,20 @@ std::shared_ptr<const CosetLde> Commitment(Matrix trace, const TableLayout& l,
                                            std::shared_ptr<LdeCacheBudget> budget) {
   const size_t n = trace.height(), width = trace.width();
   ntt::inverse(trace.view());
+  if (l.randomizer_len == 0) {
+    return std::make_shared<CosetLde>(std::move(trace), l.log_lde, l.log_height, std::move(budget));
+  }
   Matrix coefficients = Matrix::uninitialized(l.degree_bound, width);
   std::copy(trace.values().begin(), trace.values().end(), coefficients.values().begin());
   trace = Matrix();
-  if (l.randomizer_len > 0) {
-    std::span<BabyBear> high = coefficients.values().subspan(n * width);
-    Random(high);
-    constexpr size_t kBlock = 4096;
-    tbb::parallel_for(size_t{0}, (high.size() + kBlock - 1) / kBlock, [&](size_t b) {
-      for (size_t i = b * kBlock; i < std::min(high.size(), (b + 1) * kBlock); ++i) {
-        coefficients.values()[i] -= high[i];
-      }
-    });
-  }
+  std::span<BabyBear> high = coefficients.values().subspan(n * width);
+  Random(high);
+  constexpr size_t kBlock = 4096;
+  tbb::parallel_for(size_t{0}, (high.size() + kBlock - 1) / kBlock, [&](size_t b) {
+    for (size_t i = b * kBlock; i < std::min(high.size(), (b + 1) * kBlock); ++i) {
+      coefficients.values()[i] -= high[i];
+    }
+  });
   return std::make_shared<CosetLde>(std::move(coefficients), l.log_lde, l.log_height,
                                     std::move(budget));
 }

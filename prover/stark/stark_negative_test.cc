@@ -302,7 +302,7 @@ TEST(StarkSecurityTest, DefaultConfigReachesOneHundredBits) {
   EXPECT_LT(r.johnson_bits, r.conjectured_bits);
   EXPECT_GT(r.johnson_bits, r.unique_decoding_bits);
   EXPECT_NEAR(r.field_bits, 123.6, 0.1);  // 4 log2(p)
-  // Zero knowledge's short randomisers (52 coefficients from 2048 rows) and the final layer's
+  // Zero knowledge's short randomisers (46 coefficients from 2048 rows) and the final layer's
   // extra coefficient (33 over 128 points) raise the rate a little above 1/4.
   EXPECT_DOUBLE_EQ(r.rate, 33.0 / 128);
   StarkConfig no_zk = DefaultConfig();
