@@ -25,7 +25,8 @@
 
 namespace prova::rv32im {
 
-inline constexpr size_t kMinAluHeight = 4;
+// Zero knowledge needs num_queries + 2 <= rows (docs/stark.md, section 4), as for every table.
+inline constexpr size_t kMinAluHeight = 64;
 
 // One distinct operation and how many lookups of it the table serves.
 struct AluRow {
