@@ -36,7 +36,6 @@ std::vector<BabyBear4> Fold(const std::vector<BabyBear4>& codeword, BabyBear shi
   std::vector<BabyBear4> out(leaves);
   const BabyBear half = BabyBear::two().inverse();
   const std::vector<BabyBear> twiddles = FoldTwiddlesInverse(log_arity);
-  const BabyBear r_inv = BabyBear::from_u64(r).inverse();
   tbb::parallel_for(tbb::blocked_range<size_t>(0, leaves, 4096), [&](const auto& range) {
     for (size_t q = range.begin(); q < range.end(); ++q) {
       std::span<const BabyBear4> leaf(codeword.data() + q * r, r);
@@ -44,7 +43,7 @@ std::vector<BabyBear4> Fold(const std::vector<BabyBear4>& codeword, BabyBear shi
         // (f(y) + f(-y)) / 2 + beta * (f(y) - f(-y)) / (2y)
         out[q] = (leaf[0] + leaf[1]) * half + beta * ((leaf[0] - leaf[1]) * (half * y_inv[q]));
       } else {
-        out[q] = FoldLeaf(leaf, y_inv[q], beta, twiddles, r_inv);
+        out[q] = FoldLeaf(leaf, y_inv[q], beta, twiddles);
       }
     }
   });

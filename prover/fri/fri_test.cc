@@ -78,6 +78,29 @@ TEST(FriTest, FoldLeafMatchesArityTwoFormula) {
   EXPECT_EQ(FoldLeaf(leaf, y.inverse(), beta), expected);
 }
 
+// The definition of a fold by r: on the coset y <w_r>, f(x) = sum_{i<r} x^i f_i(x^r) is the
+// polynomial sum_i c_i x^i with c_i = f_i(y^r), and the fold is sum_i beta^i c_i.
+TEST(FriTest, FoldLeafMatchesTheDefinitionForEveryArity) {
+  std::mt19937_64 rng(3);
+  for (size_t log_r = 1; log_r <= kMaxLogArity; ++log_r) {
+    const size_t r = size_t{1} << log_r;
+    std::vector<BabyBear4> c(r);
+    for (auto& x : c) x = RandomExt(rng);
+    const BabyBear4 beta = RandomExt(rng);
+    const BabyBear y = BabyBear::from_canonical(987654321);
+    std::vector<BabyBear4> leaf(r);
+    for (size_t t = 0; t < r; ++t) {
+      const BabyBear x = y * BabyBear::two_adic_generator(static_cast<uint32_t>(log_r))
+                                 .pow(ReverseBits(t, log_r));
+      leaf[t] = EvaluatePolynomial(c, BabyBear4(x));
+    }
+    EXPECT_EQ(FoldLeaf(leaf, y.inverse(), beta), EvaluatePolynomial(c, beta)) << "arity " << r;
+    EXPECT_EQ(FoldLeaf(leaf, y.inverse(), beta, FoldTwiddlesInverse(log_r)),
+              EvaluatePolynomial(c, beta));
+    EXPECT_EQ(FoldTwiddlesInverse(log_r).size(), r - 1);
+  }
+}
+
 TEST(FriTest, InterpolateRecoversCoefficients) {
   std::mt19937_64 rng(2);
   std::vector<BabyBear4> coeffs(8);

@@ -1,6 +1,7 @@
 #include "verifier/fri/fri.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <string>
 
@@ -67,36 +68,47 @@ FoldingPlan PlanFolding(const FriParams& params, std::span<const size_t> log_inp
 }
 
 std::vector<BabyBear> FoldTwiddlesInverse(size_t log_r) {
-  const BabyBear w_inv = BabyBear::two_adic_generator(static_cast<uint32_t>(log_r)).inverse();
-  std::vector<BabyBear> out(size_t{1} << log_r);
-  for (size_t t = 0; t < out.size(); ++t) out[t] = w_inv.pow(ReverseBits(t, log_r));
+  std::vector<BabyBear> out;
+  for (size_t log_m = log_r; log_m >= 1; --log_m) {
+    const BabyBear w_inv = BabyBear::two_adic_generator(static_cast<uint32_t>(log_m)).inverse();
+    for (size_t s = 0; s < (size_t{1} << (log_m - 1)); ++s) {
+      out.push_back(w_inv.pow(ReverseBits(s, log_m - 1)));
+    }
+  }
   return out;
 }
 
 BabyBear4 FoldLeaf(std::span<const BabyBear4> values, BabyBear y_inv, const BabyBear4& beta,
-                   std::span<const BabyBear> twiddles_inv, BabyBear r_inv) {
+                   std::span<const BabyBear> twiddles_inv) {
   const size_t r = values.size();
-  BabyBear4 result = BabyBear4::zero();
-  for (size_t t = 0; t < r; ++t) {
-    // sum_{i<r} (beta / x_t)^i with x_t = y * w_r^rev(t).
-    const BabyBear4 ratio = beta * (y_inv * twiddles_inv[t]);
-    BabyBear4 sum = BabyBear4::one();
-    BabyBear4 power = BabyBear4::one();
-    for (size_t i = 1; i < r; ++i) {
-      power = power * ratio;
-      sum = sum + power;
+  PROVA_CHECK(r >= 2 && r <= (size_t{1} << kMaxLogArity) && (r & (r - 1)) == 0 &&
+                  twiddles_inv.size() == r - 1,
+              "FRI leaf size must be a power of two up to the largest arity");
+  std::array<BabyBear4, size_t{1} << kMaxLogArity> level;
+  std::copy(values.begin(), values.end(), level.begin());
+  static const BabyBear kHalf = BabyBear::two().inverse();
+  BabyBear4 challenge = beta;
+  BabyBear half_y_inv = kHalf * y_inv;  // 1 / (2y) at the current level
+  const BabyBear* twiddles = twiddles_inv.data();
+  for (size_t m = r; m >= 2; m /= 2) {
+    // g(x^2) = (f(x) + f(-x)) / 2 + challenge (f(x) - f(-x)) / (2x), x = y w_m^rev(2s).
+    for (size_t s = 0; s < m / 2; ++s) {
+      const BabyBear4 a = level[2 * s], b = level[2 * s + 1];
+      level[s] = (a + b) * kHalf + challenge * ((a - b) * (half_y_inv * twiddles[s]));
     }
-    result = result + values[t] * sum;
+    twiddles += m / 2;
+    challenge = challenge * challenge;
+    half_y_inv = half_y_inv * y_inv;  // 1 / (2 y^2)
+    y_inv = y_inv * y_inv;
   }
-  return result * r_inv;
+  return level[0];
 }
 
 BabyBear4 FoldLeaf(std::span<const BabyBear4> values, BabyBear y_inv, const BabyBear4& beta) {
   const size_t r = values.size();
   PROVA_CHECK(r >= 2 && (r & (r - 1)) == 0, "FRI leaf size must be a power of two");
   const size_t log_r = static_cast<size_t>(std::countr_zero(r));
-  const std::vector<BabyBear> twiddles = FoldTwiddlesInverse(log_r);
-  return FoldLeaf(values, y_inv, beta, twiddles, BabyBear::from_u64(r).inverse());
+  return FoldLeaf(values, y_inv, beta, FoldTwiddlesInverse(log_r));
 }
 
 BabyBear4 EvaluatePolynomial(std::span<const BabyBear4> coeffs, const BabyBear4& x) {
@@ -160,6 +172,8 @@ void Verify(const FriParams& params, std::span<const size_t> log_input_sizes,
     if (!v) throw Error("FRI layer " + std::to_string(l) + ": " + v.reason);
   }
 
+  std::vector<std::vector<BabyBear>> twiddles(layers);
+  for (size_t l = 0; l < layers; ++l) twiddles[l] = FoldTwiddlesInverse(plan.log_arities[l]);
   for (size_t q = 0; q < indices.size(); ++q) {
     BabyBear4 folded = inputs[q][0];
     uint64_t index = indices[q];
@@ -177,7 +191,7 @@ void Verify(const FriParams& params, std::span<const size_t> log_input_sizes,
       const uint64_t leaf = index >> a;
       const BabyBear y = shift * BabyBear::two_adic_generator(static_cast<uint32_t>(log_size))
                                      .pow(ReverseBits(leaf, log_size - a));
-      folded = FoldLeaf(values, y.inverse(), betas[l]);
+      folded = FoldLeaf(values, y.inverse(), betas[l], twiddles[l]);
       index = leaf;
       shift = shift.pow(uint64_t{1} << a);
       if (next_input < log_input_sizes.size() && log_input_sizes[next_input] == log_size - a) {

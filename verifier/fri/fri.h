@@ -97,11 +97,14 @@ inline BabyBear DomainPoint(BabyBear shift, size_t log_size, uint64_t index) {
 // Folds one leaf: values[t] = f(y * w_r^rev(t)) for t < r = values.size(); y_inv = 1 / y.
 BabyBear4 FoldLeaf(std::span<const BabyBear4> values, BabyBear y_inv, const BabyBear4& beta);
 
-// The same with precomputed constants: twiddles_inv[t] = w_r^-rev(t), r_inv = 1 / r.
+// The same with FoldTwiddlesInverse(log2 r) precomputed.
 BabyBear4 FoldLeaf(std::span<const BabyBear4> values, BabyBear y_inv, const BabyBear4& beta,
-                   std::span<const BabyBear> twiddles_inv, BabyBear r_inv);
+                   std::span<const BabyBear> twiddles_inv);
 
-// w_r^-rev(t) for t < r = 2^log_r.
+// A fold by r = 2^log_r is log_r folds by 2 with challenges beta, beta^2, beta^4, ...: in the
+// bit-reversed leaf, positions 2s and 2s + 1 hold f(x) and f(-x). The constants 1 / x / y of the
+// pairs, level by level: for m = r, r/2, ..., 2, the entries w_m^-rev(s) for s < m/2 (rev over
+// log2(m/2) bits); r - 1 in all.
 std::vector<BabyBear> FoldTwiddlesInverse(size_t log_r);
 
 // Evaluates a polynomial given by its coefficients (lowest first).
