@@ -34,17 +34,11 @@ std::vector<BabyBear4> Fold(const std::vector<BabyBear4>& codeword, BabyBear shi
   const size_t leaves = codeword.size() >> log_arity;
   const std::vector<BabyBear> y_inv = LeafPointInverses(shift, log_size, log_arity);
   std::vector<BabyBear4> out(leaves);
-  const BabyBear half = BabyBear::two().inverse();
   const std::vector<BabyBear> twiddles = FoldTwiddlesInverse(log_arity);
   tbb::parallel_for(tbb::blocked_range<size_t>(0, leaves, 4096), [&](const auto& range) {
     for (size_t q = range.begin(); q < range.end(); ++q) {
       std::span<const BabyBear4> leaf(codeword.data() + q * r, r);
-      if (r == 2) {
-        // (f(y) + f(-y)) / 2 + beta * (f(y) - f(-y)) / (2y)
-        out[q] = (leaf[0] + leaf[1]) * half + beta * ((leaf[0] - leaf[1]) * (half * y_inv[q]));
-      } else {
-        out[q] = FoldLeaf(leaf, y_inv[q], beta, twiddles);
-      }
+      out[q] = FoldLeaf(leaf, y_inv[q], beta, twiddles);
     }
   });
   return out;

@@ -158,8 +158,9 @@ std::vector<Digest> MerkleTree::HashGroup(size_t g) const {
   // Sources of one height may produce blocks of different heights: hash in steps of the smallest,
   // and take the taller sources' rows from the block that holds them, computed once.
   size_t block_height = group.height;
-  for (size_t k : group.matrices) {
-    if (!sources_.empty()) block_height = std::min(block_height, sources_[k]->block_height());
+  if (!sources_.empty()) {
+    for (size_t k : group.matrices)
+      block_height = std::min(block_height, sources_[k]->block_height());
   }
   std::vector<Digest> digests(group.height);
   std::vector<std::vector<BabyBear>> scratch(group.matrices.size());

@@ -25,8 +25,10 @@
 
 namespace prova::rv32im {
 
-// Zero knowledge needs num_queries + 2 <= rows (docs/stark.md, section 4), as for every table.
-inline constexpr size_t kMinAluHeight = 64;
+// Every table of the circuit has at least this many rows: zero knowledge needs
+// num_queries + 2 <= rows (docs/stark.md, section 4; a test checks it against DefaultConfig()).
+inline constexpr size_t kMinTableHeight = 64;
+inline constexpr size_t kMinAluHeight = kMinTableHeight;
 
 // One distinct operation and how many lookups of it the table serves.
 struct AluRow {

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cstdint>
 #include <functional>
 #include <span>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "prover/rv32im/alu_trace.h"
 #include "prover/rv32im/fixed_columns.h"
 #include "prover/rv32im/image_id.h"
 #include "prover/rv32im/prove.h"
@@ -17,7 +19,10 @@
 #include "verifier/rv32im/circuit.h"
 #include "verifier/rv32im/cpu_air.h"
 #include "verifier/rv32im/io_air.h"
+#include "verifier/rv32im/seal.h"
 #include "verifier/rv32im/verify.h"
+#include "verifier/stark/config.h"
+#include "verifier/stark/proof.h"
 #include "vm/assembler.h"
 
 namespace prova::rv32im {
@@ -104,6 +109,18 @@ TEST(Rv32imExecution, ProvesAndVerifies) {
   std::vector<uint8_t> truncated(p.seal.begin(), p.seal.end() - 1);
   EXPECT_FALSE(
       VerifyExecution(truncated, p.image_id, p.journal, p.exit_code, stark::TestConfig()).ok);
+}
+
+// Zero knowledge needs every table to have at least num_queries + 2 rows (docs/stark.md, section
+// 4): even a program of a few instructions, whose tables hold a handful of rows, pads them all.
+TEST(Rv32imExecution, EveryTableIsTallEnoughForZeroKnowledge) {
+  ASSERT_GE(kMinTableHeight, stark::DefaultConfig().fri.num_queries + 2);
+  ExecutionProof p = ProveExecution(TestProgram(), {}, TestOptions());
+  const stark::StarkProof proof = stark::DeserializeProof(DecodeSeal(p.seal).stark_proof);
+  ASSERT_FALSE(proof.log_heights.empty());
+  for (size_t t = 0; t < proof.log_heights.size(); ++t) {
+    EXPECT_GE(size_t{1} << proof.log_heights[t], kMinTableHeight) << "table " << t;
+  }
 }
 
 TEST(Rv32imExecution, ProofIsBoundToTheImage) {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common/error.h"
+#include "prover/rv32im/alu_trace.h"
 #include "verifier/rv32im/circuit.h"
 #include "verifier/rv32im/opcodes.h"
 #include "vm/decoder.h"
@@ -16,8 +17,7 @@ namespace {
 
 using vm::Op;
 
-// At least 64 rows: zero knowledge needs num_queries + 2 <= rows (docs/stark.md, section 4).
-size_t PaddedHeight(size_t rows) { return std::bit_ceil(std::max<size_t>(rows, 64)); }
+size_t PaddedHeight(size_t rows) { return std::bit_ceil(std::max(rows, kMinTableHeight)); }
 
 Opcode AluOpcodeOf(Op op) {
   switch (op) {

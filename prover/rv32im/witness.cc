@@ -18,8 +18,7 @@
 namespace prova::rv32im {
 namespace {
 
-// At least 64 rows: zero knowledge needs num_queries + 2 <= rows (docs/stark.md, section 4).
-size_t PaddedHeight(size_t rows) { return std::bit_ceil(std::max<size_t>(rows, 64)); }
+size_t PaddedHeight(size_t rows) { return std::bit_ceil(std::max(rows, kMinTableHeight)); }
 
 BabyBear Fe(uint64_t v) { return BabyBear::from_u64(v); }
 

@@ -86,7 +86,7 @@ BabyBear4 FoldLeaf(std::span<const BabyBear4> values, BabyBear y_inv, const Baby
               "FRI leaf size must be a power of two up to the largest arity");
   std::array<BabyBear4, size_t{1} << kMaxLogArity> level;
   std::copy(values.begin(), values.end(), level.begin());
-  static const BabyBear kHalf = BabyBear::two().inverse();
+  constexpr BabyBear kHalf = BabyBear::two().inverse();
   BabyBear4 challenge = beta;
   BabyBear half_y_inv = kHalf * y_inv;  // 1 / (2y) at the current level
   const BabyBear* twiddles = twiddles_inv.data();

@@ -43,10 +43,10 @@ SecurityReport AnalyzeSecurity(const StarkConfig& config, uint64_t trace_rows,
   const size_t log_rows = static_cast<size_t>(
       std::bit_width(std::bit_ceil(std::max<uint64_t>(trace_rows, 2))) - 1);
   // Degree bound D of the tallest table's committed polynomials and its LDE size N.
-  const size_t log_degree_bound = LogDegree(log_rows, config);
+  const size_t log_lde_degree = LogDegree(log_rows, config);
   const double log_d =
       std::log2(static_cast<double>((size_t{1} << log_rows) + RandomizerLength(log_rows, config)));
-  const double log_n = static_cast<double>(log_degree_bound + config.fri.log_blowup);
+  const double log_n = static_cast<double>(log_lde_degree + config.fri.log_blowup);
   const double log_degree = std::log2(static_cast<double>(std::max<size_t>(constraint_degree, 1)));
   // DEEP-ALI: the out-of-domain point hits a root of a degree ~ constraint_degree * D polynomial;
   // the random combinations (alpha powers over the constraints, gamma powers over the columns)
