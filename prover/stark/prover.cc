@@ -7,6 +7,7 @@
 #include <array>
 #include <atomic>
 #include <bit>
+#include <map>
 #include <string>
 #include <utility>
 
@@ -652,9 +653,10 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
   // Round 3: quotient chunks and the FRI mask.
   progress("quotient", 0.4);
   const BabyBear4 alpha = challenger.SampleExtension();
-  const FriInputs fri_shape = PlanFriInputs(layouts);
-  const std::vector<size_t>& log_sizes = fri_shape.log_sizes;
-  const size_t log_max = log_sizes[0];
+  const FriInput fri_shape = PlanFriInput(layouts);
+  const size_t log_max = fri_shape.log_size;
+  size_t max_log_lift = 0;
+  for (const TableLayout& l : layouts) max_log_lift = std::max(max_log_lift, LogLift(fri_shape, l));
   {
     size_t prep_k = 0;
     for (size_t t = 0; t < num_tables; ++t) {
@@ -673,8 +675,8 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
     }
     std::shared_ptr<const CosetLde> mask;
     if (zk) {
-      // R has the degree bound of the tallest tables' DEEP quotients, to which it is added.
-      Matrix mask_coefficients = Matrix::uninitialized(fri_shape.degree_bounds[0], 4);
+      // R has the degree bound of the lifted DEEP quotient, to which it is added.
+      Matrix mask_coefficients = Matrix::uninitialized(fri_shape.degree_bound, 4);
       Random(mask_coefficients.values());
       mask = std::make_shared<CosetLde>(std::move(mask_coefficients), log_max,
                                         log_max - config.fri.log_blowup);
@@ -684,18 +686,19 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
     proof.quotient_root = quotient_tree.root();
     challenger.Observe(proof.quotient_root);
 
-    // Openings at zeta and zeta * g.
+    // Openings at each table's point and next row.
     progress("out-of-domain openings", 0.7);
-    const BabyBear4 zeta = SampleOutOfDomainPoint(challenger);
+    const BabyBear4 zeta = SampleOutOfDomainPoint(challenger, max_log_lift);
     for (size_t t = 0; t < num_tables; ++t) {
       TableState& s = state[t];
-      const BabyBear4 zeta_next =
-          zeta * BabyBear::two_adic_generator(static_cast<uint32_t>(s.layout.log_height));
-      const std::array<BabyBear4, 2> points = {zeta, zeta_next};
+      const BabyBear4 point = TablePoint(zeta, LogLift(fri_shape, s.layout));
+      const BabyBear4 point_next =
+          point * BabyBear::two_adic_generator(static_cast<uint32_t>(s.layout.log_height));
+      const std::array<BabyBear4, 2> points = {point, point_next};
       TableOpenings& o = s.openings;
       if (s.layout.preprocessed_width > 0) {
-        o.preprocessed_local = EvaluateAt(s.preprocessed, zeta);
-        o.preprocessed_next = EvaluateAt(s.preprocessed, zeta_next);
+        o.preprocessed_local = EvaluateAt(s.preprocessed, point);
+        o.preprocessed_next = EvaluateAt(s.preprocessed, point_next);
       }
       auto main_values = EvaluateCoefficientsAt(s.main->coefficients(), points);
       o.main_local = std::move(main_values[0]);
@@ -717,21 +720,23 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
     }
     const BabyBear4 gamma = challenger.SampleExtension();
 
-    // DEEP quotients, summed per LDE size.
-    std::vector<std::vector<BabyBear4>> fri_inputs(log_sizes.size());
-    for (size_t k = 0; k < log_sizes.size(); ++k)
-      fri_inputs[k].assign(size_t{1} << log_sizes[k], BabyBear4::zero());
-
-    // 1 / (x - z) for the points x of the given positions of the bit-reversed LDE.
-    auto inverse_differences = [](std::span<const BabyBear> xs, const BabyBear4& z) {
-      std::vector<BabyBear4> d(xs.size());
-      tbb::parallel_for(size_t{0}, xs.size(), [&](size_t i) { d[i] = BabyBear4(xs[i]) - z; });
-      return ParallelBatchInverse(d);
+    // The DEEP quotient, lifted (docs/stark.md, section 2): at a point x of the largest LDE, a
+    // table whose LDE is 2^k times smaller contributes the numerators of its row at index >> k,
+    // sum_j gamma^j (p_j(y) - p_j(point)), over x - zeta, and those of its next row over
+    // x - zeta w. So the numerators are computed on each table's own LDE and summed per LDE size
+    // and denominator; the divisions happen once, on the largest LDE.
+    std::map<size_t, std::vector<BabyBear4>> at_zeta;  // LDE log size -> numerators
+    // next-row root's log order -> LDE log size -> numerators
+    std::map<size_t, std::map<size_t, std::vector<BabyBear4>>> at_next;
+    auto numerators = [](std::map<size_t, std::vector<BabyBear4>>& by_size, size_t log_size) {
+      std::vector<BabyBear4>& v = by_size[log_size];
+      if (v.empty()) v.assign(size_t{1} << log_size, BabyBear4::zero());
+      return std::span<BabyBear4>(v);
     };
 
-    // gamma powers: per table, first every column at zeta (preprocessed, main, auxiliary,
-    // quotient), then the columns opened at zeta * g in the same order. So the combination at
-    // zeta * g is gamma^C times the combination of the first columns at zeta, which is computed
+    // gamma powers: per table, first every column at its point (preprocessed, main, auxiliary,
+    // quotient), then the columns opened at its next row in the same order. So the combination
+    // at the next row is gamma^C times the combination of the first columns, which is computed
     // once per row.
     BabyBear4 gamma_power = BabyBear4::one();
     BlockBuffer buffer;  // one block of one source at a time: the main, auxiliary, quotient
@@ -752,13 +757,11 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
                                Dot(p_aux, o.aux_local) + Dot(p_quot, o.quotient);
       const BabyBear4 v_next =
           Dot(n_prep, o.preprocessed_next) + Dot(n_main, o.main_next) + Dot(n_aux, o.aux_next);
-      const size_t k = static_cast<size_t>(
-          std::find(log_sizes.begin(), log_sizes.end(), l.log_lde) - log_sizes.begin());
-      auto& input = fri_inputs[k];
+      const std::span<BabyBear4> num_zeta = numerators(at_zeta, l.log_lde);
+      const std::span<BabyBear4> num_next =
+          numerators(at_next[l.log_height + LogLift(fri_shape, l)], l.log_lde);
       const size_t rows = s.main->block_height();
-      const uint32_t log_rows = static_cast<uint32_t>(l.log_height);
       PROVA_CHECK(rows == size_t{1} << l.log_height, "LDE blocks are cosets of the trace domain");
-      const BabyBear g_inv = BabyBear::two_adic_generator(log_rows).inverse();
       for (size_t block = 0; block < s.main->num_blocks(); ++block) {
         const size_t first = block * rows;
         std::vector<BabyBear4> shared(rows), quotient_part(rows);
@@ -771,42 +774,90 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
         AccumulateRows(buffer.Fill(s.aux.get(), block), l.aux_base_width(), rows, p_aux, shared);
         AccumulateRows(buffer.Fill(s.quotient.get(), block), l.quotient_base_width(), rows, p_quot,
                        quotient_part);
-        const std::vector<BabyBear> block_xs = CosetBlockPoints(l.log_lde, l.log_height, block);
-        const std::vector<BabyBear4> inv_zeta = inverse_differences(block_xs, zeta);
-        // The block is a coset of the trace domain <g>, so x / g is in it too, one position
-        // earlier in natural order: 1 / (x - zeta g) = g^-1 / (x / g - zeta) needs no inversion.
         tbb::parallel_for(size_t{0}, rows, [&](size_t i) {
-          const size_t natural = ntt::bit_reverse(i, log_rows);
-          const size_t previous = ntt::bit_reverse((natural + rows - 1) & (rows - 1), log_rows);
-          const BabyBear4 inv_next = inv_zeta[previous] * g_inv;
-          input[first + i] = input[first + i] +
-                             (shared[i] + quotient_part[i] - v_zeta) * inv_zeta[i] +
-                             (next_factor * shared[i] - v_next) * inv_next;
+          num_zeta[first + i] = num_zeta[first + i] + shared[i] + quotient_part[i] - v_zeta;
+          num_next[first + i] = num_next[first + i] + next_factor * shared[i] - v_next;
         });
       }
     }
     if (zk) {
       const auto p_mask = NextPowers(&gamma_power, gamma, 4);
       const BabyBear4 v = Dot(p_mask, proof.mask_opening);
+      const std::span<BabyBear4> num_zeta = numerators(at_zeta, log_max);
       const size_t rows = mask->block_height();
-      const size_t log_rows = static_cast<size_t>(std::countr_zero(rows));
       BlockBuffer mask_buffer;
       for (size_t block = 0; block < mask->num_blocks(); ++block) {
         const size_t first = block * rows;
         std::vector<BabyBear4> acc(rows);
         AccumulateRows(mask_buffer.Fill(mask.get(), block), 4, rows, p_mask, acc);
-        const std::vector<BabyBear4> inv_zeta =
-            inverse_differences(CosetBlockPoints(log_max, log_rows, block), zeta);
         tbb::parallel_for(size_t{0}, rows, [&](size_t i) {
-          fri_inputs[0][first + i] = fri_inputs[0][first + i] + (acc[i] - v) * inv_zeta[i];
+          num_zeta[first + i] = num_zeta[first + i] + acc[i] - v;
         });
       }
     }
 
+    // The divisions, a block of the largest LDE at a time. A block of 2^(log_max - log_blowup)
+    // positions is a coset of the subgroup that holds every next-row root w (of order
+    // 2^(log_height + lift) <= 2^(log_max - log_blowup)), so x / w lies in the block too:
+    // 1 / (x - zeta w) = w^-1 / (x / w - zeta) needs no inversion of its own.
+    numerators(at_zeta, log_max);
+    std::vector<BabyBear4> fri_input = std::move(at_zeta[log_max]);  // divided in place
+    at_zeta.erase(log_max);
+    const size_t log_rows = log_max - config.fri.log_blowup;
+    const size_t rows = size_t{1} << log_rows;
+    struct Part {
+      size_t shift;  // index >> shift is the position in this LDE size
+      const BabyBear4* values;
+    };
+    auto parts_of = [&](const std::map<size_t, std::vector<BabyBear4>>& by_size) {
+      std::vector<Part> parts;
+      for (const auto& [log_size, v] : by_size) parts.push_back({log_max - log_size, v.data()});
+      return parts;
+    };
+    struct NextPoint {
+      size_t step;     // w = h^step for the block's generator h
+      BabyBear w_inv;
+      std::vector<Part> parts;
+    };
+    const std::vector<Part> zeta_parts = parts_of(at_zeta);
+    std::vector<NextPoint> next_points;
+    for (const auto& [log_order, by_size] : at_next) {
+      next_points.push_back(
+          {rows >> log_order,
+           BabyBear::two_adic_generator(static_cast<uint32_t>(log_order)).inverse(),
+           parts_of(by_size)});
+    }
+    for (size_t block = 0; block < (size_t{1} << config.fri.log_blowup); ++block) {
+      const size_t first = block * rows;
+      std::vector<BabyBear4> d(rows);
+      {
+        const std::vector<BabyBear> xs = CosetBlockPoints(log_max, log_rows, block);
+        tbb::parallel_for(size_t{0}, rows, [&](size_t i) { d[i] = BabyBear4(xs[i]) - zeta; });
+      }
+      const std::vector<BabyBear4> inv_zeta = ParallelBatchInverse(d);
+      tbb::parallel_for(size_t{0}, rows, [&](size_t i) {
+        const size_t index = first + i;
+        BabyBear4 sum = fri_input[index];
+        for (const Part& p : zeta_parts) sum = sum + p.values[index >> p.shift];
+        BabyBear4 value = sum * inv_zeta[i];
+        const size_t natural = ntt::bit_reverse(i, static_cast<uint32_t>(log_rows));
+        for (const NextPoint& np : next_points) {
+          BabyBear4 next = BabyBear4::zero();
+          for (const Part& p : np.parts) next = next + p.values[index >> p.shift];
+          const size_t previous = ntt::bit_reverse((natural + rows - np.step) & (rows - 1),
+                                                   static_cast<uint32_t>(log_rows));
+          value = value + next * inv_zeta[previous] * np.w_inv;
+        }
+        fri_input[index] = value;
+      });
+    }
+
     progress("FRI", 0.8);
     std::vector<uint64_t> indices;
-    proof.fri = fri::Prove(config.fri, std::move(fri_inputs), fri_shape.degree_bounds, challenger,
-                           &indices);
+    std::vector<std::vector<BabyBear4>> fri_inputs;
+    fri_inputs.push_back(std::move(fri_input));
+    const std::vector<size_t> degree_bounds = {fri_shape.degree_bound};
+    proof.fri = fri::Prove(config.fri, std::move(fri_inputs), degree_bounds, challenger, &indices);
 
     auto open = [&](const merkle::MerkleTree& tree) {
       std::vector<uint64_t> shifted(indices.size());

@@ -2,7 +2,7 @@
 
 // The seal of an execution proof: what VerifyExecution needs besides the claim.
 //
-// Encoding (integers u32 little-endian): "PVSL", version (2), entry_pc, initial_sp,
+// Encoding (integers u32 little-endian): "PVSL", version (kSealVersion), entry_pc, initial_sp,
 // image_end_word, the fixed-column commitment (8 canonical field elements), the number of fixed
 // tables and their log heights, then the length of the STARK proof and its bytes
 // (verifier/stark/proof.h). Trailing bytes are rejected. The image ID is recomputed from these
@@ -19,8 +19,9 @@ namespace prova::rv32im {
 // Version 2: LogUp interactions batched two per auxiliary column (air::PlanLogUpColumns), so the
 // circuit's auxiliary traces differ from version 1's. Version 3: short trace randomisers for
 // tables of kRandomizerMargin * (num_queries + 2) rows or more (stark::TableLayout), which
-// changes their domains, quotient chunks and final FRI polynomial.
-inline constexpr uint32_t kSealVersion = 3;
+// changes their domains, quotient chunks and final FRI polynomial. Version 4: STARK proof
+// version 3 (tables lifted into one FRI input).
+inline constexpr uint32_t kSealVersion = 4;
 inline constexpr char kSealMagic[4] = {'P', 'V', 'S', 'L'};
 
 struct Seal {

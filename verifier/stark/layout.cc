@@ -21,16 +21,11 @@ size_t LogDegree(size_t log_height, const StarkConfig& config) {
                                                                            : log_height;
 }
 
-FriInputs PlanFriInputs(std::span<const TableLayout> layouts) {
-  FriInputs f;
-  for (const TableLayout& l : layouts) f.log_sizes.push_back(l.log_lde);
-  std::sort(f.log_sizes.rbegin(), f.log_sizes.rend());
-  f.log_sizes.erase(std::unique(f.log_sizes.begin(), f.log_sizes.end()), f.log_sizes.end());
-  f.degree_bounds.assign(f.log_sizes.size(), 0);
+FriInput PlanFriInput(std::span<const TableLayout> layouts) {
+  FriInput f;
+  for (const TableLayout& l : layouts) f.log_size = std::max(f.log_size, l.log_lde);
   for (const TableLayout& l : layouts) {
-    const size_t k = static_cast<size_t>(
-        std::find(f.log_sizes.begin(), f.log_sizes.end(), l.log_lde) - f.log_sizes.begin());
-    f.degree_bounds[k] = std::max(f.degree_bounds[k], l.degree_bound);
+    f.degree_bound = std::max(f.degree_bound, l.degree_bound << LogLift(f, l));
   }
   return f;
 }

@@ -51,12 +51,16 @@ TableLayout MakeLayout(const Table& table, size_t log_height, const StarkConfig&
 size_t RandomizerLength(size_t log_height, const StarkConfig& config);
 size_t LogDegree(size_t log_height, const StarkConfig& config);
 
-// The FRI inputs of a proof: one per distinct LDE size, largest first, each with the largest
-// degree bound of the tables of that size (the DEEP quotients sum per size).
-struct FriInputs {
-  std::vector<size_t> log_sizes;
-  std::vector<size_t> degree_bounds;
+// FRI's one input: every table's DEEP quotient lifted to the largest LDE (docs/stark.md,
+// section 2). A table whose LDE is 2^k times smaller contributes its polynomials p as
+// p(c X^(2^k)) (its row at index >> k), of degree below 2^k times its own degree bound.
+struct FriInput {
+  size_t log_size = 0;      // the largest LDE
+  size_t degree_bound = 0;  // the largest lifted degree bound
 };
-FriInputs PlanFriInputs(std::span<const TableLayout> layouts);
+FriInput PlanFriInput(std::span<const TableLayout> layouts);
+
+// log2 of the factor by which a table's polynomials are lifted: log_size - log_lde.
+inline size_t LogLift(const FriInput& fri, const TableLayout& l) { return fri.log_size - l.log_lde; }
 
 }  // namespace prova::stark

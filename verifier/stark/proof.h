@@ -24,7 +24,10 @@ namespace prova::stark {
 
 // Version 2: zero-knowledge tables of kRandomizerMargin * (num_queries + 2) rows or more commit
 // polynomials of degree n + num_queries + 2 on the no-zero-knowledge domain (TableLayout).
-inline constexpr uint32_t kProofVersion = 2;
+// Version 3: tables shorter than the tallest are lifted into one FRI input (PlanFriInput), opened
+// at TablePoint(zeta) instead of zeta, so FRI has one layer per fold instead of stopping at every
+// distinct table height.
+inline constexpr uint32_t kProofVersion = 3;
 inline constexpr char kProofMagic[4] = {'P', 'R', 'V', 'S'};
 
 // Values of one table's committed columns at zeta ("local") and zeta * g ("next"). Extension

@@ -31,10 +31,30 @@ void ObserveInstance(transcript::DuplexChallenger& challenger, const StarkConfig
   }
 }
 
-BabyBear4 SampleOutOfDomainPoint(transcript::DuplexChallenger& challenger) {
+BabyBear4 SampleOutOfDomainPoint(transcript::DuplexChallenger& challenger, size_t max_log_lift) {
+  auto usable = [max_log_lift](BabyBear4 z) {
+    for (size_t k = 0; k <= max_log_lift; ++k, z = z * z) {
+      if (z.is_in_base()) return false;
+    }
+    return true;
+  };
   BabyBear4 zeta = challenger.SampleExtension();
-  while (zeta.is_in_base()) zeta = challenger.SampleExtension();
+  while (!usable(zeta)) zeta = challenger.SampleExtension();
   return zeta;
+}
+
+BabyBear4 TablePoint(const BabyBear4& zeta, size_t log_lift) {
+  BabyBear4 z = zeta;
+  BabyBear shift_power = fri::DomainShift();
+  for (size_t k = 0; k < log_lift; ++k) {
+    z = z * z;
+    shift_power = shift_power * shift_power;
+  }
+  return z * (fri::DomainShift() * shift_power.inverse());
+}
+
+BabyBear NextRowRoot(size_t log_height, size_t log_lift) {
+  return BabyBear::two_adic_generator(static_cast<uint32_t>(log_height + log_lift));
 }
 
 BabyBear4 FromBaseColumns(std::span<const BabyBear4> values) {
@@ -55,15 +75,16 @@ std::vector<BabyBear4> ExtColumns(std::span<const BabyBear4> base) {
   return out;
 }
 
-// One table's part of the DEEP quotient at a query row x, with the column weights gamma^k fixed
-// by the transcript: sum_k gamma^k (row_k - value_k) / (x - zeta) over the columns opened at zeta,
-// plus the same over the columns opened at zeta g. Every query uses the same powers, so they and
-// the opened values' sums are computed once; a query costs one extension-by-base product per
-// column, and the columns opened at zeta g reuse the row sum (their powers are gamma^C times
-// those at zeta).
+// One table's part of the DEEP quotient at a query point x of the largest LDE, with the column
+// weights gamma^k fixed by the transcript: sum_k gamma^k (row_k - value_k) / (x - zeta) over the
+// columns opened at the table's point, plus the same over the columns opened at its next row,
+// divided by x - zeta w (lifting, docs/stark.md section 2). Every query uses the same powers, so
+// they and the opened values' sums are computed once; a query costs one extension-by-base product
+// per column, and the columns opened at the next row reuse the row sum (their powers are gamma^C
+// times the first ones).
 struct DeepTable {
   std::vector<BabyBear4> powers;  // preprocessed, main, auxiliary, then quotient columns
-  size_t shared = 0;              // the columns also opened at zeta g (all but the quotient)
+  size_t shared = 0;              // the columns also opened at the next row (all but quotient)
   BabyBear4 next_factor;          // gamma^C, C = powers.size()
   BabyBear4 value_zeta, value_next;
 
@@ -88,11 +109,10 @@ struct DeepTable {
     take(o.preprocessed_next, &value_next);
     take(o.main_next, &value_next);
     take(o.aux_next, &value_next);
-    powers.resize(all);  // the powers at zeta g are next_factor times the shared ones
+    powers.resize(all);  // the next row's powers are next_factor times the shared ones
   }
 
-  // (sum at zeta, sum at zeta g) for the query's rows, before the divisions by x - zeta and
-  // x - zeta g.
+  // (sum at the point, sum at the next row) for the query's rows, before the divisions.
   std::pair<BabyBear4, BabyBear4> Sums(std::span<const std::span<const BabyBear>> rows) const {
     std::array<BabyBear, 4> shared_sum{}, quotient_sum{};
     size_t k = 0;
@@ -175,7 +195,12 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
   }
   const BabyBear4 alpha = challenger.SampleExtension();
   challenger.Observe(proof.quotient_root);
-  const BabyBear4 zeta = SampleOutOfDomainPoint(challenger);
+  // FRI tests one codeword: every table's DEEP quotient lifted to the largest LDE.
+  const FriInput fri_input = PlanFriInput(layouts);
+  const size_t log_max = fri_input.log_size;
+  size_t max_log_lift = 0;
+  for (const TableLayout& l : layouts) max_log_lift = std::max(max_log_lift, LogLift(fri_input, l));
+  const BabyBear4 zeta = SampleOutOfDomainPoint(challenger, max_log_lift);
   for (const TableOpenings& o : proof.openings) {
     for (const auto* v : {&o.preprocessed_local, &o.preprocessed_next, &o.main_local, &o.main_next,
                           &o.aux_local, &o.aux_next, &o.quotient}) {
@@ -206,13 +231,14 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
     in.public_values = pv;
     in.challenges = lookup_challenges;
     in.cumulative_sum = proof.cumulative_sums[t];
-    in.selectors = air::SelectorsAt(zeta, l.log_height);
+    const BabyBear4 point = TablePoint(zeta, LogLift(fri_input, l));
+    in.selectors = air::SelectorsAt(point, l.log_height);
     in.alpha = alpha;
     in.logup_plan = l.logup_plan;
     air::VerifierFolder folder(in);
     tables[t]->Eval(folder);
     folder.finish_interactions();
-    const BabyBear4 zeta_n = zeta.pow(uint64_t{1} << l.log_height);
+    const BabyBear4 zeta_n = point.pow(uint64_t{1} << l.log_height);
     BabyBear4 quotient = BabyBear4::zero();
     std::vector<BabyBear4> chunks = ExtColumns(o.quotient);
     for (size_t i = chunks.size(); i-- > 0;) quotient = quotient * zeta_n + chunks[i];
@@ -221,11 +247,7 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
                "': constraints do not match the quotient at the out-of-domain point");
   }
 
-  // FRI on the DEEP quotients, one input per distinct LDE size.
-  const FriInputs fri_inputs = PlanFriInputs(layouts);
-  const std::vector<size_t>& log_sizes = fri_inputs.log_sizes;
-  const size_t log_max = log_sizes[0];
-
+  // FRI on the lifted DEEP quotient.
   auto round_dims = [&](int round) {
     std::vector<merkle::MatrixDimensions> dims;
     for (const TableLayout& l : layouts) {
@@ -254,7 +276,6 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
     rounds.push_back({&proof.main_root, &proof.main_queries, round_dims(1), salt});
     if (any_aux) rounds.push_back({&proof.aux_root, &proof.aux_queries, round_dims(2), salt});
     rounds.push_back({&proof.quotient_root, &proof.quotient_queries, round_dims(3), salt});
-    std::vector<const merkle::MultiOpening*> opened(4, nullptr);
     for (size_t r = 0; r < rounds.size(); ++r) {
       merkle::MerkleVerifier mv(rounds[r].dims, rounds[r].salt);
       std::vector<uint64_t> shifted(indices.size());
@@ -264,8 +285,6 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
       merkle::Verdict v = mv.Verify(*rounds[r].root, shifted, *rounds[r].opening);
       Expect(v.ok, "trace opening: " + v.reason);
     }
-    std::vector<std::vector<BabyBear4>> reduced(indices.size(),
-                                                std::vector<BabyBear4>(log_sizes.size()));
     BabyBear4 gamma_power = BabyBear4::one();
     std::vector<DeepTable> deep;
     for (size_t t = 0; t < num_tables; ++t) {
@@ -278,14 +297,22 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
       mask_value = mask_value + gamma_power * v;
       gamma_power = gamma_power * gamma;
     }
+    // Lifted tables share the denominator x - zeta, and those with the same next-row root
+    // share x - zeta w, so each query divides once per distinct point.
+    std::map<uint32_t, BabyBear> next_roots;  // log2 of the root's order -> the root
+    for (size_t t = 0; t < num_tables; ++t) {
+      const size_t lift = LogLift(fri_input, layouts[t]);
+      next_roots.emplace(static_cast<uint32_t>(layouts[t].log_height + lift),
+                         NextRowRoot(layouts[t].log_height, lift));
+    }
+    std::vector<std::vector<BabyBear4>> reduced(indices.size());
     for (size_t q = 0; q < indices.size(); ++q) {
+      const BabyBear x = fri::DomainPoint(fri::DomainShift(), log_max, indices[q]);
+      BabyBear4 at_zeta = BabyBear4::zero();
+      std::map<uint32_t, BabyBear4> at_next;
       size_t prep_k = 0, aux_k = 0;
       for (size_t t = 0; t < num_tables; ++t) {
         const TableLayout& l = layouts[t];
-        const uint64_t index = indices[q] >> (log_max - l.log_lde);
-        const BabyBear x = fri::DomainPoint(fri::DomainShift(), l.log_lde, index);
-        const BabyBear4 zeta_next =
-            zeta * BabyBear::two_adic_generator(static_cast<uint32_t>(l.log_height));
         std::span<const BabyBear> prep_row, aux_row;
         if (l.preprocessed_width > 0)
           prep_row = proof.preprocessed_queries.queries[q].rows[prep_k++];
@@ -294,25 +321,29 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
         std::span<const BabyBear> quotient_row = proof.quotient_queries.queries[q].rows[t];
         const std::array<std::span<const BabyBear>, 4> rows = {prep_row, main_row, aux_row,
                                                                quotient_row};
-        const auto [at_zeta, at_next] = deep[t].Sums(rows);
-        BabyBear4 value = at_zeta * (BabyBear4(x) - zeta).inverse() +
-                          at_next * (BabyBear4(x) - zeta_next).inverse();
-        const size_t k = static_cast<size_t>(
-            std::find(log_sizes.begin(), log_sizes.end(), l.log_lde) - log_sizes.begin());
-        reduced[q][k] = reduced[q][k] + value;
+        const auto [sum_zeta, sum_next] = deep[t].Sums(rows);
+        at_zeta = at_zeta + sum_zeta;
+        const uint32_t log_order = static_cast<uint32_t>(l.log_height + LogLift(fri_input, l));
+        BabyBear4& next = at_next.try_emplace(log_order, BabyBear4::zero()).first->second;
+        next = next + sum_next;
       }
       if (config.zero_knowledge) {
-        const BabyBear x = fri::DomainPoint(fri::DomainShift(), log_max, indices[q]);
         std::span<const BabyBear> row = proof.quotient_queries.queries[q].rows[num_tables];
         if (row.size() != mask_powers.size()) Expect(false, "mask row does not match its opening");
         BabyBear4 sum = BabyBear4::zero();
         for (size_t c = 0; c < row.size(); ++c) sum = sum + mask_powers[c] * row[c];
-        reduced[q][0] = reduced[q][0] + (sum - mask_value) * (BabyBear4(x) - zeta).inverse();
+        at_zeta = at_zeta + sum - mask_value;
       }
+      BabyBear4 value = at_zeta * (BabyBear4(x) - zeta).inverse();
+      for (const auto& [log_order, sum] : at_next) {
+        value = value + sum * (BabyBear4(x) - zeta * next_roots.at(log_order)).inverse();
+      }
+      reduced[q] = {value};
     }
     return reduced;
   };
-  fri::Verify(config.fri, log_sizes, fri_inputs.degree_bounds, proof.fri, challenger, open_inputs);
+  const std::vector<size_t> log_sizes = {log_max}, degree_bounds = {fri_input.degree_bound};
+  fri::Verify(config.fri, log_sizes, degree_bounds, proof.fri, challenger, open_inputs);
 }
 
 }  // namespace

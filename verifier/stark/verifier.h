@@ -50,9 +50,19 @@ void ObserveInstance(transcript::DuplexChallenger& challenger, const StarkConfig
                      std::span<const TableLayout> layouts,
                      std::span<const std::vector<BabyBear>> public_values);
 
-// The out-of-domain point: sampled until it is outside the base field (so outside every trace
-// domain and every LDE coset); both sides do the same.
-BabyBear4 SampleOutOfDomainPoint(transcript::DuplexChallenger& challenger);
+// The out-of-domain point zeta: sampled until zeta^(2^k) is outside the base field for every
+// k <= max_log_lift, so that every table's point (TablePoint) is outside every trace domain and
+// every LDE coset; both sides do the same.
+BabyBear4 SampleOutOfDomainPoint(transcript::DuplexChallenger& challenger, size_t max_log_lift);
+
+// Where a table lifted by 2^log_lift (LogLift) is opened: its polynomials p enter FRI as
+// P(X) = p(c X^(2^log_lift)), c = s^(1 - 2^log_lift) for the LDE shift s (which maps the largest
+// LDE onto the table's, row index >> log_lift), so P(zeta) = p(c zeta^(2^log_lift)).
+BabyBear4 TablePoint(const BabyBear4& zeta, size_t log_lift);
+
+// The next-row point of such a table is zeta times this root of unity, whose 2^log_lift-th power
+// is the generator of the table's trace domain: P(zeta w) = p(TablePoint(zeta) g).
+BabyBear NextRowRoot(size_t log_height, size_t log_lift);
 
 // An extension element from its 4 base-column openings: sum_c X^c * values[c].
 BabyBear4 FromBaseColumns(std::span<const BabyBear4> values);
