@@ -42,11 +42,11 @@ SecurityReport AnalyzeSecurity(const StarkConfig& config, uint64_t trace_rows,
   r.field_bits = 4 * log_p;
   const size_t log_rows = static_cast<size_t>(
       std::bit_width(std::bit_ceil(std::max<uint64_t>(trace_rows, 2))) - 1);
-  // Degree bound D of the tallest table's committed polynomials and its LDE size N.
-  const size_t log_lde_degree = LogDegree(log_rows, config);
-  const double log_d =
-      std::log2(static_cast<double>((size_t{1} << log_rows) + RandomizerLength(log_rows, config)));
-  const double log_n = static_cast<double>(log_lde_degree + config.fri.log_blowup);
+  // The largest LDE size N, and a bound on the degree D of every committed polynomial once
+  // lifted to it (docs/stark.md, section 2): at most the worst rate times N.
+  const double log_n = static_cast<double>(LogDegree(log_rows, config) + config.fri.log_blowup);
+  r.rate = WorstRate(config, log_rows);
+  const double log_d = log_n + std::log2(r.rate);
   const double log_degree = std::log2(static_cast<double>(std::max<size_t>(constraint_degree, 1)));
   // DEEP-ALI: the out-of-domain point hits a root of a degree ~ constraint_degree * D polynomial;
   // the random combinations (alpha powers over the constraints, gamma powers over the columns)
@@ -54,7 +54,6 @@ SecurityReport AnalyzeSecurity(const StarkConfig& config, uint64_t trace_rows,
   const double deep = log_degree + log_d;
   const double combos = std::log2(static_cast<double>(std::max<size_t>(num_constraints, 1)));
   r.field_bound_bits = r.field_bits - std::max(deep, combos) - 1;
-  r.rate = WorstRate(config, log_rows);
   const double rho = r.rate;
   const double queries = static_cast<double>(config.fri.num_queries);
   r.grinding_bits = static_cast<double>(config.fri.pow_bits);
