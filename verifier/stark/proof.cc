@@ -28,13 +28,32 @@ class Writer {
     U32(static_cast<uint32_t>(v.size()));
     for (const auto& x : v) Ext(x);
   }
+  // Every query opens rows and salts of the same lengths, so the lengths are written once.
   void Opening(const merkle::MultiOpening& m) {
     U32(static_cast<uint32_t>(m.queries.size()));
+    if (!m.queries.empty()) {
+      const merkle::QueryOpening& first = m.queries[0];
+      for (const auto* parts : {&first.rows, &first.salts}) {
+        U32(static_cast<uint32_t>(parts->size()));
+        for (const auto& part : *parts) U32(static_cast<uint32_t>(part.size()));
+      }
+    }
+    auto same_shape = [](const std::vector<std::vector<BabyBear>>& a,
+                         const std::vector<std::vector<BabyBear>>& b) {
+      if (a.size() != b.size()) return false;
+      for (size_t i = 0; i < a.size(); ++i) {
+        if (a[i].size() != b[i].size()) return false;
+      }
+      return true;
+    };
     for (const auto& q : m.queries) {
-      U32(static_cast<uint32_t>(q.rows.size()));
-      for (const auto& r : q.rows) Fields(r);
-      U32(static_cast<uint32_t>(q.salts.size()));
-      for (const auto& s : q.salts) Fields(s);
+      PROVA_CHECK(same_shape(q.rows, m.queries[0].rows) && same_shape(q.salts, m.queries[0].salts),
+                  "every query of an opening has the same shape");
+      for (const auto* parts : {&q.rows, &q.salts}) {
+        for (const auto& part : *parts) {
+          for (const BabyBear& x : part) Field(x);
+        }
+      }
     }
     U32(static_cast<uint32_t>(m.siblings.size()));
     for (const auto& d : m.siblings) Digest(d);
@@ -87,12 +106,31 @@ class Reader {
   }
   merkle::MultiOpening Opening(const char* what) {
     merkle::MultiOpening m;
-    m.queries.resize(Count(fri::kMaxQueries, 8, what));
+    const size_t num_queries = Count(fri::kMaxQueries, 0, what);
+    std::vector<size_t> row_lengths, salt_lengths;
+    size_t elements_per_query = 0;
+    if (num_queries > 0) {
+      for (auto [lengths, cap] : {std::pair{&row_lengths, kMaxColumns}, std::pair{&salt_lengths,
+                                                                                 size_t{64}}}) {
+        lengths->resize(Count(kMaxTables * 4, 4, what));
+        for (size_t& length : *lengths) {
+          length = U32();
+          if (length > cap) throw Error(std::string("proof: too many values in ") + what);
+          elements_per_query += length;
+        }
+      }
+    }
+    Need(num_queries * elements_per_query * 4, what);  // before any allocation
+    m.queries.resize(num_queries);
     for (auto& q : m.queries) {
-      q.rows.resize(Count(kMaxTables * 4, 4, what));
-      for (auto& r : q.rows) r = Fields(kMaxColumns, what);
-      q.salts.resize(Count(kMaxTables * 4, 4, what));
-      for (auto& s : q.salts) s = Fields(64, what);
+      for (auto [parts, lengths] : {std::pair{&q.rows, &row_lengths}, std::pair{&q.salts,
+                                                                                &salt_lengths}}) {
+        parts->resize(lengths->size());
+        for (size_t i = 0; i < parts->size(); ++i) {
+          (*parts)[i].resize((*lengths)[i]);
+          for (BabyBear& x : (*parts)[i]) x = Field();
+        }
+      }
     }
     m.siblings.resize(Count(kMaxSiblings, 32, what));
     for (auto& d : m.siblings) d = Digest();

@@ -26,7 +26,8 @@ namespace prova::stark {
 // polynomials of degree n + num_queries + 2 on the no-zero-knowledge domain (TableLayout).
 // Version 3: tables shorter than the tallest are lifted into one FRI input (PlanFriInput), opened
 // at TablePoint(zeta) instead of zeta, so FRI has one layer per fold instead of stopping at every
-// distinct table height.
+// distinct table height; and a batched Merkle opening writes its row and salt lengths once, not
+// once per query.
 inline constexpr uint32_t kProofVersion = 3;
 inline constexpr char kProofMagic[4] = {'P', 'R', 'V', 'S'};
 
