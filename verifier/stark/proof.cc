@@ -8,12 +8,15 @@
 namespace prova::stark {
 namespace {
 
+// Field elements take kFieldBits bits (BabyBear's p < 2^31), integers 32, packed
+// least-significant bit first; the last byte is padded with zero bits.
+constexpr size_t kFieldBits = 31;
+constexpr size_t kIntBits = 32;
+
 class Writer {
  public:
-  void U32(uint32_t x) {
-    for (int i = 0; i < 4; ++i) out_.push_back(static_cast<uint8_t>(x >> (8 * i)));
-  }
-  void Field(BabyBear x) { U32(x.as_canonical()); }
+  void U32(uint32_t x) { Bits(x, kIntBits); }
+  void Field(BabyBear x) { Bits(x.as_canonical(), kFieldBits); }
   void Ext(const BabyBear4& x) {
     for (size_t i = 0; i < 4; ++i) Field(x.coeff(i));
   }
@@ -58,24 +61,33 @@ class Writer {
     U32(static_cast<uint32_t>(m.siblings.size()));
     for (const auto& d : m.siblings) Digest(d);
   }
-  std::vector<uint8_t> Take() { return std::move(out_); }
+  std::vector<uint8_t> Take() {
+    if (pending_bits_ > 0) out_.push_back(static_cast<uint8_t>(pending_));
+    pending_ = 0;
+    pending_bits_ = 0;
+    return std::move(out_);
+  }
 
  private:
+  void Bits(uint32_t x, size_t n) {
+    pending_ |= static_cast<uint64_t>(x) << pending_bits_;
+    pending_bits_ += n;
+    for (; pending_bits_ >= 8; pending_bits_ -= 8, pending_ >>= 8) {
+      out_.push_back(static_cast<uint8_t>(pending_));
+    }
+  }
+
   std::vector<uint8_t> out_;
+  uint64_t pending_ = 0;  // fewer than 8 bits between calls
+  size_t pending_bits_ = 0;
 };
 
 class Reader {
  public:
   explicit Reader(std::span<const uint8_t> in) : in_(in) {}
 
-  uint32_t U32() {
-    Need(4, "integer");
-    uint32_t x = 0;
-    for (int i = 0; i < 4; ++i) x |= static_cast<uint32_t>(in_[pos_ + i]) << (8 * i);
-    pos_ += 4;
-    return x;
-  }
-  BabyBear Field() { return BabyBear::from_canonical_checked(U32()); }
+  uint32_t U32() { return Bits(kIntBits, "integer"); }
+  BabyBear Field() { return BabyBear::from_canonical_checked(Bits(kFieldBits, "field element")); }
   BabyBear4 Ext() {
     BabyBear a = Field(), b = Field(), c = Field(), d = Field();
     return BabyBear4::from_coeffs({a, b, c, d});
@@ -85,22 +97,22 @@ class Reader {
     for (auto& x : d) x = Field();
     return d;
   }
-  // A count of items of at least `min_item_bytes` each, capped.
-  size_t Count(size_t cap, size_t min_item_bytes, const char* what) {
+  // A count of items of at least `min_item_bits` each, capped.
+  size_t Count(size_t cap, size_t min_item_bits, const char* what) {
     uint32_t n = U32();
     if (n > cap) throw Error(std::string("proof: too many ") + what);
-    if (min_item_bytes > 0 && n > (in_.size() - pos_) / min_item_bytes) {
+    if (min_item_bits > 0 && n > RemainingBits() / min_item_bits) {
       throw Error(std::string("proof: truncated in ") + what);
     }
     return n;
   }
   std::vector<BabyBear> Fields(size_t cap, const char* what) {
-    std::vector<BabyBear> v(Count(cap, 4, what));
+    std::vector<BabyBear> v(Count(cap, kFieldBits, what));
     for (auto& x : v) x = Field();
     return v;
   }
   std::vector<BabyBear4> Exts(size_t cap, const char* what) {
-    std::vector<BabyBear4> v(Count(cap, 16, what));
+    std::vector<BabyBear4> v(Count(cap, 4 * kFieldBits, what));
     for (auto& x : v) x = Ext();
     return v;
   }
@@ -112,7 +124,7 @@ class Reader {
     if (num_queries > 0) {
       for (auto [lengths, cap] : {std::pair{&row_lengths, kMaxColumns}, std::pair{&salt_lengths,
                                                                                  size_t{64}}}) {
-        lengths->resize(Count(kMaxTables * 4, 4, what));
+        lengths->resize(Count(kMaxTables * 4, kIntBits, what));
         for (size_t& length : *lengths) {
           length = U32();
           if (length > cap) throw Error(std::string("proof: too many values in ") + what);
@@ -120,7 +132,9 @@ class Reader {
         }
       }
     }
-    Need(num_queries * elements_per_query * 4, what);  // before any allocation
+    if (num_queries * elements_per_query > RemainingBits() / kFieldBits) {  // before allocating
+      throw Error(std::string("proof: truncated in ") + what);
+    }
     m.queries.resize(num_queries);
     for (auto& q : m.queries) {
       for (auto [parts, lengths] : {std::pair{&q.rows, &row_lengths}, std::pair{&q.salts,
@@ -132,24 +146,33 @@ class Reader {
         }
       }
     }
-    m.siblings.resize(Count(kMaxSiblings, 32, what));
+    m.siblings.resize(Count(kMaxSiblings, 8 * kFieldBits, what));
     for (auto& d : m.siblings) d = Digest();
     return m;
   }
-  void Need(size_t n, const char* what) {
-    if (in_.size() - pos_ < n) throw Error(std::string("proof: truncated in ") + what);
+  // Only the zero padding of the last byte may remain.
+  bool AtEnd() const {
+    if (RemainingBits() >= 8) return false;
+    return RemainingBits() == 0 || (in_.back() >> (bit_pos_ % 8)) == 0;
   }
-  void Bytes(void* out, size_t n, const char* what) {
-    Need(n, what);
-    std::memcpy(out, in_.data() + pos_, n);
-    pos_ += n;
-  }
-  bool AtEnd() const { return pos_ == in_.size(); }
 
  private:
   static constexpr size_t kMaxTables = 64;
+
+  size_t RemainingBits() const { return in_.size() * 8 - bit_pos_; }
+  uint32_t Bits(size_t n, const char* what) {
+    if (RemainingBits() < n) throw Error(std::string("proof: truncated in ") + what);
+    const size_t first = bit_pos_ / 8, offset = bit_pos_ % 8;
+    uint64_t x = 0;
+    for (size_t i = 0; i < (offset + n + 7) / 8; ++i) {
+      x |= static_cast<uint64_t>(in_[first + i]) << (8 * i);
+    }
+    bit_pos_ += n;
+    return static_cast<uint32_t>((x >> offset) & ((uint64_t{1} << n) - 1));
+  }
+
   std::span<const uint8_t> in_;
-  size_t pos_ = 0;
+  size_t bit_pos_ = 0;
 };
 
 }  // namespace
@@ -194,15 +217,15 @@ std::vector<uint8_t> SerializeProof(const StarkProof& p) {
 StarkProof DeserializeProof(std::span<const uint8_t> bytes) {
   if (bytes.size() > kMaxProofBytes) throw Error("proof: larger than the size limit");
   Reader r(bytes);
-  char magic[4];
-  r.Bytes(magic, 4, "header");
-  if (std::memcmp(magic, kProofMagic, 4) != 0) throw Error("proof: bad magic (not a Prova proof)");
+  uint32_t expected_magic;
+  std::memcpy(&expected_magic, kProofMagic, 4);
+  if (r.U32() != expected_magic) throw Error("proof: bad magic (not a Prova proof)");
   uint32_t version = r.U32();
   if (version != kProofVersion) {
     throw Error("proof: unsupported version " + std::to_string(version));
   }
   StarkProof p;
-  p.log_heights.resize(r.Count(64, 4, "tables"));
+  p.log_heights.resize(r.Count(64, kIntBits, "tables"));
   for (auto& h : p.log_heights) h = r.U32();
   p.main_root = r.Digest();
   uint32_t has_aux = r.U32();
@@ -211,7 +234,7 @@ StarkProof DeserializeProof(std::span<const uint8_t> bytes) {
   if (p.has_aux) p.aux_root = r.Digest();
   p.cumulative_sums = r.Exts(64, "cumulative sums");
   p.quotient_root = r.Digest();
-  p.openings.resize(r.Count(64, 28, "table openings"));
+  p.openings.resize(r.Count(64, 7 * kIntBits, "table openings"));
   for (auto& o : p.openings) {
     o.preprocessed_local = r.Exts(kMaxColumns, "openings");
     o.preprocessed_next = r.Exts(kMaxColumns, "openings");
@@ -222,9 +245,9 @@ StarkProof DeserializeProof(std::span<const uint8_t> bytes) {
     o.quotient = r.Exts(kMaxColumns, "openings");
   }
   p.mask_opening = r.Exts(4, "mask opening");
-  p.fri.commitments.resize(r.Count(fri::kMaxLogDomain, 32, "FRI commitments"));
+  p.fri.commitments.resize(r.Count(fri::kMaxLogDomain, 8 * kFieldBits, "FRI commitments"));
   for (auto& d : p.fri.commitments) d = r.Digest();
-  p.fri.layer_openings.resize(r.Count(fri::kMaxLogDomain, 12, "FRI layers"));
+  p.fri.layer_openings.resize(r.Count(fri::kMaxLogDomain, 2 * kIntBits, "FRI layers"));
   for (auto& m : p.fri.layer_openings) m = r.Opening("FRI layer openings");
   p.fri.final_poly = r.Exts(size_t{2} << fri::kMaxLogFinalPolyLen, "FRI final polynomial");
   p.fri.pow_witness = r.Field();

@@ -2,9 +2,11 @@
 
 // The STARK proof and its binary encoding.
 //
-// Encoding: "PRVS", a u32 version, then the fields below in order. Integers are little-endian
-// u32; a field element is its canonical u32 (non-canonical values are rejected); an extension
-// element is 4 field elements; a digest 8; a vector is a u32 count followed by its items. Every
+// Encoding: a bit stream, least-significant bit first, padded with zero bits to a whole byte
+// (other padding is rejected): "PRVS", a 32-bit version, then the fields below in order.
+// Integers take 32 bits; a field element its canonical value in 31 bits (values >= p are
+// rejected); an extension element is 4 field elements; a digest 8; a vector is a count followed
+// by its items; a batched Merkle opening gives its row and salt lengths once. Every
 // count is checked against a hard cap before anything is allocated, and the decoder also checks
 // that the count fits in the bytes that remain, so hostile bytes can neither crash the decoder
 // nor make it allocate more than a small multiple of the input size. Trailing bytes are rejected.
@@ -26,8 +28,8 @@ namespace prova::stark {
 // polynomials of degree n + num_queries + 2 on the no-zero-knowledge domain (TableLayout).
 // Version 3: tables shorter than the tallest are lifted into one FRI input (PlanFriInput), opened
 // at TablePoint(zeta) instead of zeta, so FRI has one layer per fold instead of stopping at every
-// distinct table height; and a batched Merkle opening writes its row and salt lengths once, not
-// once per query.
+// distinct table height; a batched Merkle opening writes its row and salt lengths once, not once
+// per query; field elements take 31 bits, not 32.
 inline constexpr uint32_t kProofVersion = 3;
 inline constexpr char kProofMagic[4] = {'P', 'R', 'V', 'S'};
 
