@@ -220,13 +220,13 @@ air::RowMajorMatrix<BabyBear4> ParallelAuxTrace(const ProverTable& table,
         batch_inverse<BabyBear4>(std::span<const BabyBear4>(c.denominators));
     BabyBear4 running = BabyBear4::zero();
     for (size_t r = begin; r < end; ++r) {
+      aux.at(r, columns) = running;  // the sum over the rows before this one
       for (size_t i = 0; i < k; ++i) {
         const size_t at = (r - begin) * k + i;
         const BabyBear4 h = inverses[at] * c.multiplicities[at];
         aux.at(r, plan[i]) = aux.at(r, plan[i]) + h;
         running = running + h;
       }
-      aux.at(r, columns) = running;
     }
     block_sums[block] = running;
   });
@@ -440,6 +440,16 @@ void ObserveOpenings(transcript::DuplexChallenger& c, const TableOpenings& o) {
   }
 }
 
+// The given columns of a matrix, in that order.
+Matrix SelectColumns(const Matrix& m, std::span<const uint32_t> columns) {
+  Matrix out = Matrix::uninitialized(m.height(), columns.size());
+  tbb::parallel_for(size_t{0}, m.height(), [&](size_t i) {
+    const auto row = m.row(i);
+    for (size_t j = 0; j < columns.size(); ++j) out.at(i, j) = row[columns[j]];
+  });
+  return out;
+}
+
 // The next `count` powers gamma^k, advancing *gamma_power.
 std::vector<BabyBear4> NextPowers(BabyBear4* gamma_power, const BabyBear4& gamma, size_t count) {
   std::vector<BabyBear4> out(count);
@@ -454,6 +464,24 @@ BabyBear4 Dot(std::span<const BabyBear4> powers, std::span<const BabyBear4> valu
   BabyBear4 acc = BabyBear4::zero();
   for (size_t c = 0; c < powers.size(); ++c) acc = acc + powers[c] * values[c];
   return acc;
+}
+
+// acc[i] += sum_j powers[j] * row_i[columns[j]]: the next-row combination, over the few columns
+// the constraints read there.
+void AccumulateColumns(std::span<const BabyBear> values, size_t width, size_t rows,
+                       std::span<const uint32_t> columns, std::span<const BabyBear4> powers,
+                       std::vector<BabyBear4>& acc) {
+  if (columns.empty()) return;
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, rows, 1024), [&](const auto& range) {
+    for (size_t i = range.begin(); i < range.end(); ++i) {
+      const BabyBear* row = values.data() + i * width;
+      std::array<BabyBear, 4> total{};
+      for (size_t j = 0; j < columns.size(); ++j) {
+        for (size_t k = 0; k < 4; ++k) total[k] += row[columns[j]] * powers[j].coeff(k);
+      }
+      acc[i] = acc[i] + BabyBear4::from_coeffs(total);
+    }
+  });
 }
 
 // acc[i] += sum_c powers[c] * row_i[c] for every row of a row-major matrix: four base-field dot
@@ -694,22 +722,30 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
       const BabyBear4 point = TablePoint(zeta, LogLift(fri_shape, s.layout));
       const BabyBear4 point_next =
           point * BabyBear::two_adic_generator(static_cast<uint32_t>(s.layout.log_height));
-      const std::array<BabyBear4, 2> points = {point, point_next};
       TableOpenings& o = s.openings;
-      if (s.layout.preprocessed_width > 0) {
+      const TableLayout& l = s.layout;
+      // Only the columns the constraints read at the next row are opened there.
+      auto at_point = [&](const Matrix& coefficients, const BabyBear4& z) {
+        return std::move(EvaluateCoefficientsAt(coefficients, std::span(&z, 1))[0]);
+      };
+      auto at_next = [&](const Matrix& coefficients, std::span<const uint32_t> columns) {
+        if (columns.empty()) return std::vector<BabyBear4>();
+        return at_point(SelectColumns(coefficients, columns), point_next);
+      };
+      if (l.preprocessed_width > 0) {
         o.preprocessed_local = EvaluateAt(s.preprocessed, point);
-        o.preprocessed_next = EvaluateAt(s.preprocessed, point_next);
+        if (!l.preprocessed_next_columns.empty()) {
+          o.preprocessed_next = EvaluateAt(
+              SelectColumns(s.preprocessed, l.preprocessed_next_columns), point_next);
+        }
       }
-      auto main_values = EvaluateCoefficientsAt(s.main->coefficients(), points);
-      o.main_local = std::move(main_values[0]);
-      o.main_next = std::move(main_values[1]);
-      if (s.layout.aux_width > 0) {
-        auto aux_values = EvaluateCoefficientsAt(s.aux->coefficients(), points);
-        o.aux_local = std::move(aux_values[0]);
-        o.aux_next = std::move(aux_values[1]);
+      o.main_local = at_point(s.main->coefficients(), point);
+      o.main_next = at_next(s.main->coefficients(), l.main_next_columns);
+      if (l.aux_width > 0) {
+        o.aux_local = at_point(s.aux->coefficients(), point);
+        o.aux_next = at_next(s.aux->coefficients(), l.aux_next_columns);
       }
-      o.quotient = std::move(
-          EvaluateCoefficientsAt(s.quotient->coefficients(), std::span(points).first(1))[0]);
+      o.quotient = at_point(s.quotient->coefficients(), point);
       ObserveOpenings(challenger, o);
       proof.openings.push_back(o);
     }
@@ -735,24 +771,20 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
     };
 
     // gamma powers: per table, first every column at its point (preprocessed, main, auxiliary,
-    // quotient), then the columns opened at its next row in the same order. So the combination
-    // at the next row is gamma^C times the combination of the first columns, which is computed
-    // once per row.
+    // quotient), then the columns opened at its next row in the same order.
     BabyBear4 gamma_power = BabyBear4::one();
     BlockBuffer buffer;  // one block of one source at a time: the main, auxiliary, quotient
     for (size_t t = 0; t < num_tables; ++t) {
       const TableState& s = state[t];
       const TableLayout& l = s.layout;
       const TableOpenings& o = s.openings;
-      const BabyBear4 group_start = gamma_power;
       const auto p_prep = NextPowers(&gamma_power, gamma, l.preprocessed_width);
       const auto p_main = NextPowers(&gamma_power, gamma, l.main_width);
       const auto p_aux = NextPowers(&gamma_power, gamma, l.aux_base_width());
       const auto p_quot = NextPowers(&gamma_power, gamma, l.quotient_base_width());
-      const BabyBear4 next_factor = gamma_power * group_start.inverse();  // gamma^C
-      const auto n_prep = NextPowers(&gamma_power, gamma, l.preprocessed_width);
-      const auto n_main = NextPowers(&gamma_power, gamma, l.main_width);
-      const auto n_aux = NextPowers(&gamma_power, gamma, l.aux_base_width());
+      const auto n_prep = NextPowers(&gamma_power, gamma, l.preprocessed_next_columns.size());
+      const auto n_main = NextPowers(&gamma_power, gamma, l.main_next_columns.size());
+      const auto n_aux = NextPowers(&gamma_power, gamma, l.aux_next_columns.size());
       const BabyBear4 v_zeta = Dot(p_prep, o.preprocessed_local) + Dot(p_main, o.main_local) +
                                Dot(p_aux, o.aux_local) + Dot(p_quot, o.quotient);
       const BabyBear4 v_next =
@@ -764,19 +796,27 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
       PROVA_CHECK(rows == size_t{1} << l.log_height, "LDE blocks are cosets of the trace domain");
       for (size_t block = 0; block < s.main->num_blocks(); ++block) {
         const size_t first = block * rows;
-        std::vector<BabyBear4> shared(rows), quotient_part(rows);
+        std::vector<BabyBear4> at_point(rows), at_next(rows);
+        auto accumulate = [&](std::span<const BabyBear> values, size_t width,
+                              std::span<const BabyBear4> powers,
+                              std::span<const uint32_t> next_columns,
+                              std::span<const BabyBear4> next_powers) {
+          AccumulateRows(values, width, rows, powers, at_point);
+          AccumulateColumns(values, width, rows, next_columns, next_powers, at_next);
+        };
         if (l.preprocessed_width > 0) {
-          AccumulateRows(std::span<const BabyBear>(s.preprocessed_lde->values)
-                             .subspan(first * l.preprocessed_width, rows * l.preprocessed_width),
-                         l.preprocessed_width, rows, p_prep, shared);
+          accumulate(std::span<const BabyBear>(s.preprocessed_lde->values)
+                         .subspan(first * l.preprocessed_width, rows * l.preprocessed_width),
+                     l.preprocessed_width, p_prep, l.preprocessed_next_columns, n_prep);
         }
-        AccumulateRows(buffer.Fill(s.main.get(), block), l.main_width, rows, p_main, shared);
-        AccumulateRows(buffer.Fill(s.aux.get(), block), l.aux_base_width(), rows, p_aux, shared);
-        AccumulateRows(buffer.Fill(s.quotient.get(), block), l.quotient_base_width(), rows, p_quot,
-                       quotient_part);
+        accumulate(buffer.Fill(s.main.get(), block), l.main_width, p_main, l.main_next_columns,
+                   n_main);
+        accumulate(buffer.Fill(s.aux.get(), block), l.aux_base_width(), p_aux,
+                   l.aux_next_columns, n_aux);
+        accumulate(buffer.Fill(s.quotient.get(), block), l.quotient_base_width(), p_quot, {}, {});
         tbb::parallel_for(size_t{0}, rows, [&](size_t i) {
-          num_zeta[first + i] = num_zeta[first + i] + shared[i] + quotient_part[i] - v_zeta;
-          num_next[first + i] = num_next[first + i] + next_factor * shared[i] - v_next;
+          num_zeta[first + i] = num_zeta[first + i] + at_point[i] - v_zeta;
+          num_next[first + i] = num_next[first + i] + at_next[i] - v_next;
         });
       }
     }

@@ -189,8 +189,19 @@ TEST(StarkNegativeTest, TamperedRegionsAreRejected) {
       {"quotient root", [&](StarkProof& p) { p.quotient_root[7] += one; }},
       {"preprocessed opening",
        [&](StarkProof& p) { p.openings[1].preprocessed_local[0] += ext_one; }},
-      {"main opening", [&](StarkProof& p) { p.openings[0].main_next[1] += ext_one; }},
+      {"main opening", [&](StarkProof& p) { p.openings[0].main_local[1] += ext_one; }},
+      {"main next-row opening",
+       [&](StarkProof& p) {
+         for (TableOpenings& o : p.openings) {
+           if (!o.main_next.empty()) {
+             o.main_next[0] += ext_one;
+             return;
+           }
+         }
+         ADD_FAILURE() << "no table reads a main column at the next row";
+       }},
       {"aux opening", [&](StarkProof& p) { p.openings[0].aux_local[5] += ext_one; }},
+      {"aux next-row opening", [&](StarkProof& p) { p.openings[0].aux_next.at(3) += ext_one; }},
       {"quotient opening", [&](StarkProof& p) { p.openings[2].quotient[0] += ext_one; }},
       {"mask opening", [&](StarkProof& p) { p.mask_opening[2] += ext_one; }},
       {"FRI commitment", [&](StarkProof& p) { p.fri.commitments[0][0] += one; }},

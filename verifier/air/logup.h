@@ -10,8 +10,8 @@
 //   h_j = +-m_a / (alpha - fp_a) +- m_b / (alpha - fp_b)   for the pair (a, b) = (2j, 2j + 1),
 //         constrained by h_j (alpha - fp_a)(alpha - fp_b) = +-m_a (alpha - fp_b) +- m_b (alpha -
 //         fp_a) (a lone last interaction: h_j (alpha - fp_a) = +-m_a),
-//   s   = running sum of sum_j h_j         (s[0] = sum_j h_j[0], s[i+1] = s[i] + sum_j h_j[i+1])
-// and the last row of s is the table's cumulative sum, which the proof states. Where no
+//   s   = running sum of sum_j h_j over the rows before (s[0] = 0, s[i+1] = s[i] + sum_j h_j[i])
+// and s + sum_j h_j on the last row is the table's cumulative sum, which the proof states. Where no
 // denominator is zero (the prover aborts otherwise, and a cheating prover hits a zero only if
 // alpha equals one of its fingerprints), the pair constraint is exactly h_j = the sum of the two
 // fractions, so batching changes nothing in the argument: if the sends and receives of every
@@ -193,17 +193,15 @@ void LogUpFinish(B& b, LogUpState<typename B::ExprEF>& state) {
   PROVA_CHECK(local.size() == columns + 1 && next.size() == columns + 1,
               "auxiliary width does not match the interactions");
   typename B::ExprEF sum_local = local[0];
-  typename B::ExprEF sum_next = next[0];
-  for (size_t k = 1; k < columns; ++k) {
-    sum_local = sum_local + local[k];
-    sum_next = sum_next + next[k];
-  }
+  for (size_t k = 1; k < columns; ++k) sum_local = sum_local + local[k];
+  // The running sum excludes its own row, so only it is read at the next row (and only it is
+  // opened there).
   typename B::ExprEF s_local = local[columns];
   typename B::ExprEF s_next = next[columns];
-  b.assert_zero_ext(b.lift(b.is_first_row()) * (s_local - sum_local), "logup: running sum starts");
-  b.assert_zero_ext(b.lift(b.is_transition()) * (s_next - s_local - sum_next),
+  b.assert_zero_ext(b.lift(b.is_first_row()) * s_local, "logup: running sum starts");
+  b.assert_zero_ext(b.lift(b.is_transition()) * (s_next - s_local - sum_local),
                     "logup: running sum steps");
-  b.assert_zero_ext(b.lift(b.is_last_row()) * (s_local - b.cumulative_sum()),
+  b.assert_zero_ext(b.lift(b.is_last_row()) * (s_local + sum_local - b.cumulative_sum()),
                     "logup: running sum ends at the cumulative sum");
 }
 

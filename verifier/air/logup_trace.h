@@ -125,12 +125,12 @@ RowMajorMatrix<EF> BuildLogUpTrace(size_t height, const LogUpPlan& plan,
   const size_t columns = LogUpColumns(plan);
   EF running = EF::zero();
   for (size_t r = 0; r < height; ++r) {
+    aux.at(r, columns) = running;  // the sum over the rows before this one
     for (size_t i = 0; i < k; ++i) {
       EF h = inverses[r * k + i] * EF(multiplicities[r * k + i]);
       aux.at(r, plan[i]) = aux.at(r, plan[i]) + h;
       running = running + h;
     }
-    aux.at(r, columns) = running;
   }
   *cumulative_sum = running;
   return aux;

@@ -7,6 +7,7 @@
 // (it is x - g^-1, which the quotient's degree budget absorbs), as Plonky3's symbolic builder.
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -20,28 +21,49 @@
 
 namespace prova::air {
 
-// An expression reduced to what the prover needs to plan the quotient: its degree.
+// Next-row columns whose use the symbolic pass tracks: main columns take bits
+// [0, kTrackedMainColumns), preprocessed ones the bits after them.
+inline constexpr size_t kTrackedMainColumns = 192;
+inline constexpr size_t kTrackedPreprocessedColumns = 64;
+using NextRowUses = std::array<uint64_t, (kTrackedMainColumns + kTrackedPreprocessedColumns) / 64>;
+
+// An expression reduced to what the prover needs to plan the quotient and the openings: its
+// degree and the next-row columns it reads.
 struct SymbolicExpr {
   int degree = 0;
+  NextRowUses next_uses{};
 
   constexpr SymbolicExpr() = default;
   constexpr explicit SymbolicExpr(int d) : degree(d) {}
   // A field constant has degree 0.
   constexpr SymbolicExpr(BabyBear) {}  // NOLINT(google-explicit-constructor)
+  // A next-row column: degree 1, tracked as bit `bit`.
+  static constexpr SymbolicExpr NextRowColumn(size_t bit) {
+    SymbolicExpr e(1);
+    e.next_uses[bit / 64] |= uint64_t{1} << (bit % 64);
+    return e;
+  }
 
   friend constexpr SymbolicExpr operator+(SymbolicExpr a, SymbolicExpr b) {
-    return SymbolicExpr(std::max(a.degree, b.degree));
+    return Combine(std::max(a.degree, b.degree), a, b);
   }
   friend constexpr SymbolicExpr operator-(SymbolicExpr a, SymbolicExpr b) {
-    return SymbolicExpr(std::max(a.degree, b.degree));
+    return Combine(std::max(a.degree, b.degree), a, b);
   }
   friend constexpr SymbolicExpr operator*(SymbolicExpr a, SymbolicExpr b) {
-    return SymbolicExpr(a.degree + b.degree);
+    return Combine(a.degree + b.degree, a, b);
   }
   friend constexpr SymbolicExpr operator-(SymbolicExpr a) { return a; }
   constexpr SymbolicExpr& operator+=(SymbolicExpr o) { return *this = *this + o; }
   constexpr SymbolicExpr& operator-=(SymbolicExpr o) { return *this = *this - o; }
   constexpr SymbolicExpr& operator*=(SymbolicExpr o) { return *this = *this * o; }
+
+ private:
+  static constexpr SymbolicExpr Combine(int degree, const SymbolicExpr& a, const SymbolicExpr& b) {
+    SymbolicExpr e(degree);
+    for (size_t w = 0; w < e.next_uses.size(); ++w) e.next_uses[w] = a.next_uses[w] | b.next_uses[w];
+    return e;
+  }
 };
 
 struct ConstraintInfo {
@@ -72,7 +94,18 @@ class SymbolicBuilder : public BuilderBase<SymbolicBuilder> {
       : preprocessed_(preprocessed_width, SymbolicExpr(1)),
         main_(main_width, SymbolicExpr(1)),
         public_values_(num_public_values, SymbolicExpr(0)),
-        challenges_(num_challenges, SymbolicExpr(0)) {}
+        challenges_(num_challenges, SymbolicExpr(0)),
+        track_next_(main_width <= kTrackedMainColumns &&
+                    preprocessed_width <= kTrackedPreprocessedColumns) {
+    preprocessed_next_ = preprocessed_;
+    main_next_ = main_;
+    if (track_next_) {
+      for (size_t c = 0; c < main_width; ++c) main_next_[c] = SymbolicExpr::NextRowColumn(c);
+      for (size_t c = 0; c < preprocessed_width; ++c) {
+        preprocessed_next_[c] = SymbolicExpr::NextRowColumn(kTrackedMainColumns + c);
+      }
+    }
+  }
 
   void assert_zero(const Expr& e, std::string_view name = {}) { Add(e, name, false); }
   void assert_zero_ext(const ExprEF& e, std::string_view name = {}) { Add(e, name, true); }
@@ -82,9 +115,9 @@ class SymbolicBuilder : public BuilderBase<SymbolicBuilder> {
   Expr is_transition() const { return SymbolicExpr(0); }
 
   std::span<const Var> main_local() const { return main_; }
-  std::span<const Var> main_next() const { return main_; }
+  std::span<const Var> main_next() const { return main_next_; }
   std::span<const Var> preprocessed_local() const { return preprocessed_; }
-  std::span<const Var> preprocessed_next() const { return preprocessed_; }
+  std::span<const Var> preprocessed_next() const { return preprocessed_next_; }
   std::span<const Expr> public_values() const { return public_values_; }
   std::span<const ExprEF> challenges() const { return challenges_; }
 
@@ -97,7 +130,11 @@ class SymbolicBuilder : public BuilderBase<SymbolicBuilder> {
                 Direction direction, std::string_view name) {
     PROVA_CHECK(values.size() <= kMaxTupleLength, "a LogUp tuple longer than kMaxTupleLength");
     int fingerprint_degree = 0;
-    for (const Expr& v : values) fingerprint_degree = std::max(fingerprint_degree, v.degree);
+    for (const Expr& v : values) {
+      fingerprint_degree = std::max(fingerprint_degree, v.degree);
+      Use(v);
+    }
+    Use(multiplicity);
     interactions_.push_back({bus, values.size(), direction, std::string(name), fingerprint_degree,
                              multiplicity.degree});
   }
@@ -139,14 +176,38 @@ class SymbolicBuilder : public BuilderBase<SymbolicBuilder> {
     return d;
   }
 
+  // The main and preprocessed columns some constraint or interaction reads at the next row, in
+  // increasing order (all of them for tables too wide to track). Only these are opened there.
+  std::vector<uint32_t> main_next_columns() const { return NextColumns(main_.size(), 0); }
+  std::vector<uint32_t> preprocessed_next_columns() const {
+    return NextColumns(preprocessed_.size(), kTrackedMainColumns);
+  }
+
  private:
+  void Use(const Expr& e) {
+    for (size_t w = 0; w < uses_.size(); ++w) uses_[w] |= e.next_uses[w];
+  }
+  std::vector<uint32_t> NextColumns(size_t width, size_t first_bit) const {
+    std::vector<uint32_t> columns;
+    for (size_t c = 0; c < width; ++c) {
+      const size_t bit = first_bit + c;
+      if (!track_next_ || (uses_[bit / 64] >> (bit % 64) & 1) != 0) {
+        columns.push_back(static_cast<uint32_t>(c));
+      }
+    }
+    return columns;
+  }
   void Add(const Expr& e, std::string_view name, bool extension) {
+    Use(e);
     std::string label =
         name.empty() ? "constraint #" + std::to_string(constraints_.size()) : std::string(name);
     constraints_.push_back({std::move(label), e.degree, extension});
   }
 
   std::vector<SymbolicExpr> preprocessed_, main_, public_values_, challenges_;
+  std::vector<SymbolicExpr> preprocessed_next_, main_next_;
+  bool track_next_;
+  NextRowUses uses_{};
   std::vector<ConstraintInfo> constraints_;
   std::vector<InteractionInfo> interactions_;
   LogUpPlan logup_plan_;

@@ -52,6 +52,13 @@ TableLayout MakeLayout(const Table& table, size_t log_height, const StarkConfig&
   s.finish_interactions();
   l.logup_plan = s.logup_plan();
   l.aux_width = air::LogUpAuxWidth(l.logup_plan);
+  l.preprocessed_next_columns = s.preprocessed_next_columns();
+  l.main_next_columns = s.main_next_columns();
+  if (l.aux_width > 0) {
+    for (size_t c = 4 * (l.aux_width - 1); c < 4 * l.aux_width; ++c) {
+      l.aux_next_columns.push_back(static_cast<uint32_t>(c));
+    }
+  }
   l.num_constraints = s.constraints().size();
   l.max_degree = s.max_degree();
   const size_t d = static_cast<size_t>(std::max(l.max_degree, 1));

@@ -34,6 +34,9 @@ struct TableLayout {
   size_t num_public_values = 0;
   size_t aux_width = 0;              // extension columns of the auxiliary (LogUp) trace
   std::vector<uint32_t> logup_plan;  // the auxiliary column of each interaction (air/logup.h)
+  // The columns opened at the next row: those the constraints read there (the symbolic pass),
+  // and of the auxiliary trace the running sum's 4 base columns.
+  std::vector<uint32_t> preprocessed_next_columns, main_next_columns, aux_next_columns;
   size_t num_constraints = 0;
   int max_degree = 0;
   size_t num_chunks = 0;    // quotient chunks of n coefficients, degree < D once masked

@@ -76,61 +76,71 @@ std::vector<BabyBear4> ExtColumns(std::span<const BabyBear4> base) {
 }
 
 // One table's part of the DEEP quotient at a query point x of the largest LDE, with the column
-// weights gamma^k fixed by the transcript: sum_k gamma^k (row_k - value_k) / (x - zeta) over the
-// columns opened at the table's point, plus the same over the columns opened at its next row,
-// divided by x - zeta w (lifting, docs/stark.md section 2). Every query uses the same powers, so
-// they and the opened values' sums are computed once; a query costs one extension-by-base product
-// per column, and the columns opened at the next row reuse the row sum (their powers are gamma^C
-// times the first ones).
+// weights gamma^k fixed by the transcript: sum_k gamma^k (row_k - value_k) over the columns
+// opened at the table's point, to be divided by x - zeta, and the same over the columns opened at
+// its next row, to be divided by x - zeta w (lifting, docs/stark.md section 2). Every query uses
+// the same powers, so they and the opened values' sums are computed once; a query costs one
+// extension-by-base product per opened value.
 struct DeepTable {
-  std::vector<BabyBear4> powers;  // preprocessed, main, auxiliary, then quotient columns
-  size_t shared = 0;              // the columns also opened at the next row (all but quotient)
-  BabyBear4 next_factor;          // gamma^C, C = powers.size()
+  static constexpr size_t kRounds = 4;  // preprocessed, main, auxiliary, quotient
+  std::array<size_t, kRounds> widths{};
+  std::vector<BabyBear4> powers;  // the columns at the point, round after round
+  // The columns opened at the next row (none of the quotient) and their powers.
+  std::array<std::span<const uint32_t>, kRounds> next_columns;
+  std::array<std::vector<BabyBear4>, kRounds> next_powers;
   BabyBear4 value_zeta, value_next;
 
   // Takes the next powers of gamma from *gamma_power.
-  DeepTable(const TableOpenings& o, BabyBear4* gamma_power, const BabyBear4& gamma) {
-    const BabyBear4 start = *gamma_power;
-    auto take = [&](std::span<const BabyBear4> values, BabyBear4* value) {
+  DeepTable(const TableOpenings& o, const TableLayout& l, BabyBear4* gamma_power,
+            const BabyBear4& gamma)
+      : widths{l.preprocessed_width, l.main_width, l.aux_base_width(), l.quotient_base_width()},
+        next_columns{l.preprocessed_next_columns, l.main_next_columns, l.aux_next_columns, {}} {
+    auto take = [&](std::span<const BabyBear4> values, BabyBear4* value,
+                    std::vector<BabyBear4>* out) {
       for (const BabyBear4& v : values) {
-        powers.push_back(*gamma_power);
+        out->push_back(*gamma_power);
         *value = *value + *gamma_power * v;
         *gamma_power = *gamma_power * gamma;
       }
     };
     value_zeta = value_next = BabyBear4::zero();
-    take(o.preprocessed_local, &value_zeta);
-    take(o.main_local, &value_zeta);
-    take(o.aux_local, &value_zeta);
-    shared = powers.size();
-    take(o.quotient, &value_zeta);
-    next_factor = *gamma_power * start.inverse();
-    const size_t all = powers.size();
-    take(o.preprocessed_next, &value_next);
-    take(o.main_next, &value_next);
-    take(o.aux_next, &value_next);
-    powers.resize(all);  // the next row's powers are next_factor times the shared ones
+    take(o.preprocessed_local, &value_zeta, &powers);
+    take(o.main_local, &value_zeta, &powers);
+    take(o.aux_local, &value_zeta, &powers);
+    take(o.quotient, &value_zeta, &powers);
+    take(o.preprocessed_next, &value_next, &next_powers[0]);
+    take(o.main_next, &value_next, &next_powers[1]);
+    take(o.aux_next, &value_next, &next_powers[2]);
   }
 
   // (sum at the point, sum at the next row) for the query's rows, before the divisions.
-  std::pair<BabyBear4, BabyBear4> Sums(std::span<const std::span<const BabyBear>> rows) const {
-    std::array<BabyBear, 4> shared_sum{}, quotient_sum{};
+  std::pair<BabyBear4, BabyBear4> Sums(const std::array<std::span<const BabyBear>, 4>& rows) const {
+    std::array<BabyBear, 4> at_point{}, at_next{};
     size_t k = 0;
-    for (std::span<const BabyBear> row : rows) {
-      if (k + row.size() > powers.size())
-        Expect(false, "opened rows do not match the opened values");
-      for (const BabyBear& x : row) {
-        std::array<BabyBear, 4>& sum = k < shared ? shared_sum : quotient_sum;
-        for (size_t i = 0; i < 4; ++i) sum[i] += x * powers[k].coeff(i);
+    for (size_t r = 0; r < kRounds; ++r) {
+      if (rows[r].size() != widths[r]) Expect(false, "opened rows do not match the opened values");
+      for (const BabyBear& x : rows[r]) {
+        for (size_t i = 0; i < 4; ++i) at_point[i] += x * powers[k].coeff(i);
         ++k;
       }
+      for (size_t j = 0; j < next_columns[r].size(); ++j) {
+        const BabyBear x = rows[r][next_columns[r][j]];
+        for (size_t i = 0; i < 4; ++i) at_next[i] += x * next_powers[r][j].coeff(i);
+      }
     }
-    if (k != powers.size()) Expect(false, "opened rows do not match the opened values");
-    const BabyBear4 row_shared = BabyBear4::from_coeffs(shared_sum);
-    return {row_shared + BabyBear4::from_coeffs(quotient_sum) - value_zeta,
-            next_factor * row_shared - value_next};
+    return {BabyBear4::from_coeffs(at_point) - value_zeta,
+            BabyBear4::from_coeffs(at_next) - value_next};
   }
 };
+
+// The full next row for the constraint folder: the opened columns, zero where the constraints
+// do not read it.
+std::vector<BabyBear4> FullRow(std::span<const BabyBear4> opened,
+                               std::span<const uint32_t> columns, size_t width) {
+  std::vector<BabyBear4> row(width, BabyBear4::zero());
+  for (size_t j = 0; j < columns.size(); ++j) row[columns[j]] = opened[j];
+  return row;
+}
 
 void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
                    std::span<const std::vector<BabyBear>> public_values, const StarkProof& proof) {
@@ -166,11 +176,13 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
     const TableOpenings& o = proof.openings[t];
     const std::string name(tables[t]->name());
     Expect(o.preprocessed_local.size() == l.preprocessed_width &&
-               o.preprocessed_next.size() == l.preprocessed_width,
+               o.preprocessed_next.size() == l.preprocessed_next_columns.size(),
            "table '" + name + "': wrong number of preprocessed openings");
-    Expect(o.main_local.size() == l.main_width && o.main_next.size() == l.main_width,
+    Expect(o.main_local.size() == l.main_width &&
+               o.main_next.size() == l.main_next_columns.size(),
            "table '" + name + "': wrong number of main openings");
-    Expect(o.aux_local.size() == l.aux_base_width() && o.aux_next.size() == l.aux_base_width(),
+    Expect(o.aux_local.size() == l.aux_base_width() &&
+               o.aux_next.size() == l.aux_next_columns.size(),
            "table '" + name + "': wrong number of auxiliary openings");
     Expect(o.quotient.size() == l.quotient_base_width(),
            "table '" + name + "': wrong number of quotient openings");
@@ -219,13 +231,18 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
   for (size_t t = 0; t < num_tables; ++t) {
     const TableLayout& l = layouts[t];
     const TableOpenings& o = proof.openings[t];
-    std::vector<BabyBear4> aux_local = ExtColumns(o.aux_local), aux_next = ExtColumns(o.aux_next);
+    const std::vector<BabyBear4> aux_local = ExtColumns(o.aux_local);
+    const std::vector<BabyBear4> aux_next =
+        ExtColumns(FullRow(o.aux_next, l.aux_next_columns, l.aux_base_width()));
+    const std::vector<BabyBear4> preprocessed_next =
+        FullRow(o.preprocessed_next, l.preprocessed_next_columns, l.preprocessed_width);
+    const std::vector<BabyBear4> main_next = FullRow(o.main_next, l.main_next_columns, l.main_width);
     std::vector<BabyBear4> pv(public_values[t].begin(), public_values[t].end());
     air::VerifierFolder::Inputs in;
     in.preprocessed_local = o.preprocessed_local;
-    in.preprocessed_next = o.preprocessed_next;
+    in.preprocessed_next = preprocessed_next;
     in.main_local = o.main_local;
-    in.main_next = o.main_next;
+    in.main_next = main_next;
     in.aux_local = aux_local;
     in.aux_next = aux_next;
     in.public_values = pv;
@@ -288,7 +305,7 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
     BabyBear4 gamma_power = BabyBear4::one();
     std::vector<DeepTable> deep;
     for (size_t t = 0; t < num_tables; ++t) {
-      deep.emplace_back(proof.openings[t], &gamma_power, gamma);
+      deep.emplace_back(proof.openings[t], layouts[t], &gamma_power, gamma);
     }
     BabyBear4 mask_value = BabyBear4::zero();
     std::vector<BabyBear4> mask_powers;
