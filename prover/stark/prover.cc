@@ -466,22 +466,12 @@ BabyBear4 Dot(std::span<const BabyBear4> powers, std::span<const BabyBear4> valu
   return acc;
 }
 
-// acc[i] += sum_j powers[j] * row_i[columns[j]]: the next-row combination, over the few columns
-// the constraints read there.
-void AccumulateColumns(std::span<const BabyBear> values, size_t width, size_t rows,
-                       std::span<const uint32_t> columns, std::span<const BabyBear4> powers,
-                       std::vector<BabyBear4>& acc) {
-  if (columns.empty()) return;
-  tbb::parallel_for(tbb::blocked_range<size_t>(0, rows, 1024), [&](const auto& range) {
-    for (size_t i = range.begin(); i < range.end(); ++i) {
-      const BabyBear* row = values.data() + i * width;
-      std::array<BabyBear, 4> total{};
-      for (size_t j = 0; j < columns.size(); ++j) {
-        for (size_t k = 0; k < 4; ++k) total[k] += row[columns[j]] * powers[j].coeff(k);
-      }
-      acc[i] = acc[i] + BabyBear4::from_coeffs(total);
-    }
-  });
+// sum_j powers[columns[j]] * values[j].
+BabyBear4 DotAt(std::span<const BabyBear4> powers, std::span<const uint32_t> columns,
+                std::span<const BabyBear4> values) {
+  BabyBear4 acc = BabyBear4::zero();
+  for (size_t j = 0; j < columns.size(); ++j) acc = acc + powers[columns[j]] * values[j];
+  return acc;
 }
 
 // acc[i] += sum_c powers[c] * row_i[c] for every row of a row-major matrix: four base-field dot
@@ -516,6 +506,28 @@ void AccumulateRows(std::span<const BabyBear> values, size_t width, size_t rows,
       }
       for (size_t c = packed_end; c < width; ++c) {
         for (size_t k = 0; k < 4; ++k) total[k] += row[c] * pc[k][c];
+      }
+      acc[i] = acc[i] + BabyBear4::from_coeffs(total);
+    }
+  });
+}
+
+// acc[i] += sum_j powers[columns[j]] * row_i[columns[j]]: the next-row combination, over the few
+// columns the constraints read there.
+void AccumulateColumns(std::span<const BabyBear> values, size_t width, size_t rows,
+                       std::span<const uint32_t> columns, std::span<const BabyBear4> powers,
+                       std::vector<BabyBear4>& acc) {
+  if (columns.empty()) return;
+  if (columns.size() == width) {  // every column, in order (columns are increasing)
+    AccumulateRows(values, width, rows, powers, acc);
+    return;
+  }
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, rows, 1024), [&](const auto& range) {
+    for (size_t i = range.begin(); i < range.end(); ++i) {
+      const BabyBear* row = values.data() + i * width;
+      std::array<BabyBear, 4> total{};
+      for (size_t j = 0; j < columns.size(); ++j) {
+        for (size_t k = 0; k < 4; ++k) total[k] += row[columns[j]] * powers[columns[j]].coeff(k);
       }
       acc[i] = acc[i] + BabyBear4::from_coeffs(total);
     }
@@ -770,25 +782,32 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
       return std::span<BabyBear4>(v);
     };
 
-    // gamma powers: per table, first every column at its point (preprocessed, main, auxiliary,
-    // quotient), then the columns opened at its next row in the same order.
+    // gamma powers: per table, gamma^j for the j-th column at its point (preprocessed, main,
+    // auxiliary, quotient: C columns), and gamma^(C + j) for the same column at its next row if
+    // it is opened there. So the next-row combination is gamma^C times a sum over the point's
+    // powers: the same sum as at the point when every column is opened at the next row.
     BabyBear4 gamma_power = BabyBear4::one();
     BlockBuffer buffer;  // one block of one source at a time: the main, auxiliary, quotient
     for (size_t t = 0; t < num_tables; ++t) {
       const TableState& s = state[t];
       const TableLayout& l = s.layout;
       const TableOpenings& o = s.openings;
+      const BabyBear4 start = gamma_power;
       const auto p_prep = NextPowers(&gamma_power, gamma, l.preprocessed_width);
       const auto p_main = NextPowers(&gamma_power, gamma, l.main_width);
       const auto p_aux = NextPowers(&gamma_power, gamma, l.aux_base_width());
       const auto p_quot = NextPowers(&gamma_power, gamma, l.quotient_base_width());
-      const auto n_prep = NextPowers(&gamma_power, gamma, l.preprocessed_next_columns.size());
-      const auto n_main = NextPowers(&gamma_power, gamma, l.main_next_columns.size());
-      const auto n_aux = NextPowers(&gamma_power, gamma, l.aux_next_columns.size());
+      const BabyBear4 next_factor = gamma_power * start.inverse();  // gamma^C
+      gamma_power = gamma_power * next_factor;
       const BabyBear4 v_zeta = Dot(p_prep, o.preprocessed_local) + Dot(p_main, o.main_local) +
                                Dot(p_aux, o.aux_local) + Dot(p_quot, o.quotient);
-      const BabyBear4 v_next =
-          Dot(n_prep, o.preprocessed_next) + Dot(n_main, o.main_next) + Dot(n_aux, o.aux_next);
+      const BabyBear4 v_next = next_factor * (DotAt(p_prep, l.preprocessed_next_columns,
+                                                    o.preprocessed_next) +
+                                              DotAt(p_main, l.main_next_columns, o.main_next) +
+                                              DotAt(p_aux, l.aux_next_columns, o.aux_next));
+      const bool dense_next = l.preprocessed_next_columns.size() == l.preprocessed_width &&
+                              l.main_next_columns.size() == l.main_width &&
+                              l.aux_next_columns.size() == l.aux_base_width();
       const std::span<BabyBear4> num_zeta = numerators(at_zeta, l.log_lde);
       const std::span<BabyBear4> num_next =
           numerators(at_next[l.log_height + LogLift(fri_shape, l)], l.log_lde);
@@ -796,27 +815,28 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
       PROVA_CHECK(rows == size_t{1} << l.log_height, "LDE blocks are cosets of the trace domain");
       for (size_t block = 0; block < s.main->num_blocks(); ++block) {
         const size_t first = block * rows;
-        std::vector<BabyBear4> at_point(rows), at_next(rows);
+        std::vector<BabyBear4> shared(rows), quotient_part(rows), next_part;
+        if (!dense_next) next_part.resize(rows);
         auto accumulate = [&](std::span<const BabyBear> values, size_t width,
                               std::span<const BabyBear4> powers,
-                              std::span<const uint32_t> next_columns,
-                              std::span<const BabyBear4> next_powers) {
-          AccumulateRows(values, width, rows, powers, at_point);
-          AccumulateColumns(values, width, rows, next_columns, next_powers, at_next);
+                              std::span<const uint32_t> next_columns) {
+          AccumulateRows(values, width, rows, powers, shared);
+          if (!dense_next) AccumulateColumns(values, width, rows, next_columns, powers, next_part);
         };
         if (l.preprocessed_width > 0) {
           accumulate(std::span<const BabyBear>(s.preprocessed_lde->values)
                          .subspan(first * l.preprocessed_width, rows * l.preprocessed_width),
-                     l.preprocessed_width, p_prep, l.preprocessed_next_columns, n_prep);
+                     l.preprocessed_width, p_prep, l.preprocessed_next_columns);
         }
-        accumulate(buffer.Fill(s.main.get(), block), l.main_width, p_main, l.main_next_columns,
-                   n_main);
+        accumulate(buffer.Fill(s.main.get(), block), l.main_width, p_main, l.main_next_columns);
         accumulate(buffer.Fill(s.aux.get(), block), l.aux_base_width(), p_aux,
-                   l.aux_next_columns, n_aux);
-        accumulate(buffer.Fill(s.quotient.get(), block), l.quotient_base_width(), p_quot, {}, {});
+                   l.aux_next_columns);
+        AccumulateRows(buffer.Fill(s.quotient.get(), block), l.quotient_base_width(), rows, p_quot,
+                       quotient_part);
+        const std::vector<BabyBear4>& next_sum = dense_next ? shared : next_part;
         tbb::parallel_for(size_t{0}, rows, [&](size_t i) {
-          num_zeta[first + i] = num_zeta[first + i] + at_point[i] - v_zeta;
-          num_next[first + i] = num_next[first + i] + at_next[i] - v_next;
+          num_zeta[first + i] = num_zeta[first + i] + shared[i] + quotient_part[i] - v_zeta;
+          num_next[first + i] = num_next[first + i] + next_factor * next_sum[i] - v_next;
         });
       }
     }

@@ -76,41 +76,48 @@ std::vector<BabyBear4> ExtColumns(std::span<const BabyBear4> base) {
 }
 
 // One table's part of the DEEP quotient at a query point x of the largest LDE, with the column
-// weights gamma^k fixed by the transcript: sum_k gamma^k (row_k - value_k) over the columns
-// opened at the table's point, to be divided by x - zeta, and the same over the columns opened at
-// its next row, to be divided by x - zeta w (lifting, docs/stark.md section 2). Every query uses
-// the same powers, so they and the opened values' sums are computed once; a query costs one
-// extension-by-base product per opened value.
+// weights fixed by the transcript: gamma^j for the j-th of its C columns at the table's point,
+// gamma^(C + j) for the same column at its next row if it is opened there. The sum over the
+// columns at the point is divided by x - zeta, the one at the next row by x - zeta w (lifting,
+// docs/stark.md section 2). Every query uses the same powers, so they and the opened values' sums
+// are computed once; a query costs one extension-by-base product per opened value.
 struct DeepTable {
   static constexpr size_t kRounds = 4;  // preprocessed, main, auxiliary, quotient
   std::array<size_t, kRounds> widths{};
   std::vector<BabyBear4> powers;  // the columns at the point, round after round
-  // The columns opened at the next row (none of the quotient) and their powers.
+  // The columns opened at the next row in each round (none of the quotient).
   std::array<std::span<const uint32_t>, kRounds> next_columns;
-  std::array<std::vector<BabyBear4>, kRounds> next_powers;
+  BabyBear4 next_factor;  // gamma^C
   BabyBear4 value_zeta, value_next;
 
-  // Takes the next powers of gamma from *gamma_power.
+  // Takes the next 2C powers of gamma from *gamma_power.
   DeepTable(const TableOpenings& o, const TableLayout& l, BabyBear4* gamma_power,
             const BabyBear4& gamma)
       : widths{l.preprocessed_width, l.main_width, l.aux_base_width(), l.quotient_base_width()},
         next_columns{l.preprocessed_next_columns, l.main_next_columns, l.aux_next_columns, {}} {
-    auto take = [&](std::span<const BabyBear4> values, BabyBear4* value,
-                    std::vector<BabyBear4>* out) {
-      for (const BabyBear4& v : values) {
-        out->push_back(*gamma_power);
-        *value = *value + *gamma_power * v;
+    const BabyBear4 start = *gamma_power;
+    value_zeta = value_next = BabyBear4::zero();
+    const std::array<std::span<const BabyBear4>, kRounds> at_point = {
+        o.preprocessed_local, o.main_local, o.aux_local, o.quotient};
+    const std::array<std::span<const BabyBear4>, kRounds> at_next = {
+        o.preprocessed_next, o.main_next, o.aux_next, {}};
+    std::array<size_t, kRounds> first{};
+    for (size_t r = 0; r < kRounds; ++r) {
+      first[r] = powers.size();
+      for (const BabyBear4& v : at_point[r]) {
+        powers.push_back(*gamma_power);
+        value_zeta = value_zeta + *gamma_power * v;
         *gamma_power = *gamma_power * gamma;
       }
-    };
-    value_zeta = value_next = BabyBear4::zero();
-    take(o.preprocessed_local, &value_zeta, &powers);
-    take(o.main_local, &value_zeta, &powers);
-    take(o.aux_local, &value_zeta, &powers);
-    take(o.quotient, &value_zeta, &powers);
-    take(o.preprocessed_next, &value_next, &next_powers[0]);
-    take(o.main_next, &value_next, &next_powers[1]);
-    take(o.aux_next, &value_next, &next_powers[2]);
+    }
+    next_factor = *gamma_power * start.inverse();
+    *gamma_power = *gamma_power * next_factor;
+    for (size_t r = 0; r < kRounds; ++r) {
+      for (size_t j = 0; j < next_columns[r].size(); ++j) {
+        value_next = value_next + powers[first[r] + next_columns[r][j]] * at_next[r][j];
+      }
+    }
+    value_next = next_factor * value_next;
   }
 
   // (sum at the point, sum at the next row) for the query's rows, before the divisions.
@@ -119,17 +126,16 @@ struct DeepTable {
     size_t k = 0;
     for (size_t r = 0; r < kRounds; ++r) {
       if (rows[r].size() != widths[r]) Expect(false, "opened rows do not match the opened values");
+      for (const uint32_t c : next_columns[r]) {
+        for (size_t i = 0; i < 4; ++i) at_next[i] += rows[r][c] * powers[k + c].coeff(i);
+      }
       for (const BabyBear& x : rows[r]) {
         for (size_t i = 0; i < 4; ++i) at_point[i] += x * powers[k].coeff(i);
         ++k;
       }
-      for (size_t j = 0; j < next_columns[r].size(); ++j) {
-        const BabyBear x = rows[r][next_columns[r][j]];
-        for (size_t i = 0; i < 4; ++i) at_next[i] += x * next_powers[r][j].coeff(i);
-      }
     }
     return {BabyBear4::from_coeffs(at_point) - value_zeta,
-            BabyBear4::from_coeffs(at_next) - value_next};
+            next_factor * BabyBear4::from_coeffs(at_next) - value_next};
   }
 };
 
