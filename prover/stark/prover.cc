@@ -860,8 +860,8 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
     // positions is a coset of the subgroup that holds every next-row root w (of order
     // 2^(log_height + lift) <= 2^(log_max - log_blowup)), so x / w lies in the block too:
     // 1 / (x - zeta w) = w^-1 / (x / w - zeta) needs no inversion of its own.
-    numerators(at_zeta, log_max);
-    std::vector<BabyBear4> fri_input = std::move(at_zeta[log_max]);  // divided in place
+    // The tallest table's numerators (it has the largest LDE) become FRI's input, divided in place.
+    std::vector<BabyBear4> fri_input = std::move(at_zeta.at(log_max));
     at_zeta.erase(log_max);
     const size_t log_rows = log_max - config.fri.log_blowup;
     const size_t rows = size_t{1} << log_rows;
