@@ -65,8 +65,8 @@ void Validate(const StarkConfig& config);
 //    sqrt(rho) * (1 + 1 / (2m)), commit phase ~ (m + 1/2)^7 / (3 rho^(3/2)) * N^2 / |EF|.
 // The field bound counts the DEEP-ALI and batching errors: log2|EF| - log2(degree * D) - 1.
 // The largest degree-bound-to-domain ratio of any FRI layer in a proof whose tallest table has
-// 2^log_rows rows and whose final layer is not clamped by a table of fewer than
-// 2^(log_final_poly_len - 1) rows.
+// 2^log_rows rows: every table is lifted into one FRI input (PlanFriInput), whose degree bound is
+// at most the largest table's ratio times the domain (a test checks it for every mix of heights).
 double WorstRate(const StarkConfig& config, size_t log_rows);
 
 struct SecurityReport {
