@@ -41,9 +41,9 @@ TEST(LiftingTest, NextRowRootLiftsToTheTraceGenerator) {
   const BabyBear4 zeta = BabyBear4::from_coeffs({BabyBear::from_u64(3), BabyBear::from_u64(5),
                                                  BabyBear::from_u64(7), BabyBear::from_u64(11)});
   const size_t log_height = 6, lift = 3;
-  EXPECT_EQ(TablePoint(zeta * NextRowRoot(log_height, lift), lift),
-            TablePoint(zeta, lift) *
-                BabyBear::two_adic_generator(static_cast<uint32_t>(log_height)));
+  EXPECT_EQ(
+      TablePoint(zeta * NextRowRoot(log_height, lift), lift),
+      TablePoint(zeta, lift) * BabyBear::two_adic_generator(static_cast<uint32_t>(log_height)));
 }
 
 // The lifted degree bound is the largest 2^k D over the tables, and its rate never exceeds the
@@ -65,8 +65,8 @@ TEST(LiftingTest, LiftedDegreeBoundStaysWithinTheReportedRate) {
         expected = std::max(expected, l.degree_bound << (input.log_size - l.log_lde));
       }
       EXPECT_EQ(input.degree_bound, expected);
-      const double rate =
-          static_cast<double>(input.degree_bound) / std::ldexp(1.0, static_cast<int>(input.log_size));
+      const double rate = static_cast<double>(input.degree_bound) /
+                          std::ldexp(1.0, static_cast<int>(input.log_size));
       EXPECT_LE(rate, WorstRate(config, log_max) + 1e-12) << log_max << (zk ? " zk" : "");
     }
   }
