@@ -747,8 +747,8 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
       if (l.preprocessed_width > 0) {
         o.preprocessed_local = EvaluateAt(s.preprocessed, point);
         if (!l.preprocessed_next_columns.empty()) {
-          o.preprocessed_next = EvaluateAt(
-              SelectColumns(s.preprocessed, l.preprocessed_next_columns), point_next);
+          o.preprocessed_next =
+              EvaluateAt(SelectColumns(s.preprocessed, l.preprocessed_next_columns), point_next);
         }
       }
       o.main_local = at_point(s.main->coefficients(), point);
@@ -801,10 +801,10 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
       gamma_power = gamma_power * next_factor;
       const BabyBear4 v_zeta = Dot(p_prep, o.preprocessed_local) + Dot(p_main, o.main_local) +
                                Dot(p_aux, o.aux_local) + Dot(p_quot, o.quotient);
-      const BabyBear4 v_next = next_factor * (DotAt(p_prep, l.preprocessed_next_columns,
-                                                    o.preprocessed_next) +
-                                              DotAt(p_main, l.main_next_columns, o.main_next) +
-                                              DotAt(p_aux, l.aux_next_columns, o.aux_next));
+      const BabyBear4 v_next =
+          next_factor * (DotAt(p_prep, l.preprocessed_next_columns, o.preprocessed_next) +
+                         DotAt(p_main, l.main_next_columns, o.main_next) +
+                         DotAt(p_aux, l.aux_next_columns, o.aux_next));
       const bool dense_next = l.preprocessed_next_columns.size() == l.preprocessed_width &&
                               l.main_next_columns.size() == l.main_width &&
                               l.aux_next_columns.size() == l.aux_base_width();
@@ -829,8 +829,7 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
                      l.preprocessed_width, p_prep, l.preprocessed_next_columns);
         }
         accumulate(buffer.Fill(s.main.get(), block), l.main_width, p_main, l.main_next_columns);
-        accumulate(buffer.Fill(s.aux.get(), block), l.aux_base_width(), p_aux,
-                   l.aux_next_columns);
+        accumulate(buffer.Fill(s.aux.get(), block), l.aux_base_width(), p_aux, l.aux_next_columns);
         AccumulateRows(buffer.Fill(s.quotient.get(), block), l.quotient_base_width(), rows, p_quot,
                        quotient_part);
         const std::vector<BabyBear4>& next_sum = dense_next ? shared : next_part;
@@ -875,7 +874,7 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
       return parts;
     };
     struct NextPoint {
-      size_t step;     // w = h^step for the block's generator h
+      size_t step;  // w = h^step for the block's generator h
       BabyBear w_inv;
       std::vector<Part> parts;
     };

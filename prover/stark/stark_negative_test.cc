@@ -111,8 +111,7 @@ TEST(StarkNegativeTest, UncheckedProofOfABadTraceIsRejected) {
 // The same for a table tall enough for short zero-knowledge randomisers (TableLayout).
 TEST(StarkNegativeTest, UncheckedProofOfABadTallTraceIsRejected) {
   BabyBear result;
-  const auto honest =
-      FibonacciAir::GenerateTrace(1024, BabyBear::zero(), BabyBear::one(), &result);
+  const auto honest = FibonacciAir::GenerateTrace(1024, BabyBear::zero(), BabyBear::one(), &result);
   std::vector<const ProverTable*> tables = {&kFibonacci};
   std::vector<const Table*> vtables = {&kFibonacci};
   ProvingKey pk = stark::Setup(TestConfig(), tables);

@@ -61,7 +61,8 @@ struct SymbolicExpr {
  private:
   static constexpr SymbolicExpr Combine(int degree, const SymbolicExpr& a, const SymbolicExpr& b) {
     SymbolicExpr e(degree);
-    for (size_t w = 0; w < e.next_uses.size(); ++w) e.next_uses[w] = a.next_uses[w] | b.next_uses[w];
+    for (size_t w = 0; w < e.next_uses.size(); ++w)
+      e.next_uses[w] = a.next_uses[w] | b.next_uses[w];
     return e;
   }
 };

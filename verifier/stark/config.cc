@@ -40,8 +40,8 @@ SecurityReport AnalyzeSecurity(const StarkConfig& config, uint64_t trace_rows,
   SecurityReport r;
   const double log_p = std::log2(static_cast<double>(BabyBear::kPrime));
   r.field_bits = 4 * log_p;
-  const size_t log_rows = static_cast<size_t>(
-      std::bit_width(std::bit_ceil(std::max<uint64_t>(trace_rows, 2))) - 1);
+  const size_t log_rows =
+      static_cast<size_t>(std::bit_width(std::bit_ceil(std::max<uint64_t>(trace_rows, 2))) - 1);
   // The largest LDE size N, and a bound on the degree D of every committed polynomial once
   // lifted to it (docs/stark.md, section 2): at most the worst rate times N.
   const double log_n = static_cast<double>(LogDegree(log_rows, config) + config.fri.log_blowup);
@@ -83,8 +83,8 @@ std::string SecurityReport::ToString() const {
                 "conjectured: %.1f bits (queries %.1f + grinding %.1f, field bound %.1f)\n"
                 "provable (unique decoding): %.1f bits\n"
                 "provable (Johnson bound): %.1f bits\n",
-                rate, conjectured_bits, query_bits, grinding_bits, field_bound_bits, unique_decoding_bits,
-                johnson_bits);
+                rate, conjectured_bits, query_bits, grinding_bits, field_bound_bits,
+                unique_decoding_bits, johnson_bits);
   return buf;
 }
 

@@ -24,7 +24,7 @@ inline constexpr size_t kMaxTables = 64;
 inline constexpr size_t kRandomizerMargin = 32;
 
 struct TableLayout {
-  size_t log_height = 0;  // n = 2^log_height trace rows
+  size_t log_height = 0;      // n = 2^log_height trace rows
   size_t randomizer_len = 0;  // coefficients of each trace randomiser r (0 without zero knowledge)
   size_t degree_bound = 0;    // D = n + randomizer_len: committed polynomials have degree < D
   size_t log_degree = 0;      // the LDE domain is 2^log_degree * blowup, 2^log_degree ~ D
@@ -64,6 +64,8 @@ struct FriInput {
 FriInput PlanFriInput(std::span<const TableLayout> layouts);
 
 // log2 of the factor by which a table's polynomials are lifted: log_size - log_lde.
-inline size_t LogLift(const FriInput& fri, const TableLayout& l) { return fri.log_size - l.log_lde; }
+inline size_t LogLift(const FriInput& fri, const TableLayout& l) {
+  return fri.log_size - l.log_lde;
+}
 
 }  // namespace prova::stark

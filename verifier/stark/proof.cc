@@ -122,8 +122,8 @@ class Reader {
     std::vector<size_t> row_lengths, salt_lengths;
     size_t elements_per_query = 0;
     if (num_queries > 0) {
-      for (auto [lengths, cap] : {std::pair{&row_lengths, kMaxColumns}, std::pair{&salt_lengths,
-                                                                                 size_t{64}}}) {
+      for (auto [lengths, cap] :
+           {std::pair{&row_lengths, kMaxColumns}, std::pair{&salt_lengths, size_t{64}}}) {
         lengths->resize(Count(kMaxTables * 4, kIntBits, what));
         for (size_t& length : *lengths) {
           length = U32();
@@ -137,8 +137,8 @@ class Reader {
     }
     m.queries.resize(num_queries);
     for (auto& q : m.queries) {
-      for (auto [parts, lengths] : {std::pair{&q.rows, &row_lengths}, std::pair{&q.salts,
-                                                                                &salt_lengths}}) {
+      for (auto [parts, lengths] :
+           {std::pair{&q.rows, &row_lengths}, std::pair{&q.salts, &salt_lengths}}) {
         parts->resize(lengths->size());
         for (size_t i = 0; i < parts->size(); ++i) {
           (*parts)[i].resize((*lengths)[i]);

@@ -141,8 +141,8 @@ struct DeepTable {
 
 // The full next row for the constraint folder: the opened columns, zero where the constraints
 // do not read it.
-std::vector<BabyBear4> FullRow(std::span<const BabyBear4> opened,
-                               std::span<const uint32_t> columns, size_t width) {
+std::vector<BabyBear4> FullRow(std::span<const BabyBear4> opened, std::span<const uint32_t> columns,
+                               size_t width) {
   std::vector<BabyBear4> row(width, BabyBear4::zero());
   for (size_t j = 0; j < columns.size(); ++j) row[columns[j]] = opened[j];
   return row;
@@ -184,12 +184,11 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
     Expect(o.preprocessed_local.size() == l.preprocessed_width &&
                o.preprocessed_next.size() == l.preprocessed_next_columns.size(),
            "table '" + name + "': wrong number of preprocessed openings");
-    Expect(o.main_local.size() == l.main_width &&
-               o.main_next.size() == l.main_next_columns.size(),
+    Expect(o.main_local.size() == l.main_width && o.main_next.size() == l.main_next_columns.size(),
            "table '" + name + "': wrong number of main openings");
-    Expect(o.aux_local.size() == l.aux_base_width() &&
-               o.aux_next.size() == l.aux_next_columns.size(),
-           "table '" + name + "': wrong number of auxiliary openings");
+    Expect(
+        o.aux_local.size() == l.aux_base_width() && o.aux_next.size() == l.aux_next_columns.size(),
+        "table '" + name + "': wrong number of auxiliary openings");
     Expect(o.quotient.size() == l.quotient_base_width(),
            "table '" + name + "': wrong number of quotient openings");
     if (l.aux_width == 0) {
@@ -242,7 +241,8 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
         ExtColumns(FullRow(o.aux_next, l.aux_next_columns, l.aux_base_width()));
     const std::vector<BabyBear4> preprocessed_next =
         FullRow(o.preprocessed_next, l.preprocessed_next_columns, l.preprocessed_width);
-    const std::vector<BabyBear4> main_next = FullRow(o.main_next, l.main_next_columns, l.main_width);
+    const std::vector<BabyBear4> main_next =
+        FullRow(o.main_next, l.main_next_columns, l.main_width);
     std::vector<BabyBear4> pv(public_values[t].begin(), public_values[t].end());
     air::VerifierFolder::Inputs in;
     in.preprocessed_local = o.preprocessed_local;
