@@ -695,8 +695,6 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
   const BabyBear4 alpha = challenger.SampleExtension();
   const FriInput fri_shape = PlanFriInput(layouts);
   const size_t log_max = fri_shape.log_size;
-  size_t max_log_lift = 0;
-  for (const TableLayout& l : layouts) max_log_lift = std::max(max_log_lift, LogLift(fri_shape, l));
   {
     size_t prep_k = 0;
     for (size_t t = 0; t < num_tables; ++t) {
@@ -728,7 +726,7 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
 
     // Openings at each table's point and next row.
     progress("out-of-domain openings", 0.7);
-    const BabyBear4 zeta = SampleOutOfDomainPoint(challenger, max_log_lift);
+    const BabyBear4 zeta = SampleOutOfDomainPoint(challenger, fri_shape.max_log_lift);
     for (size_t t = 0; t < num_tables; ++t) {
       TableState& s = state[t];
       const BabyBear4 point = TablePoint(zeta, LogLift(fri_shape, s.layout));
@@ -810,7 +808,7 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
                               l.aux_next_columns.size() == l.aux_base_width();
       const std::span<BabyBear4> num_zeta = numerators(at_zeta, l.log_lde);
       const std::span<BabyBear4> num_next =
-          numerators(at_next[l.log_height + LogLift(fri_shape, l)], l.log_lde);
+          numerators(at_next[NextRowLogOrder(fri_shape, l)], l.log_lde);
       const size_t rows = s.main->block_height();
       PROVA_CHECK(rows == size_t{1} << l.log_height, "LDE blocks are cosets of the trace domain");
       for (size_t block = 0; block < s.main->num_blocks(); ++block) {

@@ -26,6 +26,7 @@ FriInput PlanFriInput(std::span<const TableLayout> layouts) {
   for (const TableLayout& l : layouts) f.log_size = std::max(f.log_size, l.log_lde);
   for (const TableLayout& l : layouts) {
     f.degree_bound = std::max(f.degree_bound, l.degree_bound << LogLift(f, l));
+    f.max_log_lift = std::max(f.max_log_lift, LogLift(f, l));
   }
   return f;
 }

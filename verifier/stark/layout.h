@@ -60,12 +60,19 @@ size_t LogDegree(size_t log_height, const StarkConfig& config);
 struct FriInput {
   size_t log_size = 0;      // the largest LDE
   size_t degree_bound = 0;  // the largest lifted degree bound
+  size_t max_log_lift = 0;  // the largest LogLift of a table
 };
 FriInput PlanFriInput(std::span<const TableLayout> layouts);
 
 // log2 of the factor by which a table's polynomials are lifted: log_size - log_lde.
 inline size_t LogLift(const FriInput& fri, const TableLayout& l) {
   return fri.log_size - l.log_lde;
+}
+
+// log2 of the order of the root w that takes a lifted table to its next row (P(zeta w), see
+// NextRowRoot in verifier.h): tables with the same order share the DEEP denominator x - zeta w.
+inline size_t NextRowLogOrder(const FriInput& fri, const TableLayout& l) {
+  return l.log_height + LogLift(fri, l);
 }
 
 }  // namespace prova::stark

@@ -23,10 +23,6 @@ class Writer {
   void Digest(const hash::Digest& d) {
     for (const auto& x : d) Field(x);
   }
-  void Fields(const std::vector<BabyBear>& v) {
-    U32(static_cast<uint32_t>(v.size()));
-    for (const auto& x : v) Field(x);
-  }
   void Exts(const std::vector<BabyBear4>& v) {
     U32(static_cast<uint32_t>(v.size()));
     for (const auto& x : v) Ext(x);
@@ -105,11 +101,6 @@ class Reader {
       throw Error(std::string("proof: truncated in ") + what);
     }
     return n;
-  }
-  std::vector<BabyBear> Fields(size_t cap, const char* what) {
-    std::vector<BabyBear> v(Count(cap, kFieldBits, what));
-    for (auto& x : v) x = Field();
-    return v;
   }
   std::vector<BabyBear4> Exts(size_t cap, const char* what) {
     std::vector<BabyBear4> v(Count(cap, 4 * kFieldBits, what));

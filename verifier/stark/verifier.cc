@@ -215,9 +215,7 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
   // FRI tests one codeword: every table's DEEP quotient lifted to the largest LDE.
   const FriInput fri_input = PlanFriInput(layouts);
   const size_t log_max = fri_input.log_size;
-  size_t max_log_lift = 0;
-  for (const TableLayout& l : layouts) max_log_lift = std::max(max_log_lift, LogLift(fri_input, l));
-  const BabyBear4 zeta = SampleOutOfDomainPoint(challenger, max_log_lift);
+  const BabyBear4 zeta = SampleOutOfDomainPoint(challenger, fri_input.max_log_lift);
   for (const TableOpenings& o : proof.openings) {
     for (const auto* v : {&o.preprocessed_local, &o.preprocessed_next, &o.main_local, &o.main_next,
                           &o.aux_local, &o.aux_next, &o.quotient}) {
@@ -321,18 +319,26 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
       gamma_power = gamma_power * gamma;
     }
     // Lifted tables share the denominator x - zeta, and those with the same next-row root
-    // share x - zeta w, so each query divides once per distinct point.
-    std::map<uint32_t, BabyBear> next_roots;  // log2 of the root's order -> the root
-    for (size_t t = 0; t < num_tables; ++t) {
-      const size_t lift = LogLift(fri_input, layouts[t]);
-      next_roots.emplace(static_cast<uint32_t>(layouts[t].log_height + lift),
-                         NextRowRoot(layouts[t].log_height, lift));
+    // share x - zeta w, so each query divides once per distinct point: next_points[slot[t]].
+    std::vector<BabyBear4> next_points;
+    std::vector<size_t> slot(num_tables);
+    {
+      std::map<size_t, size_t> slot_of_order;
+      for (size_t t = 0; t < num_tables; ++t) {
+        const size_t order = NextRowLogOrder(fri_input, layouts[t]);
+        auto [it, inserted] = slot_of_order.try_emplace(order, next_points.size());
+        if (inserted) {
+          next_points.push_back(zeta *
+                                NextRowRoot(layouts[t].log_height, LogLift(fri_input, layouts[t])));
+        }
+        slot[t] = it->second;
+      }
     }
     std::vector<std::vector<BabyBear4>> reduced(indices.size());
     for (size_t q = 0; q < indices.size(); ++q) {
       const BabyBear x = fri::DomainPoint(fri::DomainShift(), log_max, indices[q]);
       BabyBear4 at_zeta = BabyBear4::zero();
-      std::map<uint32_t, BabyBear4> at_next;
+      std::vector<BabyBear4> at_next(next_points.size(), BabyBear4::zero());
       size_t prep_k = 0, aux_k = 0;
       for (size_t t = 0; t < num_tables; ++t) {
         const TableLayout& l = layouts[t];
@@ -346,9 +352,7 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
                                                                quotient_row};
         const auto [sum_zeta, sum_next] = deep[t].Sums(rows);
         at_zeta = at_zeta + sum_zeta;
-        const uint32_t log_order = static_cast<uint32_t>(l.log_height + LogLift(fri_input, l));
-        BabyBear4& next = at_next.try_emplace(log_order, BabyBear4::zero()).first->second;
-        next = next + sum_next;
+        at_next[slot[t]] = at_next[slot[t]] + sum_next;
       }
       if (config.zero_knowledge) {
         std::span<const BabyBear> row = proof.quotient_queries.queries[q].rows[num_tables];
@@ -358,8 +362,8 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
         at_zeta = at_zeta + sum - mask_value;
       }
       BabyBear4 value = at_zeta * (BabyBear4(x) - zeta).inverse();
-      for (const auto& [log_order, sum] : at_next) {
-        value = value + sum * (BabyBear4(x) - zeta * next_roots.at(log_order)).inverse();
+      for (size_t k = 0; k < next_points.size(); ++k) {
+        value = value + at_next[k] * (BabyBear4(x) - next_points[k]).inverse();
       }
       reduced[q] = {value};
     }
