@@ -227,13 +227,40 @@ TEST(LogUpTest, PairedColumnHoldsTheSumOfItsFractionsAndATamperedCellIsNamed) {
   EXPECT_FALSE(r.FailsAt("logup c #1: inverse", 4)) << r.ToString();
 }
 
-TEST(LogUpTest, PlanPairsWithinTheDegreeBudget) {
+TEST(LogUpTest, PlanBatchesWithinTheDegreeBudget) {
   const std::vector<std::pair<int, int>> degrees = {{1, 0}, {1, 0}, {1, 0}, {2, 0}, {1, 2}};
   EXPECT_EQ(PlanLogUpColumns(degrees, 2), (LogUpPlan{0, 1, 2, 3, 4}));
   EXPECT_EQ(PlanLogUpColumns(degrees, 3), (LogUpPlan{0, 0, 1, 2, 3}));
-  EXPECT_EQ(PlanLogUpColumns(degrees, 4), (LogUpPlan{0, 0, 1, 1, 2}));
+  EXPECT_EQ(PlanLogUpColumns(degrees, 4), (LogUpPlan{0, 0, 0, 1, 1}));
   EXPECT_EQ(LogUpColumnDegree(std::span(degrees).subspan(3, 2)), 4);  // 1 + 2 + 1, 2 + 2
   EXPECT_TRUE(PlanLogUpColumns({}, 3).empty());
+  // Never more than kLogUpBatch in a column, whatever the budget.
+  const std::vector<std::pair<int, int>> constants(9, {0, 0});
+  EXPECT_EQ(PlanLogUpColumns(constants, 4), (LogUpPlan{0, 0, 0, 0, 1, 1, 1, 1, 2}));
+}
+
+TEST(LogUpTest, ChoosesTheBudgetThatCommitsFewestColumns) {
+  // 29 linear interactions in a degree-3 table (the CPU table's shape): pairs cost 15 columns,
+  // the running sum and 3 quotient chunks; triples 10, the running sum and 4 chunks.
+  const std::vector<std::pair<int, int>> cpu(29, {1, 1});
+  const LogUpPlan cpu_plan = ChooseLogUpPlan(cpu, 3);
+  EXPECT_EQ(cpu_plan, PlanLogUpColumns(cpu, 4));
+  EXPECT_EQ(LogUpAuxWidth(cpu_plan), 11u);
+  // 8 in a degree-2 table: singles cost 9 + 2, pairs 5 + 3, triples 4 + 4; the tie goes to the
+  // lower degree.
+  const std::vector<std::pair<int, int>> memory(8, {1, 1});
+  EXPECT_EQ(ChooseLogUpPlan(memory, 2), PlanLogUpColumns(memory, 3));
+  EXPECT_EQ(LogUpAuxWidth(ChooseLogUpPlan(memory, 2)), 5u);
+  // Quadratic fingerprints cannot pair below degree 5, so raising the degree gains nothing.
+  const std::vector<std::pair<int, int>> quadratic(6, {2, 1});
+  EXPECT_EQ(ChooseLogUpPlan(quadratic, 3), PlanLogUpColumns(quadratic, 3));
+  EXPECT_EQ(LogUpAuxWidth(ChooseLogUpPlan(quadratic, 3)), 7u);
+  // One interaction: nothing to batch, the degree stays.
+  const std::vector<std::pair<int, int>> single = {{1, 1}};
+  EXPECT_EQ(ChooseLogUpPlan(single, 2), (LogUpPlan{0}));
+  EXPECT_TRUE(ChooseLogUpPlan({}, 3).empty());
+  // A table already at the highest degree keeps its budget.
+  EXPECT_EQ(ChooseLogUpPlan(cpu, kMaxLogUpDegree), PlanLogUpColumns(cpu, kMaxLogUpDegree));
 }
 
 TEST(LogUpTest, BalancedBusSumsToZero) {

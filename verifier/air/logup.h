@@ -4,21 +4,21 @@
 // table sends (+m) or receives (-m) a tuple v on bus b in every row. With challenges alpha, beta
 // drawn after the main traces are committed, the fingerprint of a tuple is
 //   fp(b, v) = b + beta * v_0 + beta^2 * v_1 + ...
-// Interactions are batched two per auxiliary column, in eval order (as Plonky3 and SP1 batch
-// them): the auxiliary trace of a table with K interactions has ceil(K / 2) + 1 extension-field
-// columns,
-//   h_j = +-m_a / (alpha - fp_a) +- m_b / (alpha - fp_b)   for the pair (a, b) = (2j, 2j + 1),
-//         constrained by h_j (alpha - fp_a)(alpha - fp_b) = +-m_a (alpha - fp_b) +- m_b (alpha -
-//         fp_a) (a lone last interaction: h_j (alpha - fp_a) = +-m_a),
+// Consecutive interactions (in eval order) are batched into one auxiliary column, as Plonky3 and
+// SP1 batch them: the auxiliary trace of a table has one extension-field column per batch plus a
+// running sum,
+//   h_j = sum over the batch's interactions k of +-m_k / (alpha - fp_k),
+//         constrained by h_j prod_k (alpha - fp_k) = sum_k +-m_k prod_(l != k) (alpha - fp_l),
 //   s   = running sum of sum_j h_j over the rows before (s[0] = 0, s[i+1] = s[i] + sum_j h_j[i])
 // and s + sum_j h_j on the last row is the table's cumulative sum, which the proof states. Where no
 // denominator is zero (the prover aborts otherwise, and a cheating prover hits a zero only if
-// alpha equals one of its fingerprints), the pair constraint is exactly h_j = the sum of the two
+// alpha equals one of its fingerprints), the batch constraint is exactly h_j = the sum of its
 // fractions, so batching changes nothing in the argument: if the sends and receives of every
 // tuple balance, the cumulative sums of all tables add up to zero; otherwise they do so with
 // probability at most (total rows * interactions) / |EF| over alpha (Schwartz-Zippel on the
-// rational identity), which the verifier checks. A pair costs one column instead of two and
-// raises the constraint degree to 1 + deg fp_a + deg fp_b (3 for linear tuples).
+// rational identity), which the verifier checks. A batch of b linear tuples costs one column
+// instead of b and has degree 1 + b, so wider batches trade auxiliary columns for quotient chunks
+// (ChooseLogUpPlan).
 
 #include <algorithm>
 #include <cstddef>
@@ -42,10 +42,14 @@ inline constexpr size_t kMaxTupleLength = 32;
 
 // Which auxiliary column each interaction of a table uses (plan[k] for interaction k in eval
 // order): consecutive interactions share a column, at most kLogUpBatch of them, while the
-// column's constraint stays within the table's degree (PlanLogUpColumns). Every builder follows
-// the plan the symbolic pass made (TableLayout::logup_plan), so prover and verifier agree.
+// column's constraint stays within a degree budget (PlanLogUpColumns, ChooseLogUpPlan). Every
+// builder follows the plan the symbolic pass made (TableLayout::logup_plan), so prover and
+// verifier agree.
 using LogUpPlan = std::vector<uint32_t>;
-inline constexpr size_t kLogUpBatch = 2;
+inline constexpr size_t kLogUpBatch = 4;
+// The highest degree ChooseLogUpPlan raises a table to for the sake of fewer columns: a degree-4
+// quotient still fits the rate-1/4 domain of the default configuration (docs/stark.md).
+inline constexpr int kMaxLogUpDegree = 4;
 
 inline size_t LogUpColumns(const LogUpPlan& plan) {
   return plan.empty() ? 0 : size_t{plan.back()} + 1;
@@ -80,6 +84,35 @@ inline LogUpPlan PlanLogUpColumns(std::span<const std::pair<int, int>> degrees, 
     plan.push_back(k == 0 ? 0 : plan.back() + (joins ? 0 : 1));
   }
   return plan;
+}
+
+// The plan for a table whose other constraints have degree at most base_degree: the budget in
+// [base_degree, kMaxLogUpDegree] whose plan costs the fewest committed extension columns, counting
+// the auxiliary columns and the quotient chunks, which grow by about one per degree (the smallest
+// such budget on a tie). A table of degree 3 with many linear interactions thus goes to degree 4
+// and batches three per column instead of two: one more quotient chunk for a third fewer
+// auxiliary columns.
+inline LogUpPlan ChooseLogUpPlan(std::span<const std::pair<int, int>> degrees, int base_degree) {
+  auto cost = [&](const LogUpPlan& plan) {
+    int degree = base_degree;
+    for (size_t k = 0; k < plan.size();) {
+      size_t end = k;
+      while (end < plan.size() && plan[end] == plan[k]) ++end;
+      degree = std::max(degree, LogUpColumnDegree(degrees.subspan(k, end - k)));
+      k = end;
+    }
+    return LogUpAuxWidth(plan) + static_cast<size_t>(degree);
+  };
+  LogUpPlan best = PlanLogUpColumns(degrees, base_degree);
+  size_t best_cost = cost(best);
+  for (int budget = base_degree + 1; budget <= kMaxLogUpDegree; ++budget) {
+    LogUpPlan plan = PlanLogUpColumns(degrees, budget);
+    if (const size_t c = cost(plan); c < best_cost) {
+      best = std::move(plan);
+      best_cost = c;
+    }
+  }
+  return best;
 }
 
 // The name of the constraint of an auxiliary column, from its interactions' names.

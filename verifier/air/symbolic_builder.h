@@ -123,7 +123,7 @@ class SymbolicBuilder : public BuilderBase<SymbolicBuilder> {
   std::span<const ExprEF> challenges() const { return challenges_; }
 
   // Records the interactions; finish_interactions plans their auxiliary columns
-  // (PlanLogUpColumns, logup.h) within the degree of the table's other constraints and of its
+  // (ChooseLogUpPlan, logup.h) from the degree of the table's other constraints and of its
   // one-interaction columns, and adds one constraint per column (h times the product of its
   // denominators = the numerator of its sum of fractions, h an auxiliary cell of degree 1) and
   // the running-sum constraints, as LogUpInteract and LogUpFinish do.
@@ -148,7 +148,7 @@ class SymbolicBuilder : public BuilderBase<SymbolicBuilder> {
       degrees.push_back({i.fingerprint_degree, i.multiplicity_degree});
       budget = std::max(budget, LogUpColumnDegree(std::span(&degrees.back(), 1)));
     }
-    logup_plan_ = PlanLogUpColumns(degrees, budget);
+    logup_plan_ = ChooseLogUpPlan(degrees, budget);
     for (size_t k = 0; k < interactions_.size();) {
       size_t end = k;
       std::string names;

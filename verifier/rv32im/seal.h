@@ -20,8 +20,9 @@ namespace prova::rv32im {
 // circuit's auxiliary traces differ from version 1's. Version 3: short trace randomisers for
 // tables of kRandomizerMargin * (num_queries + 2) rows or more (stark::TableLayout), which
 // changes their domains, quotient chunks and final FRI polynomial. Version 4: STARK proof
-// version 3 (tables lifted into one FRI input).
-inline constexpr uint32_t kSealVersion = 4;
+// version 3 (tables lifted into one FRI input). Version 5: a table may raise its degree to batch
+// more LogUp interactions per auxiliary column (air::ChooseLogUpPlan).
+inline constexpr uint32_t kSealVersion = 5;
 inline constexpr char kSealMagic[4] = {'P', 'V', 'S', 'L'};
 
 struct Seal {
