@@ -24,7 +24,7 @@ struct ParamsArgs {
   uint64_t arity = 0;
   uint64_t final_poly_len = 0;
   bool no_zk = false;
-  size_t constraint_degree = 3;
+  size_t constraint_degree = 4;  // the RV32IM circuit's largest (the CPU table's)
   size_t constraints = 1000;
   bool json = false;
 };
@@ -90,9 +90,8 @@ int RunParams(const ParamsArgs& args) {
   fmt::print(
       "configuration: blowup {}, {} queries, {} grinding bits, folding arity {}, "
       "final polynomial {} coefficients, zero knowledge {}\n",
-      blowup, config.fri.num_queries, config.fri.pow_bits,
-      uint64_t{1} << config.fri.log_arity, uint64_t{1} << config.fri.log_final_poly_len,
-      config.zero_knowledge ? "on" : "off");
+      blowup, config.fri.num_queries, config.fri.pow_bits, uint64_t{1} << config.fri.log_arity,
+      uint64_t{1} << config.fri.log_final_poly_len, config.zero_knowledge ? "on" : "off");
   fmt::print("trace: {} rows (2^{:.1f}), constraint degree {}, {} constraints\n", args.rows,
              log_rows, args.constraint_degree, args.constraints);
   fmt::print("field: BabyBear^4, {:.1f} bits; DEEP-ALI and batching bound {:.1f} bits\n",
