@@ -340,9 +340,11 @@ TEST(ParamsCliTest, PrintsTheSecurityOfTheDefaultConfiguration) {
   EXPECT_NEAR(report["rate"].get<double>(), 33.0 / 128, 1e-12);
   EXPECT_NEAR(report["query_bits"].get<double>(), 41 * std::log2(128.0 / 33), 1e-9);
   EXPECT_NEAR(report["grinding_bits"].get<double>(), 20.0, 1e-9);
-  // Field term: log2 |EF| - log2(d * n) - 1 with the circuit's degree d = 4 and n = 2^20.
+  // Field term: log2 |EF| - log2(d * D) - 1 with the circuit's degree d = 4 and the degree bound
+  // D = rate * 4n = 33/32 * 2^20 (docs/security.md).
   EXPECT_EQ(report["constraint_degree"], 4);
-  EXPECT_NEAR(report["field_bound_bits"].get<double>(), 4 * std::log2(2013265921.0) - 23, 1e-9);
+  EXPECT_NEAR(report["field_bound_bits"].get<double>(),
+              4 * std::log2(2013265921.0) - std::log2(4 * 33.0 / 32 * (1 << 20)) - 1, 1e-9);
 }
 
 TEST(ParamsCliTest, RejectsABlowupThatIsNotAPowerOfTwo) {
