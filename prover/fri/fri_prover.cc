@@ -121,7 +121,17 @@ FriProof Prove(const FriParams& params, std::vector<std::vector<BabyBear4>> inpu
     const size_t shift_bits = plan.log_sizes[0] - plan.log_sizes[l] + plan.log_arities[l];
     std::vector<uint64_t> leaves(query_indices->size());
     for (size_t q = 0; q < leaves.size(); ++q) leaves[q] = (*query_indices)[q] >> shift_bits;
-    proof.layer_openings.push_back(trees[l].Open(leaves));
+    merkle::MultiOpening opening = trees[l].Open(leaves);
+    // The verifier knows the value at the queried position (the input's, or the previous fold),
+    // so the row omits it.
+    const size_t position_bits = plan.log_sizes[0] - plan.log_sizes[l];
+    const uint64_t position_mask = (uint64_t{1} << plan.log_arities[l]) - 1;
+    for (size_t q = 0; q < leaves.size(); ++q) {
+      std::vector<BabyBear>& row = opening.queries[q].rows[0];
+      const size_t position = ((*query_indices)[q] >> position_bits) & position_mask;
+      row.erase(row.begin() + 4 * position, row.begin() + 4 * (position + 1));
+    }
+    proof.layer_openings.push_back(std::move(opening));
   }
   return proof;
 }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <string_view>
 #include <vector>
 
 #include "common/error.h"
@@ -52,20 +53,21 @@ void ProveAndVerify(const FriParams& params, const std::vector<std::vector<BabyB
     return;
   }
   transcript::DuplexChallenger verifier_challenger;
-  Verify(params, log_sizes, degree_bounds, proof, verifier_challenger, [&](std::span<const uint64_t> qs) {
-    EXPECT_EQ(std::vector<uint64_t>(qs.begin(), qs.end()), indices);
-    std::vector<std::vector<BabyBear4>> out;
-    for (uint64_t q : qs) {
-      std::vector<BabyBear4> row;
-      for (size_t k = 0; k < inputs.size(); ++k) {
-        BabyBear4 v = inputs[k][q >> (log_sizes[0] - log_sizes[k])];
-        if (tamper_inputs) v = v + BabyBear4::one();
-        row.push_back(v);
-      }
-      out.push_back(row);
-    }
-    return out;
-  });
+  Verify(params, log_sizes, degree_bounds, proof, verifier_challenger,
+         [&](std::span<const uint64_t> qs) {
+           EXPECT_EQ(std::vector<uint64_t>(qs.begin(), qs.end()), indices);
+           std::vector<std::vector<BabyBear4>> out;
+           for (uint64_t q : qs) {
+             std::vector<BabyBear4> row;
+             for (size_t k = 0; k < inputs.size(); ++k) {
+               BabyBear4 v = inputs[k][q >> (log_sizes[0] - log_sizes[k])];
+               if (tamper_inputs) v = v + BabyBear4::one();
+               row.push_back(v);
+             }
+             out.push_back(row);
+           }
+           return out;
+         });
 }
 
 TEST(FriTest, FoldLeafMatchesArityTwoFormula) {
@@ -90,8 +92,8 @@ TEST(FriTest, FoldLeafMatchesTheDefinitionForEveryArity) {
     const BabyBear y = BabyBear::from_canonical(987654321);
     std::vector<BabyBear4> leaf(r);
     for (size_t t = 0; t < r; ++t) {
-      const BabyBear x = y * BabyBear::two_adic_generator(static_cast<uint32_t>(log_r))
-                                 .pow(ReverseBits(t, log_r));
+      const BabyBear x =
+          y * BabyBear::two_adic_generator(static_cast<uint32_t>(log_r)).pow(ReverseBits(t, log_r));
       leaf[t] = EvaluatePolynomial(c, BabyBear4(x));
     }
     EXPECT_EQ(FoldLeaf(leaf, y.inverse(), beta), EvaluatePolynomial(c, beta)) << "arity " << r;
@@ -172,6 +174,26 @@ TEST(FriTest, RejectsTamperedProof) {
     FriProof p = honest;
     p.layer_openings[2].queries[0].rows[0][1] += BabyBear::one();
     EXPECT_THROW(verify(p), Error);
+  }
+  // A row carries every value of its coset but the queried one, which the verifier puts back.
+  auto rejects_with = [&](const FriProof& p, std::string_view reason) {
+    try {
+      verify(p);
+      ADD_FAILURE() << "accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string_view(e.what()).find(reason), std::string_view::npos) << e.what();
+    }
+  };
+  {
+    FriProof p = honest;
+    auto& row = p.layer_openings[0].queries[0].rows[0];
+    row.insert(row.begin(), 4, BabyBear::zero());
+    rejects_with(p, "opened row has the wrong shape");
+  }
+  {
+    FriProof p = honest;
+    p.layer_openings[1].queries.pop_back();
+    rejects_with(p, "wrong number of query openings");
   }
   {
     FriProof p = honest;

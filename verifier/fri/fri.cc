@@ -161,17 +161,21 @@ void Verify(const FriParams& params, std::span<const size_t> log_input_sizes,
     if (v.size() != log_input_sizes.size()) throw Error("FRI: missing input openings");
   }
 
-  // Every layer's openings are authenticated first; then the folding chain is followed.
+  // A layer's opened row omits the value at the queried position, which the verifier knows (the
+  // input's value, or the previous layer's fold): the folding chain puts it back, then every
+  // layer's completed rows are authenticated.
+  std::vector<merkle::MultiOpening> layer_openings = proof.layer_openings;
   for (size_t l = 0; l < layers; ++l) {
-    const size_t a = plan.log_arities[l];
-    std::vector<uint64_t> leaves(indices.size());
-    const size_t shift = plan.log_sizes[0] - plan.log_sizes[l] + a;
-    for (size_t q = 0; q < indices.size(); ++q) leaves[q] = indices[q] >> shift;
-    merkle::MerkleVerifier mv({{uint64_t{4} << a, uint64_t{1} << (plan.log_sizes[l] - a)}}, 0);
-    merkle::Verdict v = mv.Verify(proof.commitments[l], leaves, proof.layer_openings[l]);
-    if (!v) throw Error("FRI layer " + std::to_string(l) + ": " + v.reason);
+    const size_t row_len = 4 * ((size_t{1} << plan.log_arities[l]) - 1);
+    if (layer_openings[l].queries.size() != indices.size()) {
+      throw Error("FRI layer " + std::to_string(l) + ": wrong number of query openings");
+    }
+    for (const merkle::QueryOpening& opening : layer_openings[l].queries) {
+      if (opening.rows.size() != 1 || opening.rows[0].size() != row_len) {
+        throw Error("FRI layer " + std::to_string(l) + ": opened row has the wrong shape");
+      }
+    }
   }
-
   std::vector<std::vector<BabyBear>> twiddles(layers);
   for (size_t l = 0; l < layers; ++l) twiddles[l] = FoldTwiddlesInverse(plan.log_arities[l]);
   for (size_t q = 0; q < indices.size(); ++q) {
@@ -182,12 +186,12 @@ void Verify(const FriParams& params, std::span<const size_t> log_input_sizes,
     for (size_t l = 0; l < layers; ++l) {
       const size_t a = plan.log_arities[l];
       const size_t log_size = plan.log_sizes[l];
-      std::vector<BabyBear4> values = LeafValues(proof.layer_openings[l].queries[q].rows[0]);
+      std::vector<BabyBear>& row = layer_openings[l].queries[q].rows[0];
       const uint64_t position = index & ((uint64_t{1} << a) - 1);
-      if (values[position] != folded) {
-        throw Error("FRI layer " + std::to_string(l) + ": query " + std::to_string(q) +
-                    " is inconsistent with the previous layer");
-      }
+      const std::array<BabyBear, 4> known = folded.coeffs();
+      row.insert(row.begin() + static_cast<std::ptrdiff_t>(4 * position), known.begin(),
+                 known.end());
+      const std::vector<BabyBear4> values = LeafValues(row);
       const uint64_t leaf = index >> a;
       const BabyBear y = shift * BabyBear::two_adic_generator(static_cast<uint32_t>(log_size))
                                      .pow(ReverseBits(leaf, log_size - a));
@@ -203,6 +207,15 @@ void Verify(const FriParams& params, std::span<const size_t> log_input_sizes,
     if (EvaluatePolynomial(proof.final_poly, BabyBear4(x)) != folded) {
       throw Error("FRI: query " + std::to_string(q) + " does not match the final polynomial");
     }
+  }
+  for (size_t l = 0; l < layers; ++l) {
+    const size_t a = plan.log_arities[l];
+    std::vector<uint64_t> leaves(indices.size());
+    const size_t shift = plan.log_sizes[0] - plan.log_sizes[l] + a;
+    for (size_t q = 0; q < indices.size(); ++q) leaves[q] = indices[q] >> shift;
+    merkle::MerkleVerifier mv({{uint64_t{4} << a, uint64_t{1} << (plan.log_sizes[l] - a)}}, 0);
+    merkle::Verdict v = mv.Verify(proof.commitments[l], leaves, layer_openings[l]);
+    if (!v) throw Error("FRI layer " + std::to_string(l) + ": " + v.reason);
   }
 }
 

@@ -6,7 +6,9 @@
 // generator, stored in bit-reversed order: position i holds f(s * w_N^rev(i)). Then the 2^a points
 // of a folding coset {y * w_(2^a)^j} are 2^a consecutive positions, so a Merkle leaf is one such
 // group (a row of 2^a extension elements, flattened to 4 * 2^a base elements) and a query opens
-// one leaf per layer. Folding by arity r = 2^a with challenge beta maps
+// one leaf per layer, less the value at the queried position, which the verifier knows (the
+// input's value or the previous fold) and puts back before authenticating the row. Folding by arity
+// r = 2^a with challenge beta maps
 //   f(x) = sum_{i<r} x^i f_i(x^r)   to   sum_{i<r} beta^i f_i(y^r),
 // a codeword of size N / r on the coset s^r * <w_(N/r)>, again in bit-reversed order.
 //
@@ -19,8 +21,8 @@
 // Each input has a degree bound: by default |domain| / blowup, but zero knowledge commits
 // polynomials of degree slightly above their trace height (docs/stark.md, section 4). A fold by r
 // maps degree < D to degree < ceil(D / r), an added input raises the bound to its own, and the
-// final polynomial has as many coefficients as the bound that reaches the last layer. Before the queries are sampled the prover
-// grinds pow_bits of proof of work.
+// final polynomial has as many coefficients as the bound that reaches the last layer. Before the
+// queries are sampled the prover grinds pow_bits of proof of work.
 
 #include <cstddef>
 #include <cstdint>

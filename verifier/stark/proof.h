@@ -30,7 +30,9 @@ namespace prova::stark {
 // at TablePoint(zeta) instead of zeta, so FRI has one layer per fold instead of stopping at every
 // distinct table height; a batched Merkle opening writes its row and salt lengths once, not once
 // per query; field elements take 31 bits, not 32.
-inline constexpr uint32_t kProofVersion = 3;
+// Version 4: a FRI layer's opened row omits the value at the queried position (the verifier
+// knows it).
+inline constexpr uint32_t kProofVersion = 4;
 inline constexpr char kProofMagic[4] = {'P', 'R', 'V', 'S'};
 
 // Values of one table's committed columns at zeta ("local") and zeta * g ("next"). Extension
