@@ -751,16 +751,18 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
       }
       o.main_local = at_point(s.main->coefficients(), point);
       o.main_next = at_next(s.main->coefficients(), l.main_next_columns);
+      // Extension columns are opened as one extension value each (ExtColumnValues).
       if (l.aux_width > 0) {
-        o.aux_local = at_point(s.aux->coefficients(), point);
-        o.aux_next = at_next(s.aux->coefficients(), l.aux_next_columns);
+        o.aux_local = ExtColumnValues(at_point(s.aux->coefficients(), point));
+        o.aux_next =
+            ExtColumnValues(at_next(s.aux->coefficients(), BaseColumnsOf(l.aux_next_columns)));
       }
-      o.quotient = at_point(s.quotient->coefficients(), point);
+      o.quotient = ExtColumnValues(at_point(s.quotient->coefficients(), point));
       ObserveOpenings(challenger, o);
       proof.openings.push_back(o);
     }
     if (zk) {
-      proof.mask_opening = std::move(
+      proof.mask_opening = ExtColumnValues(
           EvaluateCoefficientsAt(mask->coefficients(), std::span<const BabyBear4>(&zeta, 1))[0]);
       for (const BabyBear4& x : proof.mask_opening) challenger.ObserveExtension(x);
     }
@@ -780,10 +782,12 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
       return std::span<BabyBear4>(v);
     };
 
-    // gamma powers: per table, gamma^j for the j-th column at its point (preprocessed, main,
-    // auxiliary, quotient: C columns), and gamma^(C + j) for the same column at its next row if
-    // it is opened there. So the next-row combination is gamma^C times a sum over the point's
-    // powers: the same sum as at the point when every column is opened at the next row.
+    // gamma powers: per table, gamma^j for the j-th opened value at its point (preprocessed and
+    // main base columns, auxiliary and quotient extension columns: C values), and gamma^(C + j)
+    // for the same column at its next row if it is opened there. So the next-row combination is
+    // gamma^C times a sum over the point's powers: the same sum as at the point when every column
+    // is opened at the next row. An extension column's weight w becomes w X^c on its base column
+    // c (AppendBaseWeights), which the accumulation below works on.
     BabyBear4 gamma_power = BabyBear4::one();
     BlockBuffer buffer;  // one block of one source at a time: the main, auxiliary, quotient
     for (size_t t = 0; t < num_tables; ++t) {
@@ -793,19 +797,23 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
       const BabyBear4 start = gamma_power;
       const auto p_prep = NextPowers(&gamma_power, gamma, l.preprocessed_width);
       const auto p_main = NextPowers(&gamma_power, gamma, l.main_width);
-      const auto p_aux = NextPowers(&gamma_power, gamma, l.aux_base_width());
-      const auto p_quot = NextPowers(&gamma_power, gamma, l.quotient_base_width());
+      const auto w_aux = NextPowers(&gamma_power, gamma, l.aux_width);
+      const auto w_quot = NextPowers(&gamma_power, gamma, l.num_chunks);
       const BabyBear4 next_factor = gamma_power * start.inverse();  // gamma^C
       gamma_power = gamma_power * next_factor;
+      std::vector<BabyBear4> p_aux, p_quot;
+      AppendBaseWeights(w_aux, &p_aux);
+      AppendBaseWeights(w_quot, &p_quot);
+      const std::vector<uint32_t> aux_next_base = BaseColumnsOf(l.aux_next_columns);
       const BabyBear4 v_zeta = Dot(p_prep, o.preprocessed_local) + Dot(p_main, o.main_local) +
-                               Dot(p_aux, o.aux_local) + Dot(p_quot, o.quotient);
+                               Dot(w_aux, o.aux_local) + Dot(w_quot, o.quotient);
       const BabyBear4 v_next =
           next_factor * (DotAt(p_prep, l.preprocessed_next_columns, o.preprocessed_next) +
                          DotAt(p_main, l.main_next_columns, o.main_next) +
-                         DotAt(p_aux, l.aux_next_columns, o.aux_next));
+                         DotAt(w_aux, l.aux_next_columns, o.aux_next));
       const bool dense_next = l.preprocessed_next_columns.size() == l.preprocessed_width &&
                               l.main_next_columns.size() == l.main_width &&
-                              l.aux_next_columns.size() == l.aux_base_width();
+                              l.aux_next_columns.size() == l.aux_width;
       const std::span<BabyBear4> num_zeta = numerators(at_zeta, l.log_lde);
       const std::span<BabyBear4> num_next =
           numerators(at_next[NextRowLogOrder(fri_shape, l)], l.log_lde);
@@ -827,7 +835,7 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
                      l.preprocessed_width, p_prep, l.preprocessed_next_columns);
         }
         accumulate(buffer.Fill(s.main.get(), block), l.main_width, p_main, l.main_next_columns);
-        accumulate(buffer.Fill(s.aux.get(), block), l.aux_base_width(), p_aux, l.aux_next_columns);
+        accumulate(buffer.Fill(s.aux.get(), block), l.aux_base_width(), p_aux, aux_next_base);
         AccumulateRows(buffer.Fill(s.quotient.get(), block), l.quotient_base_width(), rows, p_quot,
                        quotient_part);
         const std::vector<BabyBear4>& next_sum = dense_next ? shared : next_part;
@@ -838,8 +846,10 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
       }
     }
     if (zk) {
-      const auto p_mask = NextPowers(&gamma_power, gamma, 4);
-      const BabyBear4 v = Dot(p_mask, proof.mask_opening);
+      const auto w_mask = NextPowers(&gamma_power, gamma, 1);  // one extension column
+      std::vector<BabyBear4> p_mask;
+      AppendBaseWeights(w_mask, &p_mask);
+      const BabyBear4 v = Dot(w_mask, proof.mask_opening);
       const std::span<BabyBear4> num_zeta = numerators(at_zeta, log_max);
       const size_t rows = mask->block_height();
       BlockBuffer mask_buffer;

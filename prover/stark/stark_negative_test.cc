@@ -199,10 +199,10 @@ TEST(StarkNegativeTest, TamperedRegionsAreRejected) {
          }
          ADD_FAILURE() << "no table reads a main column at the next row";
        }},
-      {"aux opening", [&](StarkProof& p) { p.openings[0].aux_local[5] += ext_one; }},
-      {"aux next-row opening", [&](StarkProof& p) { p.openings[0].aux_next.at(3) += ext_one; }},
+      {"aux opening", [&](StarkProof& p) { p.openings[0].aux_local.at(0) += ext_one; }},
+      {"aux next-row opening", [&](StarkProof& p) { p.openings[0].aux_next.at(0) += ext_one; }},
       {"quotient opening", [&](StarkProof& p) { p.openings[2].quotient[0] += ext_one; }},
-      {"mask opening", [&](StarkProof& p) { p.mask_opening[2] += ext_one; }},
+      {"mask opening", [&](StarkProof& p) { p.mask_opening.at(0) += ext_one; }},
       {"FRI commitment", [&](StarkProof& p) { p.fri.commitments[0][0] += one; }},
       {"FRI layer opening",
        [&](StarkProof& p) { p.fri.layer_openings[1].queries[0].rows[0][0] += one; }},

@@ -79,9 +79,10 @@ TEST(NextRowColumnsTest, EveryCircuitTableReadsOnlyItsOpenedColumnsAtTheNextRow)
     kept.prep_next = KeepOnly(full.prep_next, l.preprocessed_next_columns);
     kept.main_next = KeepOnly(full.main_next, l.main_next_columns);
     // Of the auxiliary trace only the running sum, the last extension column, is opened.
-    if (l.aux_width > 0) {
-      kept.aux_next = KeepOnly(full.aux_next, {static_cast<uint32_t>(l.aux_width - 1)});
-    }
+    EXPECT_EQ(l.aux_next_columns,
+              (l.aux_width > 0 ? std::vector<uint32_t>{static_cast<uint32_t>(l.aux_width - 1)}
+                               : std::vector<uint32_t>{}));
+    kept.aux_next = KeepOnly(full.aux_next, l.aux_next_columns);
     const BabyBear4 expected = Fold(*table, l, full, public_values, challenges, zeta, alpha, sum);
     EXPECT_EQ(Fold(*table, l, kept, public_values, challenges, zeta, alpha, sum), expected)
         << table->name() << " reads a next-row column it does not open";

@@ -31,6 +31,14 @@ FriInput PlanFriInput(std::span<const TableLayout> layouts) {
   return f;
 }
 
+std::vector<uint32_t> BaseColumnsOf(std::span<const uint32_t> ext_columns) {
+  std::vector<uint32_t> base;
+  for (const uint32_t j : ext_columns) {
+    for (uint32_t c = 0; c < 4; ++c) base.push_back(4 * j + c);
+  }
+  return base;
+}
+
 TableLayout MakeLayout(const Table& table, size_t log_height, const StarkConfig& config) {
   const std::string name(table.name());
   if (log_height < 1 || log_height > kMaxLogHeight) {
@@ -55,11 +63,7 @@ TableLayout MakeLayout(const Table& table, size_t log_height, const StarkConfig&
   l.aux_width = air::LogUpAuxWidth(l.logup_plan);
   l.preprocessed_next_columns = s.preprocessed_next_columns();
   l.main_next_columns = s.main_next_columns();
-  if (l.aux_width > 0) {
-    for (size_t c = 4 * (l.aux_width - 1); c < 4 * l.aux_width; ++c) {
-      l.aux_next_columns.push_back(static_cast<uint32_t>(c));
-    }
-  }
+  if (l.aux_width > 0) l.aux_next_columns = {static_cast<uint32_t>(l.aux_width - 1)};
   l.num_constraints = s.constraints().size();
   l.max_degree = s.max_degree();
   const size_t d = static_cast<size_t>(std::max(l.max_degree, 1));

@@ -35,7 +35,8 @@ struct TableLayout {
   size_t aux_width = 0;              // extension columns of the auxiliary (LogUp) trace
   std::vector<uint32_t> logup_plan;  // the auxiliary column of each interaction (air/logup.h)
   // The columns opened at the next row: those the constraints read there (the symbolic pass),
-  // and of the auxiliary trace the running sum's 4 base columns.
+  // and of the auxiliary trace the running sum (extension-column indices; BaseColumnsOf gives
+  // their base columns).
   std::vector<uint32_t> preprocessed_next_columns, main_next_columns, aux_next_columns;
   size_t num_constraints = 0;
   int max_degree = 0;
@@ -45,6 +46,9 @@ struct TableLayout {
   size_t aux_base_width() const { return 4 * aux_width; }
   size_t quotient_base_width() const { return 4 * num_chunks; }
 };
+
+// The base columns 4j .. 4j + 3 of each extension column j.
+std::vector<uint32_t> BaseColumnsOf(std::span<const uint32_t> ext_columns);
 
 // Throws prova::Error if the table cannot be proved with this configuration and height (height
 // out of range, constraint degree too high for the blowup, preprocessed height mismatch).

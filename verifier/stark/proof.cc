@@ -235,7 +235,7 @@ StarkProof DeserializeProof(std::span<const uint8_t> bytes) {
     o.aux_next = r.Exts(kMaxColumns, "openings");
     o.quotient = r.Exts(kMaxColumns, "openings");
   }
-  p.mask_opening = r.Exts(4, "mask opening");
+  p.mask_opening = r.Exts(1, "mask opening");
   p.fri.commitments.resize(r.Count(fri::kMaxLogDomain, 8 * kFieldBits, "FRI commitments"));
   for (auto& d : p.fri.commitments) d = r.Digest();
   p.fri.layer_openings.resize(r.Count(fri::kMaxLogDomain, 2 * kIntBits, "FRI layers"));

@@ -31,13 +31,14 @@ namespace prova::stark {
 // distinct table height; a batched Merkle opening writes its row and salt lengths once, not once
 // per query; field elements take 31 bits, not 32.
 // Version 4: a FRI layer's opened row omits the value at the queried position (the verifier
-// knows it).
+// knows it); an extension column is opened at zeta as one extension value, not one per base
+// column.
 inline constexpr uint32_t kProofVersion = 4;
 inline constexpr char kProofMagic[4] = {'P', 'R', 'V', 'S'};
 
 // Values of one table's committed columns at zeta ("local") and zeta * g ("next"). Extension
-// columns (auxiliary, quotient, mask) are committed as 4 base columns each and opened per base
-// column.
+// columns (auxiliary, quotient, mask) are committed as 4 base columns each and opened as one
+// extension value each (ExtColumnValues in verifier.h).
 struct TableOpenings {
   std::vector<BabyBear4> preprocessed_local, preprocessed_next;
   std::vector<BabyBear4> main_local, main_next;

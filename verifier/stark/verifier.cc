@@ -1,8 +1,10 @@
 #include "verifier/stark/verifier.h"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "common/error.h"
 #include "verifier/air/logup.h"
@@ -63,30 +65,39 @@ BabyBear4 FromBaseColumns(std::span<const BabyBear4> values) {
   return acc;
 }
 
+std::vector<BabyBear4> ExtColumnValues(std::span<const BabyBear4> base_values) {
+  std::vector<BabyBear4> out(base_values.size() / 4);
+  for (size_t i = 0; i < out.size(); ++i) out[i] = FromBaseColumns(base_values.subspan(4 * i, 4));
+  return out;
+}
+
+void AppendBaseWeights(std::span<const BabyBear4> ext_weights, std::vector<BabyBear4>* weights) {
+  for (const BabyBear4& w : ext_weights) {
+    BabyBear4 weight = w;
+    for (size_t c = 0; c < 4; ++c, weight = weight * BabyBear4::x()) weights->push_back(weight);
+  }
+}
+
 namespace {
 
 void Expect(bool condition, const std::string& reason) {
   if (!condition) throw Error(reason);
 }
 
-std::vector<BabyBear4> ExtColumns(std::span<const BabyBear4> base) {
-  std::vector<BabyBear4> out(base.size() / 4);
-  for (size_t i = 0; i < out.size(); ++i) out[i] = FromBaseColumns(base.subspan(4 * i, 4));
-  return out;
-}
-
-// One table's part of the DEEP quotient at a query point x of the largest LDE, with the column
-// weights fixed by the transcript: gamma^j for the j-th of its C columns at the table's point,
-// gamma^(C + j) for the same column at its next row if it is opened there. The sum over the
-// columns at the point is divided by x - zeta, the one at the next row by x - zeta w (lifting,
-// docs/stark.md section 2). Every query uses the same powers, so they and the opened values' sums
-// are computed once; a query costs one extension-by-base product per opened value.
+// One table's part of the DEEP quotient at a query point x of the largest LDE, with the weights
+// fixed by the transcript: gamma^j for the j-th of its C opened values at the table's point (a
+// base column, or an extension column whose base columns get gamma^j X^c), gamma^(C + j) for the
+// same column at its next row if it is opened there. The sum over the columns at the point is
+// divided by x - zeta, the one at the next row by x - zeta w (lifting, docs/stark.md section 2).
+// Every query uses the same weights, so they and the opened values' sums are computed once; a
+// query costs one extension-by-base product per opened base column.
 struct DeepTable {
   static constexpr size_t kRounds = 4;  // preprocessed, main, auxiliary, quotient
-  std::array<size_t, kRounds> widths{};
-  std::vector<BabyBear4> powers;  // the columns at the point, round after round
-  // The columns opened at the next row in each round (none of the quotient).
-  std::array<std::span<const uint32_t>, kRounds> next_columns;
+  static constexpr std::array<bool, kRounds> kExtRound = {false, false, true, true};
+  std::array<size_t, kRounds> widths{};  // base columns
+  std::vector<BabyBear4> powers;         // per base column at the point, round after round
+  // The base columns opened at the next row in each round (none of the quotient).
+  std::array<std::vector<uint32_t>, kRounds> next_columns;
   BabyBear4 next_factor;  // gamma^C
   BabyBear4 value_zeta, value_next;
 
@@ -94,27 +105,37 @@ struct DeepTable {
   DeepTable(const TableOpenings& o, const TableLayout& l, BabyBear4* gamma_power,
             const BabyBear4& gamma)
       : widths{l.preprocessed_width, l.main_width, l.aux_base_width(), l.quotient_base_width()},
-        next_columns{l.preprocessed_next_columns, l.main_next_columns, l.aux_next_columns, {}} {
+        next_columns{l.preprocessed_next_columns,
+                     l.main_next_columns,
+                     BaseColumnsOf(l.aux_next_columns),
+                     {}} {
     const BabyBear4 start = *gamma_power;
     value_zeta = value_next = BabyBear4::zero();
     const std::array<std::span<const BabyBear4>, kRounds> at_point = {
         o.preprocessed_local, o.main_local, o.aux_local, o.quotient};
     const std::array<std::span<const BabyBear4>, kRounds> at_next = {
         o.preprocessed_next, o.main_next, o.aux_next, {}};
-    std::array<size_t, kRounds> first{};
+    // The columns (of the opened values) at the next row: base or extension.
+    const std::array<std::span<const uint32_t>, kRounds> next_value_columns = {
+        l.preprocessed_next_columns, l.main_next_columns, l.aux_next_columns, {}};
+    std::array<std::vector<BabyBear4>, kRounds> weights;
     for (size_t r = 0; r < kRounds; ++r) {
-      first[r] = powers.size();
       for (const BabyBear4& v : at_point[r]) {
-        powers.push_back(*gamma_power);
+        weights[r].push_back(*gamma_power);
         value_zeta = value_zeta + *gamma_power * v;
         *gamma_power = *gamma_power * gamma;
+      }
+      if (kExtRound[r]) {
+        AppendBaseWeights(weights[r], &powers);
+      } else {
+        powers.insert(powers.end(), weights[r].begin(), weights[r].end());
       }
     }
     next_factor = *gamma_power * start.inverse();
     *gamma_power = *gamma_power * next_factor;
     for (size_t r = 0; r < kRounds; ++r) {
-      for (size_t j = 0; j < next_columns[r].size(); ++j) {
-        value_next = value_next + powers[first[r] + next_columns[r][j]] * at_next[r][j];
+      for (size_t j = 0; j < next_value_columns[r].size(); ++j) {
+        value_next = value_next + weights[r][next_value_columns[r][j]] * at_next[r][j];
       }
     }
     value_next = next_factor * value_next;
@@ -186,17 +207,16 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
            "table '" + name + "': wrong number of preprocessed openings");
     Expect(o.main_local.size() == l.main_width && o.main_next.size() == l.main_next_columns.size(),
            "table '" + name + "': wrong number of main openings");
-    Expect(
-        o.aux_local.size() == l.aux_base_width() && o.aux_next.size() == l.aux_next_columns.size(),
-        "table '" + name + "': wrong number of auxiliary openings");
-    Expect(o.quotient.size() == l.quotient_base_width(),
+    Expect(o.aux_local.size() == l.aux_width && o.aux_next.size() == l.aux_next_columns.size(),
+           "table '" + name + "': wrong number of auxiliary openings");
+    Expect(o.quotient.size() == l.num_chunks,
            "table '" + name + "': wrong number of quotient openings");
     if (l.aux_width == 0) {
       Expect(proof.cumulative_sums[t] == BabyBear4::zero(),
              "table '" + name + "': cumulative sum without interactions");
     }
   }
-  Expect(proof.mask_opening.size() == (config.zero_knowledge ? 4u : 0u),
+  Expect(proof.mask_opening.size() == (config.zero_knowledge ? 1u : 0u),
          "wrong number of mask openings");
 
   // The transcript, in the prover's order.
@@ -234,9 +254,7 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
   for (size_t t = 0; t < num_tables; ++t) {
     const TableLayout& l = layouts[t];
     const TableOpenings& o = proof.openings[t];
-    const std::vector<BabyBear4> aux_local = ExtColumns(o.aux_local);
-    const std::vector<BabyBear4> aux_next =
-        ExtColumns(FullRow(o.aux_next, l.aux_next_columns, l.aux_base_width()));
+    const std::vector<BabyBear4> aux_next = FullRow(o.aux_next, l.aux_next_columns, l.aux_width);
     const std::vector<BabyBear4> preprocessed_next =
         FullRow(o.preprocessed_next, l.preprocessed_next_columns, l.preprocessed_width);
     const std::vector<BabyBear4> main_next =
@@ -247,7 +265,7 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
     in.preprocessed_next = preprocessed_next;
     in.main_local = o.main_local;
     in.main_next = main_next;
-    in.aux_local = aux_local;
+    in.aux_local = o.aux_local;
     in.aux_next = aux_next;
     in.public_values = pv;
     in.challenges = lookup_challenges;
@@ -261,8 +279,7 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
     folder.finish_interactions();
     const BabyBear4 zeta_n = point.pow(uint64_t{1} << l.log_height);
     BabyBear4 quotient = BabyBear4::zero();
-    std::vector<BabyBear4> chunks = ExtColumns(o.quotient);
-    for (size_t i = chunks.size(); i-- > 0;) quotient = quotient * zeta_n + chunks[i];
+    for (size_t i = o.quotient.size(); i-- > 0;) quotient = quotient * zeta_n + o.quotient[i];
     Expect(folder.folded() == quotient * in.selectors.vanishing,
            "table '" + std::string(tables[t]->name()) +
                "': constraints do not match the quotient at the out-of-domain point");
@@ -312,12 +329,13 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
       deep.emplace_back(proof.openings[t], layouts[t], &gamma_power, gamma);
     }
     BabyBear4 mask_value = BabyBear4::zero();
-    std::vector<BabyBear4> mask_powers;
+    std::vector<BabyBear4> mask_weights, mask_powers;  // the mask is one extension column
     for (const BabyBear4& v : proof.mask_opening) {
-      mask_powers.push_back(gamma_power);
+      mask_weights.push_back(gamma_power);
       mask_value = mask_value + gamma_power * v;
       gamma_power = gamma_power * gamma;
     }
+    AppendBaseWeights(mask_weights, &mask_powers);
     // Lifted tables share the denominator x - zeta, and those with the same next-row root
     // share x - zeta w, so each query divides once per distinct point: next_points[slot[t]].
     std::vector<BabyBear4> next_points;

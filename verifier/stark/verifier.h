@@ -67,4 +67,14 @@ BabyBear NextRowRoot(size_t log_height, size_t log_lift);
 // An extension element from its 4 base-column openings: sum_c X^c * values[c].
 BabyBear4 FromBaseColumns(std::span<const BabyBear4> values);
 
+// Extension columns (auxiliary, quotient chunks, the FRI mask) are committed as 4 base columns
+// each and opened as one extension value: FromBaseColumns of their base columns' values. These
+// are the opened values of consecutive groups of 4 base columns.
+std::vector<BabyBear4> ExtColumnValues(std::span<const BabyBear4> base_values);
+
+// In the DEEP combination an extension column of weight w gives its base column c the weight
+// w X^c, so that a query row's base columns sum to w times the extension column's value there.
+// Appends those weights, 4 per entry of ext_weights.
+void AppendBaseWeights(std::span<const BabyBear4> ext_weights, std::vector<BabyBear4>* weights);
+
 }  // namespace prova::stark
