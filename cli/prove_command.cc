@@ -30,6 +30,7 @@ struct ProveArgs {
   bool json = false;
   bool zstd = false;
   size_t lde_cache_mb = stark::kDefaultLdeCacheBytes >> 20;
+  bool debug_constraints = false;
 };
 
 double Since(std::chrono::steady_clock::time_point start) {
@@ -76,6 +77,7 @@ int RunProve(const ProveArgs& args) {
   rv32im::ProveExecutionOptions options;
   options.max_cycles = args.max_cycles;
   options.lde_cache_bytes = args.lde_cache_mb << 20;
+  options.name_violations = args.debug_constraints;
   // Each proving phase gets its own line (kept with its duration); the percentage is the share
   // of the whole proof.
   options.on_progress = [&progress, cycles = run.cycles](std::string_view phase, double done) {
@@ -146,6 +148,9 @@ void RegisterProveCommand(CLI::App& app, int* exit_status) {
                    "faster, 0 keeps none. The receipt does not depend on it")
       ->capture_default_str()
       ->check(CLI::Range(size_t{0}, size_t{1} << 24));
+  command->add_flag("--debug-constraints", args->debug_constraints,
+                    "Check every constraint on every row before proving and name each one that "
+                    "fails (slower; without it a violation is still refused, by table)");
   command->callback([args, exit_status] { *exit_status = RunProve(*args); });
 }
 

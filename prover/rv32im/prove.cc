@@ -57,6 +57,7 @@ ExecutionProof ProveExecution(const vm::ProgramImage& image, std::span<const uin
   }
   stark::ProveOptions prove_options;
   prove_options.check_constraints = options.check_constraints;
+  prove_options.name_violations = options.name_violations;
   prove_options.lde_cache_bytes = options.lde_cache_bytes;
   if (options.on_progress) {
     prove_options.on_progress = [&](std::string_view phase, double fraction) {

@@ -46,6 +46,8 @@ struct ProveExecutionOptions {
   // proves whatever the (possibly tampered) witness is: the "unchecked prover" of the soundness
   // tests. Real callers keep it true.
   bool check_constraints = true;
+  // See stark::ProveOptions::name_violations: name every failing constraint and row (slower).
+  bool name_violations = false;
   // See stark::ProveOptions::lde_cache_bytes.
   size_t lde_cache_bytes = stark::kDefaultLdeCacheBytes;
   // Progress over the whole proof, execution included (see stark::ProgressCallback); it may

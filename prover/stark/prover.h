@@ -51,10 +51,15 @@ using ProgressCallback = std::function<void(std::string_view phase, double fract
 inline constexpr size_t kDefaultLdeCacheBytes = 0;
 
 struct ProveOptions {
-  // Before proving, check every constraint on the traces (and that the LogUp bus balances) and
-  // throw prova::Error with the debug report if one fails. Tests turn this off to check that the
-  // verifier rejects a proof of a bad trace.
+  // Refuse to prove traces that violate their constraints: throw prova::Error if the LogUp bus
+  // does not balance or a table's quotient is not a polynomial of the expected degree (exact up
+  // to the alpha combination, and nearly free: the quotient's coefficients above its degree must
+  // be zero). Tests turn this off to check that the verifier rejects a proof of a bad trace.
   bool check_constraints = true;
+  // With check_constraints, first run the debug checker on every row of every table (slower;
+  // it names each failing constraint and row), as for tables whose quotient domain leaves no
+  // coefficient to check.
+  bool name_violations = false;
   ProgressCallback on_progress;
   // Bytes of low-degree-extension blocks the prover may keep after computing them once, instead
   // of recomputing them for the quotient, the DEEP quotient and the query openings (coset_lde.h).

@@ -77,13 +77,46 @@ TEST(StarkNegativeTest, CheckedProverNamesTheBrokenConstraint) {
   std::vector<const ProverTable*> tables = {&kFibonacci};
   ProvingKey pk = stark::Setup(TestConfig(), tables);
   std::vector<TableWitness> w = {{trace, {BabyBear::zero(), BabyBear::one(), result}}};
+  ProveOptions named;
+  named.name_violations = true;
   try {
-    Prove(pk, tables, w);
+    Prove(pk, tables, w, named);
     FAIL() << "a bad trace was proved";
   } catch (const Error& e) {
     std::string what = e.what();
     EXPECT_NE(what.find("constraint 'shift' (#2) fails at row 4"), std::string::npos) << what;
     EXPECT_NE(what.find("constraint 'sum' (#3) fails at row 5"), std::string::npos) << what;
+  }
+}
+
+// Without name_violations the prover checks each table through its quotient's degree: any
+// changed cell of a small or a tall table (short randomisers) is caught, and the message says
+// which table and how to name the constraint.
+TEST(StarkNegativeTest, CheckedProverRejectsEveryChangedCellThroughTheQuotientDegree) {
+  std::vector<const ProverTable*> tables = {&kFibonacci};
+  ProvingKey pk = stark::Setup(TestConfig(), tables);
+  for (size_t height : {16, 1024}) {
+    BabyBear result;
+    const auto honest =
+        FibonacciAir::GenerateTrace(height, BabyBear::zero(), BabyBear::one(), &result);
+    const std::vector<BabyBear> pv = {BabyBear::zero(), BabyBear::one(), result};
+    std::vector<TableWitness> ok = {{honest, pv}};
+    EXPECT_NO_THROW(Prove(pk, tables, ok));
+    for (size_t row : {size_t{0}, height / 2 - 1, height - 1}) {
+      for (size_t col : {0, 1}) {
+        auto trace = honest;
+        trace.at(row, col) += BabyBear::one();
+        std::vector<TableWitness> w = {{trace, pv}};
+        try {
+          Prove(pk, tables, w);
+          ADD_FAILURE() << "a bad trace was proved: height " << height << " row " << row;
+        } catch (const Error& e) {
+          EXPECT_NE(std::string(e.what()).find("table 'fibonacci' violate their constraints"),
+                    std::string::npos)
+              << e.what();
+        }
+      }
+    }
   }
 }
 

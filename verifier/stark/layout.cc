@@ -71,8 +71,8 @@ TableLayout MakeLayout(const Table& table, size_t log_height, const StarkConfig&
   // deg Q <= 1 + d (D - 1) - n, in chunks of n coefficients (docs/stark.md). Zero knowledge masks
   // chunks against each other, so it needs two.
   const size_t n = size_t{1} << log_height;
-  const size_t quotient_len = d * (l.degree_bound - 1) + 2 - n;
-  l.num_chunks = std::max<size_t>((quotient_len + n - 1) / n, config.zero_knowledge ? 2 : 1);
+  l.quotient_len = d * (l.degree_bound - 1) + 2 - n;
+  l.num_chunks = std::max<size_t>((l.quotient_len + n - 1) / n, config.zero_knowledge ? 2 : 1);
   l.log_quotient =
       log_height + static_cast<size_t>(std::bit_width(std::bit_ceil(l.num_chunks)) - 1);
   if (l.log_quotient > l.log_lde) {

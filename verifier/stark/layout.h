@@ -40,6 +40,7 @@ struct TableLayout {
   std::vector<uint32_t> preprocessed_next_columns, main_next_columns, aux_next_columns;
   size_t num_constraints = 0;
   int max_degree = 0;
+  size_t quotient_len = 0;  // coefficients of the quotient: d (D - 1) + 2 - n
   size_t num_chunks = 0;    // quotient chunks of n coefficients, degree < D once masked
   size_t log_quotient = 0;  // quotient domain size (a prefix of the bit-reversed LDE)
 
