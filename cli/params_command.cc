@@ -11,6 +11,7 @@
 
 #include "cli/commands.h"
 #include "common/error.h"
+#include "verifier/rv32im/circuit.h"
 #include "verifier/stark/config.h"
 
 namespace prova::cli {
@@ -26,6 +27,7 @@ struct ParamsArgs {
   bool no_zk = false;
   size_t constraint_degree = 4;  // the RV32IM circuit's largest (the CPU table's)
   size_t constraints = 1000;
+  size_t tables = rv32im::kNumTables;
   bool json = false;
 };
 
@@ -59,8 +61,8 @@ int RunParams(const ParamsArgs& args) {
     fmt::print(stderr, "prova: {}\n", e.what());
     return kUsageError;
   }
-  const stark::SecurityReport r =
-      stark::AnalyzeSecurity(config, args.rows, args.constraint_degree, args.constraints);
+  const stark::SecurityReport r = stark::AnalyzeSecurity(config, args.rows, args.constraint_degree,
+                                                         args.constraints, args.tables);
   const double log_rows = std::log2(static_cast<double>(args.rows));
   const uint64_t blowup = uint64_t{1} << config.fri.log_blowup;
   if (args.json) {
@@ -74,6 +76,7 @@ int RunParams(const ParamsArgs& args) {
           {"zero_knowledge", config.zero_knowledge}}},
         {"trace_rows", args.rows},
         {"constraint_degree", args.constraint_degree},
+        {"tables", args.tables},
         {"constraints", args.constraints},
         {"rate", r.rate},
         {"field_bits", r.field_bits},
@@ -92,8 +95,10 @@ int RunParams(const ParamsArgs& args) {
       "final polynomial {} coefficients, zero knowledge {}\n",
       blowup, config.fri.num_queries, config.fri.pow_bits, uint64_t{1} << config.fri.log_arity,
       uint64_t{1} << config.fri.log_final_poly_len, config.zero_knowledge ? "on" : "off");
-  fmt::print("trace: {} rows (2^{:.1f}), constraint degree {}, {} constraints\n", args.rows,
-             log_rows, args.constraint_degree, args.constraints);
+  fmt::print(
+      "trace: {} rows (2^{:.1f}) in the tallest of {} tables, constraint degree {}, {} "
+      "constraints\n",
+      args.rows, log_rows, args.tables, args.constraint_degree, args.constraints);
   fmt::print("field: BabyBear^4, {:.1f} bits; DEEP-ALI and batching bound {:.1f} bits\n",
              r.field_bits, r.field_bound_bits);
   fmt::print("worst FRI code rate: {:.4f} (1/{:.3f})\n", r.rate, 1 / r.rate);
@@ -133,6 +138,12 @@ void RegisterParamsCommand(CLI::App& app, int* exit_status) {
       ->capture_default_str();
   command->add_option("--constraints", args->constraints, "Number of constraints")
       ->capture_default_str();
+  command
+      ->add_option("--tables", args->tables,
+                   "Tables in the proof, each counted at the tallest's lifted degree (the RV32IM "
+                   "circuit's by default)")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{64}));
   command->add_flag("--json", args->json, "Print JSON on stdout");
   command->callback([args, exit_status] { *exit_status = RunParams(*args); });
 }

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <functional>
 #include <iostream>
 #include <random>
@@ -355,6 +356,18 @@ TEST(StarkSecurityTest, DefaultConfigReachesOneHundredBits) {
   std::cout << r.ToString();
   SecurityReport weak = AnalyzeSecurity(TestConfig(), 1024);
   EXPECT_LT(weak.conjectured_bits, 50.0);
+}
+
+// Every table is lifted to the tallest's degree, so each adds a DEEP-ALI error term: 14 tables
+// cost log2 14 bits of the field term, which then binds.
+TEST(StarkSecurityTest, EveryTableCountsInTheFieldTerm) {
+  const SecurityReport one = AnalyzeSecurity(DefaultConfig(), uint64_t{1} << 20, 4, 1000, 1);
+  const SecurityReport many = AnalyzeSecurity(DefaultConfig(), uint64_t{1} << 20, 4, 1000, 14);
+  EXPECT_NEAR(one.field_bound_bits - many.field_bound_bits, std::log2(14.0), 1e-9);
+  EXPECT_GE(one.conjectured_bits, 100.0);
+  EXPECT_LT(many.conjectured_bits, 100.0);
+  EXPECT_DOUBLE_EQ(many.conjectured_bits, many.field_bound_bits);
+  EXPECT_DOUBLE_EQ(many.query_bits, one.query_bits);
 }
 
 }  // namespace

@@ -36,7 +36,8 @@ double WorstRate(const StarkConfig& config, size_t log_rows) {
 }
 
 SecurityReport AnalyzeSecurity(const StarkConfig& config, uint64_t trace_rows,
-                               size_t constraint_degree, size_t num_constraints) {
+                               size_t constraint_degree, size_t num_constraints,
+                               size_t num_tables) {
   SecurityReport r;
   const double log_p = std::log2(static_cast<double>(BabyBear::kPrime));
   r.field_bits = 4 * log_p;
@@ -48,10 +49,13 @@ SecurityReport AnalyzeSecurity(const StarkConfig& config, uint64_t trace_rows,
   r.rate = WorstRate(config, log_rows);
   const double log_d = log_n + std::log2(r.rate);
   const double log_degree = std::log2(static_cast<double>(std::max<size_t>(constraint_degree, 1)));
-  // DEEP-ALI: the out-of-domain point hits a root of a degree ~ constraint_degree * D polynomial;
+  // DEEP-ALI: the out-of-domain point hits a root of a degree ~ constraint_degree * D polynomial,
+  // for each table (a lifted table's point c zeta^(2^k) is a 2^k-to-1 image of zeta, so its
+  // identity of degree d D_t fails at up to 2^k d D_t ~ d D values of zeta: a union over tables);
   // the random combinations (alpha powers over the constraints, gamma powers over the columns)
   // fail with probability ~ count / |EF|. The larger dominates; one bit for the union bound.
-  const double deep = log_degree + log_d;
+  const double deep =
+      std::log2(static_cast<double>(std::max<size_t>(num_tables, 1))) + log_degree + log_d;
   const double combos = std::log2(static_cast<double>(std::max<size_t>(num_constraints, 1)));
   r.field_bound_bits = r.field_bits - std::max(deep, combos) - 1;
   const double rho = r.rate;

@@ -24,11 +24,11 @@ struct StarkConfig {
 };
 
 // log_blowup 2, 41 queries, 20 bits of grinding, folding arity 8 (fewer layers: smaller proofs
-// and faster verification than arity 2 or 4), final polynomial of 32 coefficients: >= 100
-// conjectured bits for traces up to 2^20 rows (AnalyzeSecurity). 41 queries give 80.2 query bits
-// at the worst zero-knowledge rate, 100.2 with grinding: no lower than the field term from 2^16
-// rows on, which then decides the security level (docs/security.md). 20 bits of grinding (about
-// 0.25 s) buy 3 fewer queries than 16 would need.
+// and faster verification than arity 2 or 4), final polynomial of 32 coefficients. 41 queries
+// give 80.2 query bits at the worst zero-knowledge rate, 100.2 with grinding; beyond that the
+// field term decides the security level: >= 100 conjectured bits up to 2^20 rows for one table
+// of degree 4, but only up to 2^16 rows for the 14 tables of the RV32IM circuit (AnalyzeSecurity,
+// docs/security.md). 20 bits of grinding (about 0.25 s) buy 3 fewer queries than 16 would need.
 inline StarkConfig DefaultConfig() {
   StarkConfig c;
   c.fri.log_blowup = 2;
@@ -63,7 +63,8 @@ void Validate(const StarkConfig& config);
 //  - provable, unique decoding: per query (1 + rho) / 2, commit phase ~ N * layers / |EF|;
 //  - provable, Johnson bound (BCIKS20 as used in ethSTARK, proximity parameter m = 3): per query
 //    sqrt(rho) * (1 + 1 / (2m)), commit phase ~ (m + 1/2)^7 / (3 rho^(3/2)) * N^2 / |EF|.
-// The field bound counts the DEEP-ALI and batching errors: log2|EF| - log2(degree * D) - 1.
+// The field bound counts the DEEP-ALI and batching errors:
+// log2|EF| - log2(tables * degree * D) - 1.
 // The largest degree-bound-to-domain ratio of any FRI layer in a proof whose tallest table has
 // 2^log_rows rows: every table is lifted into one FRI input (PlanFriInput), whose degree bound is
 // at most the largest table's ratio times the domain (a test checks it for every mix of heights).
@@ -81,7 +82,11 @@ struct SecurityReport {
   std::string ToString() const;
 };
 
+// num_tables: the tables of the proof. Each is lifted to the tallest table's LDE and checked at a
+// point that is a 2^k-to-1 image of zeta, so each adds a DEEP-ALI error of up to
+// constraint_degree * D / |EF| (docs/security.md), whatever its own height.
 SecurityReport AnalyzeSecurity(const StarkConfig& config, uint64_t trace_rows,
-                               size_t constraint_degree = 3, size_t num_constraints = 1000);
+                               size_t constraint_degree = 3, size_t num_constraints = 1000,
+                               size_t num_tables = 1);
 
 }  // namespace prova::stark
