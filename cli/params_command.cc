@@ -80,6 +80,7 @@ int RunParams(const ParamsArgs& args) {
         {"constraints", args.constraints},
         {"rate", r.rate},
         {"field_bits", r.field_bits},
+        {"ali_bits", r.ali_bits},
         {"field_bound_bits", r.field_bound_bits},
         {"query_bits", r.query_bits},
         {"grinding_bits", r.grinding_bits},
@@ -99,8 +100,10 @@ int RunParams(const ParamsArgs& args) {
       "trace: {} rows (2^{:.1f}) in the tallest of {} tables, constraint degree {}, {} "
       "constraints\n",
       args.rows, log_rows, args.tables, args.constraint_degree, args.constraints);
-  fmt::print("field: BabyBear^4, {:.1f} bits; DEEP-ALI and batching bound {:.1f} bits\n",
-             r.field_bits, r.field_bound_bits);
+  fmt::print(
+      "field: BabyBear^4, {:.1f} bits; DEEP-ALI and batching bound {:.1f} bits (identity checks "
+      "at {} out-of-domain points: {:.1f} bits)\n",
+      r.field_bits, r.field_bound_bits, stark::kOutOfDomainPoints, r.ali_bits);
   fmt::print("worst FRI code rate: {:.4f} (1/{:.3f})\n", r.rate, 1 / r.rate);
   fmt::print("conjectured security:           {:6.1f} bits (queries {:.1f} + grinding {:.1f})\n",
              r.conjectured_bits, r.query_bits, r.grinding_bits);

@@ -111,10 +111,10 @@ TEST(Rv32imExecution, ProvesAndVerifies) {
       VerifyExecution(truncated, p.image_id, p.journal, p.exit_code, stark::TestConfig()).ok);
 }
 
-// Zero knowledge needs every table to have at least num_queries + 2 rows (docs/stark.md, section
+// Zero knowledge needs every table to have at least num_queries + 4 rows (docs/stark.md, section
 // 4): even a program of a few instructions, whose tables hold a handful of rows, pads them all.
 TEST(Rv32imExecution, EveryTableIsTallEnoughForZeroKnowledge) {
-  ASSERT_GE(kMinTableHeight, stark::DefaultConfig().fri.num_queries + 2);
+  ASSERT_GE(kMinTableHeight, stark::DefaultConfig().fri.num_queries + 4);
   ExecutionProof p = ProveExecution(TestProgram(), {}, TestOptions());
   const stark::StarkProof proof = stark::DeserializeProof(DecodeSeal(p.seal).stark_proof);
   ASSERT_FALSE(proof.log_heights.empty());

@@ -257,7 +257,7 @@ struct TableState {
   const merkle::RowMajorMatrix* preprocessed_lde = nullptr;  // kept by the proving key
   std::shared_ptr<const CosetLde> main, aux, quotient;       // quotient: D x 4m coefficients
   BabyBear4 cumulative_sum = BabyBear4::zero();
-  TableOpenings openings;
+  TableOpenings openings, second_openings;  // at zeta and at zeta'
 };
 
 // A reusable buffer for one LDE block of a source (unused when the source kept the block).
@@ -750,44 +750,64 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
 
     // Openings at each table's point and next row.
     progress("out-of-domain openings", 0.7);
+    // Two out-of-domain points: a false table identity must hold at both (docs/stark.md,
+    // section 3), which squares the DEEP-ALI error that every lifted table adds.
     const BabyBear4 zeta = SampleOutOfDomainPoint(challenger, fri_shape.max_log_lift);
+    const BabyBear4 zeta2 = SampleOutOfDomainPoint(challenger, fri_shape.max_log_lift);
     for (size_t t = 0; t < num_tables; ++t) {
       TableState& s = state[t];
-      const BabyBear4 point = TablePoint(zeta, LogLift(fri_shape, s.layout));
-      const BabyBear4 point_next =
-          point * BabyBear::two_adic_generator(static_cast<uint32_t>(s.layout.log_height));
-      TableOpenings& o = s.openings;
       const TableLayout& l = s.layout;
-      // Only the columns the constraints read at the next row are opened there.
-      auto at_point = [&](const Matrix& coefficients, const BabyBear4& z) {
-        return std::move(EvaluateCoefficientsAt(coefficients, std::span(&z, 1))[0]);
-      };
-      auto at_next = [&](const Matrix& coefficients, std::span<const uint32_t> columns) {
-        if (columns.empty()) return std::vector<BabyBear4>();
-        return at_point(SelectColumns(coefficients, columns), point_next);
+      const BabyBear g = BabyBear::two_adic_generator(static_cast<uint32_t>(l.log_height));
+      const std::array<BabyBear4, 2> points = {TablePoint(zeta, LogLift(fri_shape, l)),
+                                               TablePoint(zeta2, LogLift(fri_shape, l))};
+      const std::array<BabyBear4, 2> next_points = {points[0] * g, points[1] * g};
+      std::array<TableOpenings*, 2> o = {&s.openings, &s.second_openings};
+      // Both points in one pass over the coefficients. Only the columns the constraints read at
+      // the next row are opened there; extension columns as one extension value each.
+      auto at_points = [&](const Matrix& coefficients, std::span<const BabyBear4> z, bool extension,
+                           auto member) {
+        std::vector<std::vector<BabyBear4>> values = EvaluateCoefficientsAt(coefficients, z);
+        for (size_t k = 0; k < 2; ++k) {
+          o[k]->*member = extension ? ExtColumnValues(values[k]) : std::move(values[k]);
+        }
       };
       if (l.preprocessed_width > 0) {
-        o.preprocessed_local = EvaluateAt(s.preprocessed, point);
+        for (size_t k = 0; k < 2; ++k) {
+          o[k]->preprocessed_local = EvaluateAt(s.preprocessed, points[k]);
+        }
         if (!l.preprocessed_next_columns.empty()) {
-          o.preprocessed_next =
-              EvaluateAt(SelectColumns(s.preprocessed, l.preprocessed_next_columns), point_next);
+          const Matrix next = SelectColumns(s.preprocessed, l.preprocessed_next_columns);
+          for (size_t k = 0; k < 2; ++k) {
+            o[k]->preprocessed_next = EvaluateAt(next, next_points[k]);
+          }
         }
       }
-      o.main_local = at_point(s.main->coefficients(), point);
-      o.main_next = at_next(s.main->coefficients(), l.main_next_columns);
-      // Extension columns are opened as one extension value each (ExtColumnValues).
-      if (l.aux_width > 0) {
-        o.aux_local = ExtColumnValues(at_point(s.aux->coefficients(), point));
-        o.aux_next =
-            ExtColumnValues(at_next(s.aux->coefficients(), BaseColumnsOf(l.aux_next_columns)));
+      at_points(s.main->coefficients(), points, false, &TableOpenings::main_local);
+      if (!l.main_next_columns.empty()) {
+        at_points(SelectColumns(s.main->coefficients(), l.main_next_columns), next_points, false,
+                  &TableOpenings::main_next);
       }
-      o.quotient = ExtColumnValues(at_point(s.quotient->coefficients(), point));
-      ObserveOpenings(challenger, o);
-      proof.openings.push_back(o);
+      if (l.aux_width > 0) {
+        at_points(s.aux->coefficients(), points, true, &TableOpenings::aux_local);
+        at_points(SelectColumns(s.aux->coefficients(), BaseColumnsOf(l.aux_next_columns)),
+                  next_points, true, &TableOpenings::aux_next);
+      }
+      at_points(s.quotient->coefficients(), points, true, &TableOpenings::quotient);
+    }
+    for (size_t t = 0; t < num_tables; ++t) {
+      ObserveOpenings(challenger, state[t].openings);
+      proof.openings.push_back(state[t].openings);
+    }
+    for (size_t t = 0; t < num_tables; ++t) {
+      ObserveOpenings(challenger, state[t].second_openings);
+      proof.second_openings.push_back(state[t].second_openings);
     }
     if (zk) {
-      proof.mask_opening = ExtColumnValues(
-          EvaluateCoefficientsAt(mask->coefficients(), std::span<const BabyBear4>(&zeta, 1))[0]);
+      const std::array<BabyBear4, 2> zetas = {zeta, zeta2};
+      for (const std::vector<BabyBear4>& values :
+           EvaluateCoefficientsAt(mask->coefficients(), zetas)) {
+        proof.mask_opening.push_back(ExtColumnValues(values)[0]);
+      }
       for (const BabyBear4& x : proof.mask_opening) challenger.ObserveExtension(x);
     }
     const BabyBear4 gamma = challenger.SampleExtension();
@@ -813,6 +833,8 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
     // is opened at the next row. An extension column's weight w becomes w X^c on its base column
     // c (AppendBaseWeights), which the accumulation below works on.
     BabyBear4 gamma_power = BabyBear4::one();
+    BabyBear4 zeta_delta = BabyBear4::zero();
+    std::map<size_t, BabyBear4> next_delta;  // next-row root's log order -> delta
     BlockBuffer buffer;  // one block of one source at a time: the main, auxiliary, quotient
     for (size_t t = 0; t < num_tables; ++t) {
       const TableState& s = state[t];
@@ -829,12 +851,21 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
       AppendBaseWeights(w_aux, &p_aux);
       AppendBaseWeights(w_quot, &p_quot);
       const std::vector<uint32_t> aux_next_base = BaseColumnsOf(l.aux_next_columns);
-      const BabyBear4 v_zeta = Dot(p_prep, o.preprocessed_local) + Dot(p_main, o.main_local) +
-                               Dot(w_aux, o.aux_local) + Dot(w_quot, o.quotient);
-      const BabyBear4 v_next =
-          next_factor * (DotAt(p_prep, l.preprocessed_next_columns, o.preprocessed_next) +
-                         DotAt(p_main, l.main_next_columns, o.main_next) +
-                         DotAt(w_aux, l.aux_next_columns, o.aux_next));
+      auto value_at_point = [&](const TableOpenings& v) {
+        return Dot(p_prep, v.preprocessed_local) + Dot(p_main, v.main_local) +
+               Dot(w_aux, v.aux_local) + Dot(w_quot, v.quotient);
+      };
+      auto value_at_next = [&](const TableOpenings& v) {
+        return next_factor * (DotAt(p_prep, l.preprocessed_next_columns, v.preprocessed_next) +
+                              DotAt(p_main, l.main_next_columns, v.main_next) +
+                              DotAt(w_aux, l.aux_next_columns, v.aux_next));
+      };
+      const BabyBear4 v_zeta = value_at_point(o);
+      const BabyBear4 v_next = value_at_next(o);
+      // At zeta' the numerators are these plus the difference of the opened values' sums.
+      zeta_delta = zeta_delta + v_zeta - value_at_point(s.second_openings);
+      next_delta[NextRowLogOrder(fri_shape, l)] =
+          next_delta[NextRowLogOrder(fri_shape, l)] + v_next - value_at_next(s.second_openings);
       const bool dense_next = l.preprocessed_next_columns.size() == l.preprocessed_width &&
                               l.main_next_columns.size() == l.main_width &&
                               l.aux_next_columns.size() == l.aux_width;
@@ -873,7 +904,8 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
       const auto w_mask = NextPowers(&gamma_power, gamma, 1);  // one extension column
       std::vector<BabyBear4> p_mask;
       AppendBaseWeights(w_mask, &p_mask);
-      const BabyBear4 v = Dot(w_mask, proof.mask_opening);
+      const BabyBear4 v = w_mask[0] * proof.mask_opening[0];
+      zeta_delta = zeta_delta + v - w_mask[0] * proof.mask_opening[1];
       const std::span<BabyBear4> num_zeta = numerators(at_zeta, log_max);
       const size_t rows = mask->block_height();
       BlockBuffer mask_buffer;
@@ -909,6 +941,7 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
       size_t step;  // w = h^step for the block's generator h
       BabyBear w_inv;
       std::vector<Part> parts;
+      BabyBear4 delta;  // at zeta' w the numerators are those at zeta w plus delta
     };
     const std::vector<Part> zeta_parts = parts_of(at_zeta);
     std::vector<NextPoint> next_points;
@@ -916,28 +949,34 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
       next_points.push_back(
           {rows >> log_order,
            BabyBear::two_adic_generator(static_cast<uint32_t>(log_order)).inverse(),
-           parts_of(by_size)});
+           parts_of(by_size), next_delta[log_order]});
     }
     for (size_t block = 0; block < (size_t{1} << config.fri.log_blowup); ++block) {
       const size_t first = block * rows;
-      std::vector<BabyBear4> d(rows);
+      std::vector<BabyBear4> d(2 * rows);  // x - zeta, then x - zeta'
       {
         const std::vector<BabyBear> xs = CosetBlockPoints(log_max, log_rows, block);
-        tbb::parallel_for(size_t{0}, rows, [&](size_t i) { d[i] = BabyBear4(xs[i]) - zeta; });
+        tbb::parallel_for(size_t{0}, rows, [&](size_t i) {
+          d[i] = BabyBear4(xs[i]) - zeta;
+          d[rows + i] = BabyBear4(xs[i]) - zeta2;
+        });
       }
-      const std::vector<BabyBear4> inv_zeta = ParallelBatchInverse(d);
+      const std::vector<BabyBear4> inv = ParallelBatchInverse(d);
+      const BabyBear4* inv_zeta = inv.data();
+      const BabyBear4* inv_zeta2 = inv.data() + rows;
       tbb::parallel_for(size_t{0}, rows, [&](size_t i) {
         const size_t index = first + i;
         BabyBear4 sum = fri_input[index];
         for (const Part& p : zeta_parts) sum = sum + p.values[index >> p.shift];
-        BabyBear4 value = sum * inv_zeta[i];
+        BabyBear4 value = sum * inv_zeta[i] + (sum + zeta_delta) * inv_zeta2[i];
         const size_t natural = ntt::bit_reverse(i, static_cast<uint32_t>(log_rows));
         for (const NextPoint& np : next_points) {
           BabyBear4 next = BabyBear4::zero();
           for (const Part& p : np.parts) next = next + p.values[index >> p.shift];
           const size_t previous = ntt::bit_reverse((natural + rows - np.step) & (rows - 1),
                                                    static_cast<uint32_t>(log_rows));
-          value = value + next * inv_zeta[previous] * np.w_inv;
+          value = value +
+                  (next * inv_zeta[previous] + (next + np.delta) * inv_zeta2[previous]) * np.w_inv;
         }
         fri_input[index] = value;
       });

@@ -49,15 +49,18 @@ SecurityReport AnalyzeSecurity(const StarkConfig& config, uint64_t trace_rows,
   r.rate = WorstRate(config, log_rows);
   const double log_d = log_n + std::log2(r.rate);
   const double log_degree = std::log2(static_cast<double>(std::max<size_t>(constraint_degree, 1)));
-  // DEEP-ALI: the out-of-domain point hits a root of a degree ~ constraint_degree * D polynomial,
-  // for each table (a lifted table's point c zeta^(2^k) is a 2^k-to-1 image of zeta, so its
-  // identity of degree d D_t fails at up to 2^k d D_t ~ d D values of zeta: a union over tables);
-  // the random combinations (alpha powers over the constraints, gamma powers over the columns)
-  // fail with probability ~ count / |EF|. The larger dominates; one bit for the union bound.
-  const double deep =
-      std::log2(static_cast<double>(std::max<size_t>(num_tables, 1))) + log_degree + log_d;
+  // DEEP-ALI: a false identity of a table, of degree ~ constraint_degree * D, holds at an
+  // out-of-domain point with probability d D / |EF| (a lifted table's point c zeta^(2^k) is a
+  // 2^k-to-1 image of zeta, so its identity of degree d D_t fails at up to 2^k d D_t ~ d D values
+  // of zeta), and must hold at each of the kOutOfDomainPoints independent points; a false table
+  // anywhere suffices, so the tables add up. The random combinations (alpha powers over the
+  // constraints, gamma powers over the columns) fail with probability ~ count / |EF|. The larger
+  // error dominates; one bit for the union bound.
+  const double log_tables = std::log2(static_cast<double>(std::max<size_t>(num_tables, 1)));
+  r.ali_bits =
+      static_cast<double>(kOutOfDomainPoints) * (r.field_bits - log_degree - log_d) - log_tables;
   const double combos = std::log2(static_cast<double>(std::max<size_t>(num_constraints, 1)));
-  r.field_bound_bits = r.field_bits - std::max(deep, combos) - 1;
+  r.field_bound_bits = std::min(r.ali_bits, r.field_bits - combos) - 1;
   const double rho = r.rate;
   const double queries = static_cast<double>(config.fri.num_queries);
   r.grinding_bits = static_cast<double>(config.fri.pow_bits);

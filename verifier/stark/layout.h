@@ -18,7 +18,7 @@ inline constexpr size_t kMaxLogHeight = 24;
 inline constexpr size_t kMaxTables = 64;
 
 // With zero knowledge a committed trace column is t + Z_H r, r uniformly random with
-// `randomizer_len` coefficients (docs/stark.md, section 4): num_queries + 2 for tables of at least
+// `randomizer_len` coefficients (docs/stark.md, section 4): num_queries + 4 for tables of at least
 // kRandomizerMargin times that many rows, whose LDE then stays blowup * n, at a rate of at most
 // (1 + 1 / kRandomizerMargin) / blowup; n for smaller tables, whose LDE doubles.
 inline constexpr size_t kRandomizerMargin = 32;

@@ -182,14 +182,16 @@ std::vector<uint8_t> SerializeProof(const StarkProof& p) {
   w.Exts(p.cumulative_sums);
   w.Digest(p.quotient_root);
   w.U32(static_cast<uint32_t>(p.openings.size()));
-  for (const auto& o : p.openings) {
-    w.Exts(o.preprocessed_local);
-    w.Exts(o.preprocessed_next);
-    w.Exts(o.main_local);
-    w.Exts(o.main_next);
-    w.Exts(o.aux_local);
-    w.Exts(o.aux_next);
-    w.Exts(o.quotient);
+  for (const auto* openings : {&p.openings, &p.second_openings}) {
+    for (const auto& o : *openings) {
+      w.Exts(o.preprocessed_local);
+      w.Exts(o.preprocessed_next);
+      w.Exts(o.main_local);
+      w.Exts(o.main_next);
+      w.Exts(o.aux_local);
+      w.Exts(o.aux_next);
+      w.Exts(o.quotient);
+    }
   }
   w.Exts(p.mask_opening);
   w.U32(static_cast<uint32_t>(p.fri.commitments.size()));
@@ -226,16 +228,19 @@ StarkProof DeserializeProof(std::span<const uint8_t> bytes) {
   p.cumulative_sums = r.Exts(64, "cumulative sums");
   p.quotient_root = r.Digest();
   p.openings.resize(r.Count(64, 7 * kIntBits, "table openings"));
-  for (auto& o : p.openings) {
-    o.preprocessed_local = r.Exts(kMaxColumns, "openings");
-    o.preprocessed_next = r.Exts(kMaxColumns, "openings");
-    o.main_local = r.Exts(kMaxColumns, "openings");
-    o.main_next = r.Exts(kMaxColumns, "openings");
-    o.aux_local = r.Exts(kMaxColumns, "openings");
-    o.aux_next = r.Exts(kMaxColumns, "openings");
-    o.quotient = r.Exts(kMaxColumns, "openings");
+  p.second_openings.resize(p.openings.size());
+  for (auto* openings : {&p.openings, &p.second_openings}) {
+    for (auto& o : *openings) {
+      o.preprocessed_local = r.Exts(kMaxColumns, "openings");
+      o.preprocessed_next = r.Exts(kMaxColumns, "openings");
+      o.main_local = r.Exts(kMaxColumns, "openings");
+      o.main_next = r.Exts(kMaxColumns, "openings");
+      o.aux_local = r.Exts(kMaxColumns, "openings");
+      o.aux_next = r.Exts(kMaxColumns, "openings");
+      o.quotient = r.Exts(kMaxColumns, "openings");
+    }
   }
-  p.mask_opening = r.Exts(1, "mask opening");
+  p.mask_opening = r.Exts(2, "mask opening");
   p.fri.commitments.resize(r.Count(fri::kMaxLogDomain, 8 * kFieldBits, "FRI commitments"));
   for (auto& d : p.fri.commitments) d = r.Digest();
   p.fri.layer_openings.resize(r.Count(fri::kMaxLogDomain, 2 * kIntBits, "FRI layers"));

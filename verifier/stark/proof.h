@@ -32,7 +32,7 @@ namespace prova::stark {
 // per query; field elements take 31 bits, not 32.
 // Version 4: a FRI layer's opened row omits the value at the queried position (the verifier
 // knows it); an extension column is opened at zeta as one extension value, not one per base
-// column.
+// column; every table is opened at two out-of-domain points (docs/stark.md, section 3).
 inline constexpr uint32_t kProofVersion = 4;
 inline constexpr char kProofMagic[4] = {'P', 'R', 'V', 'S'};
 
@@ -53,8 +53,10 @@ struct StarkProof {
   hash::Digest aux_root{};
   std::vector<BabyBear4> cumulative_sums;  // one per table (zero when it has no interactions)
   hash::Digest quotient_root{};
-  std::vector<TableOpenings> openings;  // one per table
-  std::vector<BabyBear4> mask_opening;  // the FRI mask polynomial at zeta (zero knowledge)
+  // One per table at each out-of-domain point (kOutOfDomainPoints: zeta, then zeta').
+  std::vector<TableOpenings> openings, second_openings;
+  // The FRI mask polynomial at zeta and zeta' (zero knowledge).
+  std::vector<BabyBear4> mask_opening;
   fri::FriProof fri;
   // Openings of each committed round at the FRI query indices.
   merkle::MultiOpening preprocessed_queries;  // empty when no table has fixed columns

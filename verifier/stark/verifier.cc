@@ -100,10 +100,13 @@ struct DeepTable {
   std::array<std::vector<uint32_t>, kRounds> next_columns;
   BabyBear4 next_factor;  // gamma^C
   BabyBear4 value_zeta, value_next;
+  // The same sums of the values at the second point zeta', less: at zeta' the numerators are the
+  // query's sums minus (value_zeta - zeta_delta), with the same weights.
+  BabyBear4 zeta_delta, next_delta;
 
-  // Takes the next 2C powers of gamma from *gamma_power.
-  DeepTable(const TableOpenings& o, const TableLayout& l, BabyBear4* gamma_power,
-            const BabyBear4& gamma)
+  // Takes the next 2C powers of gamma from *gamma_power. o: the openings at zeta, o2 at zeta'.
+  DeepTable(const TableOpenings& o, const TableOpenings& o2, const TableLayout& l,
+            BabyBear4* gamma_power, const BabyBear4& gamma)
       : widths{l.preprocessed_width, l.main_width, l.aux_base_width(), l.quotient_base_width()},
         next_columns{l.preprocessed_next_columns,
                      l.main_next_columns,
@@ -111,18 +114,24 @@ struct DeepTable {
                      {}} {
     const BabyBear4 start = *gamma_power;
     value_zeta = value_next = BabyBear4::zero();
+    BabyBear4 value_zeta2 = BabyBear4::zero(), value_next2 = BabyBear4::zero();
     const std::array<std::span<const BabyBear4>, kRounds> at_point = {
         o.preprocessed_local, o.main_local, o.aux_local, o.quotient};
     const std::array<std::span<const BabyBear4>, kRounds> at_next = {
         o.preprocessed_next, o.main_next, o.aux_next, {}};
+    const std::array<std::span<const BabyBear4>, kRounds> at_point2 = {
+        o2.preprocessed_local, o2.main_local, o2.aux_local, o2.quotient};
+    const std::array<std::span<const BabyBear4>, kRounds> at_next2 = {
+        o2.preprocessed_next, o2.main_next, o2.aux_next, {}};
     // The columns (of the opened values) at the next row: base or extension.
     const std::array<std::span<const uint32_t>, kRounds> next_value_columns = {
         l.preprocessed_next_columns, l.main_next_columns, l.aux_next_columns, {}};
     std::array<std::vector<BabyBear4>, kRounds> weights;
     for (size_t r = 0; r < kRounds; ++r) {
-      for (const BabyBear4& v : at_point[r]) {
+      for (size_t j = 0; j < at_point[r].size(); ++j) {
         weights[r].push_back(*gamma_power);
-        value_zeta = value_zeta + *gamma_power * v;
+        value_zeta = value_zeta + *gamma_power * at_point[r][j];
+        value_zeta2 = value_zeta2 + *gamma_power * at_point2[r][j];
         *gamma_power = *gamma_power * gamma;
       }
       if (kExtRound[r]) {
@@ -136,9 +145,12 @@ struct DeepTable {
     for (size_t r = 0; r < kRounds; ++r) {
       for (size_t j = 0; j < next_value_columns[r].size(); ++j) {
         value_next = value_next + weights[r][next_value_columns[r][j]] * at_next[r][j];
+        value_next2 = value_next2 + weights[r][next_value_columns[r][j]] * at_next2[r][j];
       }
     }
     value_next = next_factor * value_next;
+    zeta_delta = value_zeta - value_zeta2;
+    next_delta = value_next - next_factor * value_next2;
   }
 
   // (sum at the point, sum at the next row) for the query's rows, before the divisions.
@@ -198,10 +210,13 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
   }
   Expect(any_preprocessed == vk.preprocessed_root.has_value(), "verifying key does not match");
   Expect(proof.has_aux == any_aux, "auxiliary commitment present/absent unexpectedly");
-  for (size_t t = 0; t < num_tables; ++t) {
-    const TableLayout& l = layouts[t];
-    const TableOpenings& o = proof.openings[t];
-    const std::string name(tables[t]->name());
+  Expect(proof.second_openings.size() == num_tables,
+         "proof has the wrong number of table openings");
+  for (size_t t = 0; t < 2 * num_tables; ++t) {
+    const TableLayout& l = layouts[t % num_tables];
+    const TableOpenings& o =
+        t < num_tables ? proof.openings[t] : proof.second_openings[t - num_tables];
+    const std::string name(tables[t % num_tables]->name());
     Expect(o.preprocessed_local.size() == l.preprocessed_width &&
                o.preprocessed_next.size() == l.preprocessed_next_columns.size(),
            "table '" + name + "': wrong number of preprocessed openings");
@@ -211,12 +226,12 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
            "table '" + name + "': wrong number of auxiliary openings");
     Expect(o.quotient.size() == l.num_chunks,
            "table '" + name + "': wrong number of quotient openings");
-    if (l.aux_width == 0) {
+    if (l.aux_width == 0 && t < num_tables) {
       Expect(proof.cumulative_sums[t] == BabyBear4::zero(),
              "table '" + name + "': cumulative sum without interactions");
     }
   }
-  Expect(proof.mask_opening.size() == (config.zero_knowledge ? 1u : 0u),
+  Expect(proof.mask_opening.size() == (config.zero_knowledge ? 2u : 0u),
          "wrong number of mask openings");
 
   // The transcript, in the prover's order.
@@ -236,10 +251,13 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
   const FriInput fri_input = PlanFriInput(layouts);
   const size_t log_max = fri_input.log_size;
   const BabyBear4 zeta = SampleOutOfDomainPoint(challenger, fri_input.max_log_lift);
-  for (const TableOpenings& o : proof.openings) {
-    for (const auto* v : {&o.preprocessed_local, &o.preprocessed_next, &o.main_local, &o.main_next,
-                          &o.aux_local, &o.aux_next, &o.quotient}) {
-      for (const BabyBear4& x : *v) challenger.ObserveExtension(x);
+  const BabyBear4 zeta2 = SampleOutOfDomainPoint(challenger, fri_input.max_log_lift);
+  for (const auto* openings : {&proof.openings, &proof.second_openings}) {
+    for (const TableOpenings& o : *openings) {
+      for (const auto* v : {&o.preprocessed_local, &o.preprocessed_next, &o.main_local,
+                            &o.main_next, &o.aux_local, &o.aux_next, &o.quotient}) {
+        for (const BabyBear4& x : *v) challenger.ObserveExtension(x);
+      }
     }
   }
   for (const BabyBear4& x : proof.mask_opening) challenger.ObserveExtension(x);
@@ -250,10 +268,12 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
   for (const BabyBear4& s : proof.cumulative_sums) total = total + s;
   Expect(total == BabyBear4::zero(), "LogUp cumulative sums do not add up to zero");
 
-  // DEEP-ALI: each table's constraints at zeta against its quotient.
-  for (size_t t = 0; t < num_tables; ++t) {
+  // DEEP-ALI: each table's constraints at zeta and at zeta' against its quotient.
+  for (size_t k = 0; k < 2 * num_tables; ++k) {
+    const size_t t = k % num_tables;
+    const bool second = k >= num_tables;
     const TableLayout& l = layouts[t];
-    const TableOpenings& o = proof.openings[t];
+    const TableOpenings& o = second ? proof.second_openings[t] : proof.openings[t];
     const std::vector<BabyBear4> aux_next = FullRow(o.aux_next, l.aux_next_columns, l.aux_width);
     const std::vector<BabyBear4> preprocessed_next =
         FullRow(o.preprocessed_next, l.preprocessed_next_columns, l.preprocessed_width);
@@ -270,7 +290,7 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
     in.public_values = pv;
     in.challenges = lookup_challenges;
     in.cumulative_sum = proof.cumulative_sums[t];
-    const BabyBear4 point = TablePoint(zeta, LogLift(fri_input, l));
+    const BabyBear4 point = TablePoint(second ? zeta2 : zeta, LogLift(fri_input, l));
     in.selectors = air::SelectorsAt(point, l.log_height);
     in.alpha = alpha;
     in.logup_plan = l.logup_plan;
@@ -282,7 +302,8 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
     for (size_t i = o.quotient.size(); i-- > 0;) quotient = quotient * zeta_n + o.quotient[i];
     Expect(folder.folded() == quotient * in.selectors.vanishing,
            "table '" + std::string(tables[t]->name()) +
-               "': constraints do not match the quotient at the out-of-domain point");
+               "': constraints do not match the quotient at the out-of-domain point" +
+               (second ? " zeta'" : " zeta"));
   }
 
   // FRI on the lifted DEEP quotient.
@@ -326,37 +347,45 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
     BabyBear4 gamma_power = BabyBear4::one();
     std::vector<DeepTable> deep;
     for (size_t t = 0; t < num_tables; ++t) {
-      deep.emplace_back(proof.openings[t], layouts[t], &gamma_power, gamma);
+      deep.emplace_back(proof.openings[t], proof.second_openings[t], layouts[t], &gamma_power,
+                        gamma);
     }
-    BabyBear4 mask_value = BabyBear4::zero();
-    std::vector<BabyBear4> mask_weights, mask_powers;  // the mask is one extension column
-    for (const BabyBear4& v : proof.mask_opening) {
-      mask_weights.push_back(gamma_power);
-      mask_value = mask_value + gamma_power * v;
+    // The mask is one extension column, opened at zeta and zeta'.
+    BabyBear4 mask_value = BabyBear4::zero(), mask_delta = BabyBear4::zero();
+    std::vector<BabyBear4> mask_powers;
+    if (config.zero_knowledge) {
+      mask_value = gamma_power * proof.mask_opening[0];
+      mask_delta = mask_value - gamma_power * proof.mask_opening[1];
+      AppendBaseWeights(std::span(&gamma_power, 1), &mask_powers);
       gamma_power = gamma_power * gamma;
     }
-    AppendBaseWeights(mask_weights, &mask_powers);
-    // Lifted tables share the denominator x - zeta, and those with the same next-row root
-    // share x - zeta w, so each query divides once per distinct point: next_points[slot[t]].
-    std::vector<BabyBear4> next_points;
+    // Lifted tables share the denominators x - zeta and x - zeta', and those with the same
+    // next-row root share x - zeta w and x - zeta' w, so each query divides once per distinct
+    // point: next_roots[slot[t]]. At zeta' the numerators are those at zeta plus the deltas.
+    std::vector<BabyBear> next_roots;
     std::vector<size_t> slot(num_tables);
     {
       std::map<size_t, size_t> slot_of_order;
       for (size_t t = 0; t < num_tables; ++t) {
         const size_t order = NextRowLogOrder(fri_input, layouts[t]);
-        auto [it, inserted] = slot_of_order.try_emplace(order, next_points.size());
+        auto [it, inserted] = slot_of_order.try_emplace(order, next_roots.size());
         if (inserted) {
-          next_points.push_back(zeta *
-                                NextRowRoot(layouts[t].log_height, LogLift(fri_input, layouts[t])));
+          next_roots.push_back(NextRowRoot(layouts[t].log_height, LogLift(fri_input, layouts[t])));
         }
         slot[t] = it->second;
       }
+    }
+    BabyBear4 zeta_delta = mask_delta;
+    std::vector<BabyBear4> next_delta(next_roots.size(), BabyBear4::zero());
+    for (size_t t = 0; t < num_tables; ++t) {
+      zeta_delta = zeta_delta + deep[t].zeta_delta;
+      next_delta[slot[t]] = next_delta[slot[t]] + deep[t].next_delta;
     }
     std::vector<std::vector<BabyBear4>> reduced(indices.size());
     for (size_t q = 0; q < indices.size(); ++q) {
       const BabyBear x = fri::DomainPoint(fri::DomainShift(), log_max, indices[q]);
       BabyBear4 at_zeta = BabyBear4::zero();
-      std::vector<BabyBear4> at_next(next_points.size(), BabyBear4::zero());
+      std::vector<BabyBear4> at_next(next_roots.size(), BabyBear4::zero());
       size_t prep_k = 0, aux_k = 0;
       for (size_t t = 0; t < num_tables; ++t) {
         const TableLayout& l = layouts[t];
@@ -379,9 +408,12 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
         for (size_t c = 0; c < row.size(); ++c) sum = sum + mask_powers[c] * row[c];
         at_zeta = at_zeta + sum - mask_value;
       }
-      BabyBear4 value = at_zeta * (BabyBear4(x) - zeta).inverse();
-      for (size_t k = 0; k < next_points.size(); ++k) {
-        value = value + at_next[k] * (BabyBear4(x) - next_points[k]).inverse();
+      const BabyBear4 x4(x);
+      BabyBear4 value =
+          at_zeta * (x4 - zeta).inverse() + (at_zeta + zeta_delta) * (x4 - zeta2).inverse();
+      for (size_t k = 0; k < next_roots.size(); ++k) {
+        value = value + at_next[k] * (x4 - zeta * next_roots[k]).inverse() +
+                (at_next[k] + next_delta[k]) * (x4 - zeta2 * next_roots[k]).inverse();
       }
       reduced[q] = {value};
     }
