@@ -100,8 +100,8 @@ struct DeepTable {
   std::array<std::vector<uint32_t>, kRounds> next_columns;
   BabyBear4 next_factor;  // gamma^C
   BabyBear4 value_zeta, value_next;
-  // The same sums of the values at the second point zeta', less: at zeta' the numerators are the
-  // query's sums minus (value_zeta - zeta_delta), with the same weights.
+  // value_zeta (value_next) minus the same weighted sum of the values opened at zeta' (zeta' w):
+  // a query's numerators at zeta' are its numerators at zeta plus these.
   BabyBear4 zeta_delta, next_delta;
 
   // Takes the next 2C powers of gamma from *gamma_power. o: the openings at zeta, o2 at zeta'.
