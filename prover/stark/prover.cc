@@ -752,6 +752,7 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
     progress("out-of-domain openings", 0.7);
     // Two out-of-domain points: a false table identity must hold at both (docs/stark.md,
     // section 3), which squares the DEEP-ALI error that every lifted table adds.
+    static_assert(kOutOfDomainPoints == 2, "a proof carries openings and second_openings");
     const BabyBear4 zeta = SampleOutOfDomainPoint(challenger, fri_shape.max_log_lift);
     const BabyBear4 zeta2 = SampleOutOfDomainPoint(challenger, fri_shape.max_log_lift);
     for (size_t t = 0; t < num_tables; ++t) {

@@ -210,13 +210,15 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
   }
   Expect(any_preprocessed == vk.preprocessed_root.has_value(), "verifying key does not match");
   Expect(proof.has_aux == any_aux, "auxiliary commitment present/absent unexpectedly");
+  static_assert(kOutOfDomainPoints == 2, "a proof carries openings and second_openings");
   Expect(proof.second_openings.size() == num_tables,
          "proof has the wrong number of table openings");
-  for (size_t t = 0; t < 2 * num_tables; ++t) {
-    const TableLayout& l = layouts[t % num_tables];
-    const TableOpenings& o =
-        t < num_tables ? proof.openings[t] : proof.second_openings[t - num_tables];
-    const std::string name(tables[t % num_tables]->name());
+  for (size_t k = 0; k < 2 * num_tables; ++k) {
+    const size_t t = k % num_tables;
+    const bool second = k >= num_tables;
+    const TableLayout& l = layouts[t];
+    const TableOpenings& o = second ? proof.second_openings[t] : proof.openings[t];
+    const std::string name(tables[t]->name());
     Expect(o.preprocessed_local.size() == l.preprocessed_width &&
                o.preprocessed_next.size() == l.preprocessed_next_columns.size(),
            "table '" + name + "': wrong number of preprocessed openings");
@@ -226,7 +228,7 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
            "table '" + name + "': wrong number of auxiliary openings");
     Expect(o.quotient.size() == l.num_chunks,
            "table '" + name + "': wrong number of quotient openings");
-    if (l.aux_width == 0 && t < num_tables) {
+    if (l.aux_width == 0 && !second) {
       Expect(proof.cumulative_sums[t] == BabyBear4::zero(),
              "table '" + name + "': cumulative sum without interactions");
     }
