@@ -255,7 +255,7 @@ struct TableState {
   TableLayout layout;
   Matrix preprocessed;                                       // natural order on H_n
   const merkle::RowMajorMatrix* preprocessed_lde = nullptr;  // kept by the proving key
-  std::shared_ptr<const CosetLde> main, aux, quotient;       // quotient: D x 4m coefficients
+  std::shared_ptr<const CosetLde> main, aux;
   BabyBear4 cumulative_sum = BabyBear4::zero();
   TableOpenings openings, second_openings;  // at zeta and at zeta'
 };
@@ -393,20 +393,18 @@ std::vector<BabyBear4> ComputeQuotient(const ProverTable& table, const TableStat
   return quotient;
 }
 
-// Splits Q into num_chunks polynomials of n coefficients (Q = sum_i X^(i n) q_i) and, with zero
-// knowledge, masks them: q_i += X^n b_i - b_(i-1) with random b_i of randomizer_len coefficients,
-// which keeps sum_i X^(i n) q_i = Q and makes each chunk's openings uniformly random. Returns
-// D x 4m coefficients. With `check`, throws prova::Error naming `table` if the values are not
-// those of a polynomial of fewer than quotient_len coefficients, which is what a failing
-// constraint leaves: the combined constraints C agree with Z_H Q' on the quotient domain V only
-// if C = Z_H Q' + Z_V S with deg S <= deg C - |V|, a few times the randomiser length, and such
-// an S is non-zero on all but that many rows; so a trace whose constraints fail on fewer than
-// n - deg S rows is always caught, one with more except with negligible probability over alpha.
-Matrix SplitQuotient(std::vector<BabyBear4> values, const TableLayout& l, bool check,
-                     std::string_view table) {
+// The coefficients of a table's quotient Q_t (quotient_len of them) from its values on the
+// quotient domain (bit-reversed, as ComputeQuotient returns them). With `check`, throws
+// prova::Error naming `table` if the values are not those of a polynomial of fewer than
+// quotient_len coefficients, which is what a failing constraint leaves: the combined constraints
+// C agree with Z_H Q' on the quotient domain V only if C = Z_H Q' + Z_V S with
+// deg S <= deg C - |V|, a few times the randomiser length, and such an S is non-zero on all but
+// that many rows; so a trace whose constraints fail on fewer than n - deg S rows is always
+// caught, one with more except with negligible probability over alpha.
+std::vector<BabyBear4> QuotientCoefficients(const std::vector<BabyBear4>& values,
+                                            const TableLayout& l, bool check,
+                                            std::string_view table) {
   const size_t nq = values.size();
-  const size_t n = size_t{1} << l.log_height;
-  const size_t d = l.degree_bound;
   Matrix evals = Matrix::uninitialized(nq, 4);
   for (size_t i = 0; i < nq; ++i) {
     for (size_t k = 0; k < 4; ++k) evals.at(i, k) = values[i].coeff(k);
@@ -431,17 +429,49 @@ Matrix SplitQuotient(std::vector<BabyBear4> values, const TableLayout& l, bool c
       }
     }
   }
-  Matrix chunks(d, l.quotient_base_width());
-  for (size_t i = 0; i < l.num_chunks; ++i) {
-    for (size_t j = 0; j < n && i * n + j < nq; ++j) {
-      for (size_t k = 0; k < 4; ++k) chunks.at(j, 4 * i + k) = evals.at(i * n + j, k);
-    }
+  std::vector<BabyBear4> out(std::min(l.quotient_len, nq));
+  for (size_t j = 0; j < out.size(); ++j) {
+    out[j] =
+        BabyBear4::from_coeffs({evals.at(j, 0), evals.at(j, 1), evals.at(j, 2), evals.at(j, 3)});
   }
-  if (l.randomizer_len > 0) {
-    std::vector<BabyBear> b(l.randomizer_len * 4);
-    for (size_t i = 0; i + 1 < l.num_chunks; ++i) {
+  return out;
+}
+
+// Adds weight * Q_t(c X^(2^k)) to the combined quotient's coefficients, with c = s^(1 - 2^k) the
+// constant that takes a point of the largest LDE to the table's row (TablePoint).
+void AddLiftedQuotient(std::span<const BabyBear4> q_t, size_t log_lift, const BabyBear4& weight,
+                       std::vector<BabyBear4>& combined) {
+  const BabyBear s = fri::DomainShift();
+  const BabyBear c = s * s.pow(uint64_t{1} << log_lift).inverse();
+  constexpr size_t kBlock = size_t{1} << 12;
+  tbb::parallel_for(size_t{0}, (q_t.size() + kBlock - 1) / kBlock, [&](size_t b) {
+    const size_t begin = b * kBlock, end = std::min(q_t.size(), begin + kBlock);
+    BabyBear4 w = weight * c.pow(begin);
+    for (size_t j = begin; j < end; ++j, w = w * c) {
+      BabyBear4& slot = combined[j << log_lift];
+      slot = slot + w * q_t[j];
+    }
+  });
+}
+
+// Splits the combined quotient Q into num_chunks polynomials of chunk_len coefficients
+// (Q = sum_i X^(i chunk_len) q_i) and, with zero knowledge, masks them: q_i += X^chunk_len b_i -
+// b_(i-1) with random b_i of randomizer_len coefficients, which keeps sum_i X^(i chunk_len) q_i =
+// Q and makes each chunk's openings uniformly random. Returns degree_bound x 4 num_chunks
+// coefficients.
+Matrix QuotientChunks(const std::vector<BabyBear4>& q, const QuotientPlan& plan) {
+  const size_t n = plan.chunk_len();
+  Matrix chunks(plan.degree_bound, plan.base_width());
+  tbb::parallel_for(size_t{0}, n, [&](size_t j) {
+    for (size_t i = 0; i < plan.num_chunks && i * n + j < q.size(); ++i) {
+      for (size_t k = 0; k < 4; ++k) chunks.at(j, 4 * i + k) = q[i * n + j].coeff(k);
+    }
+  });
+  if (plan.randomizer_len > 0) {
+    std::vector<BabyBear> b(plan.randomizer_len * 4);
+    for (size_t i = 0; i + 1 < plan.num_chunks; ++i) {
       Random(b);
-      for (size_t j = 0; j < l.randomizer_len; ++j) {
+      for (size_t j = 0; j < plan.randomizer_len; ++j) {
         for (size_t k = 0; k < 4; ++k) {
           chunks.at(n + j, 4 * i + k) += b[4 * j + k];
           chunks.at(j, 4 * (i + 1) + k) -= b[4 * j + k];
@@ -454,7 +484,7 @@ Matrix SplitQuotient(std::vector<BabyBear4> values, const TableLayout& l, bool c
 
 void ObserveOpenings(transcript::DuplexChallenger& c, const TableOpenings& o) {
   for (const auto* v : {&o.preprocessed_local, &o.preprocessed_next, &o.main_local, &o.main_next,
-                        &o.aux_local, &o.aux_next, &o.quotient}) {
+                        &o.aux_local, &o.aux_next}) {
     for (const BabyBear4& x : *v) c.ObserveExtension(x);
   }
 }
@@ -713,10 +743,12 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
     for (TableWitness& w : *owned) w.main = air::RowMajorMatrix<BabyBear>();
   }
 
-  // Round 3: quotient chunks and the FRI mask.
+  // Round 3: the quotient chunks and the FRI mask.
   progress("quotient", 0.4);
   const BabyBear4 alpha = challenger.SampleExtension();
+  const BabyBear4 beta = challenger.SampleExtension();
   const FriInput fri_shape = PlanFriInput(layouts);
+  const QuotientPlan quotient_plan = PlanQuotient(fri_shape, layouts, config);
   const size_t log_max = fri_shape.log_size;
   {
     size_t prep_k = 0;
@@ -725,16 +757,24 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
         state[t].preprocessed_lde = &pk.preprocessed_tree->matrices()[prep_k++];
       }
     }
-    std::vector<std::shared_ptr<const merkle::RowSource>> quotient_sources;
-    for (size_t t = 0; t < num_tables; ++t) {
-      const TableLayout& l = state[t].layout;
-      std::vector<BabyBear4> q = ComputeQuotient(*tables[t], state[t], witnesses[t].public_values,
-                                                 lookup_challenges, alpha);
-      state[t].quotient = std::make_shared<CosetLde>(
-          SplitQuotient(std::move(q), l, options.check_constraints, tables[t]->name()), l.log_lde,
-          l.log_height, lde_budget);
-      quotient_sources.push_back(state[t].quotient);
+    // Q = sum_t beta^t Q_t, each table's quotient lifted to the largest LDE (QuotientPlan).
+    std::shared_ptr<const CosetLde> quotient;
+    {
+      std::vector<BabyBear4> combined(quotient_plan.num_chunks * quotient_plan.chunk_len(),
+                                      BabyBear4::zero());
+      BabyBear4 beta_power = BabyBear4::one();
+      for (size_t t = 0; t < num_tables; ++t, beta_power = beta_power * beta) {
+        const TableLayout& l = state[t].layout;
+        const std::vector<BabyBear4> q_t =
+            QuotientCoefficients(ComputeQuotient(*tables[t], state[t], witnesses[t].public_values,
+                                                 lookup_challenges, alpha),
+                                 l, options.check_constraints, tables[t]->name());
+        AddLiftedQuotient(q_t, LogLift(fri_shape, l), beta_power, combined);
+      }
+      quotient = std::make_shared<CosetLde>(QuotientChunks(combined, quotient_plan), log_max,
+                                            quotient_plan.log_chunk_len, lde_budget);
     }
+    std::vector<std::shared_ptr<const merkle::RowSource>> quotient_sources = {quotient};
     std::shared_ptr<const CosetLde> mask;
     if (zk) {
       // R has the degree bound of the lifted DEEP quotient, to which it is added.
@@ -793,7 +833,6 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
         at_points(SelectColumns(s.aux->coefficients(), BaseColumnsOf(l.aux_next_columns)),
                   next_points, true, &TableOpenings::aux_next);
       }
-      at_points(s.quotient->coefficients(), points, true, &TableOpenings::quotient);
     }
     for (size_t t = 0; t < num_tables; ++t) {
       ObserveOpenings(challenger, state[t].openings);
@@ -803,8 +842,14 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
       ObserveOpenings(challenger, state[t].second_openings);
       proof.second_openings.push_back(state[t].second_openings);
     }
+    const std::array<BabyBear4, 2> zetas = {zeta, zeta2};
+    for (const std::vector<BabyBear4>& values :
+         EvaluateCoefficientsAt(quotient->coefficients(), zetas)) {
+      const std::vector<BabyBear4> chunks = ExtColumnValues(values);
+      proof.quotient_opening.insert(proof.quotient_opening.end(), chunks.begin(), chunks.end());
+    }
+    for (const BabyBear4& x : proof.quotient_opening) challenger.ObserveExtension(x);
     if (zk) {
-      const std::array<BabyBear4, 2> zetas = {zeta, zeta2};
       for (const std::vector<BabyBear4>& values :
            EvaluateCoefficientsAt(mask->coefficients(), zetas)) {
         proof.mask_opening.push_back(ExtColumnValues(values)[0]);
@@ -845,16 +890,14 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
       const auto p_prep = NextPowers(&gamma_power, gamma, l.preprocessed_width);
       const auto p_main = NextPowers(&gamma_power, gamma, l.main_width);
       const auto w_aux = NextPowers(&gamma_power, gamma, l.aux_width);
-      const auto w_quot = NextPowers(&gamma_power, gamma, l.num_chunks);
       const BabyBear4 next_factor = gamma_power * start.inverse();  // gamma^C
       gamma_power = gamma_power * next_factor;
-      std::vector<BabyBear4> p_aux, p_quot;
+      std::vector<BabyBear4> p_aux;
       AppendBaseWeights(w_aux, &p_aux);
-      AppendBaseWeights(w_quot, &p_quot);
       const std::vector<uint32_t> aux_next_base = BaseColumnsOf(l.aux_next_columns);
       auto value_at_point = [&](const TableOpenings& v) {
         return Dot(p_prep, v.preprocessed_local) + Dot(p_main, v.main_local) +
-               Dot(w_aux, v.aux_local) + Dot(w_quot, v.quotient);
+               Dot(w_aux, v.aux_local);
       };
       auto value_at_next = [&](const TableOpenings& v) {
         return next_factor * (DotAt(p_prep, l.preprocessed_next_columns, v.preprocessed_next) +
@@ -877,7 +920,7 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
       PROVA_CHECK(rows == size_t{1} << l.log_height, "LDE blocks are cosets of the trace domain");
       for (size_t block = 0; block < s.main->num_blocks(); ++block) {
         const size_t first = block * rows;
-        std::vector<BabyBear4> shared(rows), quotient_part(rows), next_part;
+        std::vector<BabyBear4> shared(rows), next_part;
         if (!dense_next) next_part.resize(rows);
         auto accumulate = [&](std::span<const BabyBear> values, size_t width,
                               std::span<const BabyBear4> powers,
@@ -892,32 +935,42 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
         }
         accumulate(buffer.Fill(s.main.get(), block), l.main_width, p_main, l.main_next_columns);
         accumulate(buffer.Fill(s.aux.get(), block), l.aux_base_width(), p_aux, aux_next_base);
-        AccumulateRows(buffer.Fill(s.quotient.get(), block), l.quotient_base_width(), rows, p_quot,
-                       quotient_part);
         const std::vector<BabyBear4>& next_sum = dense_next ? shared : next_part;
         tbb::parallel_for(size_t{0}, rows, [&](size_t i) {
-          num_zeta[first + i] = num_zeta[first + i] + shared[i] + quotient_part[i] - v_zeta;
+          num_zeta[first + i] = num_zeta[first + i] + shared[i] - v_zeta;
           num_next[first + i] = num_next[first + i] + next_factor * next_sum[i] - v_next;
         });
       }
     }
-    if (zk) {
-      const auto w_mask = NextPowers(&gamma_power, gamma, 1);  // one extension column
-      std::vector<BabyBear4> p_mask;
-      AppendBaseWeights(w_mask, &p_mask);
-      const BabyBear4 v = w_mask[0] * proof.mask_opening[0];
-      zeta_delta = zeta_delta + v - w_mask[0] * proof.mask_opening[1];
+    // The quotient chunks, then the mask: extension columns of the largest LDE, opened at zeta
+    // and zeta' only.
+    auto accumulate_extra = [&](const CosetLde& source, std::span<const BabyBear4> at_zeta_values,
+                                std::span<const BabyBear4> at_zeta2_values) {
+      const auto w = NextPowers(&gamma_power, gamma, at_zeta_values.size());
+      std::vector<BabyBear4> p;
+      AppendBaseWeights(w, &p);
+      const BabyBear4 v = Dot(w, at_zeta_values);
+      zeta_delta = zeta_delta + v - Dot(w, at_zeta2_values);
       const std::span<BabyBear4> num_zeta = numerators(at_zeta, log_max);
-      const size_t rows = mask->block_height();
-      BlockBuffer mask_buffer;
-      for (size_t block = 0; block < mask->num_blocks(); ++block) {
+      const size_t rows = source.block_height();
+      BlockBuffer source_buffer;
+      for (size_t block = 0; block < source.num_blocks(); ++block) {
         const size_t first = block * rows;
         std::vector<BabyBear4> acc(rows);
-        AccumulateRows(mask_buffer.Fill(mask.get(), block), 4, rows, p_mask, acc);
+        AccumulateRows(source_buffer.Fill(&source, block), p.size(), rows, p, acc);
         tbb::parallel_for(size_t{0}, rows, [&](size_t i) {
           num_zeta[first + i] = num_zeta[first + i] + acc[i] - v;
         });
       }
+    };
+    {
+      const std::span<const BabyBear4> q(proof.quotient_opening);
+      accumulate_extra(*quotient, q.first(quotient_plan.num_chunks),
+                       q.subspan(quotient_plan.num_chunks));
+    }
+    if (zk) {
+      accumulate_extra(*mask, std::span(proof.mask_opening).first(1),
+                       std::span(proof.mask_opening).subspan(1));
     }
 
     // The divisions, a block of the largest LDE at a time. A block of 2^(log_max - log_blowup)

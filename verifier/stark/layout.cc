@@ -32,6 +32,24 @@ FriInput PlanFriInput(std::span<const TableLayout> layouts) {
   return f;
 }
 
+QuotientPlan PlanQuotient(const FriInput& fri, std::span<const TableLayout> layouts,
+                          const StarkConfig& config) {
+  QuotientPlan q;
+  for (const TableLayout& l : layouts) {
+    const size_t k = LogLift(fri, l);
+    q.log_chunk_len = std::max(q.log_chunk_len, l.log_height + k);
+    // Q_t(c Y^(2^k)) has its coefficients at multiples of 2^k.
+    q.quotient_len = std::max(q.quotient_len, ((l.quotient_len - 1) << k) + 1);
+  }
+  q.randomizer_len = RandomizerLength(q.log_chunk_len, config);
+  q.degree_bound = q.chunk_len() + q.randomizer_len;
+  // The table of the largest lifted height has at least this lifted degree bound.
+  PROVA_CHECK(q.degree_bound <= fri.degree_bound, "quotient chunks above FRI's degree bound");
+  q.num_chunks = std::max<size_t>((q.quotient_len + q.chunk_len() - 1) / q.chunk_len(),
+                                  config.zero_knowledge ? 2 : 1);
+  return q;
+}
+
 std::vector<uint32_t> BaseColumnsOf(std::span<const uint32_t> ext_columns) {
   std::vector<uint32_t> base;
   for (const uint32_t j : ext_columns) {
@@ -69,13 +87,11 @@ TableLayout MakeLayout(const Table& table, size_t log_height, const StarkConfig&
   l.max_degree = s.max_degree();
   const size_t d = static_cast<size_t>(std::max(l.max_degree, 1));
   // Quotient degree: with trace degree < D and the transition selector of degree 1,
-  // deg Q <= 1 + d (D - 1) - n, in chunks of n coefficients (docs/stark.md). Zero knowledge masks
-  // chunks against each other, so it needs two.
+  // deg Q <= 1 + d (D - 1) - n (docs/stark.md), evaluated on cosets of H_n.
   const size_t n = size_t{1} << log_height;
   l.quotient_len = d * (l.degree_bound - 1) + 2 - n;
-  l.num_chunks = std::max<size_t>((l.quotient_len + n - 1) / n, config.zero_knowledge ? 2 : 1);
-  l.log_quotient =
-      log_height + static_cast<size_t>(std::bit_width(std::bit_ceil(l.num_chunks)) - 1);
+  const size_t cosets = (l.quotient_len + n - 1) / n;
+  l.log_quotient = log_height + static_cast<size_t>(std::bit_width(std::bit_ceil(cosets)) - 1);
   if (l.log_quotient > l.log_lde) {
     throw Error("table '" + name + "': constraint degree " + std::to_string(l.max_degree) +
                 " too high for log_blowup " + std::to_string(config.fri.log_blowup));

@@ -40,12 +40,13 @@ struct TableLayout {
   std::vector<uint32_t> preprocessed_next_columns, main_next_columns, aux_next_columns;
   size_t num_constraints = 0;
   int max_degree = 0;
-  size_t quotient_len = 0;  // coefficients of the quotient: d (D - 1) + 2 - n
-  size_t num_chunks = 0;    // quotient chunks of n coefficients, degree < D once masked
-  size_t log_quotient = 0;  // quotient domain size (a prefix of the bit-reversed LDE)
+  // The table's own quotient Q_t (its constraints over Z_H), before the tables are combined
+  // (QuotientPlan): its coefficient count d (D - 1) + 2 - n, and the size of the domain it is
+  // evaluated on (a prefix of the bit-reversed LDE, at least quotient_len points).
+  size_t quotient_len = 0;
+  size_t log_quotient = 0;
 
   size_t aux_base_width() const { return 4 * aux_width; }
-  size_t quotient_base_width() const { return 4 * num_chunks; }
 };
 
 // The base columns 4j .. 4j + 3 of each extension column j.
@@ -73,6 +74,25 @@ FriInput PlanFriInput(std::span<const TableLayout> layouts);
 inline size_t LogLift(const FriInput& fri, const TableLayout& l) {
   return fri.log_size - l.log_lde;
 }
+
+// The one committed quotient of all tables (docs/stark.md, section 3):
+//   Q(X) = sum_t beta^t Q_t(c_t X^(2^k_t)),
+// each table's quotient lifted to the largest LDE as its columns are, so that a table's point
+// c_t zeta^(2^k_t) is where the verifier checks its constraints. Q is committed as num_chunks
+// polynomials q_i of chunk_len coefficients, Q = sum_i X^(i chunk_len) q_i, on the largest LDE;
+// zero knowledge masks them against each other with randomizer_len coefficients each.
+struct QuotientPlan {
+  size_t log_chunk_len = 0;  // the largest lifted trace height
+  size_t randomizer_len = 0;
+  size_t degree_bound = 0;  // of each committed chunk: chunk_len + randomizer_len
+  size_t quotient_len = 0;  // coefficients of Q: the largest lifted quotient length
+  size_t num_chunks = 0;
+
+  size_t chunk_len() const { return size_t{1} << log_chunk_len; }
+  size_t base_width() const { return 4 * num_chunks; }
+};
+QuotientPlan PlanQuotient(const FriInput& fri, std::span<const TableLayout> layouts,
+                          const StarkConfig& config);
 
 // log2 of the order of the root w that takes a lifted table to its next row (P(zeta w), see
 // NextRowRoot in verifier.h): tables with the same order share the DEEP denominator x - zeta w.

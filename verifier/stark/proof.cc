@@ -190,9 +190,9 @@ std::vector<uint8_t> SerializeProof(const StarkProof& p) {
       w.Exts(o.main_next);
       w.Exts(o.aux_local);
       w.Exts(o.aux_next);
-      w.Exts(o.quotient);
     }
   }
+  w.Exts(p.quotient_opening);
   w.Exts(p.mask_opening);
   w.U32(static_cast<uint32_t>(p.fri.commitments.size()));
   for (const auto& d : p.fri.commitments) w.Digest(d);
@@ -227,7 +227,7 @@ StarkProof DeserializeProof(std::span<const uint8_t> bytes) {
   if (p.has_aux) p.aux_root = r.Digest();
   p.cumulative_sums = r.Exts(64, "cumulative sums");
   p.quotient_root = r.Digest();
-  p.openings.resize(r.Count(64, 7 * kIntBits, "table openings"));
+  p.openings.resize(r.Count(64, 6 * kIntBits, "table openings"));
   p.second_openings.resize(p.openings.size());
   for (auto* openings : {&p.openings, &p.second_openings}) {
     for (auto& o : *openings) {
@@ -237,9 +237,9 @@ StarkProof DeserializeProof(std::span<const uint8_t> bytes) {
       o.main_next = r.Exts(kMaxColumns, "openings");
       o.aux_local = r.Exts(kMaxColumns, "openings");
       o.aux_next = r.Exts(kMaxColumns, "openings");
-      o.quotient = r.Exts(kMaxColumns, "openings");
     }
   }
+  p.quotient_opening = r.Exts(kMaxColumns, "quotient openings");
   p.mask_opening = r.Exts(2, "mask opening");
   p.fri.commitments.resize(r.Count(fri::kMaxLogDomain, 8 * kFieldBits, "FRI commitments"));
   for (auto& d : p.fri.commitments) d = r.Digest();

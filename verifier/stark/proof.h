@@ -33,17 +33,18 @@ namespace prova::stark {
 // Version 4: a FRI layer's opened row omits the value at the queried position (the verifier
 // knows it); an extension column is opened at zeta as one extension value, not one per base
 // column; every table is opened at two out-of-domain points (docs/stark.md, section 3).
-inline constexpr uint32_t kProofVersion = 4;
+// Version 5: one quotient for all tables, their quotients combined by powers of a challenge and
+// lifted to the largest LDE (QuotientPlan), instead of one per table.
+inline constexpr uint32_t kProofVersion = 5;
 inline constexpr char kProofMagic[4] = {'P', 'R', 'V', 'S'};
 
-// Values of one table's committed columns at zeta ("local") and zeta * g ("next"). Extension
-// columns (auxiliary, quotient, mask) are committed as 4 base columns each and opened as one
-// extension value each (ExtColumnValues in verifier.h).
+// Values of one table's committed columns at its point ("local") and the next row ("next").
+// Extension columns (auxiliary, quotient chunks, mask) are committed as 4 base columns each and
+// opened as one extension value each (ExtColumnValues in verifier.h).
 struct TableOpenings {
   std::vector<BabyBear4> preprocessed_local, preprocessed_next;
   std::vector<BabyBear4> main_local, main_next;
   std::vector<BabyBear4> aux_local, aux_next;
-  std::vector<BabyBear4> quotient;  // at zeta only
 };
 
 struct StarkProof {
@@ -55,6 +56,8 @@ struct StarkProof {
   hash::Digest quotient_root{};
   // One per table at each out-of-domain point (kOutOfDomainPoints: zeta, then zeta').
   std::vector<TableOpenings> openings, second_openings;
+  // The quotient chunks (QuotientPlan) at zeta, then at zeta'.
+  std::vector<BabyBear4> quotient_opening;
   // The FRI mask polynomial at zeta and zeta' (zero knowledge).
   std::vector<BabyBear4> mask_opening;
   fri::FriProof fri;
@@ -62,7 +65,7 @@ struct StarkProof {
   merkle::MultiOpening preprocessed_queries;  // empty when no table has fixed columns
   merkle::MultiOpening main_queries;
   merkle::MultiOpening aux_queries;  // empty without interactions
-  merkle::MultiOpening quotient_queries;
+  merkle::MultiOpening quotient_queries;  // the quotient chunks, then the mask
 };
 
 // Caps on counts in an encoded proof.

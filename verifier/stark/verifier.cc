@@ -92,11 +92,11 @@ void Expect(bool condition, const std::string& reason) {
 // Every query uses the same weights, so they and the opened values' sums are computed once; a
 // query costs one extension-by-base product per opened base column.
 struct DeepTable {
-  static constexpr size_t kRounds = 4;  // preprocessed, main, auxiliary, quotient
-  static constexpr std::array<bool, kRounds> kExtRound = {false, false, true, true};
+  static constexpr size_t kRounds = 3;  // preprocessed, main, auxiliary
+  static constexpr std::array<bool, kRounds> kExtRound = {false, false, true};
   std::array<size_t, kRounds> widths{};  // base columns
   std::vector<BabyBear4> powers;         // per base column at the point, round after round
-  // The base columns opened at the next row in each round (none of the quotient).
+  // The base columns opened at the next row in each round.
   std::array<std::vector<uint32_t>, kRounds> next_columns;
   BabyBear4 next_factor;  // gamma^C
   BabyBear4 value_zeta, value_next;
@@ -107,25 +107,23 @@ struct DeepTable {
   // Takes the next 2C powers of gamma from *gamma_power. o: the openings at zeta, o2 at zeta'.
   DeepTable(const TableOpenings& o, const TableOpenings& o2, const TableLayout& l,
             BabyBear4* gamma_power, const BabyBear4& gamma)
-      : widths{l.preprocessed_width, l.main_width, l.aux_base_width(), l.quotient_base_width()},
-        next_columns{l.preprocessed_next_columns,
-                     l.main_next_columns,
-                     BaseColumnsOf(l.aux_next_columns),
-                     {}} {
+      : widths{l.preprocessed_width, l.main_width, l.aux_base_width()},
+        next_columns{l.preprocessed_next_columns, l.main_next_columns,
+                     BaseColumnsOf(l.aux_next_columns)} {
     const BabyBear4 start = *gamma_power;
     value_zeta = value_next = BabyBear4::zero();
     BabyBear4 value_zeta2 = BabyBear4::zero(), value_next2 = BabyBear4::zero();
     const std::array<std::span<const BabyBear4>, kRounds> at_point = {
-        o.preprocessed_local, o.main_local, o.aux_local, o.quotient};
+        o.preprocessed_local, o.main_local, o.aux_local};
     const std::array<std::span<const BabyBear4>, kRounds> at_next = {
-        o.preprocessed_next, o.main_next, o.aux_next, {}};
+        o.preprocessed_next, o.main_next, o.aux_next};
     const std::array<std::span<const BabyBear4>, kRounds> at_point2 = {
-        o2.preprocessed_local, o2.main_local, o2.aux_local, o2.quotient};
+        o2.preprocessed_local, o2.main_local, o2.aux_local};
     const std::array<std::span<const BabyBear4>, kRounds> at_next2 = {
-        o2.preprocessed_next, o2.main_next, o2.aux_next, {}};
+        o2.preprocessed_next, o2.main_next, o2.aux_next};
     // The columns (of the opened values) at the next row: base or extension.
     const std::array<std::span<const uint32_t>, kRounds> next_value_columns = {
-        l.preprocessed_next_columns, l.main_next_columns, l.aux_next_columns, {}};
+        l.preprocessed_next_columns, l.main_next_columns, l.aux_next_columns};
     std::array<std::vector<BabyBear4>, kRounds> weights;
     for (size_t r = 0; r < kRounds; ++r) {
       for (size_t j = 0; j < at_point[r].size(); ++j) {
@@ -154,7 +152,8 @@ struct DeepTable {
   }
 
   // (sum at the point, sum at the next row) for the query's rows, before the divisions.
-  std::pair<BabyBear4, BabyBear4> Sums(const std::array<std::span<const BabyBear>, 4>& rows) const {
+  std::pair<BabyBear4, BabyBear4> Sums(
+      const std::array<std::span<const BabyBear>, kRounds>& rows) const {
     std::array<BabyBear, 4> at_point{}, at_next{};
     size_t k = 0;
     for (size_t r = 0; r < kRounds; ++r) {
@@ -226,14 +225,18 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
            "table '" + name + "': wrong number of main openings");
     Expect(o.aux_local.size() == l.aux_width && o.aux_next.size() == l.aux_next_columns.size(),
            "table '" + name + "': wrong number of auxiliary openings");
-    Expect(o.quotient.size() == l.num_chunks,
-           "table '" + name + "': wrong number of quotient openings");
     if (l.aux_width == 0 && !second) {
       Expect(proof.cumulative_sums[t] == BabyBear4::zero(),
              "table '" + name + "': cumulative sum without interactions");
     }
   }
-  Expect(proof.mask_opening.size() == (config.zero_knowledge ? 2u : 0u),
+  // FRI tests one codeword: every table's DEEP quotient lifted to the largest LDE.
+  const FriInput fri_input = PlanFriInput(layouts);
+  const size_t log_max = fri_input.log_size;
+  const QuotientPlan quotient_plan = PlanQuotient(fri_input, layouts, config);
+  Expect(proof.quotient_opening.size() == kOutOfDomainPoints * quotient_plan.num_chunks,
+         "wrong number of quotient openings");
+  Expect(proof.mask_opening.size() == (config.zero_knowledge ? kOutOfDomainPoints : 0u),
          "wrong number of mask openings");
 
   // The transcript, in the prover's order.
@@ -248,20 +251,19 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
     for (const BabyBear4& s : proof.cumulative_sums) challenger.ObserveExtension(s);
   }
   const BabyBear4 alpha = challenger.SampleExtension();
+  const BabyBear4 beta = challenger.SampleExtension();
   challenger.Observe(proof.quotient_root);
-  // FRI tests one codeword: every table's DEEP quotient lifted to the largest LDE.
-  const FriInput fri_input = PlanFriInput(layouts);
-  const size_t log_max = fri_input.log_size;
   const BabyBear4 zeta = SampleOutOfDomainPoint(challenger, fri_input.max_log_lift);
   const BabyBear4 zeta2 = SampleOutOfDomainPoint(challenger, fri_input.max_log_lift);
   for (const auto* openings : {&proof.openings, &proof.second_openings}) {
     for (const TableOpenings& o : *openings) {
       for (const auto* v : {&o.preprocessed_local, &o.preprocessed_next, &o.main_local,
-                            &o.main_next, &o.aux_local, &o.aux_next, &o.quotient}) {
+                            &o.main_next, &o.aux_local, &o.aux_next}) {
         for (const BabyBear4& x : *v) challenger.ObserveExtension(x);
       }
     }
   }
+  for (const BabyBear4& x : proof.quotient_opening) challenger.ObserveExtension(x);
   for (const BabyBear4& x : proof.mask_opening) challenger.ObserveExtension(x);
   const BabyBear4 gamma = challenger.SampleExtension();
 
@@ -270,10 +272,14 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
   for (const BabyBear4& s : proof.cumulative_sums) total = total + s;
   Expect(total == BabyBear4::zero(), "LogUp cumulative sums do not add up to zero");
 
-  // DEEP-ALI: each table's constraints at zeta and at zeta' against its quotient.
+  // DEEP-ALI: at zeta and at zeta', the tables' constraints over their vanishing polynomials,
+  // combined by powers of beta, against the committed quotient.
+  std::array<BabyBear4, kOutOfDomainPoints> combined = {BabyBear4::zero(), BabyBear4::zero()};
+  BabyBear4 beta_power = BabyBear4::one();
   for (size_t k = 0; k < 2 * num_tables; ++k) {
     const size_t t = k % num_tables;
     const bool second = k >= num_tables;
+    if (t == 0) beta_power = BabyBear4::one();
     const TableLayout& l = layouts[t];
     const TableOpenings& o = second ? proof.second_openings[t] : proof.openings[t];
     const std::vector<BabyBear4> aux_next = FullRow(o.aux_next, l.aux_next_columns, l.aux_width);
@@ -299,13 +305,22 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
     air::VerifierFolder folder(in);
     tables[t]->Eval(folder);
     folder.finish_interactions();
-    const BabyBear4 zeta_n = point.pow(uint64_t{1} << l.log_height);
+    // The vanishing polynomial is not zero there: the point is outside the base field.
+    combined[second ? 1 : 0] =
+        combined[second ? 1 : 0] + beta_power * folder.folded() * in.selectors.vanishing.inverse();
+    beta_power = beta_power * beta;
+  }
+  for (size_t k = 0; k < kOutOfDomainPoints; ++k) {
+    const BabyBear4 z = k == 0 ? zeta : zeta2;
+    const BabyBear4 z_chunk = z.pow(quotient_plan.chunk_len());
+    std::span<const BabyBear4> chunks =
+        std::span(proof.quotient_opening).subspan(k * quotient_plan.num_chunks,
+                                                  quotient_plan.num_chunks);
     BabyBear4 quotient = BabyBear4::zero();
-    for (size_t i = o.quotient.size(); i-- > 0;) quotient = quotient * zeta_n + o.quotient[i];
-    Expect(folder.folded() == quotient * in.selectors.vanishing,
-           "table '" + std::string(tables[t]->name()) +
-               "': constraints do not match the quotient at the out-of-domain point" +
-               (second ? " zeta'" : " zeta"));
+    for (size_t i = chunks.size(); i-- > 0;) quotient = quotient * z_chunk + chunks[i];
+    Expect(combined[k] == quotient,
+           std::string("constraints do not match the quotient at the out-of-domain point") +
+               (k == 0 ? " zeta" : " zeta'"));
   }
 
   // FRI on the lifted DEEP quotient.
@@ -316,8 +331,8 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
       if (round == 0 && l.preprocessed_width > 0) dims.push_back({l.preprocessed_width, h});
       if (round == 1) dims.push_back({l.main_width, h});
       if (round == 2 && l.aux_width > 0) dims.push_back({l.aux_base_width(), h});
-      if (round == 3) dims.push_back({l.quotient_base_width(), h});
     }
+    if (round == 3) dims.push_back({quotient_plan.base_width(), uint64_t{1} << log_max});
     if (round == 3 && config.zero_knowledge) dims.push_back({4, uint64_t{1} << log_max});
     return dims;
   };
@@ -352,13 +367,22 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
       deep.emplace_back(proof.openings[t], proof.second_openings[t], layouts[t], &gamma_power,
                         gamma);
     }
-    // The mask is one extension column, opened at zeta and zeta'.
-    BabyBear4 mask_value = BabyBear4::zero(), mask_delta = BabyBear4::zero();
-    std::vector<BabyBear4> mask_powers;
+    // The quotient chunks and the mask: extension columns of the largest LDE, opened at zeta
+    // and zeta' only.
+    std::vector<BabyBear4> extra_values(proof.quotient_opening.begin(),
+                                        proof.quotient_opening.begin() + quotient_plan.num_chunks);
+    std::vector<BabyBear4> extra_values2(proof.quotient_opening.begin() + quotient_plan.num_chunks,
+                                         proof.quotient_opening.end());
     if (config.zero_knowledge) {
-      mask_value = gamma_power * proof.mask_opening[0];
-      mask_delta = mask_value - gamma_power * proof.mask_opening[1];
-      AppendBaseWeights(std::span(&gamma_power, 1), &mask_powers);
+      extra_values.push_back(proof.mask_opening[0]);
+      extra_values2.push_back(proof.mask_opening[1]);
+    }
+    BabyBear4 extra_value = BabyBear4::zero(), extra_delta = BabyBear4::zero();
+    std::vector<BabyBear4> extra_powers;
+    for (size_t j = 0; j < extra_values.size(); ++j) {
+      extra_value = extra_value + gamma_power * extra_values[j];
+      extra_delta = extra_delta + gamma_power * (extra_values[j] - extra_values2[j]);
+      AppendBaseWeights(std::span(&gamma_power, 1), &extra_powers);
       gamma_power = gamma_power * gamma;
     }
     // Lifted tables share the denominators x - zeta and x - zeta', and those with the same
@@ -377,7 +401,7 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
         slot[t] = it->second;
       }
     }
-    BabyBear4 zeta_delta = mask_delta;
+    BabyBear4 zeta_delta = extra_delta;
     std::vector<BabyBear4> next_delta(next_roots.size(), BabyBear4::zero());
     for (size_t t = 0; t < num_tables; ++t) {
       zeta_delta = zeta_delta + deep[t].zeta_delta;
@@ -396,19 +420,20 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
           prep_row = proof.preprocessed_queries.queries[q].rows[prep_k++];
         std::span<const BabyBear> main_row = proof.main_queries.queries[q].rows[t];
         if (l.aux_width > 0) aux_row = proof.aux_queries.queries[q].rows[aux_k++];
-        std::span<const BabyBear> quotient_row = proof.quotient_queries.queries[q].rows[t];
-        const std::array<std::span<const BabyBear>, 4> rows = {prep_row, main_row, aux_row,
-                                                               quotient_row};
-        const auto [sum_zeta, sum_next] = deep[t].Sums(rows);
+        const auto [sum_zeta, sum_next] = deep[t].Sums({prep_row, main_row, aux_row});
         at_zeta = at_zeta + sum_zeta;
         at_next[slot[t]] = at_next[slot[t]] + sum_next;
       }
-      if (config.zero_knowledge) {
-        std::span<const BabyBear> row = proof.quotient_queries.queries[q].rows[num_tables];
-        if (row.size() != mask_powers.size()) Expect(false, "mask row does not match its opening");
+      {
+        const auto& extra_rows = proof.quotient_queries.queries[q].rows;
         BabyBear4 sum = BabyBear4::zero();
-        for (size_t c = 0; c < row.size(); ++c) sum = sum + mask_powers[c] * row[c];
-        at_zeta = at_zeta + sum - mask_value;
+        size_t c = 0;
+        for (const auto& row : extra_rows) {
+          if (c + row.size() > extra_powers.size()) break;
+          for (const BabyBear& x : row) sum = sum + extra_powers[c++] * x;
+        }
+        Expect(c == extra_powers.size(), "quotient rows do not match their openings");
+        at_zeta = at_zeta + sum - extra_value;
       }
       const BabyBear4 x4(x);
       BabyBear4 value =
