@@ -21,8 +21,9 @@ namespace prova::rv32im {
 // tables of kRandomizerMargin * (num_queries + 2) rows or more (stark::TableLayout), which
 // changes their domains, quotient chunks and final FRI polynomial. Version 4: STARK proof
 // version 3 (tables lifted into one FRI input). Version 5: a table may raise its degree to batch
-// more LogUp interactions per auxiliary column (air::ChooseLogUpPlan).
-inline constexpr uint32_t kSealVersion = 5;
+// more LogUp interactions per auxiliary column (air::ChooseLogUpPlan). Version 6: STARK proof
+// version 5 (one quotient for all tables).
+inline constexpr uint32_t kSealVersion = 6;
 inline constexpr char kSealMagic[4] = {'P', 'V', 'S', 'L'};
 
 struct Seal {
