@@ -366,16 +366,16 @@ TEST(StarkSecurityTest, DefaultConfigReachesOneHundredBits) {
   EXPECT_LT(weak.conjectured_bits, 50.0);
 }
 
-// Every table is lifted to the tallest's degree, so each adds a DEEP-ALI error term (log2 14 bits
-// for 14 tables); two out-of-domain points square it, so the field term stays above the query
-// terms even for the RV32IM circuit at 2^24 rows.
+// Every table's quotient is lifted to the tallest's degree, and its vanishing polynomial adds
+// about D to the degree of the combined identity: (d + T - 1) D for T tables of degree d. Two
+// out-of-domain points square the error, so the field term stays above the query terms even for
+// the RV32IM circuit at 2^24 rows.
 TEST(StarkSecurityTest, EveryTableCountsInTheFieldTerm) {
   const SecurityReport one = AnalyzeSecurity(DefaultConfig(), uint64_t{1} << 20, 4, 1000, 1);
   const SecurityReport many = AnalyzeSecurity(DefaultConfig(), uint64_t{1} << 20, 4, 1000, 14);
-  EXPECT_NEAR(one.ali_bits - many.ali_bits, std::log2(14.0), 1e-9);
-  // One point would give field_bits - log2(14 * 4 * D) - 1 = 96.8 bits: below 100.
-  EXPECT_NEAR((many.ali_bits + std::log2(14.0)) / kOutOfDomainPoints - std::log2(14.0) - 1, 96.8,
-              0.05);
+  EXPECT_NEAR(one.ali_bits - many.ali_bits, kOutOfDomainPoints * std::log2(17.0 / 4), 1e-9);
+  // One point would give field_bits - log2(17 D) - 1 = 98.5 bits: below 100.
+  EXPECT_NEAR(many.ali_bits / kOutOfDomainPoints - 1, 98.5, 0.05);
   const SecurityReport huge = AnalyzeSecurity(DefaultConfig(), uint64_t{1} << 24, 4, 1000, 14);
   EXPECT_GE(huge.conjectured_bits, 100.0);
   EXPECT_DOUBLE_EQ(huge.conjectured_bits, huge.query_bits + huge.grinding_bits);

@@ -48,18 +48,20 @@ SecurityReport AnalyzeSecurity(const StarkConfig& config, uint64_t trace_rows,
   const double log_n = static_cast<double>(LogDegree(log_rows, config) + config.fri.log_blowup);
   r.rate = WorstRate(config, log_rows);
   const double log_d = log_n + std::log2(r.rate);
-  const double log_degree = std::log2(static_cast<double>(std::max<size_t>(constraint_degree, 1)));
-  // DEEP-ALI: a false identity of a table, of degree ~ constraint_degree * D, holds at an
-  // out-of-domain point with probability d D / |EF| (a lifted table's point c zeta^(2^k) is a
-  // 2^k-to-1 image of zeta, so its identity of degree d D_t fails at up to 2^k d D_t ~ d D values
-  // of zeta), and must hold at each of the kOutOfDomainPoints independent points; a false table
-  // anywhere suffices, so the tables add up. The random combinations (alpha powers over the
-  // constraints, gamma powers over the columns) fail with probability ~ count / |EF|. The larger
-  // error dominates; one bit for the union bound.
-  const double log_tables = std::log2(static_cast<double>(std::max<size_t>(num_tables, 1)));
-  r.ali_bits =
-      static_cast<double>(kOutOfDomainPoints) * (r.field_bits - log_degree - log_d) - log_tables;
-  const double combos = std::log2(static_cast<double>(std::max<size_t>(num_constraints, 1)));
+  // DEEP-ALI: the verifier checks sum_t beta^t C_t(c_t X^(2^k_t)) / Z_t(c_t X^(2^k_t)) = Q(X),
+  // every table lifted to the largest LDE (QuotientPlan). A false identity, once multiplied by
+  // the tables' lifted vanishing polynomials (degree ~ D each, at most T distinct ones), has a
+  // numerator of degree ~ (d + T - 1) D, so it holds at an out-of-domain point with probability
+  // (d + T - 1) D / |EF|, and must hold at each of the kOutOfDomainPoints independent points.
+  // The random combinations (alpha powers over the constraints, beta powers over the tables,
+  // gamma powers over the columns) fail with probability ~ count / |EF|. The larger error
+  // dominates; one bit for the union bound.
+  const size_t tables = std::max<size_t>(num_tables, 1);
+  const double log_identity =
+      std::log2(static_cast<double>(std::max<size_t>(constraint_degree, 1) + tables - 1));
+  r.ali_bits = static_cast<double>(kOutOfDomainPoints) * (r.field_bits - log_identity - log_d);
+  const double combos =
+      std::log2(static_cast<double>(std::max<size_t>(num_constraints, 1) + tables - 1));
   r.field_bound_bits = std::min(r.ali_bits, r.field_bits - combos) - 1;
   const double rho = r.rate;
   const double queries = static_cast<double>(config.fri.num_queries);

@@ -69,7 +69,8 @@ void Validate(const StarkConfig& config);
 //  - provable, Johnson bound (BCIKS20 as used in ethSTARK, proximity parameter m = 3): per query
 //    sqrt(rho) * (1 + 1 / (2m)), commit phase ~ (m + 1/2)^7 / (3 rho^(3/2)) * N^2 / |EF|.
 // The field bound counts the DEEP-ALI and batching errors:
-// min(points * (log2|EF| - log2(degree * D)) - log2(tables), log2|EF| - log2(constraints)) - 1.
+// min(points * (log2|EF| - log2((degree + tables - 1) D)), log2|EF| - log2(constraints + tables - 1))
+// - 1.
 // The largest degree-bound-to-domain ratio of any FRI layer in a proof whose tallest table has
 // 2^log_rows rows: every table is lifted into one FRI input (PlanFriInput), whose degree bound is
 // at most the largest table's ratio times the domain (a test checks it for every mix of heights).
@@ -88,9 +89,9 @@ struct SecurityReport {
   std::string ToString() const;
 };
 
-// num_tables: the tables of the proof. Each is lifted to the tallest table's LDE and checked at
-// points that are 2^k-to-1 images of zeta and zeta', so each adds a DEEP-ALI error of up to
-// (constraint_degree * D / |EF|)^2 (docs/security.md), whatever its own height.
+// num_tables: the tables of the proof. Their quotients are lifted to the largest LDE and combined
+// into one, whose identity, cleared of up to num_tables lifted vanishing polynomials, has degree
+// ~ (constraint_degree + num_tables - 1) D (docs/security.md), whatever their own heights.
 SecurityReport AnalyzeSecurity(const StarkConfig& config, uint64_t trace_rows,
                                size_t constraint_degree = 3, size_t num_constraints = 1000,
                                size_t num_tables = 1);
