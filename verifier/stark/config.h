@@ -27,7 +27,7 @@ struct StarkConfig {
 // and faster verification than arity 2 or 4), final polynomial of 32 coefficients: >= 100
 // conjectured bits (AnalyzeSecurity, docs/security.md). 40 queries give 78.2 query bits at the
 // worst zero-knowledge rate, 100.2 with grinding; the field term, with two out-of-domain points,
-// stays at 112.7 bits. 22 bits of grinding (about 1 s on one core) buy 4 fewer queries than 16
+// stays at 112.6 bits. 22 bits of grinding (about 1 s on one core) buy 4 fewer queries than 16
 // would need, about 7 KB each.
 // Every table is opened and its constraints checked at this many independent out-of-domain
 // points (zeta, zeta'): with one, the DEEP-ALI error of 14 lifted tables would cap the RV32IM
