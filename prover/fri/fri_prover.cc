@@ -1,15 +1,19 @@
 #include "prover/fri/fri_prover.h"
 
 #include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <optional>
 #include <utility>
+#include <vector>
 
 #include "common/error.h"
 #include "prover/merkle/merkle_tree.h"
 
 namespace prova::fri {
 namespace {
+
 
 // The inverses of the leaf points y_q = shift * w_N^rev(q) of a layer of size N = 2^log_size
 // folded by arity 2^log_arity, for every leaf q.
@@ -79,6 +83,31 @@ std::vector<BabyBear4> InterpolateCoset(const std::vector<BabyBear4>& values, Ba
   return coeffs;
 }
 
+// The proof of work of DuplexChallenger::Grind on every core: consecutive ranges of candidates
+// in rounds, and the first range (in order) that holds a witness gives its smallest one. So the
+// witness is Grind's, whatever the number of cores or the scheduling.
+BabyBear ParallelGrind(transcript::DuplexChallenger& challenger, size_t bits) {
+  constexpr uint64_t kRange = uint64_t{1} << 13;
+  const size_t ranges = 4 * static_cast<size_t>(tbb::this_task_arena::max_concurrency());
+  std::optional<BabyBear> witness;
+  for (uint64_t start = 0; !witness && start < BabyBear::kPrime; start += ranges * kRange) {
+    std::vector<std::optional<BabyBear>> found(ranges);
+    tbb::parallel_for(size_t{0}, ranges, [&](size_t r) {
+      found[r] = challenger.FindWitness(bits, start + r * kRange, kRange);
+    });
+    for (const std::optional<BabyBear>& f : found) {
+      if (f) {
+        witness = f;
+        break;
+      }
+    }
+  }
+  PROVA_CHECK(witness.has_value(), "grinding: no witness in the whole field");
+  const bool ok = challenger.CheckWitness(bits, *witness);
+  PROVA_CHECK(ok, "grinding: the search disagrees with CheckWitness");
+  return *witness;
+}
+
 FriProof Prove(const FriParams& params, std::vector<std::vector<BabyBear4>> inputs,
                std::span<const size_t> degree_bounds, transcript::DuplexChallenger& challenger,
                std::vector<uint64_t>* query_indices) {
@@ -113,7 +142,7 @@ FriProof Prove(const FriParams& params, std::vector<std::vector<BabyBear4>> inpu
   }
   proof.final_poly = InterpolateCoset(current, shift, plan.final_poly_len);
   for (const BabyBear4& c : proof.final_poly) challenger.ObserveExtension(c);
-  proof.pow_witness = challenger.Grind(params.pow_bits);
+  proof.pow_witness = ParallelGrind(challenger, params.pow_bits);
 
   query_indices->assign(params.num_queries, 0);
   for (auto& index : *query_indices) index = challenger.SampleBits(log_sizes[0]);

@@ -22,6 +22,9 @@ FriProof Prove(const FriParams& params, std::vector<std::vector<BabyBear4>> inpu
                std::span<const size_t> degree_bounds, transcript::DuplexChallenger& challenger,
                std::vector<uint64_t>* query_indices);
 
+// DuplexChallenger::Grind on every core: the same witness (the smallest), and the same state after.
+BabyBear ParallelGrind(transcript::DuplexChallenger& challenger, size_t bits);
+
 // Coefficients (lowest first) of the polynomial of degree < values.size() whose evaluations on
 // shift * <w_N> in bit-reversed order are `values`; only the first `count` are computed.
 std::vector<BabyBear4> InterpolateCoset(const std::vector<BabyBear4>& values, BabyBear shift,

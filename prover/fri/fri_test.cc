@@ -245,3 +245,27 @@ TEST(FriTest, DegreeBoundsAboveTheNominalDegree) {
 
 }  // namespace
 }  // namespace prova::fri
+
+namespace prova::fri {
+namespace {
+
+// The prover grinds on every core; the witness must still be the one the sequential search
+// finds (the smallest), so proofs do not depend on the machine, and the verifier must accept it.
+TEST(FriTest, ParallelGrindFindsTheSequentialWitness) {
+  for (size_t bits : {0u, 1u, 9u, 14u}) {
+    for (uint32_t pending : {0u, 5u}) {
+      transcript::DuplexChallenger a, b;
+      for (uint32_t i = 0; i < 8 + pending; ++i) {
+        a.Observe(BabyBear::from_u64(1000 + i + bits));
+        b.Observe(BabyBear::from_u64(1000 + i + bits));
+      }
+      const BabyBear sequential = a.Grind(bits);
+      const BabyBear parallel = ParallelGrind(b, bits);
+      EXPECT_EQ(sequential, parallel) << bits << " bits";
+      EXPECT_EQ(a.Sample(), b.Sample()) << "the challengers continue from the same state";
+    }
+  }
+}
+
+}  // namespace
+}  // namespace prova::fri

@@ -67,39 +67,44 @@ bool DuplexChallenger::CheckWitness(size_t bits, BabyBear witness) {
   return SampleBits(bits) == 0;
 }
 
-BabyBear DuplexChallenger::Grind(size_t bits) {
-  PROVA_CHECK(bits <= kMaxSampleBits, "Grind: too many bits");
+std::optional<BabyBear> DuplexChallenger::FindWitness(size_t bits, uint64_t first,
+                                                      uint64_t count) const {
+  PROVA_CHECK(bits <= kMaxSampleBits, "FindWitness: too many bits");
   // CheckWitness(w) permutes the state with the pending input followed by w in the rate and
   // tests the low bits of state[kRate - 1]. Try Packed::kWidth candidates per permutation.
   using Packed = BabyBear::Packed;
   constexpr size_t kLanes = Packed::kWidth;
+  PROVA_CHECK(count % kLanes == 0, "FindWitness: count must be a multiple of the packed width");
   Poseidon2::PackedState base;
   for (size_t i = 0; i < kWidth; ++i) base[i] = Packed(state_[i]);
   for (size_t i = 0; i < input_size_; ++i) base[i] = Packed(input_[i]);
   const uint32_t mask = static_cast<uint32_t>((uint64_t{1} << bits) - 1);
   std::array<BabyBear, kLanes> candidates;
-  BabyBear witness = BabyBear::zero();
-  bool found = false;
-  for (uint64_t start = 0; !found && start < BabyBear::kPrime; start += kLanes) {
+  for (uint64_t start = first; start < first + count; start += kLanes) {
     for (size_t l = 0; l < kLanes; ++l) {
       candidates[l] = BabyBear::from_u64(start + l);  // past p - 1 wraps to small values, harmless
     }
     Poseidon2::PackedState s = base;
     s[input_size_] = Packed::from_array(candidates);
     Poseidon2::Permute(s);
-    std::array<BabyBear, kLanes> samples = s[kRate - 1].to_array();
+    const std::array<BabyBear, kLanes> samples = s[kRate - 1].to_array();
     for (size_t l = 0; l < kLanes; ++l) {
-      if ((samples[l].as_canonical() & mask) == 0) {
-        witness = candidates[l];
-        found = true;
-        break;
-      }
+      if ((samples[l].as_canonical() & mask) == 0) return candidates[l];
     }
   }
-  PROVA_CHECK(found, "Grind: no witness in the whole field");
-  bool ok = CheckWitness(bits, witness);
+  return std::nullopt;
+}
+
+BabyBear DuplexChallenger::Grind(size_t bits) {
+  constexpr uint64_t kStep = uint64_t{1} << 12;
+  std::optional<BabyBear> witness;
+  for (uint64_t start = 0; !witness && start < BabyBear::kPrime; start += kStep) {
+    witness = FindWitness(bits, start, kStep);
+  }
+  PROVA_CHECK(witness.has_value(), "Grind: no witness in the whole field");
+  const bool ok = CheckWitness(bits, *witness);
   PROVA_CHECK(ok, "Grind: the packed search disagrees with CheckWitness");
-  return witness;
+  return *witness;
 }
 
 }  // namespace prova::transcript

@@ -12,6 +12,7 @@
 //    and then SampleBits(bits) gives 0; both sides then continue from that state.
 
 #include <array>
+#include <optional>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -51,10 +52,14 @@ class DuplexChallenger {
   // size 2^bits.
   uint64_t SampleBits(size_t bits);
 
-  // Prover: finds the smallest-found witness w (searched in parallel, packed) such that
-  // CheckWitness(bits, w) holds, then calls it, so that this challenger is in the state the
-  // verifier reaches. bits <= kMaxSampleBits; bits = 0 returns w = 0.
+  // Prover: finds the smallest witness w such that CheckWitness(bits, w) holds (a packed search),
+  // then calls it, so that this challenger is in the state the verifier reaches.
+  // bits <= kMaxSampleBits; bits = 0 returns w = 0.
   BabyBear Grind(size_t bits);
+  // The search of Grind over the candidates [first, first + count) (count a multiple of the
+  // packed width), without changing the state: the smallest witness there, if any. The prover
+  // searches consecutive ranges in parallel (fri::ParallelGrind) and finds Grind's witness.
+  std::optional<BabyBear> FindWitness(size_t bits, uint64_t first, uint64_t count) const;
   // Verifier (and prover): observes the witness, samples `bits` bits and reports whether they are
   // all zero. The observation happens whether or not the check passes.
   bool CheckWitness(size_t bits, BabyBear witness);
