@@ -43,8 +43,12 @@ QuotientPlan PlanQuotient(const FriInput& fri, std::span<const TableLayout> layo
   }
   q.randomizer_len = RandomizerLength(q.log_chunk_len, config);
   q.degree_bound = q.chunk_len() + q.randomizer_len;
-  // The table of the largest lifted height has at least this lifted degree bound.
-  PROVA_CHECK(q.degree_bound <= fri.degree_bound, "quotient chunks above FRI's degree bound");
+  // The table of the largest lifted height has at least this lifted degree bound (its randomiser,
+  // lifted, is at least RandomizerLength of the lifted height); checked, not assumed, since the
+  // heights come from the proof.
+  if (q.degree_bound > fri.degree_bound) {
+    throw Error("quotient chunks above FRI's degree bound");
+  }
   q.num_chunks = std::max<size_t>((q.quotient_len + q.chunk_len() - 1) / q.chunk_len(),
                                   config.zero_knowledge ? 2 : 1);
   return q;

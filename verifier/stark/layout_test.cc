@@ -72,5 +72,35 @@ TEST(LiftingTest, LiftedDegreeBoundStaysWithinTheReportedRate) {
   }
 }
 
+// The combined quotient (QuotientPlan) holds every table's lifted quotient, its chunks stay within
+// FRI's degree bound and the rate of the largest LDE, for every mix of heights: the verifier
+// derives the plan from heights the proof states.
+TEST(LiftingTest, CombinedQuotientHoldsEveryLiftedQuotient) {
+  const AirTable<air::examples::FibonacciAir> fib{air::examples::FibonacciAir{}};
+  for (const bool zk : {true, false}) {
+    StarkConfig config = DefaultConfig();
+    config.zero_knowledge = zk;
+    for (size_t log_max = 6; log_max <= 18; ++log_max) {
+      for (size_t log_min = 1; log_min <= log_max; log_min += 3) {
+        std::vector<TableLayout> layouts;
+        for (size_t log_height = log_min; log_height <= log_max; log_height += 2) {
+          layouts.push_back(MakeLayout(fib, log_height, config));
+        }
+        const FriInput input = PlanFriInput(layouts);
+        const QuotientPlan plan = PlanQuotient(input, layouts, config);
+        EXPECT_LE(plan.degree_bound, input.degree_bound);
+        EXPECT_GE(input.log_size, plan.log_chunk_len + config.fri.log_blowup);
+        EXPECT_EQ(plan.randomizer_len, RandomizerLength(plan.log_chunk_len, config));
+        EXPECT_GE(plan.num_chunks, zk ? 2u : 1u);
+        for (const TableLayout& l : layouts) {
+          EXPECT_LE(((l.quotient_len - 1) << LogLift(input, l)) + 1,
+                    plan.num_chunks * plan.chunk_len());
+          EXPECT_LE(l.log_height + LogLift(input, l), plan.log_chunk_len);
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace prova::stark

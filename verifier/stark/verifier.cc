@@ -305,7 +305,9 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
     air::VerifierFolder folder(in);
     tables[t]->Eval(folder);
     folder.finish_interactions();
-    // The vanishing polynomial is not zero there: the point is outside the base field.
+    // Zero only if the point is in the trace domain: probability ~ n / |EF| for a random zeta.
+    Expect(in.selectors.vanishing != BabyBear4::zero(),
+           "the out-of-domain point lies on a trace domain");
     combined[second ? 1 : 0] =
         combined[second ? 1 : 0] + beta_power * folder.folded() * in.selectors.vanishing.inverse();
     beta_power = beta_power * beta;
