@@ -50,13 +50,13 @@ TEST(SymbolicBuilderTest, CountsInteractionsAndTheirConstraints) {
   ASSERT_EQ(s.interactions().size(), 2u);
   EXPECT_EQ(s.interactions()[0].direction, Direction::kSend);
   EXPECT_EQ(s.interactions()[1].name, "y");
-  // sum, 2 inverse constraints, 3 running-sum constraints: the pair (x, y) would have degree 3,
-  // above the table's 2, so each interaction keeps its own column.
-  ASSERT_EQ(s.constraints().size(), 6u);
-  EXPECT_EQ(s.constraints()[1].name, "logup x #0: inverse");
-  EXPECT_EQ(s.constraints()[1].degree, 2);
-  EXPECT_TRUE(s.constraints()[5].extension);
-  EXPECT_EQ(s.logup_plan(), (LogUpPlan{0, 1}));
+  // sum, 1 inverse constraint, 3 running-sum constraints: the pair (x, y) shares one column at
+  // degree 3 (ChooseLogUpPlan prefers fewer columns to a lower degree).
+  ASSERT_EQ(s.constraints().size(), 5u);
+  EXPECT_EQ(s.constraints()[1].name, "logup x + y #0: inverse");
+  EXPECT_EQ(s.constraints()[1].degree, 3);
+  EXPECT_TRUE(s.constraints()[4].extension);
+  EXPECT_EQ(s.logup_plan(), (LogUpPlan{0, 0}));
   EXPECT_EQ(RunSymbolic(ByteTableAir{}).interactions()[0].direction, Direction::kReceive);
 }
 
@@ -168,7 +168,8 @@ struct LookupFixture {
   }
 };
 
-// Three interactions and a degree-3 constraint: a and b share a column, c has its own.
+// Three interactions and a degree-3 constraint: a and b share a column, c has its own (with its
+// cubic multiplicity, a column of all three would have degree 5).
 struct ThreeSendsAir {
   std::string_view name() const { return "three sends"; }
   size_t main_width() const { return 3; }
@@ -181,7 +182,7 @@ struct ThreeSendsAir {
     b.assert_zero(m[0] * m[1] * m[2], "cube");
     b.send(1, {m[0]}, m[1], "a");
     b.send(1, {m[1], m[2]}, m[0], "b");
-    b.receive(2, {m[2]}, m[0] * m[1], "c");
+    b.receive(2, {m[2]}, m[0] * m[1] * m[1], "c");
   }
 };
 
@@ -192,7 +193,7 @@ TEST(SymbolicBuilderTest, PairsInteractionsAndKeepsALoneLastOne) {
   EXPECT_EQ(s.constraints()[1].name, "logup a + b #0: inverse");
   EXPECT_EQ(s.constraints()[1].degree, 3);  // h (alpha - fp_a)(alpha - fp_b)
   EXPECT_EQ(s.constraints()[2].name, "logup c #1: inverse");
-  EXPECT_EQ(s.constraints()[2].degree, 2);
+  EXPECT_EQ(s.constraints()[2].degree, 3);  // h (alpha - fp_c) = m_0 m_1^2
   EXPECT_EQ(s.max_degree(), 3);
   EXPECT_EQ(s.logup_plan(), (LogUpPlan{0, 0, 1}));
   EXPECT_EQ(LogUpAuxWidth(s.logup_plan()), 3u);  // two columns and the running sum
@@ -240,17 +241,21 @@ TEST(LogUpTest, PlanBatchesWithinTheDegreeBudget) {
 }
 
 TEST(LogUpTest, ChoosesTheBudgetThatCommitsFewestColumns) {
-  // 29 linear interactions in a degree-3 table (the CPU table's shape): pairs cost 15 columns,
-  // the running sum and 3 quotient chunks; triples 10, the running sum and 4 chunks.
+  // 29 linear interactions in a degree-3 table (the CPU table's shape): pairs take 15 columns and
+  // the running sum, triples 10 and the running sum (and degree 4).
   const std::vector<std::pair<int, int>> cpu(29, {1, 1});
   const LogUpPlan cpu_plan = ChooseLogUpPlan(cpu, 3);
   EXPECT_EQ(cpu_plan, PlanLogUpColumns(cpu, 4));
   EXPECT_EQ(LogUpAuxWidth(cpu_plan), 11u);
-  // 8 in a degree-2 table: singles cost 9 + 2, pairs 5 + 3, triples 4 + 4; the tie goes to the
-  // lower degree.
+  // 8 in a degree-2 table: singles take 9 columns, pairs 5, triples 4 (with the running sum);
+  // the degree is shared with the other tables' quotient, so triples.
   const std::vector<std::pair<int, int>> memory(8, {1, 1});
-  EXPECT_EQ(ChooseLogUpPlan(memory, 2), PlanLogUpColumns(memory, 3));
-  EXPECT_EQ(LogUpAuxWidth(ChooseLogUpPlan(memory, 2)), 5u);
+  EXPECT_EQ(ChooseLogUpPlan(memory, 2), PlanLogUpColumns(memory, 4));
+  EXPECT_EQ(LogUpAuxWidth(ChooseLogUpPlan(memory, 2)), 4u);
+  // Two interactions: one column (a pair), at the lowest degree that allows it.
+  const std::vector<std::pair<int, int>> two(2, {1, 1});
+  EXPECT_EQ(ChooseLogUpPlan(two, 2), PlanLogUpColumns(two, 3));
+  EXPECT_EQ(LogUpAuxWidth(ChooseLogUpPlan(two, 2)), 2u);
   // Quadratic fingerprints cannot pair below degree 5, so raising the degree gains nothing.
   const std::vector<std::pair<int, int>> quadratic(6, {2, 1});
   EXPECT_EQ(ChooseLogUpPlan(quadratic, 3), PlanLogUpColumns(quadratic, 3));
@@ -267,7 +272,7 @@ TEST(LogUpTest, BalancedBusSumsToZero) {
   LookupFixture f;
   examples::GenerateByteLookupTraces(32, 1, &f.user, &f.counts);
   f.Build();
-  EXPECT_EQ(f.user_aux.width, 3u);
+  EXPECT_EQ(f.user_aux.width, 2u);  // x and y share a column, then the running sum
   EXPECT_TRUE(f.CheckUser().ok()) << f.CheckUser().ToString();
   EXPECT_TRUE(f.CheckTableSide().ok()) << f.CheckTableSide().ToString();
   EXPECT_EQ(f.user_sum + f.table_sum, EF::zero());
@@ -333,9 +338,9 @@ TEST(LogUpTest, TamperedAuxiliaryCellIsNamed) {
   LookupFixture f;
   examples::GenerateByteLookupTraces(16, 3, &f.user, &f.counts);
   f.Build();
-  f.user_aux.at(4, 1) += EF::one();
+  f.user_aux.at(4, 0) += EF::one();
   DebugReport r = f.CheckUser();
-  EXPECT_TRUE(r.FailsAt("logup y #1: inverse", 4)) << r.ToString();
+  EXPECT_TRUE(r.FailsAt("logup x + y #0: inverse", 4)) << r.ToString();
   EXPECT_TRUE(r.FailsAt("logup: running sum steps", 4)) << r.ToString();
 }
 

@@ -22,7 +22,8 @@ namespace prova::rv32im {
 // changes their domains, quotient chunks and final FRI polynomial. Version 4: STARK proof
 // version 3 (tables lifted into one FRI input). Version 5: a table may raise its degree to batch
 // more LogUp interactions per auxiliary column (air::ChooseLogUpPlan). Version 6: STARK proof
-// version 5 (one quotient for all tables).
+// version 5 (one quotient for all tables), and every table batches LogUp interactions up to
+// degree 4 where that takes fewer auxiliary columns.
 inline constexpr uint32_t kSealVersion = 6;
 inline constexpr char kSealMagic[4] = {'P', 'V', 'S', 'L'};
 
