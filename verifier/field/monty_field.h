@@ -29,7 +29,9 @@ concept MontyParams = requires {
 };
 
 template <MontyParams Params>
-class PackedMontyField31;
+struct NativeMontyLanes;
+template <MontyParams Params, class Lanes>
+class BasicPackedMontyField31;
 
 template <MontyParams Params>
 class MontyField31 {
@@ -56,7 +58,7 @@ class MontyField31 {
 
   // The SIMD type with the same operators (AVX-512, AVX2 or scalar, chosen at build time).
   // Include verifier/field/packed_babybear.h to use it.
-  using Packed = PackedMontyField31<Params>;
+  using Packed = BasicPackedMontyField31<Params, NativeMontyLanes<Params>>;
 
   constexpr MontyField31() = default;
 

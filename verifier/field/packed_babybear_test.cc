@@ -18,7 +18,21 @@ struct KoalaBearParams {
 
 template <class P>
 class PackedFieldTest : public ::testing::Test {};
-using PackedFields = ::testing::Types<PackedBabyBear, PackedMontyField31<KoalaBearParams>>;
+// Every instruction set the target has, for both primes: an AVX-512 build still uses the AVX2
+// lanes (the single Poseidon2 permutation), and the scalar lanes are the portable fallback.
+template <class Params>
+using ScalarPacked = BasicPackedMontyField31<Params, MontyLanesScalar<Params>>;
+#if defined(__AVX2__)
+template <class Params>
+using Avx2Packed = BasicPackedMontyField31<Params, MontyLanesAvx2<Params>>;
+#endif
+using PackedFields = ::testing::Types<PackedBabyBear, PackedMontyField31<KoalaBearParams>,
+                                      ScalarPacked<BabyBearParams>, ScalarPacked<KoalaBearParams>
+#if defined(__AVX2__)
+                                      ,
+                                      Avx2Packed<BabyBearParams>, Avx2Packed<KoalaBearParams>
+#endif
+                                      >;
 TYPED_TEST_SUITE(PackedFieldTest, PackedFields);
 
 // Random lanes mixed with the edge values 0, 1, p-1, p-2, (p+1)/2, 2^30.

@@ -6,12 +6,18 @@
 // Lanes hold Montgomery-form values in [0, p), exactly like the scalar type, so loads and stores
 // are plain copies of BabyBear arrays.
 //
+// The lane arithmetic lives in one "lanes" struct per instruction set (MontyLanesAvx512,
+// MontyLanesAvx2, MontyLanesScalar); BasicPackedMontyField31<Params, Lanes> puts the field's
+// operators on any of them. Every instruction set the target has stays usable: code that wants
+// exactly 8 lanes (the single Poseidon2 permutation) takes the AVX2 lanes on an AVX-512 build.
+//
 // Multiplication follows the technique of Plonky3's monty-31 x86_64 code: _mm*_mul_epu32
 // multiplies the even 32-bit lanes into 64-bit products; the odd lanes are moved down with
 // movehdup and multiplied separately. Each 64-bit product x is reduced as
-//   q = (x mod 2^32) * p^{-1} mod 2^32,  result = (x - q p) / 2^32   in (-p, p),
-// and the high halves of both products are merged back into one register before a final
-// conditional +p (done as an unsigned min, which needs no comparison mask).
+//   q = (x mod 2^32) * p^{-1} mod 2^32,  d = x - q p,  result = d / 2^32   in (-p, p):
+// since q p = x mod 2^32, d's low half is zero and its high half is the result, so one 64-bit
+// subtraction per half and one merge of the high halves give all lanes, and a final conditional
+// +p (an unsigned min, which needs no comparison mask) brings them into [0, p).
 
 #include <array>
 #include <cstddef>
@@ -29,245 +35,27 @@
 
 namespace prova {
 
+// Portable lanes: the scalar field, four at a time.
 template <MontyParams Params>
-class PackedMontyField31 {
- public:
+struct MontyLanesScalar {
   using Scalar = MontyField31<Params>;
-
-#if defined(__AVX512F__)
-  static constexpr size_t kWidth = 16;
-  using Vector = __m512i;
-#elif defined(__AVX2__)
-  static constexpr size_t kWidth = 8;
-  using Vector = __m256i;
-#else
   static constexpr size_t kWidth = 4;
   using Vector = std::array<Scalar, kWidth>;
-#endif
 
-  // All lanes zero.
-  PackedMontyField31() : v_(Broadcast(Scalar::zero())) {}
-  // Every lane equal to x (implicit, so `packed * scalar` reads naturally).
-  PackedMontyField31(Scalar x) : v_(Broadcast(x)) {}  // NOLINT(google-explicit-constructor)
-
-  static PackedMontyField31 zero() { return PackedMontyField31(); }
-  static PackedMontyField31 one() { return PackedMontyField31(Scalar::one()); }
-  // Broadcast of a canonical value (reduced mod p like Scalar::from_canonical).
-  static PackedMontyField31 from_canonical(uint32_t x) {
-    return PackedMontyField31(Scalar::from_canonical(x));
-  }
-
-  // Unaligned loads and stores of kWidth consecutive elements.
-  static PackedMontyField31 load(const Scalar* in) {
-    PackedMontyField31 r(Uninitialized{});
-#if defined(__AVX512F__)
-    r.v_ = _mm512_loadu_si512(static_cast<const void*>(in));
-#elif defined(__AVX2__)
-    r.v_ = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in));
-#else
-    for (size_t i = 0; i < kWidth; ++i) r.v_[i] = in[i];
-#endif
-    return r;
-  }
-  void store(Scalar* out) const {
-#if defined(__AVX512F__)
-    _mm512_storeu_si512(static_cast<void*>(out), v_);
-#elif defined(__AVX2__)
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), v_);
-#else
-    for (size_t i = 0; i < kWidth; ++i) out[i] = v_[i];
-#endif
-  }
-  // The first kWidth elements of a span (aborts if it is shorter).
-  static PackedMontyField31 load(std::span<const Scalar> in) {
-    PROVA_CHECK(in.size() >= kWidth, "packed load from a span shorter than kWidth");
-    return load(in.data());
-  }
-  void store(std::span<Scalar> out) const {
-    PROVA_CHECK(out.size() >= kWidth, "packed store to a span shorter than kWidth");
-    store(out.data());
-  }
-  static PackedMontyField31 from_array(const std::array<Scalar, kWidth>& lanes) {
-    return load(lanes.data());
-  }
-  std::array<Scalar, kWidth> to_array() const {
-    std::array<Scalar, kWidth> lanes;
-    store(lanes.data());
-    return lanes;
-  }
-  Scalar lane(size_t i) const {
-    PROVA_CHECK(i < kWidth, "packed lane index out of range");
-    return to_array()[i];
-  }
-
-  friend PackedMontyField31 operator+(PackedMontyField31 a, PackedMontyField31 b) {
-    return Wrap(Add(a.v_, b.v_));
-  }
-  friend PackedMontyField31 operator-(PackedMontyField31 a, PackedMontyField31 b) {
-    return Wrap(Sub(a.v_, b.v_));
-  }
-  friend PackedMontyField31 operator-(PackedMontyField31 a) {
-    return Wrap(Sub(Broadcast(Scalar::zero()), a.v_));
-  }
-  friend PackedMontyField31 operator*(PackedMontyField31 a, PackedMontyField31 b) {
-    return Wrap(Mul(a.v_, b.v_));
-  }
-  PackedMontyField31& operator+=(PackedMontyField31 o) { return *this = *this + o; }
-  PackedMontyField31& operator-=(PackedMontyField31 o) { return *this = *this - o; }
-  // By one value in every lane, which saves a lane shuffle per product.
-  friend PackedMontyField31 operator*(PackedMontyField31 a, Scalar b) {
-    return Wrap(MulBroadcast(a.v_, Broadcast(b)));
-  }
-  friend PackedMontyField31 operator*(Scalar a, PackedMontyField31 b) { return b * a; }
-  PackedMontyField31& operator*=(PackedMontyField31 o) { return *this = *this * o; }
-
-  PackedMontyField31 square() const { return *this * *this; }
-  // x^7 (the Poseidon2 S-box). With AVX2 the intermediate products stay unreduced in (-p, p):
-  // signed Montgomery products need no correction until the end.
-  PackedMontyField31 pow7() const { return Wrap(Pow7(v_)); }
-  PackedMontyField31 doubled() const { return *this + *this; }
-  PackedMontyField31 pow(uint64_t exponent) const {
-    PackedMontyField31 result = one();
-    PackedMontyField31 base = *this;
-    while (exponent != 0) {
-      if (exponent & 1) result *= base;
-      base = base.square();
-      exponent >>= 1;
-    }
-    return result;
-  }
-
-  friend bool operator==(PackedMontyField31 a, PackedMontyField31 b) {
-#if defined(__AVX512F__)
-    return _mm512_cmpeq_epi32_mask(a.v_, b.v_) == 0xffff;
-#elif defined(__AVX2__)
-    return _mm256_movemask_epi8(_mm256_cmpeq_epi32(a.v_, b.v_)) == -1;
-#else
-    return a.v_ == b.v_;
-#endif
-  }
-
-  friend std::ostream& operator<<(std::ostream& os, PackedMontyField31 x) {
-    os << '[';
-    std::array<Scalar, kWidth> lanes = x.to_array();
-    for (size_t i = 0; i < kWidth; ++i) os << (i ? ", " : "") << lanes[i];
-    return os << ']';
-  }
-
-  Vector vector() const { return v_; }
-  // Lanes holding Montgomery-form values in [0, p), as vector() returns them.
-  static PackedMontyField31 from_vector(Vector v) { return Wrap(v); }
-
- private:
-  struct Uninitialized {};
-  explicit PackedMontyField31(Uninitialized) {}
-  static PackedMontyField31 Wrap(Vector v) {
-    PackedMontyField31 r(Uninitialized{});
-    r.v_ = v;
-    return r;
-  }
-
-#if defined(__AVX512F__)
-  // GCC 12's unmasked AVX-512 intrinsics pass a self-initialised _mm512_undefined_epi32() and
-  // trip -Wmaybe-uninitialized (GCC bug 105593), which -Werror turns into a build failure. The
-  // zero-masking forms with an all-ones mask compile to the same unmasked instructions.
-  static constexpr __mmask16 kAll16 = 0xffff;
-  static constexpr __mmask8 kAll8 = 0xff;
-  static Vector Broadcast(Scalar x) { return _mm512_set1_epi32(static_cast<int>(x.monty())); }
-  static Vector P() { return _mm512_set1_epi32(static_cast<int>(Scalar::kPrime)); }
-  static Vector Min(Vector a, Vector b) { return _mm512_maskz_min_epu32(kAll16, a, b); }
-  static Vector Add(Vector a, Vector b) {
-    Vector t = _mm512_add_epi32(a, b);
-    return Min(t, _mm512_sub_epi32(t, P()));
-  }
-  static Vector Sub(Vector a, Vector b) {
-    Vector t = _mm512_sub_epi32(a, b);
-    return Min(t, _mm512_add_epi32(t, P()));
-  }
-  static Vector MulBroadcast(Vector a, Vector b) { return Mul(a, b); }
-  static Vector Pow7(Vector x) {
-    const Vector x2 = Mul(x, x);
-    return Mul(Mul(x2, x), Mul(x2, x2));
-  }
-  static Vector MoveHighToLow(Vector x) {
-    return _mm512_castps_si512(_mm512_maskz_movehdup_ps(kAll16, _mm512_castsi512_ps(x)));
-  }
-  // Odd 32-bit lanes from `odd`, even lanes from the high halves of `even`'s 64-bit lanes.
-  static Vector MergeHighHalves(Vector even, Vector odd) {
-    return _mm512_castps_si512(
-        _mm512_mask_movehdup_ps(_mm512_castsi512_ps(odd), 0x5555, _mm512_castsi512_ps(even)));
-  }
-  static Vector MulEven(Vector a, Vector b) { return _mm512_maskz_mul_epu32(kAll8, a, b); }
-  static Vector Mul(Vector a, Vector b) {
-    const Vector mu = _mm512_set1_epi32(static_cast<int>(Scalar::kMontyMu));
-    Vector prod_even = MulEven(a, b);
-    Vector prod_odd = MulEven(MoveHighToLow(a), MoveHighToLow(b));
-    Vector qp_even = MulEven(MulEven(prod_even, mu), P());
-    Vector qp_odd = MulEven(MulEven(prod_odd, mu), P());
-    Vector t =
-        _mm512_sub_epi32(MergeHighHalves(prod_even, prod_odd), MergeHighHalves(qp_even, qp_odd));
-    return Min(t, _mm512_add_epi32(t, P()));
-  }
-#elif defined(__AVX2__)
-  static Vector Broadcast(Scalar x) { return _mm256_set1_epi32(static_cast<int>(x.monty())); }
-  static Vector P() { return _mm256_set1_epi32(static_cast<int>(Scalar::kPrime)); }
-  static Vector Add(Vector a, Vector b) {
-    Vector t = _mm256_add_epi32(a, b);
-    return _mm256_min_epu32(t, _mm256_sub_epi32(t, P()));
-  }
-  static Vector Sub(Vector a, Vector b) {
-    Vector t = _mm256_sub_epi32(a, b);
-    return _mm256_min_epu32(t, _mm256_add_epi32(t, P()));
-  }
-  static Vector MoveHighToLow(Vector x) {
-    return _mm256_castps_si256(_mm256_movehdup_ps(_mm256_castsi256_ps(x)));
-  }
-  static Vector MergeHighHalves(Vector even, Vector odd) {
-    return _mm256_blend_epi32(MoveHighToLow(even), odd, 0b10101010);
-  }
-  // The products of the even lanes and of the odd lanes (moved down), reduced: since
-  // q p = x mod 2^32, the 64-bit difference x - q p has (x - q p) / 2^32 in its high half, so
-  // one 64-bit subtraction per half replaces two merges and a 32-bit subtraction.
-  static Vector Reduce(Vector prod_even, Vector prod_odd) {
-    const Vector mu = _mm256_set1_epi32(static_cast<int>(Scalar::kMontyMu));
-    Vector d_even =
-        _mm256_sub_epi64(prod_even, _mm256_mul_epu32(_mm256_mul_epu32(prod_even, mu), P()));
-    Vector d_odd =
-        _mm256_sub_epi64(prod_odd, _mm256_mul_epu32(_mm256_mul_epu32(prod_odd, mu), P()));
-    Vector t = MergeHighHalves(d_even, d_odd);
-    return _mm256_min_epu32(t, _mm256_add_epi32(t, P()));
-  }
-  static Vector Mul(Vector a, Vector b) {
-    return Reduce(_mm256_mul_epu32(a, b), _mm256_mul_epu32(MoveHighToLow(a), MoveHighToLow(b)));
-  }
-  // Signed Montgomery product of a, b in (-p, p) (lanes as signed integers), in (-p, p):
-  // |a b - q p| < p^2 + 2^31 p < 2^32 p for the signed q = (a b) p^-1 mod 2^32.
-  static Vector MulSigned(Vector a, Vector b) {
-    const Vector mu = _mm256_set1_epi32(static_cast<int>(Scalar::kMontyMu));
-    Vector prod_even = _mm256_mul_epi32(a, b);
-    Vector prod_odd = _mm256_mul_epi32(MoveHighToLow(a), MoveHighToLow(b));
-    Vector d_even =
-        _mm256_sub_epi64(prod_even, _mm256_mul_epi32(_mm256_mul_epu32(prod_even, mu), P()));
-    Vector d_odd =
-        _mm256_sub_epi64(prod_odd, _mm256_mul_epi32(_mm256_mul_epu32(prod_odd, mu), P()));
-    return MergeHighHalves(d_even, d_odd);
-  }
-  static Vector Pow7(Vector x) {
-    const Vector x2 = MulSigned(x, x);
-    const Vector x7 = MulSigned(MulSigned(x2, x), MulSigned(x2, x2));
-    return _mm256_min_epu32(x7, _mm256_add_epi32(x7, P()));  // (-p, p) -> [0, p)
-  }
-  // b with every lane equal: _mm256_mul_epu32 reads the low half of each 64-bit lane, which is
-  // already b, so b's odd lanes need no move.
-  static Vector MulBroadcast(Vector a, Vector b) {
-    return Reduce(_mm256_mul_epu32(a, b), _mm256_mul_epu32(MoveHighToLow(a), b));
-  }
-#else
   static Vector Broadcast(Scalar x) {
     Vector v;
     v.fill(x);
     return v;
   }
+  static Vector Load(const Scalar* in) {
+    Vector v;
+    for (size_t i = 0; i < kWidth; ++i) v[i] = in[i];
+    return v;
+  }
+  static void Store(Vector v, Scalar* out) {
+    for (size_t i = 0; i < kWidth; ++i) out[i] = v[i];
+  }
+  static bool Equal(Vector a, Vector b) { return a == b; }
   template <class Op>
   static Vector Map(Vector a, Vector b, Op op) {
     for (size_t i = 0; i < kWidth; ++i) a[i] = op(a[i], b[i]);
@@ -287,9 +75,265 @@ class PackedMontyField31 {
     const Vector x2 = Mul(x, x);
     return Mul(Mul(x2, x), Mul(x2, x2));
   }
+};
+
+#if defined(__AVX2__)
+template <MontyParams Params>
+struct MontyLanesAvx2 {
+  using Scalar = MontyField31<Params>;
+  static constexpr size_t kWidth = 8;
+  using Vector = __m256i;
+
+  static Vector Broadcast(Scalar x) { return _mm256_set1_epi32(static_cast<int>(x.monty())); }
+  static Vector Load(const Scalar* in) {
+    return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in));
+  }
+  static void Store(Vector v, Scalar* out) {
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), v);
+  }
+  static bool Equal(Vector a, Vector b) {
+    return _mm256_movemask_epi8(_mm256_cmpeq_epi32(a, b)) == -1;
+  }
+  static Vector P() { return _mm256_set1_epi32(static_cast<int>(Scalar::kPrime)); }
+  static Vector Mu() { return _mm256_set1_epi32(static_cast<int>(Scalar::kMontyMu)); }
+  static Vector Add(Vector a, Vector b) {
+    Vector t = _mm256_add_epi32(a, b);
+    return _mm256_min_epu32(t, _mm256_sub_epi32(t, P()));
+  }
+  static Vector Sub(Vector a, Vector b) {
+    Vector t = _mm256_sub_epi32(a, b);
+    return _mm256_min_epu32(t, _mm256_add_epi32(t, P()));
+  }
+  // (-p, p) as signed lanes -> [0, p).
+  static Vector Canonical(Vector t) { return _mm256_min_epu32(t, _mm256_add_epi32(t, P())); }
+  static Vector MoveHighToLow(Vector x) {
+    return _mm256_castps_si256(_mm256_movehdup_ps(_mm256_castsi256_ps(x)));
+  }
+  static Vector MergeHighHalves(Vector even, Vector odd) {
+    return _mm256_blend_epi32(MoveHighToLow(even), odd, 0b10101010);
+  }
+  // The reduced products of the even lanes and of the odd lanes (moved down), in (-p, p).
+  static Vector Reduce(Vector prod_even, Vector prod_odd) {
+    Vector d_even =
+        _mm256_sub_epi64(prod_even, _mm256_mul_epu32(_mm256_mul_epu32(prod_even, Mu()), P()));
+    Vector d_odd =
+        _mm256_sub_epi64(prod_odd, _mm256_mul_epu32(_mm256_mul_epu32(prod_odd, Mu()), P()));
+    return MergeHighHalves(d_even, d_odd);
+  }
+  static Vector Mul(Vector a, Vector b) {
+    return Canonical(
+        Reduce(_mm256_mul_epu32(a, b), _mm256_mul_epu32(MoveHighToLow(a), MoveHighToLow(b))));
+  }
+  // b with every lane equal: _mm256_mul_epu32 reads the low half of each 64-bit lane, which is
+  // already b, so b's odd lanes need no move.
+  static Vector MulBroadcast(Vector a, Vector b) {
+    return Canonical(Reduce(_mm256_mul_epu32(a, b), _mm256_mul_epu32(MoveHighToLow(a), b)));
+  }
+  // Signed Montgomery product of a, b in (-p, p) (lanes as signed integers), in (-p, p):
+  // |a b - q p| < p^2 + 2^31 p < 2^32 p for the signed q = (a b) p^-1 mod 2^32.
+  static Vector MulSigned(Vector a, Vector b) {
+    Vector prod_even = _mm256_mul_epi32(a, b);
+    Vector prod_odd = _mm256_mul_epi32(MoveHighToLow(a), MoveHighToLow(b));
+    Vector d_even =
+        _mm256_sub_epi64(prod_even, _mm256_mul_epi32(_mm256_mul_epu32(prod_even, Mu()), P()));
+    Vector d_odd =
+        _mm256_sub_epi64(prod_odd, _mm256_mul_epi32(_mm256_mul_epu32(prod_odd, Mu()), P()));
+    return MergeHighHalves(d_even, d_odd);
+  }
+  // The intermediate products stay unreduced in (-p, p): signed Montgomery products need no
+  // correction until the end.
+  static Vector Pow7(Vector x) {
+    const Vector x2 = MulSigned(x, x);
+    return Canonical(MulSigned(MulSigned(x2, x), MulSigned(x2, x2)));
+  }
+};
 #endif
+
+#if defined(__AVX512F__)
+// GCC 12's unmasked AVX-512 intrinsics pass a self-initialised _mm512_undefined_epi32() and trip
+// -Wmaybe-uninitialized (GCC bug 105593), which -Werror turns into a build failure. The
+// zero-masking forms with an all-ones mask compile to the same unmasked instructions.
+template <MontyParams Params>
+struct MontyLanesAvx512 {
+  using Scalar = MontyField31<Params>;
+  static constexpr size_t kWidth = 16;
+  using Vector = __m512i;
+  static constexpr __mmask16 kAll16 = 0xffff;
+  static constexpr __mmask8 kAll8 = 0xff;
+
+  static Vector Broadcast(Scalar x) { return _mm512_set1_epi32(static_cast<int>(x.monty())); }
+  static Vector Load(const Scalar* in) { return _mm512_loadu_si512(static_cast<const void*>(in)); }
+  static void Store(Vector v, Scalar* out) { _mm512_storeu_si512(static_cast<void*>(out), v); }
+  static bool Equal(Vector a, Vector b) { return _mm512_cmpeq_epi32_mask(a, b) == 0xffff; }
+  static Vector P() { return _mm512_set1_epi32(static_cast<int>(Scalar::kPrime)); }
+  static Vector Mu() { return _mm512_set1_epi32(static_cast<int>(Scalar::kMontyMu)); }
+  static Vector Min(Vector a, Vector b) { return _mm512_maskz_min_epu32(kAll16, a, b); }
+  static Vector Add(Vector a, Vector b) {
+    Vector t = _mm512_add_epi32(a, b);
+    return Min(t, _mm512_sub_epi32(t, P()));
+  }
+  static Vector Sub(Vector a, Vector b) {
+    Vector t = _mm512_sub_epi32(a, b);
+    return Min(t, _mm512_add_epi32(t, P()));
+  }
+  static Vector Canonical(Vector t) { return Min(t, _mm512_add_epi32(t, P())); }
+  static Vector MoveHighToLow(Vector x) {
+    return _mm512_castps_si512(_mm512_maskz_movehdup_ps(kAll16, _mm512_castsi512_ps(x)));
+  }
+  // Odd 32-bit lanes from `odd`, even lanes from the high halves of `even`'s 64-bit lanes.
+  static Vector MergeHighHalves(Vector even, Vector odd) {
+    return _mm512_castps_si512(
+        _mm512_mask_movehdup_ps(_mm512_castsi512_ps(odd), 0x5555, _mm512_castsi512_ps(even)));
+  }
+  static Vector MulEven(Vector a, Vector b) { return _mm512_maskz_mul_epu32(kAll8, a, b); }
+  static Vector MulEvenSigned(Vector a, Vector b) { return _mm512_maskz_mul_epi32(kAll8, a, b); }
+  static Vector Reduce(Vector prod_even, Vector prod_odd) {
+    Vector d_even = _mm512_sub_epi64(prod_even, MulEven(MulEven(prod_even, Mu()), P()));
+    Vector d_odd = _mm512_sub_epi64(prod_odd, MulEven(MulEven(prod_odd, Mu()), P()));
+    return MergeHighHalves(d_even, d_odd);
+  }
+  static Vector Mul(Vector a, Vector b) {
+    return Canonical(Reduce(MulEven(a, b), MulEven(MoveHighToLow(a), MoveHighToLow(b))));
+  }
+  static Vector MulBroadcast(Vector a, Vector b) {
+    return Canonical(Reduce(MulEven(a, b), MulEven(MoveHighToLow(a), b)));
+  }
+  // As MontyLanesAvx2::MulSigned.
+  static Vector MulSigned(Vector a, Vector b) {
+    Vector prod_even = MulEvenSigned(a, b);
+    Vector prod_odd = MulEvenSigned(MoveHighToLow(a), MoveHighToLow(b));
+    Vector d_even = _mm512_sub_epi64(prod_even, MulEvenSigned(MulEven(prod_even, Mu()), P()));
+    Vector d_odd = _mm512_sub_epi64(prod_odd, MulEvenSigned(MulEven(prod_odd, Mu()), P()));
+    return MergeHighHalves(d_even, d_odd);
+  }
+  static Vector Pow7(Vector x) {
+    const Vector x2 = MulSigned(x, x);
+    return Canonical(MulSigned(MulSigned(x2, x), MulSigned(x2, x2)));
+  }
+};
+#endif
+
+// The widest lanes the target has.
+#if defined(__AVX512F__)
+template <MontyParams Params>
+struct NativeMontyLanes : MontyLanesAvx512<Params> {};
+#elif defined(__AVX2__)
+template <MontyParams Params>
+struct NativeMontyLanes : MontyLanesAvx2<Params> {};
+#else
+template <MontyParams Params>
+struct NativeMontyLanes : MontyLanesScalar<Params> {};
+#endif
+
+template <MontyParams Params, class Lanes>
+class BasicPackedMontyField31 {
+ public:
+  using Scalar = MontyField31<Params>;
+  static constexpr size_t kWidth = Lanes::kWidth;
+  using Vector = typename Lanes::Vector;
+
+  // All lanes zero.
+  BasicPackedMontyField31() : v_(Lanes::Broadcast(Scalar::zero())) {}
+  // Every lane equal to x (implicit, so `packed * scalar` reads naturally).
+  BasicPackedMontyField31(Scalar x) : v_(Lanes::Broadcast(x)) {}  // NOLINT
+
+  static BasicPackedMontyField31 zero() { return BasicPackedMontyField31(); }
+  static BasicPackedMontyField31 one() { return BasicPackedMontyField31(Scalar::one()); }
+  // Broadcast of a canonical value (reduced mod p like Scalar::from_canonical).
+  static BasicPackedMontyField31 from_canonical(uint32_t x) {
+    return BasicPackedMontyField31(Scalar::from_canonical(x));
+  }
+
+  // Unaligned loads and stores of kWidth consecutive elements.
+  static BasicPackedMontyField31 load(const Scalar* in) { return Wrap(Lanes::Load(in)); }
+  void store(Scalar* out) const { Lanes::Store(v_, out); }
+  // The first kWidth elements of a span (aborts if it is shorter).
+  static BasicPackedMontyField31 load(std::span<const Scalar> in) {
+    PROVA_CHECK(in.size() >= kWidth, "packed load from a span shorter than kWidth");
+    return load(in.data());
+  }
+  void store(std::span<Scalar> out) const {
+    PROVA_CHECK(out.size() >= kWidth, "packed store to a span shorter than kWidth");
+    store(out.data());
+  }
+  static BasicPackedMontyField31 from_array(const std::array<Scalar, kWidth>& lanes) {
+    return load(lanes.data());
+  }
+  std::array<Scalar, kWidth> to_array() const {
+    std::array<Scalar, kWidth> lanes;
+    store(lanes.data());
+    return lanes;
+  }
+  Scalar lane(size_t i) const {
+    PROVA_CHECK(i < kWidth, "packed lane index out of range");
+    return to_array()[i];
+  }
+
+  friend BasicPackedMontyField31 operator+(BasicPackedMontyField31 a, BasicPackedMontyField31 b) {
+    return Wrap(Lanes::Add(a.v_, b.v_));
+  }
+  friend BasicPackedMontyField31 operator-(BasicPackedMontyField31 a, BasicPackedMontyField31 b) {
+    return Wrap(Lanes::Sub(a.v_, b.v_));
+  }
+  friend BasicPackedMontyField31 operator-(BasicPackedMontyField31 a) {
+    return Wrap(Lanes::Sub(Lanes::Broadcast(Scalar::zero()), a.v_));
+  }
+  friend BasicPackedMontyField31 operator*(BasicPackedMontyField31 a, BasicPackedMontyField31 b) {
+    return Wrap(Lanes::Mul(a.v_, b.v_));
+  }
+  BasicPackedMontyField31& operator+=(BasicPackedMontyField31 o) { return *this = *this + o; }
+  BasicPackedMontyField31& operator-=(BasicPackedMontyField31 o) { return *this = *this - o; }
+  // By one value in every lane, which saves a lane shuffle per product.
+  friend BasicPackedMontyField31 operator*(BasicPackedMontyField31 a, Scalar b) {
+    return Wrap(Lanes::MulBroadcast(a.v_, Lanes::Broadcast(b)));
+  }
+  friend BasicPackedMontyField31 operator*(Scalar a, BasicPackedMontyField31 b) { return b * a; }
+  BasicPackedMontyField31& operator*=(BasicPackedMontyField31 o) { return *this = *this * o; }
+
+  BasicPackedMontyField31 square() const { return *this * *this; }
+  // x^7 (the Poseidon2 S-box).
+  BasicPackedMontyField31 pow7() const { return Wrap(Lanes::Pow7(v_)); }
+  BasicPackedMontyField31 doubled() const { return *this + *this; }
+  BasicPackedMontyField31 pow(uint64_t exponent) const {
+    BasicPackedMontyField31 result = one();
+    BasicPackedMontyField31 base = *this;
+    while (exponent != 0) {
+      if (exponent & 1) result *= base;
+      base = base.square();
+      exponent >>= 1;
+    }
+    return result;
+  }
+
+  friend bool operator==(BasicPackedMontyField31 a, BasicPackedMontyField31 b) {
+    return Lanes::Equal(a.v_, b.v_);
+  }
+
+  friend std::ostream& operator<<(std::ostream& os, BasicPackedMontyField31 x) {
+    os << '[';
+    std::array<Scalar, kWidth> lanes = x.to_array();
+    for (size_t i = 0; i < kWidth; ++i) os << (i ? ", " : "") << lanes[i];
+    return os << ']';
+  }
+
+  Vector vector() const { return v_; }
+  // Lanes holding Montgomery-form values in [0, p), as vector() returns them.
+  static BasicPackedMontyField31 from_vector(Vector v) { return Wrap(v); }
+
+ private:
+  struct Uninitialized {};
+  explicit BasicPackedMontyField31(Uninitialized) {}
+  static BasicPackedMontyField31 Wrap(Vector v) {
+    BasicPackedMontyField31 r(Uninitialized{});
+    r.v_ = v;
+    return r;
+  }
 
   Vector v_;
 };
+
+// The widest packing the target has; MontyField31<Params>::Packed.
+template <MontyParams Params>
+using PackedMontyField31 = BasicPackedMontyField31<Params, NativeMontyLanes<Params>>;
 
 }  // namespace prova

@@ -152,17 +152,17 @@ void PermuteImpl(std::array<F, Poseidon2::kWidth>& s) {
   }
 }
 
-#if defined(__AVX2__) && !defined(__AVX512F__)
+#if defined(__AVX2__)
 // One permutation with its 16 elements in two AVX2 registers, for the verifier and the other
-// callers that hash one input at a time (about 3x the plain scalar code). The layout puts
+// callers that hash one input at a time (about 3x the plain scalar code). AVX-512 builds use it
+// too, on the AVX2 lanes: the plain code is what they would otherwise run. The layout puts
 // position l of every block of 4 in one 128-bit half:
 //   x = [s0 s4 s8 s12 | s1 s5 s9 s13],  y = [s2 s6 s10 s14 | s3 s7 s11 s15],
 // so that M4 runs on all four blocks at once and the S-box of the partial rounds (on s0) is lane 0
 // of x. Lane (4 j + k) of x holds s[4 k + j], of y s[4 k + j + 2].
 namespace single {
 
-using Packed = BabyBear::Packed;
-static_assert(Packed::kWidth == 8);
+using Packed = BasicPackedMontyField31<BabyBearParams, MontyLanesAvx2<BabyBearParams>>;
 
 constexpr size_t Position(size_t lane, bool in_y) {
   return 4 * (lane % 4) + lane / 4 + (in_y ? 2 : 0);
@@ -267,7 +267,7 @@ void Permute(Poseidon2::State& state) {
 }  // namespace
 
 void Poseidon2::Permute(State& state) {
-#if defined(__AVX2__) && !defined(__AVX512F__)
+#if defined(__AVX2__)
   single::Permute(state);
 #else
   PermuteImpl(state);
