@@ -182,8 +182,13 @@ int main(int argc, char** argv) {
         o.examples = value();
       } else if (arg == "--sources") {
         o.sources = value();
-      } else {
+      } else if (arg == "loop" || arg == "sha256" || arg == "mlp") {
         o.guests.push_back(arg);
+      } else {
+        throw std::runtime_error(
+            "unknown argument '" + arg +
+            "'\nusage: prove_bench [--min-log 16] [--max-log 20] [--examples build/examples] "
+            "[--sources examples] [loop] [sha256] [mlp]");
       }
     } catch (const std::exception& e) {
       std::fprintf(stderr, "prove_bench: %s\n", e.what());

@@ -9,6 +9,7 @@
 #include <bit>
 #include <map>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "common/error.h"
@@ -18,6 +19,7 @@
 #include "verifier/air/check.h"
 #include "verifier/air/logup.h"
 #include "verifier/field/matrix.h"
+#include "verifier/field/packed_extension.h"
 #include "verifier/fri/fri.h"
 #include "verifier/transcript/challenger.h"
 
@@ -39,8 +41,13 @@ std::vector<T> ParallelBatchInverse(const std::vector<T>& values) {
   const size_t blocks = (values.size() + kBlock - 1) / kBlock;
   tbb::parallel_for(size_t{0}, blocks, [&](size_t b) {
     const size_t begin = b * kBlock, end = std::min(values.size(), begin + kBlock);
-    batch_inverse<T>(std::span<const T>(values.data() + begin, end - begin),
-                     std::span<T>(out.data() + begin, end - begin));
+    const std::span<const T> in(values.data() + begin, end - begin);
+    const std::span<T> inverses(out.data() + begin, end - begin);
+    if constexpr (std::is_same_v<T, BabyBear4>) {
+      batch_inverse_packed(in, inverses);
+    } else {
+      batch_inverse<T>(in, inverses);
+    }
   });
   return out;
 }
@@ -216,8 +223,8 @@ air::RowMajorMatrix<BabyBear4> ParallelAuxTrace(const ProverTable& table,
       if (d == BabyBear4::zero()) zero_denominator = true;
     }
     if (zero_denominator) return;
-    const std::vector<BabyBear4> inverses =
-        batch_inverse<BabyBear4>(std::span<const BabyBear4>(c.denominators));
+    std::vector<BabyBear4> inverses(c.denominators.size());
+    batch_inverse_packed(c.denominators, inverses);
     BabyBear4 running = BabyBear4::zero();
     for (size_t r = begin; r < end; ++r) {
       aux.at(r, columns) = running;  // the sum over the rows before this one

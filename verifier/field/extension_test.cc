@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "verifier/field/packed_babybear.h"
+#include "verifier/field/packed_extension.h"
 
 namespace prova {
 namespace {
@@ -70,6 +71,40 @@ TYPED_TEST(FieldAxiomsTest, InversesAndBatchInverse) {
   std::vector<F> inverses = batch_inverse<F>(std::span<const F>(values));
   for (size_t i = 0; i < values.size(); ++i) EXPECT_EQ(inverses[i] * values[i], F::one());
   EXPECT_FALSE(F::zero().try_inverse().has_value());
+}
+
+TEST(PackedExtensionTest, BatchInverseMatchesTheScalarTrick) {
+  std::mt19937_64 rng(3);
+  const size_t w = PackedBabyBear::kWidth;
+  // Below one group, exact groups, and groups with a scalar tail.
+  for (size_t n : {size_t{0}, size_t{1}, w - 1, w, w + 1, 3 * w, 7 * w + 5}) {
+    std::vector<BabyBear4> values;
+    while (values.size() < n) {
+      BabyBear4 a = Random<BabyBear4>(rng);
+      if (!a.is_zero()) values.push_back(a);
+    }
+    std::vector<BabyBear4> packed(n);
+    batch_inverse_packed(values, packed);
+    EXPECT_EQ(packed, batch_inverse<BabyBear4>(std::span<const BabyBear4>(values))) << n;
+    for (size_t i = 0; i < n; ++i) ASSERT_EQ(packed[i] * values[i], BabyBear4::one()) << n;
+  }
+}
+
+TEST(PackedExtensionTest, PackAndUnpackRoundTrip) {
+  std::mt19937_64 rng(4);
+  std::vector<BabyBear4> values(PackedBabyBear::kWidth), back(PackedBabyBear::kWidth);
+  for (BabyBear4& v : values) v = Random<BabyBear4>(rng);
+  const PackedBabyBear4 packed = PackExtension(values.data());
+  EXPECT_EQ(packed.coeff(2).lane(1), values[1].coeff(2));
+  UnpackExtension(packed, back.data());
+  EXPECT_EQ(back, values);
+}
+
+TEST(PackedExtensionDeathTest, BatchInverseWithZeroAborts) {
+  std::vector<BabyBear4> values(3 * PackedBabyBear::kWidth, BabyBear4::one());
+  values[PackedBabyBear::kWidth + 2] = BabyBear4::zero();
+  std::vector<BabyBear4> out(values.size());
+  EXPECT_DEATH(batch_inverse_packed(values, out), "zero element");
 }
 
 // Reference: multiply the polynomials with uint64 arithmetic and reduce by X^4 = 11.

@@ -1,0 +1,73 @@
+#pragma once
+
+// Moving BabyBear4 values between arrays (one element after another) and PackedBabyBear4 (one
+// element per lane), and the batch inversion that runs on the packed form.
+
+#include <array>
+#include <cstddef>
+#include <span>
+#include <vector>
+
+#include "common/error.h"
+#include "verifier/field/extension.h"
+#include "verifier/field/packed_babybear.h"
+
+namespace prova {
+
+// in[0..kWidth) as one packed value: lane l holds in[l].
+inline PackedBabyBear4 PackExtension(const BabyBear4* in) {
+  constexpr size_t kWidth = PackedBabyBear::kWidth;
+  std::array<std::array<BabyBear, kWidth>, 4> lanes;
+  for (size_t l = 0; l < kWidth; ++l) {
+    for (size_t c = 0; c < 4; ++c) lanes[c][l] = in[l].coeff(c);
+  }
+  return PackedBabyBear4::from_coeffs(
+      {PackedBabyBear::from_array(lanes[0]), PackedBabyBear::from_array(lanes[1]),
+       PackedBabyBear::from_array(lanes[2]), PackedBabyBear::from_array(lanes[3])});
+}
+
+// The inverse of PackExtension: out[l] = lane l.
+inline void UnpackExtension(const PackedBabyBear4& v, BabyBear4* out) {
+  constexpr size_t kWidth = PackedBabyBear::kWidth;
+  std::array<std::array<BabyBear, kWidth>, 4> lanes;
+  for (size_t c = 0; c < 4; ++c) lanes[c] = v.coeff(c).to_array();
+  for (size_t l = 0; l < kWidth; ++l) {
+    out[l] = BabyBear4::from_coeffs({lanes[0][l], lanes[1][l], lanes[2][l], lanes[3][l]});
+  }
+}
+
+// batch_inverse (monty_field.h) for the extension field, kWidth chains at once: lane l runs
+// Montgomery's trick over in[l], in[l + kWidth], in[l + 2 kWidth], ..., so each step is one packed
+// product, and the kWidth chain products are inverted one by one. The last in.size() % kWidth
+// elements go through the scalar trick. Every element must be non-zero (aborts otherwise).
+inline void batch_inverse_packed(std::span<const BabyBear4> in, std::span<BabyBear4> out) {
+  constexpr size_t kWidth = PackedBabyBear::kWidth;
+  PROVA_CHECK(in.size() == out.size(), "batch_inverse: size mismatch");
+  PROVA_CHECK(
+      in.empty() || in.data() + in.size() <= out.data() || out.data() + out.size() <= in.data(),
+      "batch_inverse: in and out overlap (use batch_inverse_in_place)");
+  const size_t groups = in.size() / kWidth;
+  if (groups > 0) {
+    // out holds the exclusive prefix products, group by group.
+    PackedBabyBear4 acc = PackedBabyBear4::one();
+    for (size_t g = 0; g < groups; ++g) {
+      UnpackExtension(acc, &out[g * kWidth]);
+      acc *= PackExtension(&in[g * kWidth]);
+    }
+    std::array<BabyBear4, kWidth> chain_inverses;
+    UnpackExtension(acc, chain_inverses.data());
+    for (BabyBear4& x : chain_inverses) {
+      PROVA_CHECK(!x.is_zero(), "batch_inverse: zero element");
+      x = x.inverse();
+    }
+    PackedBabyBear4 inv = PackExtension(chain_inverses.data());
+    for (size_t g = groups; g-- > 0;) {
+      UnpackExtension(PackExtension(&out[g * kWidth]) * inv, &out[g * kWidth]);
+      inv *= PackExtension(&in[g * kWidth]);
+    }
+  }
+  const size_t done = groups * kWidth;
+  if (done < in.size()) batch_inverse<BabyBear4>(in.subspan(done), out.subspan(done));
+}
+
+}  // namespace prova
