@@ -8,7 +8,8 @@
 // Each proof runs in its own child process, so the peak resident set is that proof's alone.
 //
 //   build/bench/prove_bench [--max-log 20] [--min-log 16] [--examples build/examples]
-//                           [--sources examples] [loop] [sha256] [mlp]
+//                           [--sources examples] [--lde-cache-mb N] [loop] [sha256] [mlp]
+// --lde-cache-mb is the prover's LDE cache budget (stark::ProveOptions::lde_cache_bytes).
 //
 // Targets (issue: RV32IM circuit): >= 100 kHz proving, <= 4 GB peak at 2^20 cycles, seal
 // <= 300 KB, verify <= 20 ms, on the 2-core machine.
@@ -43,6 +44,7 @@ struct Options {
   int max_log = 20;
   std::string examples = "build/examples";
   std::string sources = "examples";
+  size_t lde_cache_mb = stark::kDefaultLdeCacheBytes >> 20;
   std::vector<std::string> guests;
 };
 
@@ -101,10 +103,13 @@ void MakeGuest(const Options& o, const std::string& guest, int log_cycles, vm::P
   }
 }
 
-Result ProveAndVerify(const vm::ProgramImage& image, const std::vector<uint8_t>& input) {
+Result ProveAndVerify(const Options& o, const vm::ProgramImage& image,
+                      const std::vector<uint8_t>& input) {
   Result r;
   const auto start = std::chrono::steady_clock::now();
-  const rv32im::ExecutionProof proof = rv32im::ProveExecution(image, input);
+  rv32im::ProveExecutionOptions options;
+  options.lde_cache_bytes = o.lde_cache_mb << 20;
+  const rv32im::ExecutionProof proof = rv32im::ProveExecution(image, input, options);
   r.prove_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   r.cycles = proof.cycles;
   r.seal_bytes = proof.seal.size();
@@ -130,7 +135,7 @@ void RunRow(const Options& o, const std::string& guest, int log_cycles) {
       vm::ProgramImage image;
       std::vector<uint8_t> input;
       MakeGuest(o, guest, log_cycles, &image, &input);
-      r = ProveAndVerify(image, input);
+      r = ProveAndVerify(o, image, input);
     } catch (const std::exception& e) {
       std::fprintf(stderr, "%s: %s\n", guest.c_str(), e.what());
       _exit(1);
@@ -182,13 +187,15 @@ int main(int argc, char** argv) {
         o.examples = value();
       } else if (arg == "--sources") {
         o.sources = value();
+      } else if (arg == "--lde-cache-mb") {
+        o.lde_cache_mb = std::stoul(value());
       } else if (arg == "loop" || arg == "sha256" || arg == "mlp") {
         o.guests.push_back(arg);
       } else {
         throw std::runtime_error(
             "unknown argument '" + arg +
             "'\nusage: prove_bench [--min-log 16] [--max-log 20] [--examples build/examples] "
-            "[--sources examples] [loop] [sha256] [mlp]");
+            "[--sources examples] [--lde-cache-mb N] [loop] [sha256] [mlp]");
       }
     } catch (const std::exception& e) {
       std::fprintf(stderr, "prove_bench: %s\n", e.what());
