@@ -95,6 +95,20 @@ class BinomialExtension {
   }
   friend constexpr BinomialExtension operator*(const BinomialExtension& a,
                                                const BinomialExtension& b) {
+    if constexpr (D == 4 && requires { F::dot4(nullptr, nullptr); }) {
+      // A scalar base: each coefficient is one dot product of four, reduced once.
+      const F w = F::from_canonical(W);
+      // e[3 + j] = b_j and e[j] = W b_(j + 1): coefficient k is sum_i a_i e[3 + k - i].
+      const std::array<F, 7> e = {b.coeffs_[1] * w, b.coeffs_[2] * w, b.coeffs_[3] * w,
+                                  b.coeffs_[0],     b.coeffs_[1],     b.coeffs_[2],
+                                  b.coeffs_[3]};
+      std::array<F, D> out;
+      for (size_t k = 0; k < 4; ++k) {
+        const std::array<F, 4> column = {e[3 + k], e[2 + k], e[1 + k], e[k]};
+        out[k] = F::dot4(a.coeffs_.data(), column.data());
+      }
+      return from_coeffs(out);
+    }
     // Schoolbook product; the terms of degree >= D wrap around multiplied by W (X^D = W).
     std::array<F, D> low{};
     std::array<F, D - 1> high{};
