@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cstdint>
 #include <random>
 #include <vector>
@@ -169,6 +170,27 @@ TYPED_TEST(MontyFieldTest, BatchInverse) {
   std::vector<F> one_element = {F::from_canonical(9)};
   batch_inverse_in_place<F>(one_element);
   EXPECT_EQ(one_element[0], F::from_canonical(9).inverse());
+}
+
+// dot4 reduces a sum of four products once: every pair of edge values, against the products
+// reduced one by one.
+TYPED_TEST(MontyFieldTest, Dot4EqualsTheSumOfProducts) {
+  using F = TypeParam;
+  const std::vector<uint32_t> values = TestValues<F>();
+  for (size_t i = 0; i < values.size(); ++i) {
+    for (size_t j = 0; j < values.size(); ++j) {
+      const F x = F::from_canonical(values[i]), y = F::from_canonical(values[j]);
+      const std::array<F, 4> a = {x, y, x, F::neg_one()};
+      const std::array<F, 4> b = {y, y, F::neg_one(), x};
+      F expected = F::zero();
+      for (size_t k = 0; k < 4; ++k) expected += a[k] * b[k];
+      ASSERT_EQ(F::dot4(a.data(), b.data()), expected) << values[i] << " " << values[j];
+    }
+  }
+  // The largest raw (Montgomery) values make the largest unreduced sum, 4 (p - 1)^2.
+  const F top = F::from_monty(F::kPrime - 1);
+  const std::array<F, 4> max = {top, top, top, top};
+  EXPECT_EQ(F::dot4(max.data(), max.data()), F::from_canonical(4) * top * top);
 }
 
 TYPED_TEST(MontyFieldTest, BatchInverseWithZeroAborts) {
