@@ -811,12 +811,35 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
       const std::array<BabyBear4, 2> next_points = {points[0] * g, points[1] * g};
       std::array<TableOpenings*, 2> o = {&s.openings, &s.second_openings};
       // Both points in one pass over the coefficients. Only the columns the constraints read at
-      // the next row are opened there; extension columns as one extension value each.
-      auto at_points = [&](const Matrix& coefficients, std::span<const BabyBear4> z, bool extension,
-                           auto member) {
-        std::vector<std::vector<BabyBear4>> values = EvaluateCoefficientsAt(coefficients, z);
+      // the next row are opened there; extension columns as one extension value each. When the
+      // constraints read every column at the next row, the four points share one pass and the
+      // coefficients are not copied.
+      auto open = [&](const Matrix& coefficients, std::span<const uint32_t> next_columns,
+                      bool extension, auto local_member, auto next_member) {
+        auto store = [&](std::vector<BabyBear4>& values, auto member, size_t k) {
+          o[k]->*member = extension ? ExtColumnValues(values) : std::move(values);
+        };
+        bool every_column = next_columns.size() == coefficients.width();
+        for (size_t c = 0; every_column && c < next_columns.size(); ++c) {
+          every_column = next_columns[c] == c;
+        }
+        if (every_column && !next_columns.empty()) {
+          const std::array<BabyBear4, 4> z = {points[0], points[1], next_points[0], next_points[1]};
+          std::vector<std::vector<BabyBear4>> values = EvaluateCoefficientsAt(coefficients, z);
+          for (size_t k = 0; k < 2; ++k) {
+            store(values[k], local_member, k);
+            store(values[2 + k], next_member, k);
+          }
+          return;
+        }
+        std::vector<std::vector<BabyBear4>> local = EvaluateCoefficientsAt(coefficients, points);
+        std::vector<std::vector<BabyBear4>> next =
+            next_columns.empty()
+                ? std::vector<std::vector<BabyBear4>>(2)
+                : EvaluateCoefficientsAt(SelectColumns(coefficients, next_columns), next_points);
         for (size_t k = 0; k < 2; ++k) {
-          o[k]->*member = extension ? ExtColumnValues(values[k]) : std::move(values[k]);
+          store(local[k], local_member, k);
+          store(next[k], next_member, k);
         }
       };
       if (l.preprocessed_width > 0) {
@@ -830,15 +853,11 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
           }
         }
       }
-      at_points(s.main->coefficients(), points, false, &TableOpenings::main_local);
-      if (!l.main_next_columns.empty()) {
-        at_points(SelectColumns(s.main->coefficients(), l.main_next_columns), next_points, false,
-                  &TableOpenings::main_next);
-      }
+      open(s.main->coefficients(), l.main_next_columns, false, &TableOpenings::main_local,
+           &TableOpenings::main_next);
       if (l.aux_width > 0) {
-        at_points(s.aux->coefficients(), points, true, &TableOpenings::aux_local);
-        at_points(SelectColumns(s.aux->coefficients(), BaseColumnsOf(l.aux_next_columns)),
-                  next_points, true, &TableOpenings::aux_next);
+        open(s.aux->coefficients(), BaseColumnsOf(l.aux_next_columns), true,
+             &TableOpenings::aux_local, &TableOpenings::aux_next);
       }
     }
     for (size_t t = 0; t < num_tables; ++t) {
