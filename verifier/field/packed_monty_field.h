@@ -7,7 +7,8 @@
 // are plain copies of BabyBear arrays.
 //
 // The lane arithmetic lives in one "lanes" struct per instruction set (MontyLanesAvx512,
-// MontyLanesAvx2, MontyLanesScalar); BasicPackedMontyField31<Params, Lanes> puts the field's
+// MontyLanesAvx2, MontyLanesScalar; the two vector widths share their Montgomery products,
+// MontyProducts); BasicPackedMontyField31<Params, Lanes> puts the field's
 // operators on any of them. Every instruction set the target has stays usable: code that wants
 // exactly 8 lanes (the single Poseidon2 permutation) takes the AVX2 lanes on an AVX-512 build.
 //
@@ -77,9 +78,54 @@ struct MontyLanesScalar {
   }
 };
 
+#if defined(__AVX512F__) || defined(__AVX2__)
+// The Montgomery products, written once for both vector widths on the primitives each lanes struct
+// L provides: P, Mu, Canonical ((-p, p) as signed lanes -> [0, p)), MoveHighToLow,
+// MergeHighHalves (even lanes from the high halves of `even`'s 64-bit lanes, odd lanes from
+// `odd`), MulEven / MulEvenSigned (_mm*_mul_epu32 / _mm*_mul_epi32) and Sub64.
+template <class L>
+struct MontyProducts {
+  // The reduced products of the even lanes and of the odd lanes (moved down), in (-p, p).
+  template <class V>
+  static V Reduce(V prod_even, V prod_odd) {
+    V d_even = L::Sub64(prod_even, L::MulEven(L::MulEven(prod_even, L::Mu()), L::P()));
+    V d_odd = L::Sub64(prod_odd, L::MulEven(L::MulEven(prod_odd, L::Mu()), L::P()));
+    return L::MergeHighHalves(d_even, d_odd);
+  }
+  template <class V>
+  static V Mul(V a, V b) {
+    return L::Canonical(
+        Reduce(L::MulEven(a, b), L::MulEven(L::MoveHighToLow(a), L::MoveHighToLow(b))));
+  }
+  // b with every lane equal: mul_epu32 reads the low half of each 64-bit lane, which is already
+  // b, so b's odd lanes need no move.
+  template <class V>
+  static V MulBroadcast(V a, V b) {
+    return L::Canonical(Reduce(L::MulEven(a, b), L::MulEven(L::MoveHighToLow(a), b)));
+  }
+  // Signed Montgomery product of a, b in (-p, p) (lanes as signed integers), in (-p, p):
+  // |a b - q p| < p^2 + 2^31 p < 2^32 p for the signed q = (a b) p^-1 mod 2^32.
+  template <class V>
+  static V MulSigned(V a, V b) {
+    V prod_even = L::MulEvenSigned(a, b);
+    V prod_odd = L::MulEvenSigned(L::MoveHighToLow(a), L::MoveHighToLow(b));
+    V d_even = L::Sub64(prod_even, L::MulEvenSigned(L::MulEven(prod_even, L::Mu()), L::P()));
+    V d_odd = L::Sub64(prod_odd, L::MulEvenSigned(L::MulEven(prod_odd, L::Mu()), L::P()));
+    return L::MergeHighHalves(d_even, d_odd);
+  }
+  // The intermediate products stay unreduced in (-p, p): signed Montgomery products need no
+  // correction until the end.
+  template <class V>
+  static V Pow7(V x) {
+    const V x2 = MulSigned(x, x);
+    return L::Canonical(MulSigned(MulSigned(x2, x), MulSigned(x2, x2)));
+  }
+};
+#endif
+
 #if defined(__AVX2__)
 template <MontyParams Params>
-struct MontyLanesAvx2 {
+struct MontyLanesAvx2 : MontyProducts<MontyLanesAvx2<Params>> {
   using Scalar = MontyField31<Params>;
   static constexpr size_t kWidth = 8;
   using Vector = __m256i;
@@ -104,7 +150,6 @@ struct MontyLanesAvx2 {
     Vector t = _mm256_sub_epi32(a, b);
     return _mm256_min_epu32(t, _mm256_add_epi32(t, P()));
   }
-  // (-p, p) as signed lanes -> [0, p).
   static Vector Canonical(Vector t) { return _mm256_min_epu32(t, _mm256_add_epi32(t, P())); }
   static Vector MoveHighToLow(Vector x) {
     return _mm256_castps_si256(_mm256_movehdup_ps(_mm256_castsi256_ps(x)));
@@ -112,40 +157,9 @@ struct MontyLanesAvx2 {
   static Vector MergeHighHalves(Vector even, Vector odd) {
     return _mm256_blend_epi32(MoveHighToLow(even), odd, 0b10101010);
   }
-  // The reduced products of the even lanes and of the odd lanes (moved down), in (-p, p).
-  static Vector Reduce(Vector prod_even, Vector prod_odd) {
-    Vector d_even =
-        _mm256_sub_epi64(prod_even, _mm256_mul_epu32(_mm256_mul_epu32(prod_even, Mu()), P()));
-    Vector d_odd =
-        _mm256_sub_epi64(prod_odd, _mm256_mul_epu32(_mm256_mul_epu32(prod_odd, Mu()), P()));
-    return MergeHighHalves(d_even, d_odd);
-  }
-  static Vector Mul(Vector a, Vector b) {
-    return Canonical(
-        Reduce(_mm256_mul_epu32(a, b), _mm256_mul_epu32(MoveHighToLow(a), MoveHighToLow(b))));
-  }
-  // b with every lane equal: _mm256_mul_epu32 reads the low half of each 64-bit lane, which is
-  // already b, so b's odd lanes need no move.
-  static Vector MulBroadcast(Vector a, Vector b) {
-    return Canonical(Reduce(_mm256_mul_epu32(a, b), _mm256_mul_epu32(MoveHighToLow(a), b)));
-  }
-  // Signed Montgomery product of a, b in (-p, p) (lanes as signed integers), in (-p, p):
-  // |a b - q p| < p^2 + 2^31 p < 2^32 p for the signed q = (a b) p^-1 mod 2^32.
-  static Vector MulSigned(Vector a, Vector b) {
-    Vector prod_even = _mm256_mul_epi32(a, b);
-    Vector prod_odd = _mm256_mul_epi32(MoveHighToLow(a), MoveHighToLow(b));
-    Vector d_even =
-        _mm256_sub_epi64(prod_even, _mm256_mul_epi32(_mm256_mul_epu32(prod_even, Mu()), P()));
-    Vector d_odd =
-        _mm256_sub_epi64(prod_odd, _mm256_mul_epi32(_mm256_mul_epu32(prod_odd, Mu()), P()));
-    return MergeHighHalves(d_even, d_odd);
-  }
-  // The intermediate products stay unreduced in (-p, p): signed Montgomery products need no
-  // correction until the end.
-  static Vector Pow7(Vector x) {
-    const Vector x2 = MulSigned(x, x);
-    return Canonical(MulSigned(MulSigned(x2, x), MulSigned(x2, x2)));
-  }
+  static Vector MulEven(Vector a, Vector b) { return _mm256_mul_epu32(a, b); }
+  static Vector MulEvenSigned(Vector a, Vector b) { return _mm256_mul_epi32(a, b); }
+  static Vector Sub64(Vector a, Vector b) { return _mm256_sub_epi64(a, b); }
 };
 #endif
 
@@ -154,7 +168,7 @@ struct MontyLanesAvx2 {
 // -Wmaybe-uninitialized (GCC bug 105593), which -Werror turns into a build failure. The
 // zero-masking forms with an all-ones mask compile to the same unmasked instructions.
 template <MontyParams Params>
-struct MontyLanesAvx512 {
+struct MontyLanesAvx512 : MontyProducts<MontyLanesAvx512<Params>> {
   using Scalar = MontyField31<Params>;
   static constexpr size_t kWidth = 16;
   using Vector = __m512i;
@@ -180,36 +194,13 @@ struct MontyLanesAvx512 {
   static Vector MoveHighToLow(Vector x) {
     return _mm512_castps_si512(_mm512_maskz_movehdup_ps(kAll16, _mm512_castsi512_ps(x)));
   }
-  // Odd 32-bit lanes from `odd`, even lanes from the high halves of `even`'s 64-bit lanes.
   static Vector MergeHighHalves(Vector even, Vector odd) {
     return _mm512_castps_si512(
         _mm512_mask_movehdup_ps(_mm512_castsi512_ps(odd), 0x5555, _mm512_castsi512_ps(even)));
   }
   static Vector MulEven(Vector a, Vector b) { return _mm512_maskz_mul_epu32(kAll8, a, b); }
   static Vector MulEvenSigned(Vector a, Vector b) { return _mm512_maskz_mul_epi32(kAll8, a, b); }
-  static Vector Reduce(Vector prod_even, Vector prod_odd) {
-    Vector d_even = _mm512_sub_epi64(prod_even, MulEven(MulEven(prod_even, Mu()), P()));
-    Vector d_odd = _mm512_sub_epi64(prod_odd, MulEven(MulEven(prod_odd, Mu()), P()));
-    return MergeHighHalves(d_even, d_odd);
-  }
-  static Vector Mul(Vector a, Vector b) {
-    return Canonical(Reduce(MulEven(a, b), MulEven(MoveHighToLow(a), MoveHighToLow(b))));
-  }
-  static Vector MulBroadcast(Vector a, Vector b) {
-    return Canonical(Reduce(MulEven(a, b), MulEven(MoveHighToLow(a), b)));
-  }
-  // As MontyLanesAvx2::MulSigned.
-  static Vector MulSigned(Vector a, Vector b) {
-    Vector prod_even = MulEvenSigned(a, b);
-    Vector prod_odd = MulEvenSigned(MoveHighToLow(a), MoveHighToLow(b));
-    Vector d_even = _mm512_sub_epi64(prod_even, MulEvenSigned(MulEven(prod_even, Mu()), P()));
-    Vector d_odd = _mm512_sub_epi64(prod_odd, MulEvenSigned(MulEven(prod_odd, Mu()), P()));
-    return MergeHighHalves(d_even, d_odd);
-  }
-  static Vector Pow7(Vector x) {
-    const Vector x2 = MulSigned(x, x);
-    return Canonical(MulSigned(MulSigned(x2, x), MulSigned(x2, x2)));
-  }
+  static Vector Sub64(Vector a, Vector b) { return _mm512_sub_epi64(a, b); }
 };
 #endif
 
