@@ -9,6 +9,7 @@
 #include <random>
 #include <vector>
 
+#include "prover/fri/fri_prover.h"
 #include "prover/merkle/merkle_tree.h"
 #include "verifier/field/packed_babybear.h"
 #include "verifier/hash/poseidon2.h"
@@ -108,17 +109,25 @@ void BM_MerkleOpenVerify100(benchmark::State& state) {
 }
 BENCHMARK(BM_MerkleOpenVerify100)->Unit(benchmark::kMicrosecond);
 
+// Proof of work: the sequential search (argument 1: 0) and the prover's search on every core
+// (1), which finds the same witness.
 void BM_Grind(benchmark::State& state) {
   const size_t bits = static_cast<size_t>(state.range(0));
+  const bool parallel = state.range(1) != 0;
   uint32_t round = 0;
   for (auto _ : state) {
     transcript::DuplexChallenger challenger;
     challenger.Observe(BabyBear::from_canonical(round++));  // a fresh search each iteration
-    BabyBear witness = challenger.Grind(bits);
+    BabyBear witness = parallel ? fri::ParallelGrind(challenger, bits) : challenger.Grind(bits);
     benchmark::DoNotOptimize(witness);
   }
 }
-BENCHMARK(BM_Grind)->Arg(16)->Unit(benchmark::kMillisecond)->Iterations(50);
+BENCHMARK(BM_Grind)
+    ->Args({16, 0})
+    ->Args({16, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(50)
+    ->UseRealTime();
 
 }  // namespace
 }  // namespace prova
