@@ -329,19 +329,31 @@ MultiOpening MerkleTree::Open(std::span<const uint64_t> indices) const {
                   std::to_string(max_height()) + ")");
     }
   }
-  // Rows of row sources: each block that holds an opened row is recomputed once.
+  // Rows of row sources: the source computes the opened runs itself (FillRuns), or each block
+  // that holds an opened row is recomputed once.
   OpenedRows opened(sources_.size());
   for (size_t k = 0; k < sources_.size(); ++k) {
     const MatrixDimensions dims = sources_[k]->dimensions();
     const size_t shift = log_max_height() - static_cast<size_t>(std::countr_zero(dims.height));
     const size_t block_height = sources_[k]->block_height();
+    // Dropped levels are rehashed from every row under the opened node at the first kept level
+    // (rows of one aligned run, so of one block).
+    const size_t span = shift < dropped_levels_ ? dropped_levels_ - shift : 0;
+    std::vector<uint64_t> run_starts;
+    for (uint64_t index : indices) run_starts.push_back(((index >> shift) >> span) << span);
+    std::sort(run_starts.begin(), run_starts.end());
+    run_starts.erase(std::unique(run_starts.begin(), run_starts.end()), run_starts.end());
+    std::vector<BabyBear> runs((run_starts.size() << span) * dims.width);
+    if (sources_[k]->FillRuns(run_starts, span, runs)) {
+      for (size_t i = 0; i < (run_starts.size() << span); ++i) {
+        const BabyBear* values = runs.data() + i * dims.width;
+        opened[k][run_starts[i >> span] + (i & ((size_t{1} << span) - 1))].assign(
+            values, values + dims.width);
+      }
+      continue;
+    }
     std::map<size_t, std::vector<uint64_t>> rows_by_block;
-    for (uint64_t index : indices) {
-      const uint64_t row = index >> shift;
-      // Dropped levels are rehashed from every row under the opened node at the first kept level
-      // (rows of one aligned run, so of one block).
-      const size_t span = shift < dropped_levels_ ? dropped_levels_ - shift : 0;
-      const uint64_t first = (row >> span) << span;
+    for (uint64_t first : run_starts) {
       for (uint64_t r = first; r < first + (uint64_t{1} << span); ++r) {
         rows_by_block[r / block_height].push_back(r);
       }

@@ -54,6 +54,15 @@ class RowSource {
     FillBlock(block, scratch);
     return scratch;
   }
+  // The rows of the aligned runs [s, s + 2^log_run) for s in run_starts (ascending, distinct,
+  // multiples of 2^log_run, each run inside one block), run after run, row-major, into `out` of
+  // run_starts.size() << log_run rows. Returns false, writing nothing, where the source would
+  // rather hand out whole blocks (the default); the Merkle openings then read blocks.
+  virtual bool FillRuns(std::span<const uint64_t> run_starts, size_t log_run,
+                        std::span<BabyBear> out) const {
+    (void)run_starts, (void)log_run, (void)out;
+    return false;
+  }
 };
 
 // Fills its argument with uniformly random field elements (the salts of a hiding commitment).

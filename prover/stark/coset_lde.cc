@@ -1,10 +1,14 @@
 #include "prover/stark/coset_lde.h"
 
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
+#include <array>
 #include <utility>
 
 #include "common/error.h"
 #include "prover/ntt/ntt.h"
+#include "verifier/field/packed_babybear.h"
 #include "verifier/fri/fri.h"
 
 namespace prova::stark {
@@ -65,6 +69,101 @@ std::span<const BabyBear> CosetLde::Block(size_t block, std::vector<BabyBear>& s
   const std::span<const BabyBear> kept = Kept(block);
   if (!kept.empty()) return kept;
   return Compute(block, scratch);
+}
+
+// Row i of block b is the point x = c_b w^rev(i) (w of order 2^log_block, rev over log_block
+// bits). A run's rows i0 + u (u < R = 2^log_run, i0 a multiple of R) are x0 z^rev'(u) with
+// x0 = c_b w^rev(i0) and z of order R, so with P(X) = sum_r X^r A_r(X^R) every row of the run is
+// sum_r x^r A_r(y) for the one value y = x0^R. The A_r(y) of every run take one pass over the
+// coefficients: a_j adds a_j y^(j / R) to A_(j mod R) of each run.
+bool CosetLde::FillRuns(std::span<const uint64_t> run_starts, size_t log_run,
+                        std::span<BabyBear> out) const {
+  using Packed = BabyBear::Packed;
+  constexpr size_t kLanes = Packed::kWidth;
+  const size_t run = size_t{1} << log_run, num_runs = run_starts.size(), w = width();
+  PROVA_CHECK(log_run <= log_block_, "an opened run is larger than an LDE block");
+  PROVA_CHECK(out.size() == num_runs * run * w, "opened runs buffer has the wrong size");
+  // Blocks that are kept, or few enough to recompute for less than a pass per run (a block costs
+  // about log_block passes' worth of butterflies, at a lower rate than the packed products here).
+  std::vector<size_t> blocks;
+  bool all_kept = true;
+  for (const uint64_t start : run_starts) {
+    const size_t b = start >> log_block_;
+    if (blocks.empty() || blocks.back() != b) blocks.push_back(b);
+    all_kept = all_kept && !Kept(b).empty();
+  }
+  if (all_kept || num_runs == 0 || num_runs > blocks.size() * log_block_) return false;
+
+  const BabyBear w_block = BabyBear::two_adic_generator(static_cast<uint32_t>(log_block_));
+  std::vector<BabyBear> x0(num_runs), y(num_runs);
+  for (size_t q = 0; q < num_runs; ++q) {
+    const size_t b = run_starts[q] >> log_block_;
+    const uint64_t i0 = run_starts[q] & (block_height() - 1);
+    PROVA_CHECK((i0 & (run - 1)) == 0, "an opened run is not aligned");
+    x0[q] = ntt::coset_lde_block_shift(static_cast<uint32_t>(log_lde_), fri::DomainShift(),
+                                       static_cast<uint32_t>(log_block_), b) *
+            w_block.pow(ntt::bit_reverse(i0, static_cast<uint32_t>(log_block_)));
+    y[q] = x0[q].pow(run);
+  }
+
+  const size_t height = coefficients_.height();
+  const size_t packs = (w + kLanes - 1) / kLanes;
+  const size_t acc_size = num_runs * run * packs;  // [run q][residue r][pack]
+  constexpr size_t kChunk = size_t{1} << 13;       // coefficients per task, a multiple of run
+  const size_t chunks = (height + kChunk - 1) / kChunk;
+  std::vector<std::vector<Packed>> partial(chunks);
+  tbb::parallel_for(size_t{0}, chunks, [&](size_t c) {
+    std::vector<Packed>& acc = partial[c];
+    acc.assign(acc_size, Packed::zero());
+    const size_t begin = c * kChunk, end = std::min(height, begin + kChunk);
+    std::vector<BabyBear> y_power(num_runs);
+    for (size_t q = 0; q < num_runs; ++q) y_power[q] = y[q].pow(begin >> log_run);
+    std::vector<Packed> row(packs);
+    std::array<BabyBear, kLanes> tail{};
+    for (size_t j = begin; j < end; ++j) {
+      const size_t r = j & (run - 1);
+      if (r == 0 && j != begin) {
+        for (size_t q = 0; q < num_runs; ++q) y_power[q] *= y[q];
+      }
+      const BabyBear* values = coefficients_.row(j).data();
+      for (size_t p = 0; p < packs; ++p) {
+        if ((p + 1) * kLanes <= w) {
+          row[p] = Packed::load(values + p * kLanes);
+        } else {
+          std::copy(values + p * kLanes, values + w, tail.begin());
+          row[p] = Packed::from_array(tail);
+        }
+      }
+      for (size_t q = 0; q < num_runs; ++q) {
+        Packed* a = &acc[(q * run + r) * packs];
+        for (size_t p = 0; p < packs; ++p) a[p] += row[p] * y_power[q];
+      }
+    }
+  });
+  std::vector<Packed> total(acc_size, Packed::zero());
+  for (const std::vector<Packed>& acc : partial) {
+    for (size_t i = 0; i < acc_size; ++i) total[i] += acc[i];
+  }
+
+  // Each row of each run: sum_r x^r A_r(y).
+  const BabyBear z = BabyBear::two_adic_generator(static_cast<uint32_t>(log_run));
+  tbb::parallel_for(size_t{0}, num_runs * run, [&](size_t k) {
+    const size_t q = k >> log_run, u = k & (run - 1);
+    const BabyBear x = x0[q] * z.pow(ntt::bit_reverse(u, static_cast<uint32_t>(log_run)));
+    std::vector<Packed> sum(packs, Packed::zero());
+    BabyBear x_power = BabyBear::one();
+    for (size_t r = 0; r < run; ++r, x_power *= x) {
+      const Packed* a = &total[(q * run + r) * packs];
+      for (size_t p = 0; p < packs; ++p) sum[p] += a[p] * x_power;
+    }
+    BabyBear* row_out = out.data() + k * w;
+    for (size_t p = 0; p < packs; ++p) {
+      const std::array<BabyBear, kLanes> lanes = sum[p].to_array();
+      std::copy(lanes.begin(), lanes.begin() + std::min(kLanes, w - p * kLanes),
+                row_out + p * kLanes);
+    }
+  });
+  return true;
 }
 
 }  // namespace prova::stark

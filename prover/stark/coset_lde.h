@@ -45,6 +45,11 @@ class CosetLde final : public merkle::RowSource {
   size_t width() const { return coefficients_.width(); }
   void FillBlock(size_t block, std::span<BabyBear> out) const override;
   std::span<const BabyBear> Block(size_t block, std::vector<BabyBear>& scratch) const override;
+  // The opened runs straight from the coefficients, where that costs less than recomputing the
+  // blocks that hold them: a run of 2^k rows is a coset of the subgroup of order 2^k, so one pass
+  // over the coefficients serves every run (coset_lde.cc).
+  bool FillRuns(std::span<const uint64_t> run_starts, size_t log_run,
+                std::span<BabyBear> out) const override;
 
   const prova::RowMajorMatrix<BabyBear>& coefficients() const { return coefficients_; }
 

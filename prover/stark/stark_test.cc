@@ -187,6 +187,43 @@ TEST(CosetLdeTest, KeepsBlocksWhileItsBudgetLasts) {
   }
 }
 
+TEST(CosetLdeTest, OpenedRunsFromTheCoefficientsEqualTheBlocksRows) {
+  // Two coefficient chunks of the pass, a partial pack of columns, runs of 1, 2 and 8 rows in
+  // every block.
+  const size_t width = BabyBear::Packed::kWidth + 3, log_block = 14, log_lde = 16;
+  prova::RowMajorMatrix<BabyBear> coefficients(size_t{1} << log_block, width);
+  for (size_t i = 0; i < coefficients.values().size(); ++i) {
+    coefficients.values()[i] = BabyBear::from_u64(i * i + 5);
+  }
+  const CosetLde lde(coefficients, log_lde, log_block);
+  std::vector<std::vector<BabyBear>> blocks(
+      4, std::vector<BabyBear>((size_t{1} << log_block) * width));
+  for (size_t b = 0; b < 4; ++b) lde.FillBlock(b, blocks[b]);
+  for (size_t log_run : {0, 1, 3}) {
+    std::vector<uint64_t> starts;
+    for (uint64_t row : {0, 8, 4096, 16384 + 24, 40000, 65528}) {
+      starts.push_back((row >> log_run) << log_run);
+    }
+    std::vector<BabyBear> runs((starts.size() << log_run) * width);
+    ASSERT_TRUE(lde.FillRuns(starts, log_run, runs)) << log_run;
+    for (size_t k = 0; k < (starts.size() << log_run); ++k) {
+      const uint64_t row = starts[k >> log_run] + (k & ((size_t{1} << log_run) - 1));
+      const BabyBear* expected =
+          blocks[row >> log_block].data() + (row & ((size_t{1} << log_block) - 1)) * width;
+      for (size_t c = 0; c < width; ++c) {
+        ASSERT_EQ(runs[k * width + c], expected[c]) << log_run << " " << row << " " << c;
+      }
+    }
+  }
+  // Kept blocks are read in place instead.
+  const CosetLde kept(coefficients, log_lde, log_block, std::make_shared<LdeCacheBudget>(SIZE_MAX));
+  std::vector<BabyBear> scratch;
+  (void)kept.Block(0, scratch);
+  const std::vector<uint64_t> in_kept = {8};
+  std::vector<BabyBear> out(width);
+  EXPECT_FALSE(kept.FillRuns(in_kept, 0, out));
+}
+
 TEST(StarkTest, ProgressIsReportedInOrderAndCanAbandonTheProof) {
   std::vector<double> fractions;
   ProveOptions options;
