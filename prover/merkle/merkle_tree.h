@@ -58,9 +58,8 @@ class RowSource {
   // multiples of 2^log_run, each run inside one block), run after run, row-major, into `out` of
   // run_starts.size() << log_run rows. Returns false, writing nothing, where the source would
   // rather hand out whole blocks (the default); the Merkle openings then read blocks.
-  virtual bool FillRuns(std::span<const uint64_t> run_starts, size_t log_run,
-                        std::span<BabyBear> out) const {
-    (void)run_starts, (void)log_run, (void)out;
+  virtual bool FillRuns(std::span<const uint64_t> /*run_starts*/, size_t /*log_run*/,
+                        std::span<BabyBear> /*out*/) const {
     return false;
   }
 };

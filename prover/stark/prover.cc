@@ -7,6 +7,7 @@
 #include <array>
 #include <atomic>
 #include <bit>
+#include <cstddef>
 #include <map>
 #include <string>
 #include <type_traits>
@@ -387,13 +388,10 @@ std::vector<BabyBear4> ComputeQuotient(const ProverTable& table, const TableStat
         folder.finish_interactions();
         PROVA_CHECK(folder.constraints_folded() == l.num_constraints,
                     "fewer constraints than the layout counted");
-        const PackedBabyBear4 q = folder.folded() * Packed::from_array(inv_z);
-        std::array<std::array<BabyBear, kLanes>, 4> coeffs;
-        for (size_t c = 0; c < 4; ++c) coeffs[c] = q.coeff(c).to_array();
-        for (size_t k = 0; k < kLanes && b * kLanes + k < n; ++k) {
-          quotient[block_start + b * kLanes + k] =
-              BabyBear4::from_coeffs({coeffs[0][k], coeffs[1][k], coeffs[2][k], coeffs[3][k]});
-        }
+        std::array<BabyBear4, kLanes> q;
+        UnpackExtension(folder.folded() * Packed::from_array(inv_z), q.data());
+        std::copy_n(q.begin(), std::min(kLanes, n - b * kLanes),
+                    quotient.begin() + static_cast<std::ptrdiff_t>(block_start + b * kLanes));
       }
     });
   }
