@@ -42,6 +42,8 @@ class CosetLde final : public merkle::RowSource {
   merkle::MatrixDimensions dimensions() const override;
   size_t block_height() const override { return size_t{1} << log_block_; }
   size_t num_blocks() const { return size_t{1} << (log_lde_ - log_block_); }
+  size_t log_lde() const { return log_lde_; }
+  size_t log_block() const { return log_block_; }
   size_t width() const { return coefficients_.width(); }
   void FillBlock(size_t block, std::span<BabyBear> out) const override;
   std::span<const BabyBear> Block(size_t block, std::vector<BabyBear>& scratch) const override;

@@ -588,6 +588,21 @@ void AccumulateColumns(std::span<const BabyBear> values, size_t width, size_t ro
   });
 }
 
+// The values on `like`'s LDE of extension-field polynomials given by their coefficients (at most
+// as many as `like` has): a linear combination of committed columns, formed in coefficient space,
+// is extended as 4 base columns per polynomial instead of extending every column it combines.
+CosetLde ExtensionLde(std::span<const std::vector<BabyBear4>> polynomials, const CosetLde& like) {
+  const size_t height = polynomials.empty() ? 0 : polynomials[0].size();
+  const size_t width = 4 * polynomials.size();
+  Matrix coefficients = Matrix::uninitialized(height, width);
+  tbb::parallel_for(size_t{0}, height, [&](size_t j) {
+    for (size_t p = 0; p < polynomials.size(); ++p) {
+      for (size_t k = 0; k < 4; ++k) coefficients.at(j, 4 * p + k) = polynomials[p][j].coeff(k);
+    }
+  });
+  return CosetLde(std::move(coefficients), like.log_lde(), like.log_block());
+}
+
 }  // namespace
 
 ProvingKey Setup(const StarkConfig& config, std::span<const ProverTable* const> tables) {
@@ -905,7 +920,6 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
     BabyBear4 gamma_power = BabyBear4::one();
     BabyBear4 zeta_delta = BabyBear4::zero();
     std::map<size_t, BabyBear4> next_delta;  // next-row root's log order -> delta
-    BlockBuffer buffer;  // one block of one source at a time: the main, auxiliary, quotient
     for (size_t t = 0; t < num_tables; ++t) {
       const TableState& s = state[t];
       const TableLayout& l = s.layout;
@@ -942,23 +956,44 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
           numerators(at_next[NextRowLogOrder(fri_shape, l)], l.log_lde);
       const size_t rows = s.main->block_height();
       PROVA_CHECK(rows == size_t{1} << l.log_height, "LDE blocks are cosets of the trace domain");
+      // The main and auxiliary columns' combinations, formed on their coefficients and extended
+      // once (ExtensionLde); the preprocessed columns' LDE is kept, so they are combined on it.
+      std::vector<std::vector<BabyBear4>> combined(dense_next ? 1 : 2);
+      for (auto& g : combined) g.assign(s.main->coefficients().height(), BabyBear4::zero());
+      auto combine = [&](const CosetLde* source, std::span<const BabyBear4> powers,
+                         std::span<const uint32_t> next_columns) {
+        if (source == nullptr) return;
+        const Matrix& c = source->coefficients();
+        PROVA_CHECK(c.height() == combined[0].size(), "one degree bound per table");
+        AccumulateRows(c.values(), c.width(), c.height(), powers, combined[0]);
+        if (!dense_next) {
+          AccumulateColumns(c.values(), c.width(), c.height(), next_columns, powers, combined[1]);
+        }
+      };
+      combine(s.main.get(), p_main, l.main_next_columns);
+      combine(s.aux.get(), p_aux, aux_next_base);
+      const CosetLde combined_lde = ExtensionLde(combined, *s.main);
+      std::vector<BabyBear> scratch;
       for (size_t block = 0; block < s.main->num_blocks(); ++block) {
         const size_t first = block * rows;
         std::vector<BabyBear4> shared(rows), next_part;
         if (!dense_next) next_part.resize(rows);
-        auto accumulate = [&](std::span<const BabyBear> values, size_t width,
-                              std::span<const BabyBear4> powers,
-                              std::span<const uint32_t> next_columns) {
-          AccumulateRows(values, width, rows, powers, shared);
-          if (!dense_next) AccumulateColumns(values, width, rows, next_columns, powers, next_part);
-        };
+        const std::span<const BabyBear> values = combined_lde.Block(block, scratch);
+        const size_t width = combined_lde.width();
+        tbb::parallel_for(size_t{0}, rows, [&](size_t i) {
+          const BabyBear* v = values.data() + i * width;
+          shared[i] = BabyBear4::from_coeffs({v[0], v[1], v[2], v[3]});
+          if (!dense_next) next_part[i] = BabyBear4::from_coeffs({v[4], v[5], v[6], v[7]});
+        });
         if (l.preprocessed_width > 0) {
-          accumulate(std::span<const BabyBear>(s.preprocessed_lde->values)
-                         .subspan(first * l.preprocessed_width, rows * l.preprocessed_width),
-                     l.preprocessed_width, p_prep, l.preprocessed_next_columns);
+          const auto values = std::span<const BabyBear>(s.preprocessed_lde->values)
+                                  .subspan(first * l.preprocessed_width, rows * l.preprocessed_width);
+          AccumulateRows(values, l.preprocessed_width, rows, p_prep, shared);
+          if (!dense_next) {
+            AccumulateColumns(values, l.preprocessed_width, rows, l.preprocessed_next_columns,
+                              p_prep, next_part);
+          }
         }
-        accumulate(buffer.Fill(s.main.get(), block), l.main_width, p_main, l.main_next_columns);
-        accumulate(buffer.Fill(s.aux.get(), block), l.aux_base_width(), p_aux, aux_next_base);
         const std::vector<BabyBear4>& next_sum = dense_next ? shared : next_part;
         tbb::parallel_for(size_t{0}, rows, [&](size_t i) {
           num_zeta[first + i] = num_zeta[first + i] + shared[i] - v_zeta;
@@ -976,14 +1011,20 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
       const BabyBear4 v = Dot(w, at_zeta_values);
       zeta_delta = zeta_delta + v - Dot(w, at_zeta2_values);
       const std::span<BabyBear4> num_zeta = numerators(at_zeta, log_max);
+      const Matrix& c = source.coefficients();
+      std::vector<std::vector<BabyBear4>> combined(1);
+      combined[0].assign(c.height(), BabyBear4::zero());
+      AccumulateRows(c.values(), c.width(), c.height(), p, combined[0]);
+      const CosetLde combined_lde = ExtensionLde(combined, source);
       const size_t rows = source.block_height();
-      BlockBuffer source_buffer;
+      std::vector<BabyBear> scratch;
       for (size_t block = 0; block < source.num_blocks(); ++block) {
         const size_t first = block * rows;
-        std::vector<BabyBear4> acc(rows);
-        AccumulateRows(source_buffer.Fill(&source, block), p.size(), rows, p, acc);
+        const std::span<const BabyBear> values = combined_lde.Block(block, scratch);
         tbb::parallel_for(size_t{0}, rows, [&](size_t i) {
-          num_zeta[first + i] = num_zeta[first + i] + acc[i] - v;
+          const BabyBear* x = values.data() + 4 * i;
+          num_zeta[first + i] =
+              num_zeta[first + i] + BabyBear4::from_coeffs({x[0], x[1], x[2], x[3]}) - v;
         });
       }
     };
