@@ -159,6 +159,16 @@ size_t FindRow(Matrix& cpu, const std::function<bool(const Cpu&)>& pred) {
 
 bool Flag(const Cpu& r, CpuFlag f) { return r.flag[f] == BabyBear::one(); }
 
+using ReadCall = ReadCallCols<BabyBear>;
+using IoWord = IoWordCols<BabyBear>;
+
+template <class Row>
+Row& TableRow(std::vector<stark::TableWitness>& w, TableIndex t, size_t r) {
+  return *reinterpret_cast<Row*>(w[t].main.row(r).data());
+}
+
+using EcallRow = EcallCols<BabyBear>;
+
 using Tamper = std::function<void(std::vector<stark::TableWitness>&)>;
 
 // Proves `image` on `input` with the unchecked prover and a tampered witness; the verifier must
@@ -374,6 +384,37 @@ TEST(Rv32imSoundness, ForgedJournalTableOnly) {
       0, [](std::vector<uint8_t>& journal) { journal[2] = static_cast<uint8_t>(journal[2] + 1); });
 }
 
+// Two journal writes, "AB" then "CD". The prover lists the ecall rows in the other order, so
+// that the running journal length puts "CD" first, and claims the journal "CDAB": every bus
+// balances (the same calls, accesses and bytes), only the ecall table's clock order fails.
+TEST(Rv32imSoundness, JournalWritesReordered) {
+  Code c;
+  c << Lui(s0, 0x20000) << Li(t0, 0x44434241) << Sw(t0, s0, 0) << Addi(a7, zero, 64);
+  c << Addi(a0, zero, 3) << Addi(a1, s0, 0) << Addi(a2, zero, 2) << Ecall();
+  c << Addi(a0, zero, 3) << Addi(a1, s0, 2) << Addi(a2, zero, 2) << Ecall();
+  c << Addi(a0, zero, 0) << Addi(a7, zero, 93) << Ecall();
+  const vm::ProgramImage image = MakeImage(c.words(), std::vector<uint8_t>(16, 0), 64);
+  const ExecutionProof honest = ProveExecution(image, {}, TestOptions());
+  ASSERT_EQ(honest.journal, (std::vector<uint8_t>{'A', 'B', 'C', 'D'}));
+  ExpectRejectedFor(
+      image, {},
+      [](std::vector<stark::TableWitness>& w) {
+        EcallRow& first = TableRow<EcallRow>(w, kEcallTable, 0);
+        EcallRow& second = TableRow<EcallRow>(w, kEcallTable, 1);
+        std::swap(first, second);
+        first.journal_len = BabyBear::zero();
+        second.journal_len = BabyBear::from_canonical(2);
+        TableRow<IoWord>(w, kIoWordTable, 0).journal_index = BabyBear::from_canonical(2);
+        TableRow<IoWord>(w, kIoWordTable, 1).journal_index = BabyBear::zero();
+        const char claimed[] = "CDAB";
+        for (size_t i = 0; i < 4; ++i) {
+          TableRow<JournalCols<BabyBear>>(w, kJournalTable, i).byte =
+              BabyBear::from_canonical(static_cast<uint8_t>(claimed[i]));
+        }
+      },
+      0, [](std::vector<uint8_t>& journal) { journal = {'C', 'D', 'A', 'B'}; });
+}
+
 TEST(Rv32imSoundness, ForgedInitialMemory) {
   ExpectRejected([](std::vector<stark::TableWitness>& w) {
     // Pretend a word of the image is outside it: initialise it again through the zero-init table.
@@ -427,17 +468,20 @@ TEST(Rv32imInput, ReadFromAnotherFdIsNotProvable) {
   EXPECT_THROW(ProveExecution(MakeImage(c.words()), kReadInput, TestOptions()), Error);
 }
 
-using ReadCall = ReadCallCols<BabyBear>;
-using IoWord = IoWordCols<BabyBear>;
 
-template <class Row>
-Row& TableRow(std::vector<stark::TableWitness>& w, TableIndex t, size_t r) {
-  return *reinterpret_cast<Row*>(w[t].main.row(r).data());
+// The ecall-table row of the nth read, and the CPU row that made the call.
+size_t ReadRow(std::vector<stark::TableWitness>& w, int nth) {
+  int seen = 0;
+  for (size_t r = 0; r < w[kEcallTable].main.height(); ++r) {
+    if (TableRow<EcallRow>(w, kEcallTable, r).sys_read == kOne && seen++ == nth) return r;
+  }
+  ADD_FAILURE() << "no such read";
+  return 0;
 }
 
-size_t ReadRow(Matrix& cpu, int nth) {
-  int seen = 0;
-  return FindRow(cpu, [&](const Cpu& c) { return c.sys_read == kOne && seen++ == nth; });
+Cpu& CallerRow(std::vector<stark::TableWitness>& w, size_t ecall_row) {
+  const uint32_t clk = TableRow<EcallRow>(w, kEcallTable, ecall_row).clk.as_canonical();
+  return CpuRow(w[kCpuTable].main, clk - 1);
 }
 
 void ExpectReadRejected(const Tamper& tamper, uint32_t claimed_exit_delta = 0) {
@@ -456,9 +500,9 @@ TEST(Rv32imInputSoundness, ReadReturnsMoreThanItWrote) {
   // but its chain writes 4.
   ExpectReadRejected(
       [](std::vector<stark::TableWitness>& w) {
-        Cpu& r = CpuRow(w[kCpuTable].main, ReadRow(w[kCpuTable].main, 1));
-        r.read_n[0] = r.read_n[0] + kOne;
-        r.rd_val[0] = r.rd_val[0] + kOne;
+        EcallRow& e = TableRow<EcallRow>(w, kEcallTable, ReadRow(w, 1));
+        e.result[0] = e.result[0] + kOne;
+        CallerRow(w, ReadRow(w, 1)).rd_val[0] += kOne;
         ReadCall& call = TableRow<ReadCall>(w, kReadCallTable, 1);
         call.n[0] = call.n[0] + kOne;
         call.n_inverse = (call.n_inverse.inverse() + kOne).inverse();
@@ -469,26 +513,26 @@ TEST(Rv32imInputSoundness, ReadReturnsMoreThanItWrote) {
 TEST(Rv32imInputSoundness, ReadReturnsMoreThanCount) {
   // The full read of 5 claims 6 bytes: not short, so n must equal count.
   ExpectReadRejected([](std::vector<stark::TableWitness>& w) {
-    Cpu& r = CpuRow(w[kCpuTable].main, ReadRow(w[kCpuTable].main, 0));
-    r.read_n[0] = r.read_n[0] + kOne;
-    r.rd_val[0] = r.rd_val[0] + kOne;
+    EcallRow& e = TableRow<EcallRow>(w, kEcallTable, ReadRow(w, 0));
+    e.result[0] = e.result[0] + kOne;
+    CallerRow(w, ReadRow(w, 0)).rd_val[0] += kOne;
     TableRow<ReadCall>(w, kReadCallTable, 0).n[0] += kOne;
   });
 }
 
 TEST(Rv32imInputSoundness, ShortReadClaimedFull) {
   ExpectReadRejected([](std::vector<stark::TableWitness>& w) {
-    Cpu& r = CpuRow(w[kCpuTable].main, ReadRow(w[kCpuTable].main, 1));
-    r.short_read = BabyBear::zero();
+    TableRow<EcallRow>(w, kEcallTable, ReadRow(w, 1)).short_read = BabyBear::zero();
     TableRow<ReadCall>(w, kReadCallTable, 1).short_read = BabyBear::zero();
   });
 }
 
 TEST(Rv32imInputSoundness, ReadAfterTheEndClaimsInputNotExhausted) {
   ExpectReadRejected([](std::vector<stark::TableWitness>& w) {
-    Matrix& cpu = w[kCpuTable].main;
-    const size_t third = ReadRow(cpu, 2);
-    for (size_t r = ReadRow(cpu, 1) + 1; r <= third; ++r) CpuRow(cpu, r).input_eof = {};
+    const size_t third = ReadRow(w, 2);
+    for (size_t r = ReadRow(w, 1) + 1; r <= third; ++r) {
+      TableRow<EcallRow>(w, kEcallTable, r).input_eof = {};
+    }
   });
 }
 

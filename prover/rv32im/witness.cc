@@ -177,6 +177,7 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
   MemoryState memory(fixed);
   std::vector<IoWordCols<BabyBear>> io_rows;
   std::vector<ReadCallCols<BabyBear>> read_rows;
+  std::vector<EcallCols<BabyBear>> ecall_rows;
   std::vector<uint8_t> journal;
   uint64_t journal_len = 0;
   bool input_eof = false;
@@ -317,11 +318,9 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
       throw Error(fmt::format("witness: next pc of step {} disagrees with the trace", i));
     }
 
-    // Syscalls.
-    r.input_eof = Fe(input_eof);
+    // Syscalls: exit in the CPU row, write and read in a row of the ecall table.
     uint32_t syscall_result = 0;
     bool syscall_writes_a0 = false;
-    uint32_t arg1_hi = 0, arg2_hi = 0, buf_quarter = 0, count_check = 0;
     if (d.flag(kFlagEcall)) {
       const uint32_t number = rs1.value, fd = rs2.value;
       if (number == 93 || number == 94) {
@@ -330,17 +329,24 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
         r.exit_group = Fe(number == 94);
         if (rs2.value != exit_code) throw Error("witness: exit code disagrees with a0");
       } else if ((number == 64 && fd >= 1 && fd <= 3) || (number == 63 && fd == 0)) {
+        auto& e = ecall_rows.emplace_back();
+        e.is_real = BabyBear::one();
+        e.clk = Fe(clk);
+        e.number = Fe(number);
+        SetWord(e.a0, fd);
+        e.journal_len = Fe(journal_len);
+        e.input_eof = Fe(input_eof);
         const Cell a1 = memory.Access(kRegisterBase + 11, ts + 2, std::nullopt);
         const Cell a2 = memory.Access(kRegisterBase + 12, ts + 2, std::nullopt);
-        SetWord(r.arg1, a1.value);
-        SetWord(r.arg2, a2.value);
-        r.arg1_prev_ts = Fe(a1.timestamp);
-        r.arg2_prev_ts = Fe(a2.timestamp);
-        TimestampDiffWitness(ts + 2, a1.timestamp, r.arg1_ts_diff, &bytes, true);
-        TimestampDiffWitness(ts + 2, a2.timestamp, r.arg2_ts_diff, &bytes, true);
-        arg1_hi = (ts + 2 - a1.timestamp - 1) >> 16;
-        arg2_hi = (ts + 2 - a2.timestamp - 1) >> 16;
+        SetWord(e.arg1, a1.value);
+        SetWord(e.arg2, a2.value);
+        e.arg1_prev_ts = Fe(a1.timestamp);
+        e.arg2_prev_ts = Fe(a2.timestamp);
+        TimestampDiffWitness(ts + 2, a1.timestamp, e.arg1_ts_diff, &bytes, true);
+        TimestampDiffWitness(ts + 2, a2.timestamp, e.arg2_ts_diff, &bytes, true);
+        bytes.Range((ts + 2 - a1.timestamp - 1) >> 16, (ts + 2 - a2.timestamp - 1) >> 16);
         syscall_writes_a0 = true;
+        uint32_t buf_quarter = 0, count_check = 0;
         if (number == 63) {
           while (next_syscall < trace.syscalls.size() &&
                  trace.syscalls[next_syscall].timestamp < step.timestamp) {
@@ -356,13 +362,11 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
             throw Error(fmt::format("witness: read of step {} disagrees with the input", i));
           }
           if (n >= 0x78000000u) throw Error("not provable: read of 0x78000000 bytes or more");
-          r.sys_read = BabyBear::one();
-          SetWord(r.read_n, n);
-          r.short_read = Fe(n < count);
-          r.input_eof = Fe(input_eof);
+          e.sys_read = BabyBear::one();
+          e.short_read = Fe(n < count);
           buf_quarter = (a1.value & 0xff) >> 2;
-          r.buf_quarter = Fe(buf_quarter);
-          r.buf_sel[a1.value & 3] = BabyBear::one();
+          e.buf_quarter = Fe(buf_quarter);
+          e.buf_sel[a1.value & 3] = BabyBear::one();
           syscall_result = n;
           alu_events.push_back(AluEvent{Opcode::kSltu, n, count});
 
@@ -383,23 +387,26 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
         } else {
           syscall_result = a2.value;
           if (fd == 3) {
-            r.sys_journal = BabyBear::one();
+            e.sys_journal = BabyBear::one();
             const uint32_t count = a2.value;
             buf_quarter = (a1.value & 0xff) >> 2;
-            r.buf_quarter = Fe(buf_quarter);
-            r.buf_sel[a1.value & 3] = BabyBear::one();
+            e.buf_quarter = Fe(buf_quarter);
+            e.buf_sel[a1.value & 3] = BabyBear::one();
             count_check = (count >> 24) + 0x88;
             if (count_check > 0xff) {
               throw Error("not provable: journal write of 2^31 bytes or more");
             }
-            r.count_nonzero = Fe(count != 0);
-            r.count_inverse = count != 0 ? Fe(count).inverse() : BabyBear::zero();
+            e.count_nonzero = Fe(count != 0);
+            e.count_inverse = count != 0 ? Fe(count).inverse() : BabyBear::zero();
             AppendJournalWords(clk, a1.value, count, &journal, &memory, &bytes, &io_rows);
+            journal_len += count;
           } else {
-            r.sys_console = BabyBear::one();
-            r.console_fd_bit = Fe(fd - 1);
+            e.sys_console = BabyBear::one();
+            e.console_fd_bit = Fe(fd - 1);
           }
         }
+        SetWord(e.result, syscall_result);
+        bytes.Range(buf_quarter, count_check);
       } else {
         throw Error(fmt::format(
             "not provable: syscall {} (fd {}) at pc 0x{:x}: the circuit supports exit, read "
@@ -407,10 +414,6 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
             number, fd, d.pc));
       }
     }
-    r.journal_len = Fe(journal_len);
-    if (r.sys_journal == BabyBear::one()) journal_len += syscall_result;
-    bytes.Range(arg1_hi, arg2_hi);
-    bytes.Range(buf_quarter, count_check);
 
     // The rd write.
     uint32_t rd_value = 0;
@@ -442,6 +445,25 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
   // Padding rows send nothing but their lookups with multiplicity 0; all-zero rows satisfy every
   // constraint.
   w.tables[kCpuTable].main = std::move(cpu);
+
+  // Ecalls: the clock gaps between consecutive ones (0 after the last).
+  for (size_t k = 0; k < ecall_rows.size(); ++k) {
+    EcallCols<BabyBear>& e = ecall_rows[k];
+    uint32_t gap = 0;
+    if (k + 1 < ecall_rows.size()) {
+      gap = static_cast<uint32_t>(ecall_rows[k + 1].clk.as_canonical() - e.clk.as_canonical() - 1);
+    }
+    e.clk_gap[0] = Fe(gap & 0xffff);
+    e.clk_gap[1] = Fe(gap >> 16);
+    bytes.U16(gap & 0xffff);
+    bytes.Range(gap >> 16, 0);
+  }
+  air::RowMajorMatrix<BabyBear> ecalls = RowsToMatrix<EcallCols>(ecall_rows);
+  for (size_t k = ecall_rows.size(); k < ecalls.height(); ++k) {  // padding keeps the state
+    RowAt<EcallCols>(ecalls, k).journal_len = Fe(journal_len);
+    RowAt<EcallCols>(ecalls, k).input_eof = Fe(input_eof);
+  }
+  w.tables[kEcallTable].main = std::move(ecalls);
 
   // Program multiplicities.
   air::RowMajorMatrix<BabyBear> program(fixed.program_fixed.height(), 1);

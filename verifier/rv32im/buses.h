@@ -11,10 +11,12 @@
 //  BYTE     (byte op, x, y, z)                               any table sends, byte table receives
 //  JOURNAL  (index, byte)                                    syscall rows send, the verifier
 //                                                            receives from the public journal
-//  SYSCALL  (is_input, clock, word, offset, remaining, index) CPU and read-call rows start a chain
+//  SYSCALL  (is_input, clock, word, offset, remaining, index) ecall and read-call rows start a chain
 //           of io-word rows; layout: io_air.h
-//  READ     (clock, word, offset, count, n, short)           CPU sends per read ecall, the
-//                                                            read-call table receives; io_air.h
+//  READ     (clock, word, offset, count, n, short)           the ecall table sends per read,
+//                                                            the read-call table receives; io_air.h
+//  ECALL    (clock, a7, a0, new a0)                          CPU sends per ecall but exit, the
+//                                                            ecall table receives; ecall_air.h
 //
 // The ALU bus contract: a receiving ALU table proves that every limb of a, b and c is a byte and
 // that a = op(b, c) for the opcode, so the sender needs no range check of the result (and none of
@@ -37,6 +39,7 @@ enum Bus : uint32_t {
   kJournalBus = 5,
   kSyscallBus = 6,
   kReadBus = 7,
+  kEcallBus = 8,
 };
 
 inline constexpr size_t kWordBytes = 4;

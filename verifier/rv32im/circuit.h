@@ -19,6 +19,7 @@
 #include "verifier/rv32im/bitwise_air.h"
 #include "verifier/rv32im/byte_air.h"
 #include "verifier/rv32im/cpu_air.h"
+#include "verifier/rv32im/ecall_air.h"
 #include "verifier/rv32im/io_air.h"
 #include "verifier/rv32im/memory_air.h"
 #include "verifier/rv32im/program_air.h"
@@ -41,6 +42,7 @@ enum TableIndex : size_t {
   kIoWordTable,
   kJournalTable,
   kReadCallTable,
+  kEcallTable,
   kNumTables
 };
 
@@ -68,6 +70,7 @@ struct CircuitTables {
   Wrap<IoWordAir> io_words{IoWordAir{}};
   Wrap<JournalAir> journal{JournalAir{}};
   Wrap<ReadCallAir> read_call{ReadCallAir{}};
+  Wrap<EcallAir> ecall{EcallAir{}};
 
   CircuitTables(ProgramAir p, MemoryInitAir m)
       : program(std::move(p)), memory_image(std::move(m)) {}
@@ -75,8 +78,8 @@ struct CircuitTables {
   CircuitTables& operator=(const CircuitTables&) = delete;
 
   std::vector<const Base*> List() const {
-    return {&program,   &memory_image, &byte, &cpu,    &zero_init, &add_sub, &bitwise,
-            &less_than, &shift,        &mul,  &divrem, &io_words,  &journal, &read_call};
+    return {&program, &memory_image, &byte,   &cpu,      &zero_init, &add_sub,   &bitwise, &less_than,
+            &shift,   &mul,          &divrem, &io_words, &journal,   &read_call, &ecall};
   }
   std::vector<std::string_view> Names() const {
     std::vector<std::string_view> names;
@@ -103,7 +106,7 @@ inline std::vector<std::vector<BabyBear>> PublicValues(const CircuitPublics& p) 
   for (int k = 0; k < 4; ++k) {
     pv[kCpuTable].push_back(BabyBear::from_canonical((p.exit_code >> (8 * k)) & 0xff));
   }
-  pv[kCpuTable].push_back(BabyBear::from_u64(p.journal_length));
+  pv[kEcallTable] = {BabyBear::from_u64(p.journal_length)};
   pv[kZeroInitTable] = {BabyBear::from_u64(p.image_end_word),
                         BabyBear::from_u64(p.stack_image_word)};
   return pv;

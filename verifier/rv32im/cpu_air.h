@@ -14,17 +14,9 @@
 //  - next_pc: pc + 4, the taken branch / JAL target (from the program table), or the JALR target
 //    alu_a with bit 0 cleared; the next real row starts at next_pc with clock c + 1;
 //  - ecall: exit (a7 = 93 or 94): a0 equals the public exit code and the row is the last real
-//    one (every real row but the last is not an exit, and the last real row is one); write
-//    (a7 = 64) to fd 1 or 2 (console output, not part of the claim: a0 := a2, nothing else) or
-//    to fd 3 (the journal): also reads a1 (buffer) and a2 (count) at 4c + 2, sets a0 := a2, and
-//    hands (clock, word of a1, byte offset of a1, a2, journal length so far) to the io-word table
-//    (io_air.h) on the SYSCALL bus, which reads the buffer from memory and sends its bytes on the
-//    JOURNAL bus at indices journal_len, journal_len + 1, ... A running journal length starts at
-//    0 and must end at the public journal length. read (a7 = 63) from fd 0: reads a1 and a2 at
-//    4c + 2, sets a0 := n, and hands (clock, word and offset of a1, a2, n, n < a2) to the
-//    read-call table on the READ bus, which proves n <= a2 and writes n input bytes at a1. A
-//    short read (n < a2) means the input is exhausted: every later read returns 0 (the
-//    input_eof state), exactly as the emulator's reads of one input stream behave.
+//    one (every real row but the last is not an exit, and the last real row is one). Any other
+//    ecall sends (clock, a7, a0, new a0) on the ECALL bus to the ecall table (ecall_air.h), which
+//    proves write and read and refuses every other number.
 
 #include <cstddef>
 #include <cstdint>
@@ -32,7 +24,7 @@
 
 #include "verifier/air/air.h"
 #include "verifier/rv32im/buses.h"
-#include "verifier/rv32im/io_air.h"
+#include "verifier/rv32im/ecall_air.h"
 #include "verifier/rv32im/memory_air.h"
 #include "verifier/rv32im/program_air.h"
 
@@ -83,35 +75,16 @@ struct CpuCols {
   T taken;
   T jalr_half;  // alu_a[0] = 2 * jalr_half + jalr_bit0
   T jalr_bit0;
-  T exit_group;  // a7 = 94 instead of 93
-  // Syscalls (zero unless flag[kFlagEcall]); exactly one of the four kinds per ecall.
+  // Exit (a7 = 93 or 94); every other ecall is a row of the ecall table (ecall_air.h).
   T sys_exit;
-  T sys_journal;     // write(3, a1, a2)
-  T sys_console;     // write(1 or 2, a1, a2)
-  T sys_read;        // read(0, a1, a2)
-  T console_fd_bit;  // fd = 1 + console_fd_bit
-  T arg1[4];         // a1, a2 of a write or read
-  T arg1_prev_ts;
-  T arg1_ts_diff[2];
-  T arg2[4];
-  T arg2_prev_ts;
-  T arg2_ts_diff[2];
-  T buf_quarter;    // arg1[0] = 4 * buf_quarter + offset (journal writes and reads)
-  T buf_sel[4];     // one-hot offset
-  T count_nonzero;  // a2 != 0 (journal writes)
-  T count_inverse;
-  T journal_len;  // journal bytes written before this step
-  T read_n[4];    // bytes a read returned
-  T short_read;   // read_n < a2
-  T input_eof;    // a short read happened before this step: reads return 0
+  T exit_group;  // a7 = 94 instead of 93
 };
 
 // Public values of the CPU table.
 enum CpuPublic : size_t {
   kPublicEntryPc = 0,
   kPublicExitCode = 1,  // 4 bytes
-  kPublicJournalLength = 5,
-  kNumCpuPublics = 6
+  kNumCpuPublics = 5
 };
 
 struct CpuAir {
@@ -139,14 +112,6 @@ struct CpuAir {
     b.assert_bool(l.load_sign, "load_sign boolean");
     b.assert_bool(l.exit_group, "exit_group boolean");
     b.assert_bool(l.sys_exit, "sys_exit boolean");
-    b.assert_bool(l.sys_journal, "sys_journal boolean");
-    b.assert_bool(l.sys_console, "sys_console boolean");
-    b.assert_bool(l.sys_read, "sys_read boolean");
-    b.assert_bool(l.short_read, "short_read boolean");
-    b.assert_bool(l.input_eof, "input_eof boolean");
-    b.assert_bool(l.console_fd_bit, "console_fd_bit boolean");
-    b.assert_bool(l.count_nonzero, "count_nonzero boolean");
-    for (size_t k = 0; k < 4; ++k) b.assert_bool(l.buf_sel[k], "buf_sel boolean");
 
     // The instruction comes from the program.
     Expr flags = Expr(f[0]);
@@ -177,15 +142,14 @@ struct CpuAir {
     TimestampDiff(b, ts0 + c(3), l.rd_prev_ts, l.rd_ts_diff, l.is_real);
     SendByteRange(b, l.rs1_ts_diff[1], l.rs2_ts_diff[1], l.is_real, "ts diff high bytes");
 
-    // The value written to rd: one source, or the previous value (no write, or rd = x0).
-    const Expr sys_write = l.sys_journal + l.sys_console;
-    const Expr keep =
-        one - f[kFlagWriteAlu] - f[kFlagWriteConst] - f[kFlagWriteLoad] - sys_write - l.sys_read;
+    // The value written to rd: one source, or the previous value (no write, or rd = x0). An ecall
+    // other than exit writes a0 with what the ecall table proves (sys_other: no flag is set).
+    const Expr sys_other = f[kFlagEcall] - l.sys_exit;
+    const Expr keep = one - f[kFlagWriteAlu] - f[kFlagWriteConst] - f[kFlagWriteLoad] - sys_other;
     for (size_t k = 0; k < 4; ++k) {
-      b.assert_eq(l.rd_val[k],
+      b.assert_eq((one - sys_other) * l.rd_val[k],
                   f[kFlagWriteAlu] * l.alu_a[k] + f[kFlagWriteConst] * l.rd_const[k] +
-                      f[kFlagWriteLoad] * l.load[k] + sys_write * l.arg2[k] +
-                      l.sys_read * l.read_n[k] + keep * l.rd_prev[k],
+                      f[kFlagWriteLoad] * l.load[k] + keep * l.rd_prev[k],
                   "rd value");
     }
 
@@ -269,64 +233,16 @@ struct CpuAir {
                                jumps * l.target - f[kFlagJalr] * jalr_target),
                   "next pc");
 
-    // Syscalls: a7 is read as rs1, a0 as rs2, and a0 is rd.
-    b.assert_eq(l.sys_exit + l.sys_journal + l.sys_console + l.sys_read, f[kFlagEcall],
-                "one syscall kind");
+    // Syscalls: a7 is read as rs1, a0 as rs2 and rd. Exit is proven here; every other ecall is
+    // handed to the ecall table, which accepts only write and read.
+    b.assert_zero(l.sys_exit * (one - f[kFlagEcall]), "exit only at an ecall");
     b.assert_zero(l.exit_group * (one - l.sys_exit), "exit_group only for exit");
-    b.assert_zero(f[kFlagEcall] * (l.rs1_val[0] - c(93) * l.sys_exit - l.exit_group -
-                                   c(64) * sys_write - c(63) * l.sys_read),
-                  "syscall number");
+    b.assert_zero(l.sys_exit * (l.rs1_val[0] - c(93) - l.exit_group), "exit number");
     for (size_t k = 1; k < 4; ++k) b.assert_zero(f[kFlagEcall] * l.rs1_val[k], "syscall number");
     for (size_t k = 0; k < 4; ++k) {
       b.assert_zero(l.sys_exit * (l.rs2_val[k] - pv[kPublicExitCode + k]), "exit code");
     }
-    b.assert_zero(l.sys_journal * (l.rs2_val[0] - c(3)), "journal fd");
-    b.assert_zero(l.sys_console * (l.rs2_val[0] - one - l.console_fd_bit), "console fd");
-    b.assert_zero(l.console_fd_bit * (one - l.sys_console), "console fd bit");
-    for (size_t k = 1; k < 4; ++k) b.assert_zero(sys_write * l.rs2_val[k], "write fd");
-    for (size_t k = 0; k < 4; ++k) b.assert_zero(l.sys_read * l.rs2_val[k], "read fd");
-
-    // write and read: a1 and a2 are read at 4c + 2 (no memory access happens in an ecall row).
-    const Expr sys_io = sys_write + l.sys_read;
-    MemoryAccess(b, reg + c(11), l.arg1, l.arg1_prev_ts, l.arg1, ts0 + c(2), sys_io, "a1");
-    MemoryAccess(b, reg + c(12), l.arg2, l.arg2_prev_ts, l.arg2, ts0 + c(2), sys_io, "a2");
-    TimestampDiff(b, ts0 + c(2), l.arg1_prev_ts, l.arg1_ts_diff, sys_io);
-    TimestampDiff(b, ts0 + c(2), l.arg2_prev_ts, l.arg2_ts_diff, sys_io);
-    SendByteRange(b, l.arg1_ts_diff[1], l.arg2_ts_diff[1], l.is_real, "ts diff high bytes");
-
-    // Journal writes and reads: the buffer's word index and offset. Journal writes: a count below
-    // 0x78000000 (so the remaining-bytes count cannot wrap), and the hand-off to the io words.
-    const Expr sys_buffer = l.sys_journal + l.sys_read;
-    b.assert_eq(l.buf_sel[0] + l.buf_sel[1] + l.buf_sel[2] + l.buf_sel[3], sys_buffer,
-                "one buffer offset");
-    const Expr offset = l.buf_sel[1] + c(2) * l.buf_sel[2] + c(3) * l.buf_sel[3];
-    b.assert_zero(sys_buffer * (l.arg1[0] - c(4) * l.buf_quarter - offset), "buffer address");
-    SendByteRange(b, l.buf_quarter, l.sys_journal * (l.arg2[3] + c(0x88)), l.is_real,
-                  "buffer quarter, count below 0x78000000");
-    const Expr buffer_word =
-        l.buf_quarter + c(64) * l.arg1[1] + c(1 << 14) * l.arg1[2] + c(1 << 22) * l.arg1[3];
-    const Expr count =
-        l.arg2[0] + c(1 << 8) * l.arg2[1] + c(1 << 16) * l.arg2[2] + c(1 << 24) * l.arg2[3];
-    b.assert_zero(l.sys_journal * (l.count_nonzero - count * l.count_inverse), "count nonzero");
-    b.assert_zero(l.sys_journal * count * (one - l.count_nonzero), "count zero test");
-    IoToken(b, air::Direction::kSend, zero, l.clk, buffer_word, offset, count, l.journal_len,
-            l.sys_journal * l.count_nonzero);
-    b.when_first_row().assert_zero(l.journal_len, "journal starts empty");
-    t.assert_zero(n.is_real * (n.journal_len - l.journal_len - l.sys_journal * count),
-                  "journal length");
-    b.assert_zero(l.sys_exit * (l.journal_len - pv[kPublicJournalLength]), "journal length");
-
-    // Reads: the read-call table proves n <= a2, short = (n < a2), and writes the bytes. After a
-    // short read the input is exhausted.
-    ReadToken(b, air::Direction::kSend, l.clk, buffer_word, offset, l.arg2, l.read_n, l.short_read,
-              l.sys_read);
-    b.assert_zero(l.short_read * (one - l.sys_read), "short only for reads");
-    b.when_first_row().assert_zero(l.input_eof, "input starts unread");
-    t.assert_zero(n.is_real * (n.input_eof - l.input_eof - l.short_read * (one - l.input_eof)),
-                  "input eof");
-    for (size_t k = 0; k < 4; ++k) {
-      b.assert_zero(l.input_eof * l.read_n[k], "an exhausted input reads nothing");
-    }
+    EcallToken(b, air::Direction::kSend, l.clk, l.rs1_val[0], l.rs2_val, l.rd_val, sys_other);
   }
 };
 

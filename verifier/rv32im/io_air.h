@@ -3,15 +3,15 @@
 // Input and the journal: the bytes a guest reads from fd 0 (private) and writes to fd 3 (public).
 //
 // ReadCallAir: one row per read(0, buffer, count) ecall. It receives (clock, buffer word, byte
-// offset, count, n, short) from the CPU on the READ bus, where n is what the call returned (the
-// CPU wrote it to a0) and short = (n < count). It proves short = (n <u count) with a less-than
+// offset, count, n, short) from the ecall table on the READ bus, where n is what the call returned
+// (the CPU wrote it to a0) and short = (n < count). It proves short = (n <u count) with a less-than
 // lookup on the ALU bus (which also proves the limbs of n and count are bytes), n = count when
 // not short, and n < 0x78000000 (so n as a field element is the integer n); then, when n > 0, it
 // starts a chain of word tokens that writes n bytes of input at the buffer.
 //
 // IoWordAir: one row per memory word of a read's or a journal write's buffer. A token
 // (is_input, clock, word, byte offset, bytes remaining, journal index) on the SYSCALL bus starts
-// a chain at a CPU row (journal) or a read-call row (input); each row receives one, accesses its
+// a chain at an ecall row (journal) or a read-call row (input); each row receives one, accesses its
 // word through the MEMORY bus at timestamp 4 * clock + 2, and, unless it is the last row of the
 // call, sends the token for the next word. The enabled bytes of a row are a contiguous run
 // starting at the token's offset; a row that is not the last one runs to the end of its word;
@@ -28,7 +28,7 @@
 //   -sum_i 1 / (alpha - (JOURNAL + beta * i + beta^2 * journal[i])),
 // and rejects a proof whose journal table states another sum. As the main trace is committed
 // before alpha and beta are drawn, equal sums mean (Schwartz-Zippel) the table's rows are exactly
-// the public journal, so the bytes the CPU wrote are the public journal.
+// the public journal, so the bytes the guest wrote are the public journal.
 
 #include <cstddef>
 #include <cstdint>
