@@ -127,7 +127,6 @@ void AppendIoWords(uint32_t clk, uint32_t address, uint32_t count, const uint8_t
     const Cell word = memory->Access(addr >> 2, ts, value);
     SetWord(row.value, word.value);
     SetWord(row.new_value, value);
-    row.prev_ts = Fe(word.timestamp);
     TimestampDiffWitness(ts, word.timestamp, row.ts_diff, bytes, true);
     bytes->Range((ts - word.timestamp - 1) >> 16, 0);
     if (is_input) {
@@ -217,8 +216,6 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
     const Cell rs2 = memory.Access(kRegisterBase + d.rs2, ts + 1, std::nullopt);
     SetWord(r.rs1_val, rs1.value);
     SetWord(r.rs2_val, rs2.value);
-    r.rs1_prev_ts = Fe(rs1.timestamp);
-    r.rs2_prev_ts = Fe(rs2.timestamp);
     TimestampDiffWitness(ts, rs1.timestamp, r.rs1_ts_diff, &bytes, true);
     TimestampDiffWitness(ts + 1, rs2.timestamp, r.rs2_ts_diff, &bytes, true);
 
@@ -256,7 +253,6 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
       const Cell prev = memory.Access(word, ts + 2, value);
       SetWord(r.mem_prev, prev.value);
       SetWord(r.mem_new, value);
-      r.mem_prev_ts = Fe(prev.timestamp);
       TimestampDiffWitness(ts + 2, prev.timestamp, r.mem_ts_diff, &bytes, true);
       mem_hi = (ts + 2 - prev.timestamp - 1) >> 16;
       r.byte_sel[offset] = BabyBear::one();
@@ -274,11 +270,9 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
           top = b;
           load = (d.flag(kFlagSigned) && (b & 0x80)) ? (b | 0xffffff00u) : b;
         }
-        r.load_top = Fe(top);
         r.load_sign = Fe(top >> 7);
         low7 = top & 0x7f;
         r.load_low7 = Fe(low7);
-        SetWord(r.load, load);
       }
       if (step.mem_addr != addr || step.mem_value != value) {
         throw Error(fmt::format("witness: memory access of step {} disagrees with the trace", i));
@@ -301,7 +295,6 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
     if (d.flag(kFlagBranchEq)) taken = alu_a == 0;
     if (d.flag(kFlagBranchLt)) taken = alu_a == 1;
     if (d.flag(kFlagBranchGe)) taken = alu_a == 0;
-    r.taken = Fe(taken);
     if (taken || d.flag(kFlagJal)) next_pc = d.target;
     if (d.flag(kFlagJalr)) {
       next_pc = alu_a & ~1u;
@@ -312,8 +305,7 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
       if (top_check > 0xff) throw Error("not provable: jalr target at or above 0x78000000");
     }
     bytes.Range(addr_quarter, jalr_half);
-    bytes.Range(top_check, 0);
-    r.next_pc = Fe(next_pc);
+    if (d.flag(kFlagJalr)) bytes.Range(top_check, 0);
     if (step.next_pc != next_pc && !d.flag(kFlagEcall)) {
       throw Error(fmt::format("witness: next pc of step {} disagrees with the trace", i));
     }
@@ -340,8 +332,6 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
         const Cell a2 = memory.Access(kRegisterBase + 12, ts + 2, std::nullopt);
         SetWord(e.arg1, a1.value);
         SetWord(e.arg2, a2.value);
-        e.arg1_prev_ts = Fe(a1.timestamp);
-        e.arg2_prev_ts = Fe(a2.timestamp);
         TimestampDiffWitness(ts + 2, a1.timestamp, e.arg1_ts_diff, &bytes, true);
         TimestampDiffWitness(ts + 2, a2.timestamp, e.arg2_ts_diff, &bytes, true);
         bytes.Range((ts + 2 - a1.timestamp - 1) >> 16, (ts + 2 - a2.timestamp - 1) >> 16);
@@ -431,7 +421,6 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
     const Cell rd = memory.Access(kRegisterBase + d.rd, ts + 3, rd_value);
     SetWord(r.rd_prev, rd.value);
     SetWord(r.rd_val, rd_value);
-    r.rd_prev_ts = Fe(rd.timestamp);
     TimestampDiffWitness(ts + 3, rd.timestamp, r.rd_ts_diff, &bytes, true);
     bytes.Range((ts - rs1.timestamp - 1) >> 16, (ts + 1 - rs2.timestamp - 1) >> 16);
     bytes.Range((ts + 3 - rd.timestamp - 1) >> 16, mem_hi);

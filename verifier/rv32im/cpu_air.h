@@ -44,35 +44,27 @@ struct CpuCols {
   T target;
   T alu_op;
   T flag[kNumCpuFlags];
-  T next_pc;
   // Register accesses.
   T rs1_val[4];
-  T rs1_prev_ts;
-  T rs1_ts_diff[2];  // 4c - rs1_prev_ts - 1 = lo16 + 2^16 * hi8
+  T rs1_ts_diff[2];  // 4c - (previous timestamp) - 1 = lo16 + 2^16 * hi8 (memory_air.h)
   T rs2_val[4];
-  T rs2_prev_ts;
   T rs2_ts_diff[2];
   T rd_prev[4];
   T rd_val[4];
-  T rd_prev_ts;
   T rd_ts_diff[2];
   // The ALU result: rd value, comparison result or address.
   T alu_a[4];
   // The memory word of a load or store.
   T mem_prev[4];
   T mem_new[4];
-  T mem_prev_ts;
   T mem_ts_diff[2];
   T addr_quarter;  // alu_a[0] = 4 * addr_quarter + byte offset
   T byte_sel[4];   // one-hot byte offset within the word (all zero without memory access)
-  T load[4];       // the loaded value, extended
-  T load_top;      // the top byte of a byte/halfword load
-  T load_sign;     // its bit 7
+  T load_sign;     // bit 7 of the top byte of a byte/halfword load
   T load_low7;     // its low 7 bits
   // Control flow.
   T nonzero;  // alu_a != 0 (BEQ/BNE)
   T nonzero_inverse;
-  T taken;
   T jalr_half;  // alu_a[0] = 2 * jalr_half + jalr_bit0
   T jalr_bit0;
   // Exit (a7 = 93 or 94); every other ecall is a row of the ecall table (ecall_air.h).
@@ -125,7 +117,6 @@ struct CpuAir {
     b.when_first_row().assert_eq(l.pc, pv[kPublicEntryPc], "starts at the entry pc");
     auto t = b.when_transition();
     t.assert_zero(n.is_real * (one - l.is_real), "padding only after the real rows");
-    t.assert_zero(n.is_real * (n.pc - l.next_pc), "pc follows next_pc");
     t.assert_zero(n.is_real * (n.clk - l.clk - one), "clock increments");
     t.assert_zero(l.sys_exit * n.is_real, "nothing runs after exit");
     t.assert_zero(l.is_real * (one - n.is_real) * (one - l.sys_exit), "the last real row exits");
@@ -134,22 +125,20 @@ struct CpuAir {
     // Register accesses through the memory bus.
     const Expr ts0 = c(4) * l.clk;
     const Expr reg = c(kRegisterBase);
-    MemoryAccess(b, reg + l.rs1, l.rs1_val, l.rs1_prev_ts, l.rs1_val, ts0, l.is_real, "rs1");
-    MemoryAccess(b, reg + l.rs2, l.rs2_val, l.rs2_prev_ts, l.rs2_val, ts0 + one, l.is_real, "rs2");
-    MemoryAccess(b, reg + l.rd, l.rd_prev, l.rd_prev_ts, l.rd_val, ts0 + c(3), l.is_real, "rd");
-    TimestampDiff(b, ts0, l.rs1_prev_ts, l.rs1_ts_diff, l.is_real);
-    TimestampDiff(b, ts0 + one, l.rs2_prev_ts, l.rs2_ts_diff, l.is_real);
-    TimestampDiff(b, ts0 + c(3), l.rd_prev_ts, l.rd_ts_diff, l.is_real);
+    TimedAccess(b, reg + l.rs1, l.rs1_val, l.rs1_val, ts0, l.rs1_ts_diff, l.is_real, "rs1");
+    TimedAccess(b, reg + l.rs2, l.rs2_val, l.rs2_val, ts0 + one, l.rs2_ts_diff, l.is_real, "rs2");
+    TimedAccess(b, reg + l.rd, l.rd_prev, l.rd_val, ts0 + c(3), l.rd_ts_diff, l.is_real, "rd");
     SendByteRange(b, l.rs1_ts_diff[1], l.rs2_ts_diff[1], l.is_real, "ts diff high bytes");
 
-    // The value written to rd: one source, or the previous value (no write, or rd = x0). An ecall
-    // other than exit writes a0 with what the ecall table proves (sys_other: no flag is set).
+    // The value written to rd: one source, or the previous value (no write, or rd = x0). A load
+    // writes the extracted value (below, with the loads); an ecall other than exit writes a0 with
+    // what the ecall table proves (sys_other: no flag is set).
     const Expr sys_other = f[kFlagEcall] - l.sys_exit;
     const Expr keep = one - f[kFlagWriteAlu] - f[kFlagWriteConst] - f[kFlagWriteLoad] - sys_other;
     for (size_t k = 0; k < 4; ++k) {
-      b.assert_eq((one - sys_other) * l.rd_val[k],
+      b.assert_eq((one - sys_other - f[kFlagWriteLoad]) * l.rd_val[k],
                   f[kFlagWriteAlu] * l.alu_a[k] + f[kFlagWriteConst] * l.rd_const[k] +
-                      f[kFlagWriteLoad] * l.load[k] + keep * l.rd_prev[k],
+                      keep * l.rd_prev[k],
                   "rd value");
     }
 
@@ -176,8 +165,7 @@ struct CpuAir {
         "word alignment");
     const Expr word =
         l.addr_quarter + c(64) * l.alu_a[1] + c(1 << 14) * l.alu_a[2] + c(1 << 22) * l.alu_a[3];
-    MemoryAccess(b, word, l.mem_prev, l.mem_prev_ts, l.mem_new, ts0 + c(2), is_mem, "memory");
-    TimestampDiff(b, ts0 + c(2), l.mem_prev_ts, l.mem_ts_diff, is_mem);
+    TimedAccess(b, word, l.mem_prev, l.mem_new, ts0 + c(2), l.mem_ts_diff, is_mem, "memory");
     SendByteRange(b, l.rd_ts_diff[1], l.mem_ts_diff[1], l.is_real, "ts diff high bytes");
     SendByteRange(b, l.addr_quarter, l.jalr_half, l.is_real, "address quarter, jalr half");
 
@@ -195,21 +183,19 @@ struct CpuAir {
                       f[kFlagStoreByte] * s[k] * (l.rs2_val[0] - m[k]),
                   "stored word");
     }
-    // Loads: extraction and sign extension.
-    b.assert_eq(l.load_top, f[kFlagLoadByte] * byte + f[kFlagLoadHalf] * half_hi,
-                "top byte of a narrow load");
-    b.assert_eq(l.load_top, c(128) * l.load_sign + l.load_low7, "sign bit of a narrow load");
+    // Loads: extraction and sign extension, into rd (a load to x0 writes nothing: no flag).
+    b.assert_eq(f[kFlagLoadByte] * byte + f[kFlagLoadHalf] * half_hi,
+                c(128) * l.load_sign + l.load_low7, "sign bit of a narrow load");
     SendByteRange(b, l.load_low7, l.load_low7 + c(128), l.is_real, "low 7 bits");
     const Expr ext = f[kFlagSigned] * l.load_sign * c(255);
     const Expr narrow = f[kFlagLoadByte] + f[kFlagLoadHalf];
-    b.assert_eq(l.load[0],
-                f[kFlagLoadWord] * m[0] + f[kFlagLoadHalf] * half_lo + f[kFlagLoadByte] * byte,
-                "load byte 0");
-    b.assert_eq(l.load[1],
-                f[kFlagLoadWord] * m[1] + f[kFlagLoadHalf] * half_hi + f[kFlagLoadByte] * ext,
-                "load byte 1");
-    b.assert_eq(l.load[2], f[kFlagLoadWord] * m[2] + narrow * ext, "load byte 2");
-    b.assert_eq(l.load[3], f[kFlagLoadWord] * m[3] + narrow * ext, "load byte 3");
+    const Expr loaded[4] = {
+        f[kFlagLoadWord] * m[0] + f[kFlagLoadHalf] * half_lo + f[kFlagLoadByte] * byte,
+        f[kFlagLoadWord] * m[1] + f[kFlagLoadHalf] * half_hi + f[kFlagLoadByte] * ext,
+        f[kFlagLoadWord] * m[2] + narrow * ext, f[kFlagLoadWord] * m[3] + narrow * ext};
+    for (size_t k = 0; k < 4; ++k) {
+      b.assert_zero(f[kFlagWriteLoad] * (l.rd_val[k] - loaded[k]), "loaded value");
+    }
 
     // Branches: BEQ/BNE compare alu_a = rs1 - rs2 with zero (a sum of four bytes is zero only if
     // all are), BLT/BGE/BLTU/BGEU read alu_a = (rs1 < rs2).
@@ -217,21 +203,19 @@ struct CpuAir {
     const Expr limb_sum = l.alu_a[0] + l.alu_a[1] + l.alu_a[2] + l.alu_a[3];
     b.assert_zero(is_eq_test * (l.nonzero - limb_sum * l.nonzero_inverse), "nonzero witness");
     b.assert_zero(is_eq_test * limb_sum * (one - l.nonzero), "zero test");
-    b.assert_eq(l.taken,
-                f[kFlagBranchNe] * l.nonzero + f[kFlagBranchEq] * (one - l.nonzero) +
-                    f[kFlagBranchLt] * l.alu_a[0] + f[kFlagBranchGe] * (one - l.alu_a[0]),
-                "branch decision");
+    const Expr taken = f[kFlagBranchNe] * l.nonzero + f[kFlagBranchEq] * (one - l.nonzero) +
+                       f[kFlagBranchLt] * l.alu_a[0] + f[kFlagBranchGe] * (one - l.alu_a[0]);
 
     // JALR: target = alu_a with bit 0 cleared, below 0x78000000 (so below p, no wrap).
     b.assert_zero(f[kFlagJalr] * (l.alu_a[0] - c(2) * l.jalr_half - l.jalr_bit0), "jalr bit 0");
-    SendByteRange(b, f[kFlagJalr] * (l.alu_a[3] + c(0x88)), Expr(F::zero()), l.is_real,
-                  "jalr target below 0x78000000");
+    SendByteRange(b, l.alu_a[3] + c(0x88), zero, f[kFlagJalr], "jalr target below 0x78000000");
     const Expr jalr_target = l.alu_a[0] - l.jalr_bit0 + c(1 << 8) * l.alu_a[1] +
                              c(1 << 16) * l.alu_a[2] + c(1 << 24) * l.alu_a[3];
-    const Expr jumps = l.taken + f[kFlagJal];
-    b.assert_zero(l.is_real * (l.next_pc - (one - jumps - f[kFlagJalr]) * (l.pc + c(4)) -
-                               jumps * l.target - f[kFlagJalr] * jalr_target),
-                  "next pc");
+    // The next real row runs next_pc (a real row is never preceded by padding).
+    const Expr jumps = taken + f[kFlagJal];
+    const Expr next_pc = (one - jumps - f[kFlagJalr]) * (l.pc + c(4)) + jumps * l.target +
+                         f[kFlagJalr] * jalr_target;
+    t.assert_zero(n.is_real * (n.pc - next_pc), "next pc");
 
     // Syscalls: a7 is read as rs1, a0 as rs2 and rd. Exit is proven here; every other ecall is
     // handed to the ecall table, which accepts only write and read.

@@ -52,10 +52,8 @@ struct EcallCols {
   T sys_read;        // read(0, a1, a2)
   T console_fd_bit;  // fd = 1 + console_fd_bit
   T arg1[4];         // a1, a2
-  T arg1_prev_ts;
   T arg1_ts_diff[2];
   T arg2[4];
-  T arg2_prev_ts;
   T arg2_ts_diff[2];
   T buf_quarter;    // arg1[0] = 4 * buf_quarter + offset (journal writes and reads)
   T buf_sel[4];     // one-hot offset
@@ -111,10 +109,8 @@ struct EcallAir {
     // a1 and a2 are read at 4c + 2 (an ecall row accesses no other memory there).
     const Expr ts = c(4) * l.clk + c(2);
     const Expr reg = c(kRegisterBase);
-    MemoryAccess(b, reg + c(11), l.arg1, l.arg1_prev_ts, l.arg1, ts, l.is_real, "a1");
-    MemoryAccess(b, reg + c(12), l.arg2, l.arg2_prev_ts, l.arg2, ts, l.is_real, "a2");
-    TimestampDiff(b, ts, l.arg1_prev_ts, l.arg1_ts_diff, l.is_real);
-    TimestampDiff(b, ts, l.arg2_prev_ts, l.arg2_ts_diff, l.is_real);
+    TimedAccess(b, reg + c(11), l.arg1, l.arg1, ts, l.arg1_ts_diff, l.is_real, "a1");
+    TimedAccess(b, reg + c(12), l.arg2, l.arg2, ts, l.arg2_ts_diff, l.is_real, "a2");
     SendByteRange(b, l.arg1_ts_diff[1], l.arg2_ts_diff[1], l.is_real, "ts diff high bytes");
 
     // Journal writes and reads: the buffer's word index and offset. Journal writes: a count below

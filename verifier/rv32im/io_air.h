@@ -123,8 +123,7 @@ struct IoWordCols {
   T last;
   T value[4];      // the word before the access
   T new_value[4];  // after it (equal to value for the journal)
-  T prev_ts;
-  T ts_diff[2];
+  T ts_diff[2];  // the previous access's timestamp, as a difference (memory_air.h)
 };
 
 struct IoWordAir {
@@ -184,8 +183,7 @@ struct IoWordAir {
     SendByteRange(b, l.new_value[2], l.new_value[3], l.is_input, "input bytes");
 
     const Expr ts = c(4) * l.clk + c(2);
-    MemoryAccess(b, l.word, l.value, l.prev_ts, l.new_value, ts, l.is_real, "buffer word");
-    TimestampDiff(b, ts, l.prev_ts, l.ts_diff, l.is_real);
+    TimedAccess(b, l.word, l.value, l.new_value, ts, l.ts_diff, l.is_real, "buffer word");
     SendByteRange(b, l.ts_diff[1], zero, l.is_real, "ts diff high byte");
 
     Expr index = l.journal_index;

@@ -40,17 +40,19 @@ void MemoryAccess(B& b, const A& addr, const W0& prev, const P& prev_ts, const W
              Expr(multiplicity), air::Direction::kSend, name);
 }
 
-// prev_ts < ts: ts - prev_ts - 1 = diff[0] + 2^16 diff[1], diff[0] < 2^16 (checked here) and
-// diff[1] a byte (the caller range-checks it, two at a time). Timestamps are below 2^26, far
-// below p, so the difference cannot wrap.
-template <class B, class T, class P, class D, class M>
-void TimestampDiff(B& b, const T& ts, const P& prev_ts, const D& diff, const M& condition) {
+// An access at timestamp ts whose previous timestamp is ts - 1 - diff[0] - 2^16 diff[1]: with
+// diff[0] < 2^16 (checked here) and diff[1] a byte (the caller range-checks it, two at a time),
+// that is below ts, so the previous timestamp needs no column of its own. Timestamps are below
+// 2^26, far below p, so the difference cannot wrap.
+template <class B, class A, class W0, class W1, class T, class D, class M>
+void TimedAccess(B& b, const A& addr, const W0& prev, const W1& value, const T& ts, const D& diff,
+                 const M& multiplicity, std::string_view name) {
   using F = typename B::F;
   using Expr = typename B::Expr;
-  b.assert_zero(Expr(condition) * (Expr(ts) - prev_ts - F::one() - diff[0] -
-                                   Expr(F::from_canonical(1 << 16)) * diff[1]),
-                "timestamp difference");
-  SendU16Range(b, diff[0], condition, "timestamp difference low 16 bits");
+  const Expr prev_ts =
+      Expr(ts) - F::one() - Expr(diff[0]) - Expr(F::from_canonical(1 << 16)) * Expr(diff[1]);
+  MemoryAccess(b, addr, prev, prev_ts, value, ts, multiplicity, name);
+  SendU16Range(b, diff[0], multiplicity, "timestamp difference low 16 bits");
 }
 
 template <class T>
