@@ -142,13 +142,6 @@ struct CpuAir {
                   "rd value");
     }
 
-    // ALU lookup: alu_a = alu_op(rs1, imm or rs2).
-    Expr operand_c[4];
-    for (size_t k = 0; k < 4; ++k) {
-      operand_c[k] = f[kFlagImm] * l.imm[k] + (one - f[kFlagImm]) * l.rs2_val[k];
-    }
-    SendAlu(b, l.alu_op, l.alu_a, l.rs1_val, operand_c, f[kFlagAluSend], "alu");
-
     // Loads and stores: the address is alu_a = rs1 + imm; the word index and byte offset.
     const Expr is_load = f[kFlagLoadByte] + f[kFlagLoadHalf] + f[kFlagLoadWord];
     const Expr is_store = f[kFlagStoreByte] + f[kFlagStoreHalf] + f[kFlagStoreWord];
@@ -227,6 +220,15 @@ struct CpuAir {
       b.assert_zero(l.sys_exit * (l.rs2_val[k] - pv[kPublicExitCode + k]), "exit code");
     }
     EcallToken(b, air::Direction::kSend, l.clk, l.rs1_val[0], l.rs2_val, l.rd_val, sys_other);
+
+    // ALU lookup: alu_a = alu_op(rs1, imm or rs2). Last, because its tuple has degree 2: after
+    // the linear ones, LogUp batching (air::PlanLogUpColumns, in eval order) pairs it with the
+    // ecall, where earlier it left two columns of two.
+    Expr operand_c[4];
+    for (size_t k = 0; k < 4; ++k) {
+      operand_c[k] = f[kFlagImm] * l.imm[k] + (one - f[kFlagImm]) * l.rs2_val[k];
+    }
+    SendAlu(b, l.alu_op, l.alu_a, l.rs1_val, operand_c, f[kFlagAluSend], "alu");
   }
 };
 
