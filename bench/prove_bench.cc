@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "bench/dot_product_guest.h"
+#include "common/heap.h"
 #include "prover/rv32im/prove.h"
 #include "verifier/rv32im/verify.h"
 #include "vm/elf_loader.h"
@@ -171,6 +172,7 @@ void RunRow(const Options& o, const std::string& guest, int log_cycles) {
 }  // namespace prova
 
 int main(int argc, char** argv) {
+  prova::KeepFreedMemoryForReuse();  // as the prova CLI does
   prova::Options o;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];

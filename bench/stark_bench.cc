@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/heap.h"
 #include "prover/stark/prover.h"
 #include "verifier/air/air.h"
 #include "verifier/air/matrix.h"
@@ -132,4 +133,11 @@ BENCHMARK(BM_Verify)->ArgsProduct({{16, 20}, {0, 1}})->Unit(benchmark::kMillisec
 }  // namespace
 }  // namespace prova::stark
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  prova::KeepFreedMemoryForReuse();  // as the prova CLI does
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -4,8 +4,10 @@
 
 #include "cli/commands.h"
 #include "common/error.h"
+#include "common/heap.h"
 
 int main(int argc, char** argv) {
+  prova::KeepFreedMemoryForReuse();
   CLI::App app{"Prova: a zero-knowledge virtual machine for RV32IM programs"};
   app.require_subcommand(1);
   app.set_version_flag("--version", PROVA_VERSION);

@@ -410,7 +410,10 @@ TEST(Rv32imSoundness, JournalWritesReordered) {
               BabyBear::from_canonical(static_cast<uint8_t>(claimed[i]));
         }
       },
-      0, [](std::vector<uint8_t>& journal) { journal = {'C', 'D', 'A', 'B'}; });
+      0,
+      [](std::vector<uint8_t>& journal) {
+        journal = {'C', 'D', 'A', 'B'};
+      });
 }
 
 TEST(Rv32imSoundness, ForgedInitialMemory) {
@@ -465,7 +468,6 @@ TEST(Rv32imInput, ReadFromAnotherFdIsNotProvable) {
     << Addi(a7, zero, 93) << Ecall();
   EXPECT_THROW(ProveExecution(MakeImage(c.words()), kReadInput, TestOptions()), Error);
 }
-
 
 // The ecall-table row of the nth read, and the CPU row that made the call.
 size_t ReadRow(std::vector<stark::TableWitness>& w, int nth) {

@@ -986,8 +986,9 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
           if (!dense_next) next_part[i] = BabyBear4::from_coeffs({v[4], v[5], v[6], v[7]});
         });
         if (l.preprocessed_width > 0) {
-          const auto values = std::span<const BabyBear>(s.preprocessed_lde->values)
-                                  .subspan(first * l.preprocessed_width, rows * l.preprocessed_width);
+          const auto values =
+              std::span<const BabyBear>(s.preprocessed_lde->values)
+                  .subspan(first * l.preprocessed_width, rows * l.preprocessed_width);
           AccumulateRows(values, l.preprocessed_width, rows, p_prep, shared);
           if (!dense_next) {
             AccumulateColumns(values, l.preprocessed_width, rows, l.preprocessed_next_columns,

@@ -347,8 +347,8 @@ TEST(ParamsCliTest, PrintsTheSecurityOfTheDefaultConfiguration) {
   // log2 |EF| - log2(C + T - 1), bind; one bit for the union.
   const double field = 4 * std::log2(2013265921.0);
   EXPECT_EQ(report["constraint_degree"], 4);
-  EXPECT_NEAR(report["ali_bits"].get<double>(),
-              2 * (field - std::log2(18 * 33.0 / 32 * (1 << 20))), 1e-9);
+  EXPECT_NEAR(report["ali_bits"].get<double>(), 2 * (field - std::log2(18 * 33.0 / 32 * (1 << 20))),
+              1e-9);
   EXPECT_NEAR(report["field_bound_bits"].get<double>(), field - std::log2(1014.0) - 1, 1e-9);
 }
 

@@ -11,7 +11,8 @@
 //  BYTE     (byte op, x, y, z)                               any table sends, byte table receives
 //  JOURNAL  (index, byte)                                    syscall rows send, the verifier
 //                                                            receives from the public journal
-//  SYSCALL  (is_input, clock, word, offset, remaining, index) ecall and read-call rows start a chain
+//  SYSCALL  (is_input, clock, word, offset, remaining, index) ecall and read-call rows start a
+//  chain
 //           of io-word rows; layout: io_air.h
 //  READ     (clock, word, offset, count, n, short)           the ecall table sends per read,
 //                                                            the read-call table receives; io_air.h

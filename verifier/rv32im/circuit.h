@@ -78,8 +78,9 @@ struct CircuitTables {
   CircuitTables& operator=(const CircuitTables&) = delete;
 
   std::vector<const Base*> List() const {
-    return {&program, &memory_image, &byte,   &cpu,      &zero_init, &add_sub,   &bitwise, &less_than,
-            &shift,   &mul,          &divrem, &io_words, &journal,   &read_call, &ecall};
+    return {&program, &memory_image, &byte,      &cpu,       &zero_init,
+            &add_sub, &bitwise,      &less_than, &shift,     &mul,
+            &divrem,  &io_words,     &journal,   &read_call, &ecall};
   }
   std::vector<std::string_view> Names() const {
     std::vector<std::string_view> names;

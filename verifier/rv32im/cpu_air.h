@@ -136,10 +136,10 @@ struct CpuAir {
     const Expr sys_other = f[kFlagEcall] - l.sys_exit;
     const Expr keep = one - f[kFlagWriteAlu] - f[kFlagWriteConst] - f[kFlagWriteLoad] - sys_other;
     for (size_t k = 0; k < 4; ++k) {
-      b.assert_eq((one - sys_other - f[kFlagWriteLoad]) * l.rd_val[k],
-                  f[kFlagWriteAlu] * l.alu_a[k] + f[kFlagWriteConst] * l.rd_const[k] +
-                      keep * l.rd_prev[k],
-                  "rd value");
+      b.assert_eq(
+          (one - sys_other - f[kFlagWriteLoad]) * l.rd_val[k],
+          f[kFlagWriteAlu] * l.alu_a[k] + f[kFlagWriteConst] * l.rd_const[k] + keep * l.rd_prev[k],
+          "rd value");
     }
 
     // Loads and stores: the address is alu_a = rs1 + imm; the word index and byte offset.

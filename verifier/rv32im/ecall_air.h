@@ -44,9 +44,9 @@ template <class T>
 struct EcallCols {
   T is_real;
   T clk;
-  T number;     // a7 (its upper bytes are zero: the CPU checks them)
-  T a0[4];      // before the call: the fd
-  T result[4];  // a0 after the call: a2 for a write, n for a read
+  T number;          // a7 (its upper bytes are zero: the CPU checks them)
+  T a0[4];           // before the call: the fd
+  T result[4];       // a0 after the call: a2 for a write, n for a read
   T sys_journal;     // write(3, a1, a2)
   T sys_console;     // write(1 or 2, a1, a2)
   T sys_read;        // read(0, a1, a2)
@@ -132,8 +132,8 @@ struct EcallAir {
             l.sys_journal * l.count_nonzero);
 
     // Reads: the read-call table proves n <= a2, short = (n < a2), and writes the bytes.
-    ReadToken(b, air::Direction::kSend, l.clk, buffer_word, offset, l.arg2, l.result,
-              l.short_read, l.sys_read);
+    ReadToken(b, air::Direction::kSend, l.clk, buffer_word, offset, l.arg2, l.result, l.short_read,
+              l.sys_read);
     b.assert_zero(l.short_read * (one - l.sys_read), "short only for reads");
     for (size_t k = 0; k < 4; ++k) {
       b.assert_zero(l.sys_read * l.input_eof * l.result[k], "an exhausted input reads nothing");
@@ -142,9 +142,8 @@ struct EcallAir {
     // Execution order: real rows first, clocks strictly increasing.
     auto t = b.when_transition();
     t.assert_zero(n.is_real * (one - l.is_real), "padding only after the real rows");
-    t.assert_zero(
-        n.is_real * (n.clk - l.clk - one - l.clk_gap[0] - c(1 << 16) * l.clk_gap[1]),
-        "clock order");
+    t.assert_zero(n.is_real * (n.clk - l.clk - one - l.clk_gap[0] - c(1 << 16) * l.clk_gap[1]),
+                  "clock order");
     SendU16Range(b, l.clk_gap[0], l.is_real, "clock gap low 16 bits");
     SendByteRange(b, l.clk_gap[1], zero, l.is_real, "clock gap high byte");
 
@@ -153,8 +152,8 @@ struct EcallAir {
     b.when_first_row().assert_zero(l.input_eof, "input starts unread");
     t.assert_eq(n.journal_len, l.journal_len + l.sys_journal * count, "journal length");
     t.assert_eq(n.input_eof, l.input_eof + l.short_read * (one - l.input_eof), "input eof");
-    b.when_last_row().assert_eq(l.journal_len + l.sys_journal * count,
-                                pv[kPublicJournalLength], "journal length is public");
+    b.when_last_row().assert_eq(l.journal_len + l.sys_journal * count, pv[kPublicJournalLength],
+                                "journal length is public");
   }
 };
 

@@ -123,7 +123,7 @@ struct IoWordCols {
   T last;
   T value[4];      // the word before the access
   T new_value[4];  // after it (equal to value for the journal)
-  T ts_diff[2];  // the previous access's timestamp, as a difference (memory_air.h)
+  T ts_diff[2];    // the previous access's timestamp, as a difference (memory_air.h)
 };
 
 struct IoWordAir {
