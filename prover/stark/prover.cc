@@ -212,14 +212,68 @@ air::RowMajorMatrix<BabyBear4> ParallelAuxTrace(const ProverTable& table,
   const size_t blocks = (height + kBlock - 1) / kBlock;
   std::vector<BabyBear4> block_sums(blocks);
   std::atomic<bool> zero_denominator{false};
+  std::vector<Packed> packed_publics(public_values.begin(), public_values.end());
+  std::vector<PackedBabyBear4> packed_challenges;
+  for (const BabyBear4& c : challenges) packed_challenges.push_back(Broadcast(c));
+  std::vector<PackedBabyBear4> beta_powers;
+  for (const BabyBear4& p : air::LogUpBetaPowers(challenges[1]))
+    beta_powers.push_back(Broadcast(p));
+  const size_t prep_width = fixed != nullptr ? fixed->width : 0;
   tbb::parallel_for(size_t{0}, blocks, [&](size_t block) {
     const size_t begin = block * kBlock, end = std::min(height, begin + kBlock);
-    air::InteractionCollector<BabyBear, BabyBear4> c(public_values, challenges);
-    c.denominators.reserve((end - begin) * k);
-    c.multiplicities.reserve((end - begin) * k);
-    air::CollectInteractions(table, fixed, main, begin, end, c);
-    PROVA_CHECK(c.denominators.size() == (end - begin) * k,
-                "an AIR issued a different number of interactions on different rows");
+    // The interactions of kLanes rows at a time (rows past the end repeat the last one and are
+    // dropped), unpacked to row-major (row, interaction) order.
+    struct Collected {
+      std::vector<BabyBear4> denominators;
+      std::vector<BabyBear> multiplicities;
+    } c;
+    c.denominators.resize((end - begin) * k);
+    c.multiplicities.resize((end - begin) * k);
+    std::vector<Packed> prep_local(prep_width), prep_next(prep_width);
+    std::vector<Packed> main_local(main.width), main_next(main.width);
+    for (size_t first = begin; first < end; first += kLanes) {
+      std::array<size_t, kLanes> rows;
+      std::array<BabyBear, kLanes> is_first, is_last, is_transition;
+      for (size_t l = 0; l < kLanes; ++l) {
+        rows[l] = std::min(first + l, end - 1);
+        is_first[l] = rows[l] == 0 ? BabyBear::one() : BabyBear::zero();
+        is_last[l] = rows[l] + 1 == height ? BabyBear::one() : BabyBear::zero();
+        is_transition[l] = BabyBear::one() - is_last[l];
+      }
+      auto gather = [&](const air::RowMajorMatrix<BabyBear>& m, std::vector<Packed>& local,
+                        std::vector<Packed>& next) {
+        std::array<BabyBear, kLanes> a, b;
+        for (size_t col = 0; col < m.width; ++col) {
+          for (size_t l = 0; l < kLanes; ++l) {
+            a[l] = m.at(rows[l], col);
+            b[l] = m.at((rows[l] + 1) % height, col);
+          }
+          local[col] = Packed::from_array(a);
+          next[col] = Packed::from_array(b);
+        }
+      };
+      if (prep_width > 0) gather(*fixed, prep_local, prep_next);
+      gather(main, main_local, main_next);
+      PackedInteractionCollector collector(
+          {prep_local, prep_next, main_local, main_next, packed_publics, packed_challenges,
+           beta_powers, Packed::from_array(is_first), Packed::from_array(is_last),
+           Packed::from_array(is_transition)});
+      collector.denominators.reserve(k);
+      collector.multiplicities.reserve(k);
+      table.Eval(collector);
+      PROVA_CHECK(collector.denominators.size() == k,
+                  "an AIR issued a different number of interactions than the layout counted");
+      const size_t lanes = std::min(kLanes, end - first);
+      for (size_t i = 0; i < k; ++i) {
+        std::array<BabyBear4, kLanes> d;
+        UnpackExtension(collector.denominators[i], d.data());
+        const auto m = collector.multiplicities[i].to_array();
+        for (size_t l = 0; l < lanes; ++l) {
+          c.denominators[(first - begin + l) * k + i] = d[l];
+          c.multiplicities[(first - begin + l) * k + i] = m[l];
+        }
+      }
+    }
     for (const BabyBear4& d : c.denominators) {
       if (d == BabyBear4::zero()) zero_denominator = true;
     }

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "common/error.h"
 #include "verifier/air/air.h"
@@ -105,5 +106,58 @@ class ProverFolder : public air::BuilderBase<ProverFolder> {
 };
 
 static_assert(air::AirBuilder<ProverFolder>);
+
+// The LogUp denominators alpha - fp and signed multiplicities of Packed::kWidth rows at once: the
+// packed twin of air::InteractionCollector, which the auxiliary trace is built from. Constraints
+// are not evaluated.
+class PackedInteractionCollector : public air::BuilderBase<PackedInteractionCollector> {
+ public:
+  using F = BabyBear;
+  using Var = Packed;
+  using Expr = Packed;
+  using VarEF = PackedBabyBear4;
+  using ExprEF = PackedBabyBear4;
+
+  struct Inputs {
+    std::span<const Packed> preprocessed_local, preprocessed_next, main_local, main_next;
+    std::span<const Packed> public_values;
+    std::span<const PackedBabyBear4> challenges;
+    std::span<const PackedBabyBear4> beta_powers;  // air::LogUpBetaPowers of challenges[1]
+    Packed is_first_row, is_last_row, is_transition;
+  };
+
+  explicit PackedInteractionCollector(const Inputs& in) : in_(in) {}
+
+  void assert_zero(const Expr&, std::string_view = {}) {}
+  void assert_zero_ext(const ExprEF&, std::string_view = {}) {}
+  Expr is_first_row() const { return in_.is_first_row; }
+  Expr is_last_row() const { return in_.is_last_row; }
+  Expr is_transition() const { return in_.is_transition; }
+  std::span<const Var> main_local() const { return in_.main_local; }
+  std::span<const Var> main_next() const { return in_.main_next; }
+  std::span<const Var> preprocessed_local() const { return in_.preprocessed_local; }
+  std::span<const Var> preprocessed_next() const { return in_.preprocessed_next; }
+  std::span<const Expr> public_values() const { return in_.public_values; }
+  std::span<const ExprEF> challenges() const { return in_.challenges; }
+  std::span<const ExprEF> beta_powers() const { return in_.beta_powers; }
+  ExprEF lift(const Expr& e) const { return ExprEF(e); }
+  ExprEF lift_constant(const F& c) const { return ExprEF(Packed(c)); }
+
+  void interact(uint32_t bus, std::initializer_list<Expr> values, const Expr& multiplicity,
+                air::Direction direction, std::string_view) {
+    denominators.push_back(air::LogUpDenominator(*this, bus, values));
+    multiplicities.push_back(direction == air::Direction::kSend ? multiplicity : -multiplicity);
+  }
+  void finish_interactions() {}
+
+  // In eval order, for the rows of the batch.
+  std::vector<PackedBabyBear4> denominators;
+  std::vector<Packed> multiplicities;
+
+ private:
+  Inputs in_;
+};
+
+static_assert(air::AirBuilder<PackedInteractionCollector>);
 
 }  // namespace prova::stark

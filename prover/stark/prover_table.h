@@ -1,6 +1,7 @@
 #pragma once
 
-// The prover's view of a table: the verifier's Table plus the packed folder.
+// The prover's view of a table: the verifier's Table plus the packed builders (the folder and
+// the interaction collector).
 //
 //   ProverAirTable<FibonacciAir> fib{FibonacciAir{}};
 //   const ProverTable* tables[] = {&fib};
@@ -14,6 +15,7 @@ class ProverTable : public Table {
  public:
   using Table::Eval;
   virtual void Eval(ProverFolder& b) const = 0;
+  virtual void Eval(PackedInteractionCollector& b) const = 0;
 
   template <class B>
   void eval(B& b) const {
@@ -27,6 +29,7 @@ class ProverAirTable : public AirTable<A, ProverTable> {
   using AirTable<A, ProverTable>::AirTable;
   using AirTable<A, ProverTable>::Eval;
   void Eval(ProverFolder& b) const override { this->air_.eval(b); }
+  void Eval(PackedInteractionCollector& b) const override { this->air_.eval(b); }
 };
 
 }  // namespace prova::stark
