@@ -241,6 +241,37 @@ TEST(Rv32imSoundness, LoadReturnsForgedValue) {
   });
 }
 
+// The last LBU of t3 writes another value than the byte it loaded. Nothing reads t3 after it, and
+// the register's final value in the memory image table is changed to match, so every bus
+// balances: only the CPU's "loaded value" constraint can reject it.
+TEST(Rv32imSoundness, LoadWritesAnotherValueToRd) {
+  ExpectRejected([](std::vector<stark::TableWitness>& w) {
+    Matrix& cpu = w[kCpuTable].main;
+    size_t last = cpu.height();
+    for (size_t r = 0; r < cpu.height(); ++r) {
+      const Cpu& c = CpuRow(cpu, r);
+      if (c.is_real == kOne && Flag(c, kFlagLoadByte) && !Flag(c, kFlagSigned) &&
+          c.rd == BabyBear::from_canonical(t3)) {
+        last = r;
+      }
+    }
+    ASSERT_LT(last, cpu.height());
+    Cpu& r = CpuRow(cpu, last);
+    r.rd_val[0] = r.rd_val[0] + kOne;
+    const BabyBear write_ts = BabyBear::from_canonical(4) * r.clk + BabyBear::from_canonical(3);
+    Matrix& image = w[kMemoryImageTable].main;
+    size_t found = 0;
+    for (size_t i = 0; i < image.height(); ++i) {
+      auto& cell = *reinterpret_cast<MemoryFinalCols<BabyBear>*>(image.row(i).data());
+      if (cell.timestamp == write_ts) {
+        cell.value[0] = cell.value[0] + kOne;
+        ++found;
+      }
+    }
+    ASSERT_EQ(found, 1u);
+  });
+}
+
 TEST(Rv32imSoundness, LoadReturnsStaleValue) {
   ExpectRejected([](std::vector<stark::TableWitness>& w) {
     Matrix& cpu = w[kCpuTable].main;
