@@ -438,14 +438,11 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
   // Ecalls: the clock gaps between consecutive ones (0 after the last).
   for (size_t k = 0; k < ecall_rows.size(); ++k) {
     EcallCols<BabyBear>& e = ecall_rows[k];
-    uint32_t gap = 0;
-    if (k + 1 < ecall_rows.size()) {
-      gap = static_cast<uint32_t>(ecall_rows[k + 1].clk.as_canonical() - e.clk.as_canonical() - 1);
-    }
-    e.clk_gap[0] = Fe(gap & 0xffff);
-    e.clk_gap[1] = Fe(gap >> 16);
-    bytes.U16(gap & 0xffff);
-    bytes.Range(gap >> 16, 0);
+    const uint32_t clk = e.clk.as_canonical();
+    const uint32_t next =
+        k + 1 < ecall_rows.size() ? ecall_rows[k + 1].clk.as_canonical() : clk + 1;
+    TimestampDiffWitness(next, clk, e.clk_gap, &bytes, true);
+    bytes.Range((next - clk - 1) >> 16, 0);
   }
   air::RowMajorMatrix<BabyBear> ecalls = RowsToMatrix<EcallCols>(ecall_rows);
   for (size_t k = ecall_rows.size(); k < ecalls.height(); ++k) {  // padding keeps the state

@@ -193,6 +193,22 @@ std::vector<std::vector<BabyBear4>> EvaluateCoefficientsAt(const Matrix& coeffic
   return out;
 }
 
+// Rows local[k] and next[k] of a row-major matrix, column by column, one row per lane: the
+// packed builders' view of kLanes rows.
+void GatherRows(const BabyBear* values, size_t width, const std::array<size_t, kLanes>& local,
+                const std::array<size_t, kLanes>& next, std::span<Packed> local_out,
+                std::span<Packed> next_out) {
+  std::array<BabyBear, kLanes> a, b;
+  for (size_t c = 0; c < width; ++c) {
+    for (size_t k = 0; k < kLanes; ++k) {
+      a[k] = values[local[k] * width + c];
+      b[k] = values[next[k] * width + c];
+    }
+    local_out[c] = Packed::from_array(a);
+    next_out[c] = Packed::from_array(b);
+  }
+}
+
 // The LogUp auxiliary trace of air::GenerateAuxTrace (verifier/air/logup_trace.h), built in
 // parallel blocks of rows: each block collects and inverts its denominators and keeps a local
 // running sum; the block sums' prefixes then make the running sum global.
@@ -215,45 +231,30 @@ air::RowMajorMatrix<BabyBear4> ParallelAuxTrace(const ProverTable& table,
   std::vector<Packed> packed_publics(public_values.begin(), public_values.end());
   std::vector<PackedBabyBear4> packed_challenges;
   for (const BabyBear4& c : challenges) packed_challenges.push_back(Broadcast(c));
-  std::vector<PackedBabyBear4> beta_powers;
-  for (const BabyBear4& p : air::LogUpBetaPowers(challenges[1]))
-    beta_powers.push_back(Broadcast(p));
+  const std::vector<PackedBabyBear4> beta_powers = PackedBetaPowers(challenges[1]);
   const size_t prep_width = fixed != nullptr ? fixed->width : 0;
   tbb::parallel_for(size_t{0}, blocks, [&](size_t block) {
     const size_t begin = block * kBlock, end = std::min(height, begin + kBlock);
     // The interactions of kLanes rows at a time (rows past the end repeat the last one and are
     // dropped), unpacked to row-major (row, interaction) order.
-    struct Collected {
-      std::vector<BabyBear4> denominators;
-      std::vector<BabyBear> multiplicities;
-    } c;
-    c.denominators.resize((end - begin) * k);
-    c.multiplicities.resize((end - begin) * k);
+    std::vector<BabyBear4> denominators((end - begin) * k);
+    std::vector<BabyBear> multiplicities((end - begin) * k);
     std::vector<Packed> prep_local(prep_width), prep_next(prep_width);
     std::vector<Packed> main_local(main.width), main_next(main.width);
     for (size_t first = begin; first < end; first += kLanes) {
-      std::array<size_t, kLanes> rows;
+      std::array<size_t, kLanes> rows, next_rows;
       std::array<BabyBear, kLanes> is_first, is_last, is_transition;
       for (size_t l = 0; l < kLanes; ++l) {
         rows[l] = std::min(first + l, end - 1);
+        next_rows[l] = (rows[l] + 1) % height;
         is_first[l] = rows[l] == 0 ? BabyBear::one() : BabyBear::zero();
         is_last[l] = rows[l] + 1 == height ? BabyBear::one() : BabyBear::zero();
         is_transition[l] = BabyBear::one() - is_last[l];
       }
-      auto gather = [&](const air::RowMajorMatrix<BabyBear>& m, std::vector<Packed>& local,
-                        std::vector<Packed>& next) {
-        std::array<BabyBear, kLanes> a, b;
-        for (size_t col = 0; col < m.width; ++col) {
-          for (size_t l = 0; l < kLanes; ++l) {
-            a[l] = m.at(rows[l], col);
-            b[l] = m.at((rows[l] + 1) % height, col);
-          }
-          local[col] = Packed::from_array(a);
-          next[col] = Packed::from_array(b);
-        }
-      };
-      if (prep_width > 0) gather(*fixed, prep_local, prep_next);
-      gather(main, main_local, main_next);
+      if (prep_width > 0) {
+        GatherRows(fixed->values.data(), prep_width, rows, next_rows, prep_local, prep_next);
+      }
+      GatherRows(main.values.data(), main.width, rows, next_rows, main_local, main_next);
       PackedInteractionCollector collector(
           {prep_local, prep_next, main_local, main_next, packed_publics, packed_challenges,
            beta_powers, Packed::from_array(is_first), Packed::from_array(is_last),
@@ -269,23 +270,23 @@ air::RowMajorMatrix<BabyBear4> ParallelAuxTrace(const ProverTable& table,
         UnpackExtension(collector.denominators[i], d.data());
         const auto m = collector.multiplicities[i].to_array();
         for (size_t l = 0; l < lanes; ++l) {
-          c.denominators[(first - begin + l) * k + i] = d[l];
-          c.multiplicities[(first - begin + l) * k + i] = m[l];
+          denominators[(first - begin + l) * k + i] = d[l];
+          multiplicities[(first - begin + l) * k + i] = m[l];
         }
       }
     }
-    for (const BabyBear4& d : c.denominators) {
+    for (const BabyBear4& d : denominators) {
       if (d == BabyBear4::zero()) zero_denominator = true;
     }
     if (zero_denominator) return;
-    std::vector<BabyBear4> inverses(c.denominators.size());
-    batch_inverse_packed(c.denominators, inverses);
+    std::vector<BabyBear4> inverses(denominators.size());
+    batch_inverse_packed(denominators, inverses);
     BabyBear4 running = BabyBear4::zero();
     for (size_t r = begin; r < end; ++r) {
       aux.at(r, columns) = running;  // the sum over the rows before this one
       for (size_t i = 0; i < k; ++i) {
         const size_t at = (r - begin) * k + i;
-        const BabyBear4 h = inverses[at] * c.multiplicities[at];
+        const BabyBear4 h = inverses[at] * multiplicities[at];
         aux.at(r, plan[i]) = aux.at(r, plan[i]) + h;
         running = running + h;
       }
@@ -347,11 +348,9 @@ std::vector<BabyBear4> ComputeQuotient(const ProverTable& table, const TableStat
   std::vector<Packed> pv(public_values.begin(), public_values.end());
   std::vector<PackedBabyBear4> ch;
   for (const auto& c : challenges) ch.push_back(Broadcast(c));
-  std::vector<PackedBabyBear4> beta_powers;
-  if (challenges.size() >= air::kLogUpChallenges) {
-    for (const BabyBear4& p : air::LogUpBetaPowers(challenges[1]))
-      beta_powers.push_back(Broadcast(p));
-  }
+  const std::vector<PackedBabyBear4> beta_powers = challenges.size() >= air::kLogUpChallenges
+                                                       ? PackedBetaPowers(challenges[1])
+                                                       : std::vector<PackedBabyBear4>();
   std::vector<BabyBear4> alpha_powers(l.num_constraints);
   BabyBear4 power = BabyBear4::one();
   for (size_t i = l.num_constraints; i-- > 0; power = power * alpha) alpha_powers[i] = power;
@@ -393,27 +392,20 @@ std::vector<BabyBear4> ComputeQuotient(const ProverTable& table, const TableStat
           trans[k] = x_minus_last[r];
           inv_z[k] = inv_vanishing;
         }
-        // Rows by position in the quotient domain; `offset` is the first position of `values`.
-        auto gather_rows = [&](const BabyBear* values, size_t offset, size_t width,
-                               std::vector<Packed>& lo, std::vector<Packed>& hi) {
-          for (size_t c = 0; c < width; ++c) {
-            std::array<BabyBear, kLanes> a, bb;
-            for (size_t k = 0; k < kLanes; ++k) {
-              a[k] = values[(local[k] - offset) * width + c];
-              bb[k] = values[(next[k] - offset) * width + c];
-            }
-            lo[c] = Packed::from_array(a);
-            hi[c] = Packed::from_array(bb);
-          }
-        };
+        // The preprocessed LDE is stored whole; the main and auxiliary blocks start at block_start.
         if (l.preprocessed_width > 0) {
-          gather_rows(s.preprocessed_lde->values.data(), 0, l.preprocessed_width, prep_local,
-                      prep_next);
+          GatherRows(s.preprocessed_lde->values.data(), l.preprocessed_width, local, next,
+                     prep_local, prep_next);
         }
-        gather_rows(main_block, block_start, l.main_width, main_local, main_next);
+        std::array<size_t, kLanes> local_in_block, next_in_block;
+        for (size_t k = 0; k < kLanes; ++k) {
+          local_in_block[k] = local[k] - block_start;
+          next_in_block[k] = next[k] - block_start;
+        }
+        GatherRows(main_block, l.main_width, local_in_block, next_in_block, main_local, main_next);
         if (l.aux_width > 0) {
           std::vector<Packed> lo(l.aux_base_width()), hi(l.aux_base_width());
-          gather_rows(aux_block, block_start, l.aux_base_width(), lo, hi);
+          GatherRows(aux_block, l.aux_base_width(), local_in_block, next_in_block, lo, hi);
           for (size_t c = 0; c < l.aux_width; ++c) {
             aux_local[c] = PackedBabyBear4::from_coeffs(
                 {lo[4 * c], lo[4 * c + 1], lo[4 * c + 2], lo[4 * c + 3]});
@@ -422,19 +414,19 @@ std::vector<BabyBear4> ComputeQuotient(const ProverTable& table, const TableStat
           }
         }
         ProverFolder::Inputs in;
-        in.preprocessed_local = prep_local;
-        in.preprocessed_next = prep_next;
-        in.main_local = main_local;
-        in.main_next = main_next;
+        in.rows = {prep_local,
+                   prep_next,
+                   main_local,
+                   main_next,
+                   pv,
+                   ch,
+                   beta_powers,
+                   Packed::from_array(first),
+                   Packed::from_array(last),
+                   Packed::from_array(trans)};
         in.aux_local = aux_local;
         in.aux_next = aux_next;
-        in.public_values = pv;
-        in.challenges = ch;
-        in.beta_powers = beta_powers;
         in.cumulative_sum = packed_sum;
-        in.is_first_row = Packed::from_array(first);
-        in.is_last_row = Packed::from_array(last);
-        in.is_transition = Packed::from_array(trans);
         in.alpha_powers = alpha_powers;
         in.logup_plan = l.logup_plan;
         ProverFolder folder(in);

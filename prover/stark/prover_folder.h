@@ -30,7 +30,25 @@ inline PackedBabyBear4 Broadcast(const BabyBear4& x) {
       {Packed(x.coeff(0)), Packed(x.coeff(1)), Packed(x.coeff(2)), Packed(x.coeff(3))});
 }
 
-class ProverFolder : public air::BuilderBase<ProverFolder> {
+// The powers beta, beta^2, ... of air::LogUpBetaPowers, broadcast to every lane.
+inline std::vector<PackedBabyBear4> PackedBetaPowers(const BabyBear4& beta) {
+  std::vector<PackedBabyBear4> powers;
+  for (const BabyBear4& p : air::LogUpBetaPowers(beta)) powers.push_back(Broadcast(p));
+  return powers;
+}
+
+// The Packed::kWidth rows a packed builder evaluates an AIR on, and what every row shares.
+struct PackedRows {
+  std::span<const Packed> preprocessed_local, preprocessed_next, main_local, main_next;
+  std::span<const Packed> public_values;
+  std::span<const PackedBabyBear4> challenges;
+  std::span<const PackedBabyBear4> beta_powers;  // PackedBetaPowers of challenges[1]
+  Packed is_first_row, is_last_row, is_transition;
+};
+
+// The builder interface over PackedRows, shared by the folder and the interaction collector.
+template <class Derived>
+class PackedRowBuilder : public air::BuilderBase<Derived> {
  public:
   using F = BabyBear;
   using Var = Packed;
@@ -38,19 +56,37 @@ class ProverFolder : public air::BuilderBase<ProverFolder> {
   using VarEF = PackedBabyBear4;
   using ExprEF = PackedBabyBear4;
 
+  explicit PackedRowBuilder(const PackedRows& rows) : rows_(rows) {}
+
+  Expr is_first_row() const { return rows_.is_first_row; }
+  Expr is_last_row() const { return rows_.is_last_row; }
+  Expr is_transition() const { return rows_.is_transition; }
+  std::span<const Var> main_local() const { return rows_.main_local; }
+  std::span<const Var> main_next() const { return rows_.main_next; }
+  std::span<const Var> preprocessed_local() const { return rows_.preprocessed_local; }
+  std::span<const Var> preprocessed_next() const { return rows_.preprocessed_next; }
+  std::span<const Expr> public_values() const { return rows_.public_values; }
+  std::span<const ExprEF> challenges() const { return rows_.challenges; }
+  std::span<const ExprEF> beta_powers() const { return rows_.beta_powers; }
+  ExprEF lift(const Expr& e) const { return ExprEF(e); }
+  ExprEF lift_constant(const F& c) const { return ExprEF(Packed(c)); }
+
+ private:
+  PackedRows rows_;
+};
+
+class ProverFolder : public PackedRowBuilder<ProverFolder> {
+ public:
   struct Inputs {
-    std::span<const Packed> preprocessed_local, preprocessed_next, main_local, main_next;
+    PackedRows rows;
     std::span<const PackedBabyBear4> aux_local, aux_next;
-    std::span<const Packed> public_values;
-    std::span<const PackedBabyBear4> challenges;
-    std::span<const PackedBabyBear4> beta_powers;  // air::LogUpBetaPowers of challenges[1]
     PackedBabyBear4 cumulative_sum;
-    Packed is_first_row, is_last_row, is_transition;
     std::span<const BabyBear4> alpha_powers;  // alpha^(N - 1 - i) for constraint i of N
     std::span<const uint32_t> logup_plan;     // TableLayout::logup_plan
   };
 
-  explicit ProverFolder(const Inputs& in) : in_(in), logup_(in.logup_plan) {}
+  explicit ProverFolder(const Inputs& in)
+      : PackedRowBuilder(in.rows), in_(in), logup_(in.logup_plan) {}
 
   void assert_zero(const Expr& e, std::string_view = {}) {
     const BabyBear4& a = NextPower();
@@ -68,21 +104,9 @@ class ProverFolder : public air::BuilderBase<ProverFolder> {
     }
   }
 
-  Expr is_first_row() const { return in_.is_first_row; }
-  Expr is_last_row() const { return in_.is_last_row; }
-  Expr is_transition() const { return in_.is_transition; }
-  std::span<const Var> main_local() const { return in_.main_local; }
-  std::span<const Var> main_next() const { return in_.main_next; }
-  std::span<const Var> preprocessed_local() const { return in_.preprocessed_local; }
-  std::span<const Var> preprocessed_next() const { return in_.preprocessed_next; }
   std::span<const VarEF> aux_local() const { return in_.aux_local; }
   std::span<const VarEF> aux_next() const { return in_.aux_next; }
-  std::span<const Expr> public_values() const { return in_.public_values; }
-  std::span<const ExprEF> challenges() const { return in_.challenges; }
-  std::span<const ExprEF> beta_powers() const { return in_.beta_powers; }
   ExprEF cumulative_sum() const { return in_.cumulative_sum; }
-  ExprEF lift(const Expr& e) const { return ExprEF(e); }
-  ExprEF lift_constant(const F& c) const { return ExprEF(Packed(c)); }
 
   void interact(uint32_t bus, std::initializer_list<Expr> values, const Expr& multiplicity,
                 air::Direction direction, std::string_view name) {
@@ -110,38 +134,12 @@ static_assert(air::AirBuilder<ProverFolder>);
 // The LogUp denominators alpha - fp and signed multiplicities of Packed::kWidth rows at once: the
 // packed twin of air::InteractionCollector, which the auxiliary trace is built from. Constraints
 // are not evaluated.
-class PackedInteractionCollector : public air::BuilderBase<PackedInteractionCollector> {
+class PackedInteractionCollector : public PackedRowBuilder<PackedInteractionCollector> {
  public:
-  using F = BabyBear;
-  using Var = Packed;
-  using Expr = Packed;
-  using VarEF = PackedBabyBear4;
-  using ExprEF = PackedBabyBear4;
-
-  struct Inputs {
-    std::span<const Packed> preprocessed_local, preprocessed_next, main_local, main_next;
-    std::span<const Packed> public_values;
-    std::span<const PackedBabyBear4> challenges;
-    std::span<const PackedBabyBear4> beta_powers;  // air::LogUpBetaPowers of challenges[1]
-    Packed is_first_row, is_last_row, is_transition;
-  };
-
-  explicit PackedInteractionCollector(const Inputs& in) : in_(in) {}
+  using PackedRowBuilder::PackedRowBuilder;
 
   void assert_zero(const Expr&, std::string_view = {}) {}
   void assert_zero_ext(const ExprEF&, std::string_view = {}) {}
-  Expr is_first_row() const { return in_.is_first_row; }
-  Expr is_last_row() const { return in_.is_last_row; }
-  Expr is_transition() const { return in_.is_transition; }
-  std::span<const Var> main_local() const { return in_.main_local; }
-  std::span<const Var> main_next() const { return in_.main_next; }
-  std::span<const Var> preprocessed_local() const { return in_.preprocessed_local; }
-  std::span<const Var> preprocessed_next() const { return in_.preprocessed_next; }
-  std::span<const Expr> public_values() const { return in_.public_values; }
-  std::span<const ExprEF> challenges() const { return in_.challenges; }
-  std::span<const ExprEF> beta_powers() const { return in_.beta_powers; }
-  ExprEF lift(const Expr& e) const { return ExprEF(e); }
-  ExprEF lift_constant(const F& c) const { return ExprEF(Packed(c)); }
 
   void interact(uint32_t bus, std::initializer_list<Expr> values, const Expr& multiplicity,
                 air::Direction direction, std::string_view) {
@@ -153,9 +151,6 @@ class PackedInteractionCollector : public air::BuilderBase<PackedInteractionColl
   // In eval order, for the rows of the batch.
   std::vector<PackedBabyBear4> denominators;
   std::vector<Packed> multiplicities;
-
- private:
-  Inputs in_;
 };
 
 static_assert(air::AirBuilder<PackedInteractionCollector>);
