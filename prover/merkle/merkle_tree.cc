@@ -153,7 +153,7 @@ MerkleTree::MerkleTree(std::vector<std::shared_ptr<const RowSource>> sources, si
   Build(salts);
 }
 
-std::vector<Digest> MerkleTree::HashGroup(size_t g) const {
+MerkleTree::DigestBuffer MerkleTree::HashGroup(size_t g) const {
   const HeightGroup& group = groups_[g];
   // Sources of one height may produce blocks of different heights: hash in steps of the smallest,
   // and take the taller sources' rows from the block that holds them, computed once.
@@ -162,8 +162,9 @@ std::vector<Digest> MerkleTree::HashGroup(size_t g) const {
     for (size_t k : group.matrices)
       block_height = std::min(block_height, sources_[k]->block_height());
   }
-  std::vector<Digest> digests(group.height);
-  std::vector<std::vector<BabyBear>> scratch(group.matrices.size());
+  DigestBuffer digest_buffer = DigestBuffer(group.height);
+  Digest* digests = digest_buffer.data();
+  std::vector<BlockScratch> scratch(group.matrices.size());
   std::vector<std::span<const BabyBear>> loaded(group.matrices.size());
   std::vector<size_t> loaded_block(group.matrices.size(), SIZE_MAX);
   for (size_t block = 0; block < group.height / block_height; ++block) {
@@ -195,7 +196,7 @@ std::vector<Digest> MerkleTree::HashGroup(size_t g) const {
       for (; i < end; ++i) digests[first + i] = HashRowScalar(rows, i);
     });
   }
-  return digests;
+  return digest_buffer;
 }
 
 void MerkleTree::Build(const SaltSource& salts) {
@@ -203,8 +204,8 @@ void MerkleTree::Build(const SaltSource& salts) {
   salts_.resize(groups_.size());
   if (salt_elements_ != 0) {
     for (size_t g = 0; g < groups_.size(); ++g) {
-      salts_[g].resize(groups_[g].height * salt_elements_);
-      salts(salts_[g]);
+      salts_[g].Resize(groups_[g].height * salt_elements_);
+      salts(salts_[g].values());
     }
   }
 
@@ -215,31 +216,32 @@ void MerkleTree::Build(const SaltSource& salts) {
   // Inner levels, injecting each shorter group where the level has as many nodes as it has rows.
   size_t next_group = 1;
   for (size_t depth = 0; depth < tallest.log_height; ++depth) {
-    const std::vector<Digest>& children = layers_.back();
-    const size_t count = children.size() / 2;
-    std::vector<Digest> injected;
+    const Digest* children = layers_.back().data();
+    const size_t count = layers_.back().size() / 2;
+    DigestBuffer injected;
     if (next_group < groups_.size() && groups_[next_group].height == count) {
       injected = HashGroup(next_group++);
     }
     const bool inject = !injected.empty();
-    std::vector<Digest> parents(count);
+    DigestBuffer parent_buffer = DigestBuffer(count);
+    Digest* parents = parent_buffer.data();
     ParallelChunks(count, [&](size_t begin, size_t end) {
       size_t i = begin;
       if (end - begin >= kLanes) {
         for (; i + kLanes <= end; i += kLanes) {
           hash::PackedDigest node =
               hash::Compress<Packed>(Gather(&children[2 * i], 2), Gather(&children[2 * i + 1], 2));
-          if (inject) node = hash::Compress<Packed>(node, Gather(&injected[i], 1));
+          if (inject) node = hash::Compress<Packed>(node, Gather(injected.data() + i, 1));
           Scatter(node, &parents[i]);
         }
       }
       for (; i < end; ++i) {
         Digest node = hash::Compress(children[2 * i], children[2 * i + 1]);
-        if (inject) node = hash::Compress(node, injected[i]);
+        if (inject) node = hash::Compress(node, injected.data()[i]);
         parents[i] = node;
       }
     });
-    layers_.push_back(std::move(parents));
+    layers_.push_back(std::move(parent_buffer));
   }
   PROVA_CHECK(next_group == groups_.size(), "every height group is injected");
   PROVA_CHECK(layers_.back().size() == 1, "the last level is the root");
@@ -262,8 +264,7 @@ void MerkleTree::Build(const SaltSource& salts) {
     dropped_levels_ = std::min(kMaxDroppedLevels, layers_.size() - 1);
     while (dropped_levels_ > 0 && !fits(dropped_levels_)) --dropped_levels_;
     for (size_t level = 0; level < dropped_levels_; ++level) {
-      layers_[level].clear();
-      layers_[level].shrink_to_fit();
+      layers_[level] = DigestBuffer();
     }
   }
 }
@@ -274,12 +275,12 @@ Digest MerkleTree::GroupRowDigest(size_t group, uint64_t row, const OpenedRows& 
     sponge.Absorb(std::span<const BabyBear>(opened[k].at(row)));
   }
   sponge.Absorb(
-      std::span<const BabyBear>(salts_[group]).subspan(row * salt_elements_, salt_elements_));
+      salts_[group].values().subspan(row * salt_elements_, salt_elements_));
   return sponge.Finalize();
 }
 
 Digest MerkleTree::NodeDigest(size_t level, uint64_t node, const OpenedRows& opened) const {
-  if (level >= dropped_levels_) return layers_[level][node];
+  if (level >= dropped_levels_) return layers_[level].data()[node];
   if (level == 0) return GroupRowDigest(0, node, opened);
   Digest digest = hash::Compress(NodeDigest(level - 1, 2 * node, opened),
                                  NodeDigest(level - 1, 2 * node + 1, opened));
@@ -314,7 +315,7 @@ QueryOpening MerkleTree::OpenQuery(uint64_t index, const OpenedRows& opened) con
   }
   for (size_t g = 0; g < groups_.size(); ++g) {
     uint64_t row = index >> (log_max - groups_[g].log_height);
-    auto salt = std::span<const BabyBear>(salts_[g]).subspan(row * salt_elements_, salt_elements_);
+    auto salt = salts_[g].values().subspan(row * salt_elements_, salt_elements_);
     query.salts.emplace_back(salt.begin(), salt.end());
   }
   return query;
@@ -358,7 +359,7 @@ MultiOpening MerkleTree::Open(std::span<const uint64_t> indices) const {
         rows_by_block[r / block_height].push_back(r);
       }
     }
-    std::vector<BabyBear> scratch;
+    BlockScratch scratch;
     for (const auto& [b, rows] : rows_by_block) {
       const std::span<const BabyBear> block = sources_[k]->Block(b, scratch);
       for (uint64_t row : rows) {

@@ -8,10 +8,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <functional>
 #include <map>
 #include <memory>
+#include <new>
 #include <span>
+#include <type_traits>
 #include <vector>
 
 #include "verifier/field/babybear.h"
@@ -35,6 +38,44 @@ struct RowMajorMatrix {
   MatrixDimensions dimensions() const { return {width, height()}; }
 };
 
+// Storage for `size` values of an implicit-lifetime type, left uninitialised: the producers write
+// every element, in parallel, so that the first touches of its pages (slow, and serial in a
+// value-initialised vector) are spread over the threads. Plain malloc storage, unlike the
+// huge-page-aligned matrices, reuses the freed blocks of earlier buffers.
+template <class T>
+class UninitializedBuffer {
+  static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
+
+ public:
+  UninitializedBuffer() = default;
+  explicit UninitializedBuffer(size_t size) { Resize(size); }
+  // Storage for `size` elements (the previous contents when the size is unchanged).
+  std::span<T> Resize(size_t size) {
+    if (size_ != size) {
+      storage_.reset(size == 0 ? nullptr : static_cast<T*>(std::malloc(size * sizeof(T))));
+      if (size != 0 && storage_ == nullptr) throw std::bad_alloc();
+      size_ = size;
+    }
+    return values();
+  }
+  std::span<T> values() { return {storage_.get(), size_}; }
+  std::span<const T> values() const { return {storage_.get(), size_}; }
+  T* data() { return storage_.get(); }
+  const T* data() const { return storage_.get(); }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+
+ private:
+  struct Free {
+    void operator()(T* p) const { std::free(p); }
+  };
+  std::unique_ptr<T[], Free> storage_;
+  size_t size_ = 0;
+};
+
+// One block of rows, reused from block to block.
+using BlockScratch = UninitializedBuffer<BabyBear>;
+
 // The rows of a committed matrix, produced a block of consecutive rows at a time: a prover can
 // commit to a low-degree extension without keeping it in memory, and recompute the blocks that
 // hold the rows it opens.
@@ -49,10 +90,10 @@ class RowSource {
   virtual void FillBlock(size_t block, std::span<BabyBear> out) const = 0;
   // The same rows, either kept by the source or filled into `scratch` (resized as needed); valid
   // until the next use of `scratch`.
-  virtual std::span<const BabyBear> Block(size_t block, std::vector<BabyBear>& scratch) const {
-    scratch.resize(block_height() * dimensions().width);
-    FillBlock(block, scratch);
-    return scratch;
+  virtual std::span<const BabyBear> Block(size_t block, BlockScratch& scratch) const {
+    const std::span<BabyBear> out = scratch.Resize(block_height() * dimensions().width);
+    FillBlock(block, out);
+    return out;
   }
   // The rows of the aligned runs [s, s + 2^log_run) for s in run_starts (ascending, distinct,
   // multiples of 2^log_run, each run inside one block), run after run, row-major, into `out` of
@@ -84,7 +125,7 @@ class MerkleTree {
   explicit MerkleTree(std::vector<std::shared_ptr<const RowSource>> sources,
                       size_t salt_elements = 0, const SaltSource& salts = FillWithSecureRandomness);
 
-  const hash::Digest& root() const { return layers_.back().front(); }
+  const hash::Digest& root() const { return layers_.back().values().front(); }
   // The committed matrices, when they were given as matrices (empty for row sources).
   const std::vector<RowMajorMatrix>& matrices() const { return matrices_; }
   std::vector<MatrixDimensions> dimensions() const;
@@ -99,15 +140,17 @@ class MerkleTree {
 
   // The digests of one level (0 = leaves; the lowest levels are empty for row sources), for tests
   // and debugging.
-  const std::vector<hash::Digest>& layer(size_t level) const { return layers_.at(level); }
+  std::span<const hash::Digest> layer(size_t level) const { return layers_.at(level).values(); }
 
  private:
+  using DigestBuffer = UninitializedBuffer<hash::Digest>;
+
   // Rows of row-source matrices that queries open: rows[matrix][row].
   using OpenedRows = std::vector<std::map<uint64_t, std::vector<BabyBear>>>;
 
   void Build(const SaltSource& salts);
   // The digests of every row of a height group (matrices in commit order, then the salt).
-  std::vector<hash::Digest> HashGroup(size_t group) const;
+  DigestBuffer HashGroup(size_t group) const;
   QueryOpening OpenQuery(uint64_t index, const OpenedRows& opened) const;
   // The hash of one row of a height group, and a node of the tree (possibly of a dropped level),
   // from opened rows.
@@ -120,8 +163,8 @@ class MerkleTree {
   size_t salt_elements_;
   std::vector<HeightGroup> groups_;
   // salts_[g]: height(g) * salt_elements_ elements, row-major.
-  std::vector<std::vector<BabyBear>> salts_;
-  std::vector<std::vector<hash::Digest>> layers_;
+  std::vector<UninitializedBuffer<BabyBear>> salts_;
+  std::vector<DigestBuffer> layers_;
   // Levels below this one are not kept (row sources only): NodeDigest recomputes them.
   static constexpr size_t kMaxDroppedLevels = 3;
   size_t dropped_levels_ = 0;

@@ -38,33 +38,32 @@ merkle::MatrixDimensions CosetLde::dimensions() const {
 
 std::span<const BabyBear> CosetLde::Kept(size_t block) const {
   std::lock_guard<std::mutex> lock(mutex_);
-  return kept_[block];
+  return kept_[block].values();
 }
 
-std::span<const BabyBear> CosetLde::Compute(size_t block, std::vector<BabyBear>& scratch) const {
+std::span<const BabyBear> CosetLde::Compute(size_t block, merkle::BlockScratch& scratch) const {
   const size_t size = block_height() * width();
-  std::vector<BabyBear> kept;
+  merkle::BlockScratch kept;
   const bool keep = budget_ != nullptr && budget_->Reserve(size * sizeof(BabyBear));
-  std::vector<BabyBear>& out = keep ? kept : scratch;
-  out.resize(size);
+  const std::span<BabyBear> out = (keep ? kept : scratch).Resize(size);
   ntt::coset_lde_block(coefficients_.view(), static_cast<uint32_t>(log_lde_), fri::DomainShift(),
                        static_cast<uint32_t>(log_block_), block,
                        RowMajorView<BabyBear>(out.data(), block_height(), width()));
-  if (!keep) return scratch;
+  if (!keep) return out;
   std::lock_guard<std::mutex> lock(mutex_);
   // A block is kept once and never replaced, so spans of it stay valid.
   if (kept_[block].empty()) kept_[block] = std::move(kept);
-  return kept_[block];
+  return kept_[block].values();
 }
 
 void CosetLde::FillBlock(size_t block, std::span<BabyBear> out) const {
   PROVA_CHECK(out.size() == block_height() * width(), "LDE block buffer has the wrong size");
-  std::vector<BabyBear> scratch;
+  merkle::BlockScratch scratch;
   const std::span<const BabyBear> values = Block(block, scratch);
   std::copy(values.begin(), values.end(), out.begin());
 }
 
-std::span<const BabyBear> CosetLde::Block(size_t block, std::vector<BabyBear>& scratch) const {
+std::span<const BabyBear> CosetLde::Block(size_t block, merkle::BlockScratch& scratch) const {
   PROVA_CHECK(block < num_blocks(), "LDE block index out of range");
   const std::span<const BabyBear> kept = Kept(block);
   if (!kept.empty()) return kept;

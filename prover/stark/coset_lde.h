@@ -46,7 +46,7 @@ class CosetLde final : public merkle::RowSource {
   size_t log_block() const { return log_block_; }
   size_t width() const { return coefficients_.width(); }
   void FillBlock(size_t block, std::span<BabyBear> out) const override;
-  std::span<const BabyBear> Block(size_t block, std::vector<BabyBear>& scratch) const override;
+  std::span<const BabyBear> Block(size_t block, merkle::BlockScratch& scratch) const override;
   // The opened runs straight from the coefficients, where that costs less than recomputing the
   // blocks that hold them: a run of 2^k rows is a coset of the subgroup of order 2^k, so one pass
   // over the coefficients serves every run (coset_lde.cc).
@@ -60,14 +60,14 @@ class CosetLde final : public merkle::RowSource {
   std::span<const BabyBear> Kept(size_t block) const;
   // Computes the block into the kept blocks if the budget allows (and returns it there), else
   // into `scratch`.
-  std::span<const BabyBear> Compute(size_t block, std::vector<BabyBear>& scratch) const;
+  std::span<const BabyBear> Compute(size_t block, merkle::BlockScratch& scratch) const;
 
   prova::RowMajorMatrix<BabyBear> coefficients_;
   size_t log_lde_;
   size_t log_block_;
   std::shared_ptr<LdeCacheBudget> budget_;
   mutable std::mutex mutex_;
-  mutable std::vector<std::vector<BabyBear>> kept_;  // by block; empty when not kept
+  mutable std::vector<merkle::BlockScratch> kept_;  // by block; empty when not kept
 };
 
 }  // namespace prova::stark

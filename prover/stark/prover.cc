@@ -30,7 +30,17 @@ namespace {
 using Matrix = prova::RowMajorMatrix<BabyBear>;
 constexpr size_t kLanes = Packed::kWidth;
 
-Matrix ToMatrix(const air::RowMajorMatrix<BabyBear>& m) { return Matrix(m.values, m.width); }
+// A copy into fresh storage, in parallel: the first touch of each page costs more than the copy.
+Matrix ToMatrix(const air::RowMajorMatrix<BabyBear>& m) {
+  Matrix out = Matrix::uninitialized(m.height(), m.width);
+  constexpr size_t kChunk = size_t{1} << 16;
+  const std::span<BabyBear> to = out.values();
+  tbb::parallel_for(size_t{0}, (to.size() + kChunk - 1) / kChunk, [&](size_t c) {
+    const size_t begin = c * kChunk, end = std::min(to.size(), begin + kChunk);
+    std::copy(m.values.begin() + begin, m.values.begin() + end, to.begin() + begin);
+  });
+  return out;
+}
 
 void Random(std::span<BabyBear> out) { merkle::FillWithSecureRandomness(out); }
 
@@ -306,11 +316,12 @@ air::RowMajorMatrix<BabyBear4> ParallelAuxTrace(const ProverTable& table,
 
 Matrix FlattenExtension(const air::RowMajorMatrix<BabyBear4>& m) {
   Matrix out = Matrix::uninitialized(m.height(), 4 * m.width);
-  for (size_t r = 0; r < m.height(); ++r) {
+  tbb::parallel_for(size_t{0}, m.height(), [&](size_t r) {
+    const std::span<BabyBear> row = out.row(r);
     for (size_t c = 0; c < m.width; ++c) {
-      for (size_t k = 0; k < 4; ++k) out.at(r, 4 * c + k) = m.at(r, c).coeff(k);
+      for (size_t k = 0; k < 4; ++k) row[4 * c + k] = m.at(r, c).coeff(k);
     }
-  }
+  });
   return out;
 }
 
@@ -325,7 +336,7 @@ struct TableState {
 
 // A reusable buffer for one LDE block of a source (unused when the source kept the block).
 struct BlockBuffer {
-  std::vector<BabyBear> values;
+  merkle::BlockScratch values;
   std::span<const BabyBear> Fill(const CosetLde* source, size_t block) {
     if (source == nullptr) return {};
     return source->Block(block, values);
@@ -1019,7 +1030,7 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
       combine(s.main.get(), p_main, l.main_next_columns);
       combine(s.aux.get(), p_aux, aux_next_base);
       const CosetLde combined_lde = ExtensionLde(combined, *s.main);
-      std::vector<BabyBear> scratch;
+      merkle::BlockScratch scratch;
       for (size_t block = 0; block < s.main->num_blocks(); ++block) {
         const size_t first = block * rows;
         std::vector<BabyBear4> shared(rows), next_part;
@@ -1064,7 +1075,7 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
       AccumulateRows(c.values(), c.width(), c.height(), p, combined[0]);
       const CosetLde combined_lde = ExtensionLde(combined, source);
       const size_t rows = source.block_height();
-      std::vector<BabyBear> scratch;
+      merkle::BlockScratch scratch;
       for (size_t block = 0; block < source.num_blocks(); ++block) {
         const size_t first = block * rows;
         const std::span<const BabyBear> values = combined_lde.Block(block, scratch);

@@ -175,14 +175,15 @@ TEST(CosetLdeTest, KeepsBlocksWhileItsBudgetLasts) {
   const CosetLde kept(coefficients, 6, 4, std::make_shared<LdeCacheBudget>(400));
   for (size_t pass = 0; pass < 2; ++pass) {
     for (size_t block = 0; block < 4; ++block) {
-      std::vector<BabyBear> expected(48), scratch, filled(48);
+      std::vector<BabyBear> expected(48), filled(48);
+      merkle::BlockScratch scratch;
       plain.FillBlock(block, expected);
       const std::span<const BabyBear> got = kept.Block(block, scratch);
       EXPECT_TRUE(std::equal(got.begin(), got.end(), expected.begin(), expected.end()));
       kept.FillBlock(block, filled);
       EXPECT_EQ(filled, expected);
       // Kept blocks are computed once, into their own storage, not into the scratch buffer.
-      EXPECT_EQ(got.data() != scratch.data(), block < 2) << pass << " " << block;
+      EXPECT_EQ(got.data() != scratch.values().data(), block < 2) << pass << " " << block;
     }
   }
 }
@@ -217,7 +218,7 @@ TEST(CosetLdeTest, OpenedRunsFromTheCoefficientsEqualTheBlocksRows) {
   }
   // Kept blocks are read in place instead.
   const CosetLde kept(coefficients, log_lde, log_block, std::make_shared<LdeCacheBudget>(SIZE_MAX));
-  std::vector<BabyBear> scratch;
+  merkle::BlockScratch scratch;
   (void)kept.Block(0, scratch);
   const std::vector<uint64_t> in_kept = {8};
   std::vector<BabyBear> out(width);
