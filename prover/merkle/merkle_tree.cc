@@ -274,8 +274,7 @@ Digest MerkleTree::GroupRowDigest(size_t group, uint64_t row, const OpenedRows& 
   for (size_t k : groups_[group].matrices) {
     sponge.Absorb(std::span<const BabyBear>(opened[k].at(row)));
   }
-  sponge.Absorb(
-      salts_[group].values().subspan(row * salt_elements_, salt_elements_));
+  sponge.Absorb(salts_[group].values().subspan(row * salt_elements_, salt_elements_));
   return sponge.Finalize();
 }
 

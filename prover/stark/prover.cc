@@ -30,17 +30,20 @@ namespace {
 using Matrix = prova::RowMajorMatrix<BabyBear>;
 constexpr size_t kLanes = Packed::kWidth;
 
-// A copy into fresh storage, in parallel: the first touch of each page costs more than the copy.
-Matrix ToMatrix(const air::RowMajorMatrix<BabyBear>& m) {
-  Matrix out = Matrix::uninitialized(m.height(), m.width);
+// A copy into the first rows of fresh storage of `height` rows (the rest left uninitialised), in
+// parallel: the first touch of each page costs more than the copy.
+Matrix ToMatrix(const air::RowMajorMatrix<BabyBear>& m, size_t height) {
+  PROVA_CHECK(height >= m.height(), "matrix storage shorter than its rows");
+  Matrix out = Matrix::uninitialized(height, m.width);
   constexpr size_t kChunk = size_t{1} << 16;
-  const std::span<BabyBear> to = out.values();
+  const std::span<BabyBear> to = out.values().first(m.values.size());
   tbb::parallel_for(size_t{0}, (to.size() + kChunk - 1) / kChunk, [&](size_t c) {
     const size_t begin = c * kChunk, end = std::min(to.size(), begin + kChunk);
     std::copy(m.values.begin() + begin, m.values.begin() + end, to.begin() + begin);
   });
   return out;
 }
+Matrix ToMatrix(const air::RowMajorMatrix<BabyBear>& m) { return ToMatrix(m, m.height()); }
 
 void Random(std::span<BabyBear> out) { merkle::FillWithSecureRandomness(out); }
 
@@ -86,16 +89,13 @@ std::vector<BabyBear> CosetBlockPoints(size_t log_size, size_t log_block, size_t
 // The committed polynomials of a trace, kept as coefficients and extended a coset of the trace
 // domain at a time: the trace's interpolants t or, with zero knowledge, t + Z_H r = t + (X^n - 1) r
 // with r uniformly random of randomizer_len coefficients, which agrees with the trace on H_n.
-std::shared_ptr<const CosetLde> Commitment(Matrix trace, const TableLayout& l,
+// `coefficients` has degree_bound rows, the trace in its first n: the polynomials are formed in
+// place.
+std::shared_ptr<const CosetLde> Commitment(Matrix coefficients, const TableLayout& l,
                                            std::shared_ptr<LdeCacheBudget> budget) {
-  const size_t n = trace.height(), width = trace.width();
-  ntt::inverse(trace.view());
-  if (l.randomizer_len == 0) {
-    return std::make_shared<CosetLde>(std::move(trace), l.log_lde, l.log_height, std::move(budget));
-  }
-  Matrix coefficients = Matrix::uninitialized(l.degree_bound, width);
-  std::copy(trace.values().begin(), trace.values().end(), coefficients.values().begin());
-  trace = Matrix();
+  const size_t n = size_t{1} << l.log_height, width = coefficients.width();
+  PROVA_CHECK(coefficients.height() == l.degree_bound, "trace storage is not degree_bound rows");
+  ntt::inverse(coefficients.view().rows(0, n));
   std::span<BabyBear> high = coefficients.values().subspan(n * width);
   Random(high);
   constexpr size_t kBlock = 4096;
@@ -314,8 +314,10 @@ air::RowMajorMatrix<BabyBear4> ParallelAuxTrace(const ProverTable& table,
   return aux;
 }
 
-Matrix FlattenExtension(const air::RowMajorMatrix<BabyBear4>& m) {
-  Matrix out = Matrix::uninitialized(m.height(), 4 * m.width);
+// The base coordinates of each extension element, in the first rows of `height` rows of storage.
+Matrix FlattenExtension(const air::RowMajorMatrix<BabyBear4>& m, size_t height) {
+  PROVA_CHECK(height >= m.height(), "matrix storage shorter than its rows");
+  Matrix out = Matrix::uninitialized(height, 4 * m.width);
   tbb::parallel_for(size_t{0}, m.height(), [&](size_t r) {
     const std::span<BabyBear> row = out.row(r);
     for (size_t c = 0; c < m.width; ++c) {
@@ -747,7 +749,8 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
   progress("committing traces", 0.0);
   std::vector<std::shared_ptr<const merkle::RowSource>> main_sources;
   for (size_t t = 0; t < num_tables; ++t) {
-    state[t].main = Commitment(ToMatrix(witnesses[t].main), state[t].layout, lde_budget);
+    state[t].main = Commitment(ToMatrix(witnesses[t].main, state[t].layout.degree_bound),
+                               state[t].layout, lde_budget);
     main_sources.push_back(state[t].main);
   }
   merkle::MerkleTree main_tree(std::move(main_sources), salt);
@@ -771,7 +774,8 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
                                        witnesses[t].main, witnesses[t].public_values,
                                        lookup_challenges, &proof.cumulative_sums[t]);
       state[t].cumulative_sum = proof.cumulative_sums[t];
-      state[t].aux = Commitment(FlattenExtension(aux_traces[t]), state[t].layout, lde_budget);
+      state[t].aux = Commitment(FlattenExtension(aux_traces[t], state[t].layout.degree_bound),
+                                state[t].layout, lde_budget);
       aux_sources.push_back(state[t].aux);
     }
     aux_tree = std::make_unique<merkle::MerkleTree>(std::move(aux_sources), salt);
