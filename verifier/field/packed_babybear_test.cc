@@ -74,6 +74,7 @@ TYPED_TEST(PackedFieldTest, LaneByLaneEqualsScalar) {
     auto sq = pa.square().to_array();
     auto cube = pa.pow(7).to_array();
     auto seventh = pa.pow7().to_array();
+    auto difference_seventh = P::difference_pow7(pa, pb).to_array();
     for (size_t i = 0; i < P::kWidth; ++i) {
       ASSERT_EQ(sum[i], a[i] + b[i]) << a[i] << " + " << b[i];
       ASSERT_EQ(diff[i], a[i] - b[i]) << a[i] << " - " << b[i];
@@ -83,6 +84,8 @@ TYPED_TEST(PackedFieldTest, LaneByLaneEqualsScalar) {
       ASSERT_EQ(cube[i], a[i].pow(7));
       ASSERT_EQ(seventh[i], a[i].pow(7));
       ASSERT_LT(seventh[i].monty(), F::kPrime);
+      ASSERT_EQ(difference_seventh[i], (a[i] - b[i]).pow(7));
+      ASSERT_LT(difference_seventh[i].monty(), F::kPrime);
       ASSERT_LT(prod[i].monty(), F::kPrime);
       ASSERT_LT(sum[i].monty(), F::kPrime);
       ASSERT_LT(diff[i].monty(), F::kPrime);
@@ -105,9 +108,13 @@ TYPED_TEST(PackedFieldTest, EveryEdgePairInEveryLane) {
       }
       auto prod = (P::from_array(a) * P::from_array(b)).to_array();
       auto seventh = P::from_array(a).pow7().to_array();
+      // The difference's extremes, +-(p - 1), reach the signed products unreduced.
+      auto difference_seventh = P::difference_pow7(P::from_array(a), P::from_array(b)).to_array();
       for (size_t i = 0; i < P::kWidth; ++i) {
         EXPECT_EQ(prod[i], a[i] * b[i]);
         EXPECT_EQ(seventh[i], a[i].pow(7));
+        EXPECT_EQ(difference_seventh[i], (a[i] - b[i]).pow(7));
+        EXPECT_LT(difference_seventh[i].monty(), F::kPrime);
       }
       // The product by a scalar (one value in every lane) takes its own path.
       const F scalar = F::from_canonical(y);

@@ -48,21 +48,24 @@ namespace {
 
 // The constants converted once into the field type F (BabyBear or its packed twin), so that the
 // rounds do no conversion.
+// The round constants are kept negated: the S-box of x + c is taken as that of x - (-c), which the
+// packed type computes without reducing the difference (difference_pow7).
 template <typename F>
 struct RoundConstants {
-  std::array<std::array<F, Poseidon2::kWidth>, Poseidon2::kFullRounds> external;
-  std::array<F, Poseidon2::kPartialRounds> internal;
+  std::array<std::array<F, Poseidon2::kWidth>, Poseidon2::kFullRounds> negated_external;
+  std::array<F, Poseidon2::kPartialRounds> negated_internal;
   // Scalars even for the packed type: a product by one value in every lane is cheaper.
   std::array<BabyBear, Poseidon2::kWidth> diagonal_minus_one;
 
   RoundConstants() {
     for (size_t r = 0; r < Poseidon2::kFullRounds; ++r) {
       for (size_t i = 0; i < Poseidon2::kWidth; ++i) {
-        external[r][i] = F(BabyBear::from_canonical(Poseidon2::kExternalRoundConstants[r][i]));
+        negated_external[r][i] =
+            F(-BabyBear::from_canonical(Poseidon2::kExternalRoundConstants[r][i]));
       }
     }
     for (size_t r = 0; r < Poseidon2::kPartialRounds; ++r) {
-      internal[r] = F(BabyBear::from_canonical(Poseidon2::kInternalRoundConstants[r]));
+      negated_internal[r] = F(-BabyBear::from_canonical(Poseidon2::kInternalRoundConstants[r]));
     }
     for (size_t i = 0; i < Poseidon2::kWidth; ++i) {
       diagonal_minus_one[i] = BabyBear::from_canonical(Poseidon2::kInternalDiagonalMinusOne[i]);
@@ -76,13 +79,16 @@ const RoundConstants<F>& Constants() {
   return constants;
 }
 
+// (x - negated_c)^7.
 template <typename F>
-inline F Sbox(F x) {
-  if constexpr (requires { x.pow7(); }) return x.pow7();  // the packed type's own x^7
-  F x2 = x * x;
-  F x3 = x2 * x;
-  F x4 = x2 * x2;
-  return x3 * x4;
+inline F SboxOfSum(F x, F negated_c) {
+  if constexpr (requires { F::difference_pow7(x, negated_c); }) {
+    return F::difference_pow7(x, negated_c);  // the packed type's own
+  } else {
+    const F y = x - negated_c;
+    const F y2 = y * y;
+    return (y2 * y) * (y2 * y2);
+  }
 }
 
 // Multiplication by M4 = [[5,7,1,3],[4,6,1,1],[1,3,5,7],[1,1,4,6]] with the reference addition
@@ -130,14 +136,16 @@ inline void InternalLayer(std::array<F, Poseidon2::kWidth>& s, const RoundConsta
 template <typename F>
 inline void FullRoundImpl(std::array<F, Poseidon2::kWidth>& s, const RoundConstants<F>& c,
                           size_t round) {
-  for (size_t i = 0; i < Poseidon2::kWidth; ++i) s[i] = Sbox(s[i] + c.external[round][i]);
+  for (size_t i = 0; i < Poseidon2::kWidth; ++i) {
+    s[i] = SboxOfSum(s[i], c.negated_external[round][i]);
+  }
   ExternalLayer(s);
 }
 
 template <typename F>
 inline void PartialRoundImpl(std::array<F, Poseidon2::kWidth>& s, const RoundConstants<F>& c,
                              size_t round) {
-  s[0] = Sbox(s[0] + c.internal[round]);
+  s[0] = SboxOfSum(s[0], c.negated_internal[round]);
   InternalLayer(s, c);
 }
 
@@ -177,8 +185,9 @@ Packed HalfSums(Packed v) {
 }
 
 struct LayoutConstants {
-  std::array<Packed, Poseidon2::kFullRounds> external_x, external_y;
-  std::array<Packed, Poseidon2::kPartialRounds> internal;  // the constant in lane 0, zeros
+  // Negated, as in RoundConstants.
+  std::array<Packed, Poseidon2::kFullRounds> negated_external_x, negated_external_y;
+  std::array<Packed, Poseidon2::kPartialRounds> negated_internal;  // in lane 0, zeros elsewhere
   Packed diagonal_x, diagonal_y;
 
   LayoutConstants() {
@@ -189,13 +198,13 @@ struct LayoutConstants {
       return Packed::from_array(lanes);
     };
     for (size_t r = 0; r < Poseidon2::kFullRounds; ++r) {
-      external_x[r] = in_layout(c.external[r], false);
-      external_y[r] = in_layout(c.external[r], true);
+      negated_external_x[r] = in_layout(c.negated_external[r], false);
+      negated_external_y[r] = in_layout(c.negated_external[r], true);
     }
     for (size_t r = 0; r < Poseidon2::kPartialRounds; ++r) {
       std::array<BabyBear, 8> lanes{};
-      lanes[0] = c.internal[r];
-      internal[r] = Packed::from_array(lanes);
+      lanes[0] = c.negated_internal[r];
+      negated_internal[r] = Packed::from_array(lanes);
     }
     diagonal_x = in_layout(c.diagonal_minus_one, false);
     diagonal_y = in_layout(c.diagonal_minus_one, true);
@@ -237,15 +246,16 @@ void Permute(Poseidon2::State& state) {
   }
   Packed x = Packed::from_array(lx), y = Packed::from_array(ly);
   auto full_round = [&](size_t r) {
-    x = (x + c.external_x[r]).pow7();
-    y = (y + c.external_y[r]).pow7();
+    x = Packed::difference_pow7(x, c.negated_external_x[r]);
+    y = Packed::difference_pow7(y, c.negated_external_y[r]);
     ExternalLayer(x, y);
   };
   ExternalLayer(x, y);
   for (size_t r = 0; r < Poseidon2::kHalfFullRounds; ++r) full_round(r);
   for (size_t r = 0; r < Poseidon2::kPartialRounds; ++r) {
-    const Packed shifted = x + c.internal[r];
-    x = Wrap(_mm256_blend_epi32(shifted.vector(), shifted.pow7().vector(), 0x01));
+    // Lane 0 becomes (s0 + c)^7; the other lanes keep their values (their constant is zero).
+    const Packed powered = Packed::difference_pow7(x, c.negated_internal[r]);
+    x = Wrap(_mm256_blend_epi32(x.vector(), powered.vector(), 0x01));
     // M_I: every element times its diagonal entry minus one, plus the sum of all 16.
     const Packed sums = HalfSums(x + y);
     const Packed total = sums + Wrap(SwapHalves(sums.vector()));
