@@ -409,12 +409,15 @@ void inverse_to_bit_reversed(RowMajorView<F> m) {
   Scale(m.values(), F::from_canonical(static_cast<uint32_t>(m.height())).inverse());
 }
 
-void inverse(RowMajorView<F> m) {
-  const uint32_t log_n = log2_size(m.height());
-  const auto twiddles = GetTwiddles(log_n);
-  bit_reverse_rows(m);
+void inverse_from_bit_reversed(RowMajorView<F> m) {
+  const auto twiddles = GetTwiddles(log2_size(m.height()));
   Dit(m, twiddles->inverse.data());
   Scale(m.values(), F::from_canonical(static_cast<uint32_t>(m.height())).inverse());
+}
+
+void inverse(RowMajorView<F> m) {
+  bit_reverse_rows(m);
+  inverse_from_bit_reversed(m);
 }
 
 void coset_lde_into(RowMajorView<const F> evaluations, uint32_t log_blowup, F shift,

@@ -48,6 +48,9 @@ void forward(RowMajorView<BabyBear> m);
 void inverse(RowMajorView<BabyBear> m);
 void forward_to_bit_reversed(RowMajorView<BabyBear> m);
 void inverse_to_bit_reversed(RowMajorView<BabyBear> m);
+// The inverse of forward_to_bit_reversed: values in bit-reversed order to coefficients in natural
+// order, with no bit-reversal pass.
+void inverse_from_bit_reversed(RowMajorView<BabyBear> m);
 
 enum class RowOrder { kNatural, kBitReversed };
 

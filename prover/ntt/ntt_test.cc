@@ -68,6 +68,10 @@ TEST_P(NttSmallTest, ForwardAndInverseMatchNaiveDft) {
   m = expected;
   inverse_to_bit_reversed(m.view());
   EXPECT_EQ(m, BitReversed(coefficients));
+
+  m = BitReversed(expected);
+  inverse_from_bit_reversed(m.view());
+  EXPECT_EQ(m, coefficients);
 }
 
 INSTANTIATE_TEST_SUITE_P(SizesAndWidths, NttSmallTest,
@@ -101,6 +105,9 @@ TEST_P(NttLargeTest, SampledPointsAndRoundTrip) {
   bit_reverse_rows(m.view());  // natural evaluations
   inverse_to_bit_reversed(m.view());
   bit_reverse_rows(m.view());
+  EXPECT_EQ(m, coefficients);
+  forward_to_bit_reversed(m.view());
+  inverse_from_bit_reversed(m.view());
   EXPECT_EQ(m, coefficients);
 }
 

@@ -470,16 +470,22 @@ std::vector<BabyBear4> QuotientCoefficients(const std::vector<BabyBear4>& values
                                             std::string_view table) {
   const size_t nq = values.size();
   Matrix evals = Matrix::uninitialized(nq, 4);
-  for (size_t i = 0; i < nq; ++i) {
-    for (size_t k = 0; k < 4; ++k) evals.at(i, k) = values[i].coeff(k);
-  }
-  ntt::bit_reverse_rows(evals.view());
-  ntt::inverse(evals.view());  // coefficients of P(Y) = Q(shift * Y)
+  constexpr size_t kBlock = size_t{1} << 12;
+  const size_t blocks = (nq + kBlock - 1) / kBlock;
+  tbb::parallel_for(size_t{0}, blocks, [&](size_t b) {
+    for (size_t i = b * kBlock; i < std::min(nq, (b + 1) * kBlock); ++i) {
+      for (size_t k = 0; k < 4; ++k) evals.at(i, k) = values[i].coeff(k);
+    }
+  });
+  ntt::inverse_from_bit_reversed(evals.view());  // coefficients of P(Y) = Q(shift * Y)
   const BabyBear shift_inv = fri::DomainShift().inverse();
-  BabyBear power = BabyBear::one();
-  for (size_t j = 0; j < nq; ++j, power *= shift_inv) {
-    for (size_t k = 0; k < 4; ++k) evals.at(j, k) *= power;
-  }
+  tbb::parallel_for(size_t{0}, blocks, [&](size_t b) {
+    const size_t begin = b * kBlock;
+    BabyBear power = shift_inv.pow(begin);
+    for (size_t j = begin; j < std::min(nq, begin + kBlock); ++j, power *= shift_inv) {
+      for (size_t k = 0; k < 4; ++k) evals.at(j, k) *= power;
+    }
+  });
   if (check) {
     for (size_t j = l.quotient_len; j < nq; ++j) {
       for (size_t k = 0; k < 4; ++k) {
@@ -525,10 +531,16 @@ void AddLiftedQuotient(std::span<const BabyBear4> q_t, size_t log_lift, const Ba
 // coefficients.
 Matrix QuotientChunks(const std::vector<BabyBear4>& q, const QuotientPlan& plan) {
   const size_t n = plan.chunk_len();
-  Matrix chunks(plan.degree_bound, plan.base_width());
-  tbb::parallel_for(size_t{0}, n, [&](size_t j) {
-    for (size_t i = 0; i < plan.num_chunks && i * n + j < q.size(); ++i) {
-      for (size_t k = 0; k < 4; ++k) chunks.at(j, 4 * i + k) = q[i * n + j].coeff(k);
+  Matrix chunks = Matrix::uninitialized(plan.degree_bound, plan.base_width());
+  constexpr size_t kBlock = size_t{1} << 12;
+  tbb::parallel_for(size_t{0}, (plan.degree_bound + kBlock - 1) / kBlock, [&](size_t b) {
+    for (size_t j = b * kBlock; j < std::min(plan.degree_bound, (b + 1) * kBlock); ++j) {
+      const std::span<BabyBear> row = chunks.row(j);
+      for (size_t i = 0; i < plan.num_chunks; ++i) {
+        const bool present = j < n && i * n + j < q.size();
+        const BabyBear4 value = present ? q[i * n + j] : BabyBear4::zero();
+        for (size_t k = 0; k < 4; ++k) row[4 * i + k] = value.coeff(k);
+      }
     }
   });
   if (plan.randomizer_len > 0) {
