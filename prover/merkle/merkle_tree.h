@@ -15,6 +15,7 @@
 #include <new>
 #include <span>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "verifier/field/babybear.h"
@@ -49,12 +50,24 @@ class UninitializedBuffer {
  public:
   UninitializedBuffer() = default;
   explicit UninitializedBuffer(size_t size) { Resize(size); }
+  UninitializedBuffer(UninitializedBuffer&& other) noexcept
+      : storage_(std::move(other.storage_)), size_(std::exchange(other.size_, 0)) {}
+  UninitializedBuffer& operator=(UninitializedBuffer&& other) noexcept {
+    storage_ = std::move(other.storage_);
+    size_ = std::exchange(other.size_, 0);
+    return *this;
+  }
   // Storage for `size` elements (the previous contents when the size is unchanged).
   std::span<T> Resize(size_t size) {
     if (size_ != size) {
-      storage_.reset(size == 0 ? nullptr : static_cast<T*>(std::malloc(size * sizeof(T))));
-      if (size != 0 && storage_ == nullptr) throw std::bad_alloc();
-      size_ = size;
+      storage_.reset();
+      size_ = 0;
+      if (size != 0) {
+        if (size > SIZE_MAX / sizeof(T)) throw std::bad_alloc();
+        storage_.reset(static_cast<T*>(std::malloc(size * sizeof(T))));
+        if (storage_ == nullptr) throw std::bad_alloc();
+        size_ = size;
+      }
     }
     return values();
   }

@@ -499,5 +499,28 @@ TEST(SystemRandomnessTest, ProducesCanonicalVaryingElements) {
   for (BabyBear x : a) EXPECT_LT(x.as_canonical(), BabyBear::kPrime);
 }
 
+TEST(UninitializedBufferTest, ResizeKeepsContentsOfTheSameSizeAndMovesLeaveEmpty) {
+  UninitializedBuffer<BabyBear> buffer(5);
+  ASSERT_EQ(buffer.size(), 5u);
+  for (size_t i = 0; i < 5; ++i) buffer.values()[i] = BabyBear::from_canonical(10 + i);
+  const BabyBear* storage = buffer.data();
+  buffer.Resize(5);
+  EXPECT_EQ(buffer.data(), storage);
+  EXPECT_EQ(buffer.values()[4], BabyBear::from_canonical(14));
+
+  UninitializedBuffer<BabyBear> moved(std::move(buffer));
+  EXPECT_EQ(moved.data(), storage);
+  EXPECT_EQ(moved.size(), 5u);
+  EXPECT_TRUE(buffer.empty());  // NOLINT(bugprone-use-after-move): the moved-from state is defined
+  EXPECT_EQ(buffer.data(), nullptr);
+  buffer = std::move(moved);
+  EXPECT_EQ(buffer.size(), 5u);
+  EXPECT_TRUE(moved.empty());  // NOLINT(bugprone-use-after-move)
+
+  EXPECT_EQ(buffer.Resize(3).size(), 3u);
+  EXPECT_TRUE(buffer.Resize(0).empty());
+  EXPECT_EQ(buffer.data(), nullptr);
+}
+
 }  // namespace
 }  // namespace prova::merkle
