@@ -162,7 +162,7 @@ MerkleTree::DigestBuffer MerkleTree::HashGroup(size_t g) const {
     for (size_t k : group.matrices)
       block_height = std::min(block_height, sources_[k]->block_height());
   }
-  DigestBuffer digest_buffer = DigestBuffer(group.height);
+  DigestBuffer digest_buffer(group.height);
   Digest* digests = digest_buffer.data();
   std::vector<BlockScratch> scratch(group.matrices.size());
   std::vector<std::span<const BabyBear>> loaded(group.matrices.size());
@@ -223,7 +223,7 @@ void MerkleTree::Build(const SaltSource& salts) {
       injected = HashGroup(next_group++);
     }
     const bool inject = !injected.empty();
-    DigestBuffer parent_buffer = DigestBuffer(count);
+    DigestBuffer parent_buffer(count);
     Digest* parents = parent_buffer.data();
     ParallelChunks(count, [&](size_t begin, size_t end) {
       size_t i = begin;

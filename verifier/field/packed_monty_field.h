@@ -292,7 +292,7 @@ class BasicPackedMontyField31 {
   BasicPackedMontyField31& operator*=(BasicPackedMontyField31 o) { return *this = *this * o; }
 
   BasicPackedMontyField31 square() const { return *this * *this; }
-  // x^7 (the Poseidon2 S-box).
+  // x^7. The Poseidon2 S-box, whose input is a sum, uses difference_pow7 below.
   BasicPackedMontyField31 pow7() const { return Wrap(Lanes::Pow7(v_)); }
   // (a - b)^7, cheaper than (a - b).pow7() on the vector lanes.
   static BasicPackedMontyField31 difference_pow7(BasicPackedMontyField31 a,

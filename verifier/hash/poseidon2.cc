@@ -47,9 +47,9 @@ const std::array<uint32_t, Poseidon2::kWidth> Poseidon2::kInternalDiagonalMinusO
 namespace {
 
 // The constants converted once into the field type F (BabyBear or its packed twin), so that the
-// rounds do no conversion.
-// The round constants are kept negated: the S-box of x + c is taken as that of x - (-c), which the
-// packed type computes without reducing the difference (difference_pow7).
+// rounds do no conversion. The round constants are kept negated: the S-box of x + c is taken as
+// that of x - (-c), which the packed type computes without reducing the difference
+// (difference_pow7).
 template <typename F>
 struct RoundConstants {
   std::array<std::array<F, Poseidon2::kWidth>, Poseidon2::kFullRounds> negated_external;
