@@ -172,7 +172,7 @@ void RunRow(const Options& o, const std::string& guest, int log_cycles) {
 }  // namespace prova
 
 int main(int argc, char** argv) {
-  prova::KeepFreedMemoryForReuse();  // as the prova CLI does
+  prova::ConfigureProvingHeap(argv);  // as the prova CLI does
   prova::Options o;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];

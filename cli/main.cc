@@ -7,7 +7,7 @@
 #include "common/heap.h"
 
 int main(int argc, char** argv) {
-  prova::KeepFreedMemoryForReuse();
+  prova::ConfigureProvingHeap(argv);
   CLI::App app{"Prova: a zero-knowledge virtual machine for RV32IM programs"};
   app.require_subcommand(1);
   app.set_version_flag("--version", PROVA_VERSION);

@@ -6,16 +6,51 @@
 // sixth of a 2^20-cycle proof's time on the reference machine). Keeping freed memory in the heap
 // lets the next buffer reuse those pages; the cost is that the process keeps its peak heap until
 // it exits (a proving worker proves again anyway).
+//
+// The first touch of every page still costs a fault: with 4 KiB pages about half a million in a
+// 2^20-cycle proof, and on a virtual machine each costs microseconds (12 % of that proof's CPU
+// time on the reference machine). glibc's `glibc.malloc.hugetlb=1` tunable advises every heap,
+// the worker threads' arenas included, for transparent huge pages, which the kernel grants on
+// request by default (`madvise` mode): 2 MiB per fault, a hundred times fewer faults, and fewer
+// TLB misses in the NTTs' strided passes. Tunables are read only at process start, so a proving
+// program re-executes itself once with the tunable set.
+
+#include <cstdlib>
+#include <string>
 
 #if defined(__GLIBC__)
 #include <malloc.h>
+#include <unistd.h>
 #endif
 
 namespace prova {
 
-// Call once at the start of a program that proves, before any large allocation.
-inline void KeepFreedMemoryForReuse() {
+inline constexpr const char kHugePageTunable[] = "glibc.malloc.hugetlb";
+
+// Call first thing in main, before any thread starts. Re-executes the program (same arguments,
+// same environment plus the tunable) unless GLIBC_TUNABLES already names the tunable, so a user
+// can opt out with GLIBC_TUNABLES=glibc.malloc.hugetlb=0. It re-executes at most once (a marker
+// variable guards against a loader that drops the tunable), and if that fails the program goes on
+// with ordinary pages.
+inline void ConfigureProvingHeap([[maybe_unused]] char** argv) {
 #if defined(__GLIBC__)
+  const char* tunables = std::getenv("GLIBC_TUNABLES");
+  const std::string current = tunables != nullptr ? tunables : "";
+  constexpr const char kMarker[] = "PROVA_HEAP_REEXECUTED";
+  if (argv != nullptr && current.find(kHugePageTunable) == std::string::npos &&
+      std::getenv(kMarker) == nullptr && setenv(kMarker, "1", 1) == 0) {
+    const std::string wanted =
+        (current.empty() ? "" : current + ":") + std::string(kHugePageTunable) + "=1";
+    if (setenv("GLIBC_TUNABLES", wanted.c_str(), 1) == 0) {
+      execv("/proc/self/exe", argv);  // returns only on failure
+      if (tunables != nullptr) {
+        setenv("GLIBC_TUNABLES", current.c_str(), 1);
+      } else {
+        unsetenv("GLIBC_TUNABLES");
+      }
+    }
+    unsetenv(kMarker);
+  }
   mallopt(M_MMAP_MAX, 0);         // large blocks from the heap, not from mmap
   mallopt(M_TRIM_THRESHOLD, -1);  // never give the top of the heap back
 #endif
