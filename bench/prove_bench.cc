@@ -172,7 +172,8 @@ void RunRow(const Options& o, const std::string& guest, int log_cycles) {
 }  // namespace prova
 
 int main(int argc, char** argv) {
-  prova::ConfigureProvingHeap(argv);  // as the prova CLI does
+  prova::UseHugePageHeap(argv);  // as `prova prove` does
+  prova::KeepFreedMemoryForReuse();
   prova::Options o;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];

@@ -134,7 +134,8 @@ BENCHMARK(BM_Verify)->ArgsProduct({{16, 20}, {0, 1}})->Unit(benchmark::kMillisec
 }  // namespace prova::stark
 
 int main(int argc, char** argv) {
-  prova::ConfigureProvingHeap(argv);  // as the prova CLI does
+  prova::UseHugePageHeap(argv);  // as `prova prove` does
+  prova::KeepFreedMemoryForReuse();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

@@ -1,13 +1,20 @@
 #include <fmt/core.h>
 
 #include <exception>
+#include <string_view>
 
 #include "cli/commands.h"
 #include "common/error.h"
 #include "common/heap.h"
 
 int main(int argc, char** argv) {
-  prova::ConfigureProvingHeap(argv);
+  // The commands that prove re-execute once for a huge-page heap (common/heap.h); the others
+  // would only pay for a second start.
+  const std::string_view command = argc > 1 ? argv[1] : "";
+  if (command == "prove" || command == "worker" || command == "serve") {
+    prova::UseHugePageHeap(argv);
+  }
+  prova::KeepFreedMemoryForReuse();
   CLI::App app{"Prova: a zero-knowledge virtual machine for RV32IM programs"};
   app.require_subcommand(1);
   app.set_version_flag("--version", PROVA_VERSION);

@@ -27,30 +27,38 @@ namespace prova {
 
 inline constexpr const char kHugePageTunable[] = "glibc.malloc.hugetlb";
 
-// Call first thing in main, before any thread starts. Re-executes the program (same arguments,
-// same environment plus the tunable) unless GLIBC_TUNABLES already names the tunable, so a user
-// can opt out with GLIBC_TUNABLES=glibc.malloc.hugetlb=0. It re-executes at most once (a marker
-// variable guards against a loader that drops the tunable), and if that fails the program goes on
-// with ordinary pages.
-inline void ConfigureProvingHeap([[maybe_unused]] char** argv) {
+// Call first thing in main, before any thread starts, in a program that proves: it re-executes
+// the program (same arguments, same environment plus the tunable) unless GLIBC_TUNABLES already
+// names the tunable, so a user can opt out with GLIBC_TUNABLES=glibc.malloc.hugetlb=0. A second
+// start costs tens of milliseconds, so commands that do not prove should not call it. It
+// re-executes at most once (a marker variable guards against a loader that drops the tunable), and
+// if that fails the program goes on with ordinary pages.
+inline void UseHugePageHeap([[maybe_unused]] char** argv) {
 #if defined(__GLIBC__)
   const char* tunables = std::getenv("GLIBC_TUNABLES");
   const std::string current = tunables != nullptr ? tunables : "";
   constexpr const char kMarker[] = "PROVA_HEAP_REEXECUTED";
-  if (argv != nullptr && current.find(kHugePageTunable) == std::string::npos &&
-      std::getenv(kMarker) == nullptr && setenv(kMarker, "1", 1) == 0) {
-    const std::string wanted =
-        (current.empty() ? "" : current + ":") + std::string(kHugePageTunable) + "=1";
-    if (setenv("GLIBC_TUNABLES", wanted.c_str(), 1) == 0) {
-      execv("/proc/self/exe", argv);  // returns only on failure
-      if (tunables != nullptr) {
-        setenv("GLIBC_TUNABLES", current.c_str(), 1);
-      } else {
-        unsetenv("GLIBC_TUNABLES");
-      }
-    }
-    unsetenv(kMarker);
+  if (argv == nullptr || current.find(kHugePageTunable) != std::string::npos ||
+      std::getenv(kMarker) != nullptr || setenv(kMarker, "1", 1) != 0) {
+    return;
   }
+  const std::string wanted =
+      (current.empty() ? "" : current + ":") + std::string(kHugePageTunable) + "=1";
+  if (setenv("GLIBC_TUNABLES", wanted.c_str(), 1) == 0) {
+    execv("/proc/self/exe", argv);  // returns only on failure
+    if (tunables != nullptr) {
+      setenv("GLIBC_TUNABLES", current.c_str(), 1);
+    } else {
+      unsetenv("GLIBC_TUNABLES");
+    }
+  }
+  unsetenv(kMarker);
+#endif
+}
+
+// Call once at the start of a program that proves, before any large allocation.
+inline void KeepFreedMemoryForReuse() {
+#if defined(__GLIBC__)
   mallopt(M_MMAP_MAX, 0);         // large blocks from the heap, not from mmap
   mallopt(M_TRIM_THRESHOLD, -1);  // never give the top of the heap back
 #endif
