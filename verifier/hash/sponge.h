@@ -8,6 +8,7 @@
 // Both are templates over the element type so that BabyBear::Packed hashes Packed::kWidth
 // independent inputs at once, lane by lane. Security argument: verifier/hash/README.md.
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <span>
@@ -83,6 +84,40 @@ DigestOf<F> Compress(const DigestOf<F>& left, const DigestOf<F>& right) {
   DigestOf<F> out;
   for (size_t i = 0; i < kDigestElements; ++i) out[i] = state[i];
   return out;
+}
+
+// Below this many inputs a batch runs one permutation at a time: a packed permutation costs about
+// as much as two single ones (hash_bench), whatever the number of lanes in use.
+inline constexpr size_t kMinPackedBatch = 3;
+
+// out[i] = Compress(lefts[i], rights[i]). Independent nodes (a Merkle level of a multi-opening)
+// share packed permutations, BabyBear::Packed::kWidth at a time; unused lanes hash zeros.
+inline void CompressBatch(std::span<const Digest> lefts, std::span<const Digest> rights,
+                          std::span<Digest> out) {
+  using Packed = BabyBear::Packed;
+  constexpr size_t kLanes = Packed::kWidth;
+  const size_t count = out.size();
+  size_t start = 0;
+  for (; count - start >= kMinPackedBatch; start += kLanes) {
+    const size_t lanes = std::min(kLanes, count - start);
+    PackedDigest left, right;
+    for (size_t e = 0; e < kDigestElements; ++e) {
+      std::array<BabyBear, kLanes> l{}, r{};
+      for (size_t k = 0; k < lanes; ++k) {
+        l[k] = lefts[start + k][e];
+        r[k] = rights[start + k][e];
+      }
+      left[e] = Packed::from_array(l);
+      right[e] = Packed::from_array(r);
+    }
+    const PackedDigest node = Compress<Packed>(left, right);
+    for (size_t e = 0; e < kDigestElements; ++e) {
+      const std::array<BabyBear, kLanes> values = node[e].to_array();
+      for (size_t k = 0; k < lanes; ++k) out[start + k][e] = values[k];
+    }
+    if (lanes < kLanes) return;
+  }
+  for (; start < count; ++start) out[start] = Compress(lefts[start], rights[start]);
 }
 
 }  // namespace prova::hash

@@ -44,6 +44,47 @@ Digest HashRowGroup(const HeightGroup& group, const std::vector<std::vector<Baby
   return sponge.Finalize();
 }
 
+namespace {
+
+// HashRowGroup for every query at once: the queries' inputs have one length (checked by Verify),
+// so they share packed sponges, BabyBear::Packed::kWidth queries at a time.
+std::vector<Digest> HashRowGroups(const HeightGroup& group, std::span<const QueryOpening> queries,
+                                  size_t group_index) {
+  using Packed = BabyBear::Packed;
+  constexpr size_t kLanes = Packed::kWidth;
+  std::vector<Digest> digests(queries.size());
+  size_t start = 0;
+  for (; queries.size() - start >= hash::kMinPackedBatch; start += kLanes) {
+    const size_t lanes = std::min(kLanes, queries.size() - start);
+    hash::PaddingFreeSponge<Packed> sponge;
+    std::array<BabyBear, kLanes> column{};
+    auto absorb = [&](auto&& element_of_lane, size_t length) {
+      for (size_t c = 0; c < length; ++c) {
+        for (size_t k = 0; k < lanes; ++k) column[k] = element_of_lane(k, c);
+        sponge.Absorb(Packed::from_array(column));
+      }
+    };
+    for (size_t m : group.matrices) {
+      absorb([&](size_t k, size_t c) { return queries[start + k].rows[m][c]; },
+             queries[start].rows[m].size());
+    }
+    absorb([&](size_t k, size_t c) { return queries[start + k].salts[group_index][c]; },
+           queries[start].salts[group_index].size());
+    const hash::PackedDigest packed = sponge.Finalize();
+    for (size_t e = 0; e < hash::kDigestElements; ++e) {
+      const std::array<BabyBear, kLanes> values = packed[e].to_array();
+      for (size_t k = 0; k < lanes; ++k) digests[start + k][e] = values[k];
+    }
+    if (lanes < kLanes) return digests;
+  }
+  for (; start < queries.size(); ++start) {
+    digests[start] = HashRowGroup(group, queries[start].rows, queries[start].salts[group_index]);
+  }
+  return digests;
+}
+
+}  // namespace
+
 MerkleVerifier::MerkleVerifier(std::vector<MatrixDimensions> dimensions, size_t salt_elements)
     : dimensions_(std::move(dimensions)),
       salt_elements_(salt_elements),
@@ -116,17 +157,21 @@ Verdict MerkleVerifier::Verify(const Digest& root, std::span<const uint64_t> ind
   // Leaves.
   std::vector<std::pair<uint64_t, Digest>> per_query;
   per_query.reserve(indices.size());
-  for (size_t q = 0; q < indices.size(); ++q) {
-    per_query.emplace_back(
-        indices[q], HashRowGroup(groups_[0], opening.queries[q].rows, opening.queries[q].salts[0]));
+  {
+    const std::vector<Digest> leaves = HashRowGroups(groups_[0], opening.queries, 0);
+    for (size_t q = 0; q < indices.size(); ++q) per_query.emplace_back(indices[q], leaves[q]);
   }
   std::optional<Level> level = MergeQueries(std::move(per_query));
   if (!level) return Verdict::Reject("Merkle opening: different rows opened at the same index");
 
   size_t next_sibling = 0;
   size_t next_group = 1;
+  std::vector<Digest> lefts, rights, nodes;
   for (size_t depth = 0; depth < log_max; ++depth) {
-    // Compress each known node with its sibling (known, or taken from the opening).
+    // Compress each known node with its sibling (known, or taken from the opening), all of the
+    // level's pairs in one batch.
+    lefts.clear();
+    rights.clear();
     Level parents;
     parents.reserve(level->size());
     for (size_t i = 0; i < level->size(); ++i) {
@@ -141,22 +186,31 @@ Verdict MerkleVerifier::Verify(const Digest& root, std::span<const uint64_t> ind
         }
         sibling = opening.siblings[next_sibling++];
       }
-      parents.emplace_back(index >> 1, (index & 1) == 0 ? hash::Compress(digest, sibling)
-                                                        : hash::Compress(sibling, digest));
+      lefts.push_back((index & 1) == 0 ? digest : sibling);
+      rights.push_back((index & 1) == 0 ? sibling : digest);
+      parents.emplace_back(index >> 1, Digest{});
     }
+    nodes.resize(parents.size());
+    hash::CompressBatch(lefts, rights, nodes);
+    for (size_t j = 0; j < parents.size(); ++j) parents[j].second = nodes[j];
     // Inject the group whose height is the number of nodes at the new level.
     const size_t parent_log = log_max - depth - 1;
     if (next_group < groups_.size() && groups_[next_group].log_height == parent_log) {
       const HeightGroup& group = groups_[next_group++];
-      per_query.clear();
+      const std::vector<Digest> rows = HashRowGroups(group, opening.queries, next_group - 1);
+      lefts.clear();
       for (size_t q = 0; q < indices.size(); ++q) {
         uint64_t index = indices[q] >> (depth + 1);
         auto it = std::lower_bound(parents.begin(), parents.end(), index,
                                    [](const auto& node, uint64_t i) { return node.first < i; });
         PROVA_CHECK(it != parents.end() && it->first == index, "every query reaches its parent");
-        const QueryOpening& query = opening.queries[q];
-        Digest rows = HashRowGroup(group, query.rows, query.salts[next_group - 1]);
-        per_query.emplace_back(index, hash::Compress(it->second, rows));
+        lefts.push_back(it->second);
+      }
+      nodes.resize(indices.size());
+      hash::CompressBatch(lefts, rows, nodes);
+      per_query.clear();
+      for (size_t q = 0; q < indices.size(); ++q) {
+        per_query.emplace_back(indices[q] >> (depth + 1), nodes[q]);
       }
       level = MergeQueries(std::move(per_query));
       if (!level) {
