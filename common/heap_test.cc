@@ -1,0 +1,48 @@
+#include "common/heap.h"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+namespace prova {
+namespace {
+
+// Runs heap_probe with an environment prefix and arguments; returns what it printed.
+std::string RunProbe(const std::string& environment, const std::string& arguments) {
+  const std::string command = "env -u GLIBC_TUNABLES -u PROVA_HEAP_REEXECUTED " + environment +
+                              " " PROVA_HEAP_PROBE " " + arguments;
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+  EXPECT_NE(pipe, nullptr);
+  std::string out;
+  std::array<char, 256> buffer;
+  while (pipe && std::fgets(buffer.data(), buffer.size(), pipe.get()) != nullptr) {
+    out += buffer.data();
+  }
+  return out;
+}
+
+TEST(ProvingHeap, ReexecutesOnceWithTheHugePageTunableAndTheSameArguments) {
+  EXPECT_EQ(RunProbe("", "prove 'two words' -o x"),
+            "tunables=glibc.malloc.hugetlb=1\nmarker=1\narg=prove\narg=two words\narg=-o\narg=x\n");
+}
+
+TEST(ProvingHeap, KeepsOtherTunables) {
+  EXPECT_EQ(RunProbe("GLIBC_TUNABLES=glibc.malloc.arena_max=2", "a"),
+            "tunables=glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1\nmarker=1\narg=a\n");
+}
+
+TEST(ProvingHeap, AUserChoiceOfTheTunableIsKeptWithoutReexecuting) {
+  EXPECT_EQ(RunProbe("GLIBC_TUNABLES=glibc.malloc.hugetlb=0", "a"),
+            "tunables=glibc.malloc.hugetlb=0\nmarker=\narg=a\n");
+}
+
+TEST(ProvingHeap, NeverReexecutesTwice) {
+  // As if a loader had dropped the tunable after the first re-execution.
+  EXPECT_EQ(RunProbe("PROVA_HEAP_REEXECUTED=1", "a"), "tunables=\nmarker=1\narg=a\n");
+}
+
+}  // namespace
+}  // namespace prova
