@@ -116,7 +116,10 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(std::make_tuple(18u, size_t{1}), std::make_tuple(20u, size_t{1}),
                       std::make_tuple(9u, size_t{200}), std::make_tuple(12u, size_t{200}),
                       std::make_tuple(13u, size_t{200}), std::make_tuple(11u, size_t{100}),
-                      std::make_tuple(6u, size_t{70000})));
+                      std::make_tuple(6u, size_t{70000}),
+                      // Narrower than a vector and tall enough to be transformed column by column.
+                      std::make_tuple(12u, size_t{4}), std::make_tuple(14u, size_t{3}),
+                      std::make_tuple(13u, size_t{15}), std::make_tuple(11u, size_t{4})));
 
 class CosetLdeTest : public ::testing::TestWithParam<std::tuple<uint32_t, size_t, uint32_t>> {};
 
@@ -162,7 +165,8 @@ INSTANTIATE_TEST_SUITE_P(
                       std::make_tuple(3u, size_t{5}, 0u), std::make_tuple(4u, size_t{17}, 1u),
                       std::make_tuple(5u, size_t{16}, 2u), std::make_tuple(6u, size_t{3}, 3u),
                       std::make_tuple(16u, size_t{1}, 2u), std::make_tuple(10u, size_t{100}, 2u),
-                      std::make_tuple(9u, size_t{300}, 1u)));
+                      std::make_tuple(9u, size_t{300}, 1u), std::make_tuple(12u, size_t{4}, 2u),
+                      std::make_tuple(13u, size_t{8}, 1u)));
 
 TEST(NttTest, LdeIntoReusedBufferMatchesAllocatingVersion) {
   const F shift = F::multiplicative_generator();
