@@ -66,8 +66,14 @@ struct BlockRows {
 void HashRowsPacked(const BlockRows& block, size_t start, Digest* out) {
   hash::PaddingFreeSponge<Packed> sponge;
   std::array<BabyBear, kLanes> column;
+  std::array<Packed, kLanes> square;
   auto absorb_columns = [&](const BabyBear* base, size_t width) {
-    for (size_t c = 0; c < width; ++c) {
+    size_t c = 0;
+    for (; c + kLanes <= width; c += kLanes) {  // the rows are consecutive: a square at a time
+      LoadRowsTransposed(base + start * width + c, width, square.data());
+      for (const Packed& x : square) sponge.Absorb(x);
+    }
+    for (; c < width; ++c) {
       for (size_t l = 0; l < kLanes; ++l) column[l] = base[(start + l) * width + c];
       sponge.Absorb(Packed::from_array(column));
     }

@@ -1,9 +1,5 @@
 #include "prover/stark/prover.h"
 
-#if defined(__AVX512F__)
-#include <immintrin.h>
-#endif
-
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
@@ -207,57 +203,20 @@ std::vector<std::vector<BabyBear4>> EvaluateCoefficientsAt(const Matrix& coeffic
   return out;
 }
 
-#if defined(__AVX512F__)
-// Columns [0, 16) of the 16 consecutive rows starting at `first` (rows `width` elements apart),
-// one row per lane: out[c] = column c. A 16 x 16 transpose in registers (32-bit and 64-bit
-// unpacks, then two rounds of 128-bit shuffles), about a third of the time of 256 scalar loads.
-inline void TransposeRowsToLanes(const BabyBear* first, size_t width, Packed* out) {
-  static_assert(kLanes == 16 && sizeof(BabyBear) == sizeof(uint32_t));
-  // The zero-masked forms with every lane selected: the plain intrinsics pass
-  // _mm512_undefined_epi32() through, which GCC 12 reports as uninitialised.
-  constexpr __mmask16 kAll = 0xFFFF;
-  constexpr __mmask8 kAll8 = 0xFF;
-  __m512i r[16], t[16];
-  for (size_t i = 0; i < 16; ++i) r[i] = _mm512_loadu_si512(first + i * width);
-  for (size_t i = 0; i < 16; i += 2) {
-    t[i] = _mm512_maskz_unpacklo_epi32(kAll, r[i], r[i + 1]);
-    t[i + 1] = _mm512_maskz_unpackhi_epi32(kAll, r[i], r[i + 1]);
-  }
-  for (size_t i = 0; i < 16; i += 4) {
-    r[i] = _mm512_maskz_unpacklo_epi64(kAll8, t[i], t[i + 2]);
-    r[i + 1] = _mm512_maskz_unpackhi_epi64(kAll8, t[i], t[i + 2]);
-    r[i + 2] = _mm512_maskz_unpacklo_epi64(kAll8, t[i + 1], t[i + 3]);
-    r[i + 3] = _mm512_maskz_unpackhi_epi64(kAll8, t[i + 1], t[i + 3]);
-  }
-  for (size_t i = 0; i < 16; i += 8) {
-    for (size_t j = 0; j < 4; ++j) {
-      t[i + j] = _mm512_maskz_shuffle_i32x4(kAll, r[i + j], r[i + j + 4], 0x88);
-      t[i + j + 4] = _mm512_maskz_shuffle_i32x4(kAll, r[i + j], r[i + j + 4], 0xDD);
-    }
-  }
-  for (size_t j = 0; j < 8; ++j) {
-    out[j] = Packed::from_vector(_mm512_maskz_shuffle_i32x4(kAll, t[j], t[j + 8], 0x88));
-    out[j + 8] = Packed::from_vector(_mm512_maskz_shuffle_i32x4(kAll, t[j], t[j + 8], 0xDD));
-  }
-}
-#endif
 
 // Rows rows[k] of a row-major matrix, column by column, one row per lane: the packed builders'
 // view of kLanes rows. Consecutive rows (most of them: a quotient block's rows, and their next
-// rows unless a carry crosses the lanes' bits) are transposed in registers where the target has
-// AVX-512.
+// rows unless a carry crosses the lanes' bits) are loaded a square at a time (LoadRowsTransposed).
 void GatherLanes(const BabyBear* values, size_t width, const std::array<size_t, kLanes>& rows,
                  std::span<Packed> out) {
   size_t c = 0;
-#if defined(__AVX512F__)
   bool consecutive = true;
   for (size_t k = 1; k < kLanes; ++k) consecutive = consecutive && rows[k] == rows[0] + k;
   if (consecutive) {
     for (; c + kLanes <= width; c += kLanes) {
-      TransposeRowsToLanes(values + rows[0] * width + c, width, &out[c]);
+      LoadRowsTransposed(values + rows[0] * width + c, width, &out[c]);
     }
   }
-#endif
   std::array<BabyBear, kLanes> a;
   for (; c < width; ++c) {
     for (size_t k = 0; k < kLanes; ++k) a[k] = values[rows[k] * width + c];

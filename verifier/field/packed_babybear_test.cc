@@ -169,6 +169,26 @@ TYPED_TEST(PackedFieldTest, ShortSpanAborts) {
   EXPECT_DEATH((void)P::load(std::span<const F>(too_short)), "shorter than kWidth");
 }
 
+TEST(PackedBabyBearTest, LoadRowsTransposedPutsRowKInLaneK) {
+  constexpr size_t kLanes = PackedBabyBear::kWidth;
+  std::mt19937_64 rng(17);
+  for (size_t stride : {kLanes, kLanes + 1, size_t{37}, size_t{100}}) {
+    std::vector<BabyBear> matrix(kLanes * stride);
+    for (BabyBear& x : matrix) x = BabyBear::from_u64(rng());
+    for (size_t offset = 0; offset + kLanes <= stride; offset += stride - kLanes + 1) {
+      std::array<PackedBabyBear, kLanes> out;
+      LoadRowsTransposed(matrix.data() + offset, stride, out.data());
+      for (size_t c = 0; c < kLanes; ++c) {
+        const auto lanes = out[c].to_array();
+        for (size_t k = 0; k < kLanes; ++k) {
+          ASSERT_EQ(lanes[k], matrix[k * stride + offset + c])
+              << "stride " << stride << ", offset " << offset << ", column " << c << ", lane " << k;
+        }
+      }
+    }
+  }
+}
+
 TEST(PackedBabyBearTest, WidthMatchesTarget) {
 #if defined(__AVX512F__)
   EXPECT_EQ(BabyBear::Packed::kWidth, 16u);
