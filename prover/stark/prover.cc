@@ -203,7 +203,6 @@ std::vector<std::vector<BabyBear4>> EvaluateCoefficientsAt(const Matrix& coeffic
   return out;
 }
 
-
 // Rows rows[k] of a row-major matrix, column by column, one row per lane: the packed builders'
 // view of kLanes rows. Consecutive rows (most of them: a quotient block's rows, and their next
 // rows unless a carry crosses the lanes' bits) are loaded a square at a time (LoadRowsTransposed).
