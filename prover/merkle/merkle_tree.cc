@@ -80,11 +80,7 @@ void HashRowsPacked(const BlockRows& block, size_t start, Digest* out) {
   };
   for (const auto& [base, width] : block.matrices) absorb_columns(base, width);
   if (block.salt_elements != 0) absorb_columns(block.salts, block.salt_elements);
-  hash::PackedDigest digest = sponge.Finalize();
-  for (size_t i = 0; i < kDigestElements; ++i) {
-    std::array<BabyBear, kLanes> lanes = digest[i].to_array();
-    for (size_t l = 0; l < kLanes; ++l) out[l][i] = lanes[l];
-  }
+  hash::UnpackDigests(sponge.Finalize(), out);
 }
 
 Digest HashRowScalar(const BlockRows& block, size_t row) {
@@ -95,23 +91,6 @@ Digest HashRowScalar(const BlockRows& block, size_t row) {
   sponge.Absorb(
       std::span<const BabyBear>(block.salts + row * block.salt_elements, block.salt_elements));
   return sponge.Finalize();
-}
-
-hash::PackedDigest Gather(const Digest* digests, size_t stride) {
-  hash::PackedDigest packed;
-  std::array<BabyBear, kLanes> lanes;
-  for (size_t i = 0; i < kDigestElements; ++i) {
-    for (size_t l = 0; l < kLanes; ++l) lanes[l] = digests[l * stride][i];
-    packed[i] = Packed::from_array(lanes);
-  }
-  return packed;
-}
-
-void Scatter(const hash::PackedDigest& packed, Digest* out) {
-  for (size_t i = 0; i < kDigestElements; ++i) {
-    std::array<BabyBear, kLanes> lanes = packed[i].to_array();
-    for (size_t l = 0; l < kLanes; ++l) out[l][i] = lanes[l];
-  }
 }
 
 // Runs body(begin, end) over [0, count) in parallel chunks that are multiples of kLanes (count is
@@ -235,10 +214,11 @@ void MerkleTree::Build(const SaltSource& salts) {
       size_t i = begin;
       if (end - begin >= kLanes) {
         for (; i + kLanes <= end; i += kLanes) {
-          hash::PackedDigest node =
-              hash::Compress<Packed>(Gather(&children[2 * i], 2), Gather(&children[2 * i + 1], 2));
-          if (inject) node = hash::Compress<Packed>(node, Gather(injected.data() + i, 1));
-          Scatter(node, &parents[i]);
+          hash::PackedDigest node = hash::Compress<Packed>(
+              hash::PackDigests(&children[2 * i], 2), hash::PackDigests(&children[2 * i + 1], 2));
+          if (inject)
+            node = hash::Compress<Packed>(node, hash::PackDigests(injected.data() + i, 1));
+          hash::UnpackDigests(node, &parents[i]);
         }
       }
       for (; i < end; ++i) {

@@ -86,38 +86,58 @@ DigestOf<F> Compress(const DigestOf<F>& left, const DigestOf<F>& right) {
   return out;
 }
 
+// Lanes [0, lanes) of a packed digest from digests[0], digests[stride], ...; the other lanes zero.
+inline PackedDigest PackDigests(const Digest* digests, size_t stride,
+                                size_t lanes = BabyBear::Packed::kWidth) {
+  PackedDigest packed;
+  for (size_t e = 0; e < kDigestElements; ++e) {
+    std::array<BabyBear, BabyBear::Packed::kWidth> values{};
+    for (size_t k = 0; k < lanes; ++k) values[k] = digests[k * stride][e];
+    packed[e] = BabyBear::Packed::from_array(values);
+  }
+  return packed;
+}
+
+// out[k] = lane k of a packed digest, for k < lanes.
+inline void UnpackDigests(const PackedDigest& packed, Digest* out,
+                          size_t lanes = BabyBear::Packed::kWidth) {
+  for (size_t e = 0; e < kDigestElements; ++e) {
+    const auto values = packed[e].to_array();
+    for (size_t k = 0; k < lanes; ++k) out[k][e] = values[k];
+  }
+}
+
 // Below this many inputs a batch runs one permutation at a time: a packed permutation costs about
 // as much as two single ones (hash_bench), whatever the number of lanes in use.
 inline constexpr size_t kMinPackedBatch = 3;
 
+// Splits `count` independent inputs into batches for packed permutations: packed(start, lanes)
+// for runs of up to BabyBear::Packed::kWidth inputs while at least kMinPackedBatch remain, then
+// single(i) for each input left.
+template <class PackedBatch, class Single>
+void ForEachBatch(size_t count, PackedBatch packed, Single single) {
+  constexpr size_t kLanes = BabyBear::Packed::kWidth;
+  size_t start = 0;
+  while (count - start >= kMinPackedBatch) {
+    const size_t lanes = std::min(kLanes, count - start);
+    packed(start, lanes);
+    start += lanes;
+  }
+  for (; start < count; ++start) single(start);
+}
+
 // out[i] = Compress(lefts[i], rights[i]). Independent nodes (a Merkle level of a multi-opening)
-// share packed permutations, BabyBear::Packed::kWidth at a time; unused lanes hash zeros.
+// share packed permutations (ForEachBatch); unused lanes hash zeros.
 inline void CompressBatch(std::span<const Digest> lefts, std::span<const Digest> rights,
                           std::span<Digest> out) {
-  using Packed = BabyBear::Packed;
-  constexpr size_t kLanes = Packed::kWidth;
-  const size_t count = out.size();
-  size_t start = 0;
-  for (; count - start >= kMinPackedBatch; start += kLanes) {
-    const size_t lanes = std::min(kLanes, count - start);
-    PackedDigest left, right;
-    for (size_t e = 0; e < kDigestElements; ++e) {
-      std::array<BabyBear, kLanes> l{}, r{};
-      for (size_t k = 0; k < lanes; ++k) {
-        l[k] = lefts[start + k][e];
-        r[k] = rights[start + k][e];
-      }
-      left[e] = Packed::from_array(l);
-      right[e] = Packed::from_array(r);
-    }
-    const PackedDigest node = Compress<Packed>(left, right);
-    for (size_t e = 0; e < kDigestElements; ++e) {
-      const std::array<BabyBear, kLanes> values = node[e].to_array();
-      for (size_t k = 0; k < lanes; ++k) out[start + k][e] = values[k];
-    }
-    if (lanes < kLanes) return;
-  }
-  for (; start < count; ++start) out[start] = Compress(lefts[start], rights[start]);
+  ForEachBatch(
+      out.size(),
+      [&](size_t start, size_t lanes) {
+        const PackedDigest node = Compress<BabyBear::Packed>(PackDigests(&lefts[start], 1, lanes),
+                                                             PackDigests(&rights[start], 1, lanes));
+        UnpackDigests(node, &out[start], lanes);
+      },
+      [&](size_t i) { out[i] = Compress(lefts[i], rights[i]); });
 }
 
 }  // namespace prova::hash

@@ -51,35 +51,29 @@ namespace {
 std::vector<Digest> HashRowGroups(const HeightGroup& group, std::span<const QueryOpening> queries,
                                   size_t group_index) {
   using Packed = BabyBear::Packed;
-  constexpr size_t kLanes = Packed::kWidth;
   std::vector<Digest> digests(queries.size());
-  size_t start = 0;
-  for (; queries.size() - start >= hash::kMinPackedBatch; start += kLanes) {
-    const size_t lanes = std::min(kLanes, queries.size() - start);
-    hash::PaddingFreeSponge<Packed> sponge;
-    std::array<BabyBear, kLanes> column{};
-    auto absorb = [&](auto&& element_of_lane, size_t length) {
-      for (size_t c = 0; c < length; ++c) {
-        for (size_t k = 0; k < lanes; ++k) column[k] = element_of_lane(k, c);
-        sponge.Absorb(Packed::from_array(column));
-      }
-    };
-    for (size_t m : group.matrices) {
-      absorb([&](size_t k, size_t c) { return queries[start + k].rows[m][c]; },
-             queries[start].rows[m].size());
-    }
-    absorb([&](size_t k, size_t c) { return queries[start + k].salts[group_index][c]; },
-           queries[start].salts[group_index].size());
-    const hash::PackedDigest packed = sponge.Finalize();
-    for (size_t e = 0; e < hash::kDigestElements; ++e) {
-      const std::array<BabyBear, kLanes> values = packed[e].to_array();
-      for (size_t k = 0; k < lanes; ++k) digests[start + k][e] = values[k];
-    }
-    if (lanes < kLanes) return digests;
-  }
-  for (; start < queries.size(); ++start) {
-    digests[start] = HashRowGroup(group, queries[start].rows, queries[start].salts[group_index]);
-  }
+  hash::ForEachBatch(
+      queries.size(),
+      [&](size_t start, size_t lanes) {
+        hash::PaddingFreeSponge<Packed> sponge;
+        std::array<BabyBear, Packed::kWidth> column{};
+        auto absorb = [&](auto&& element_of_lane, size_t length) {
+          for (size_t c = 0; c < length; ++c) {
+            for (size_t k = 0; k < lanes; ++k) column[k] = element_of_lane(k, c);
+            sponge.Absorb(Packed::from_array(column));
+          }
+        };
+        for (size_t m : group.matrices) {
+          absorb([&](size_t k, size_t c) { return queries[start + k].rows[m][c]; },
+                 queries[start].rows[m].size());
+        }
+        absorb([&](size_t k, size_t c) { return queries[start + k].salts[group_index][c]; },
+               queries[start].salts[group_index].size());
+        hash::UnpackDigests(sponge.Finalize(), &digests[start], lanes);
+      },
+      [&](size_t q) {
+        digests[q] = HashRowGroup(group, queries[q].rows, queries[q].salts[group_index]);
+      });
   return digests;
 }
 
