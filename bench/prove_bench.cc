@@ -8,8 +8,12 @@
 // Each proof runs in its own child process, so the peak resident set is that proof's alone.
 //
 //   build/bench/prove_bench [--max-log 20] [--min-log 16] [--examples build/examples]
-//                           [--sources examples] [--lde-cache-mb N] [loop] [sha256] [mlp]
+//                           [--sources examples] [--lde-cache-mb N] [--warm] [loop] [sha256] [mlp]
 // --lde-cache-mb is the prover's LDE cache budget (stark::ProveOptions::lde_cache_bytes).
+// --warm proves each row a second time in the same process and adds that time as "warm": what a
+// proving worker (`prova worker`, `prova serve`) sees once its heap holds the memory of an earlier
+// proof. The first proof of a process also pays for the first touch of every page of its peak,
+// which on a virtual machine can cost seconds per GB (docs/stark.md, "Huge pages").
 //
 // Targets (issue: RV32IM circuit): >= 100 kHz proving, <= 4 GB peak at 2^20 cycles, seal
 // <= 300 KB, verify <= 20 ms, on the 2-core machine.
@@ -46,12 +50,14 @@ struct Options {
   std::string examples = "build/examples";
   std::string sources = "examples";
   size_t lde_cache_mb = stark::kDefaultLdeCacheBytes >> 20;
+  bool warm = false;
   std::vector<std::string> guests;
 };
 
 struct Result {
   uint64_t cycles = 0;
   double prove_seconds = 0;
+  double warm_seconds = 0;  // the second proof in the same process (--warm)
   uint64_t seal_bytes = 0;
   double verify_ms = 0;
   bool verified = false;
@@ -137,6 +143,7 @@ void RunRow(const Options& o, const std::string& guest, int log_cycles) {
       std::vector<uint8_t> input;
       MakeGuest(o, guest, log_cycles, &image, &input);
       r = ProveAndVerify(o, image, input);
+      if (o.warm) r.warm_seconds = ProveAndVerify(o, image, input).prove_seconds;
     } catch (const std::exception& e) {
       std::fprintf(stderr, "%s: %s\n", guest.c_str(), e.what());
       _exit(1);
@@ -154,17 +161,23 @@ void RunRow(const Options& o, const std::string& guest, int log_cycles) {
   if (got != static_cast<ssize_t>(sizeof(r)) || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     // A child killed by a signal (SIGKILL from the out-of-memory killer) or one that reported an
     // error on stderr.
-    std::printf("| %s | failed (%s %d) | | | | | |\n", guest.c_str(),
+    std::printf("| %s | failed (%s %d) | | | | | |%s\n", guest.c_str(),
                 WIFSIGNALED(status) ? "signal" : "exit status",
-                WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+                WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status),
+                o.warm ? " | |" : "");
     return;
   }
-  std::printf("| %s | %llu | %.1f | %.1f | %.2f | %.0f | %.1f%s |\n", guest.c_str(),
+  std::printf("| %s | %llu | %.1f | %.1f | %.2f | %.0f | %.1f%s |", guest.c_str(),
               static_cast<unsigned long long>(r.cycles), r.prove_seconds,
               static_cast<double>(r.cycles) / r.prove_seconds / 1000.0,
               static_cast<double>(usage.ru_maxrss) / (1024.0 * 1024.0),
               static_cast<double>(r.seal_bytes) / 1000.0, r.verify_ms,
               r.verified ? "" : " (REJECTED)");
+  if (o.warm) {
+    std::printf(" %.1f | %.1f |", r.warm_seconds,
+                static_cast<double>(r.cycles) / r.warm_seconds / 1000.0);
+  }
+  std::printf("\n");
   std::fflush(stdout);
 }
 
@@ -192,13 +205,15 @@ int main(int argc, char** argv) {
         o.sources = value();
       } else if (arg == "--lde-cache-mb") {
         o.lde_cache_mb = std::stoul(value());
+      } else if (arg == "--warm") {
+        o.warm = true;
       } else if (arg == "loop" || arg == "sha256" || arg == "mlp") {
         o.guests.push_back(arg);
       } else {
         throw std::runtime_error(
             "unknown argument '" + arg +
             "'\nusage: prove_bench [--min-log 16] [--max-log 20] [--examples build/examples] "
-            "[--sources examples] [--lde-cache-mb N] [loop] [sha256] [mlp]");
+            "[--sources examples] [--lde-cache-mb N] [--warm] [loop] [sha256] [mlp]");
       }
     } catch (const std::exception& e) {
       std::fprintf(stderr, "prove_bench: %s\n", e.what());
@@ -210,8 +225,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "prove_bench: sizes must satisfy 10 <= min-log <= max-log <= 22\n");
     return 2;
   }
-  std::printf("| guest | cycles | prove (s) | kHz | peak RSS (GiB) | seal (KB) | verify (ms) |\n");
-  std::printf("| --- | --- | --- | --- | --- | --- | --- |\n");
+  std::printf("| guest | cycles | prove (s) | kHz | peak RSS (GiB) | seal (KB) | verify (ms) |%s\n",
+              o.warm ? " warm prove (s) | warm kHz |" : "");
+  std::printf("| --- | --- | --- | --- | --- | --- | --- |%s\n", o.warm ? " --- | --- |" : "");
   std::fflush(stdout);
   try {
     for (const std::string& guest : o.guests) {
