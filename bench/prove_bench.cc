@@ -8,12 +8,14 @@
 // Each proof runs in its own child process, so the peak resident set is that proof's alone.
 //
 //   build/bench/prove_bench [--max-log 20] [--min-log 16] [--examples build/examples]
-//                           [--sources examples] [--lde-cache-mb N] [--warm] [loop] [sha256] [mlp]
+//                           [--sources examples] [--lde-cache-mb N] [--warm] [--phases]
+//                           [loop] [sha256] [mlp]
 // --lde-cache-mb is the prover's LDE cache budget (stark::ProveOptions::lde_cache_bytes).
 // --warm proves each row a second time in the same process and adds that time as "warm": what a
 // proving worker (`prova worker`, `prova serve`) sees once its heap holds the memory of an earlier
 // proof. The first proof of a process also pays for the first touch of every page of its peak,
 // which on a virtual machine can cost seconds per GB (docs/stark.md, "Huge pages").
+// --phases prints each proof's seconds per phase (the phases `prova prove` shows) on stderr.
 //
 // Targets (issue: RV32IM circuit): >= 100 kHz proving, <= 4 GB peak at 2^20 cycles, seal
 // <= 300 KB, verify <= 20 ms, on the 2-core machine.
@@ -32,6 +34,8 @@
 #include <iterator>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "bench/dot_product_guest.h"
@@ -51,6 +55,7 @@ struct Options {
   std::string sources = "examples";
   size_t lde_cache_mb = stark::kDefaultLdeCacheBytes >> 20;
   bool warm = false;
+  bool phases = false;
   std::vector<std::string> guests;
 };
 
@@ -116,8 +121,32 @@ Result ProveAndVerify(const Options& o, const vm::ProgramImage& image,
   const auto start = std::chrono::steady_clock::now();
   rv32im::ProveExecutionOptions options;
   options.lde_cache_bytes = o.lde_cache_mb << 20;
+  // Seconds per phase: a phase ends when the next one is reported.
+  std::vector<std::pair<std::string, double>> phase_seconds;
+  auto phase_start = start;
+  if (o.phases) {
+    options.on_progress = [&](std::string_view phase, double) {
+      if (!phase_seconds.empty() && phase_seconds.back().first == phase) return;
+      const auto now = std::chrono::steady_clock::now();
+      if (!phase_seconds.empty()) {
+        phase_seconds.back().second = std::chrono::duration<double>(now - phase_start).count();
+      }
+      phase_seconds.emplace_back(std::string(phase), 0.0);
+      phase_start = now;
+    };
+  }
   const rv32im::ExecutionProof proof = rv32im::ProveExecution(image, input, options);
   r.prove_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (o.phases) {
+    std::string line = "  " + std::to_string(proof.cycles) + " cycles:";
+    for (const auto& [phase, seconds] : phase_seconds) {
+      if (phase == "done") continue;
+      char figure[32];
+      std::snprintf(figure, sizeof(figure), " %.2f", seconds);
+      line += " " + phase + figure + ";";
+    }
+    std::fprintf(stderr, "%s\n", line.c_str());
+  }
   r.cycles = proof.cycles;
   r.seal_bytes = proof.seal.size();
   const auto verify_start = std::chrono::steady_clock::now();
@@ -163,8 +192,7 @@ void RunRow(const Options& o, const std::string& guest, int log_cycles) {
     // error on stderr.
     std::printf("| %s | failed (%s %d) | | | | | |%s\n", guest.c_str(),
                 WIFSIGNALED(status) ? "signal" : "exit status",
-                WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status),
-                o.warm ? " | |" : "");
+                WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status), o.warm ? " | |" : "");
     return;
   }
   std::printf("| %s | %llu | %.1f | %.1f | %.2f | %.0f | %.1f%s |", guest.c_str(),
@@ -207,13 +235,15 @@ int main(int argc, char** argv) {
         o.lde_cache_mb = std::stoul(value());
       } else if (arg == "--warm") {
         o.warm = true;
+      } else if (arg == "--phases") {
+        o.phases = true;
       } else if (arg == "loop" || arg == "sha256" || arg == "mlp") {
         o.guests.push_back(arg);
       } else {
         throw std::runtime_error(
             "unknown argument '" + arg +
             "'\nusage: prove_bench [--min-log 16] [--max-log 20] [--examples build/examples] "
-            "[--sources examples] [--lde-cache-mb N] [--warm] [loop] [sha256] [mlp]");
+            "[--sources examples] [--lde-cache-mb N] [--warm] [--phases] [loop] [sha256] [mlp]");
       }
     } catch (const std::exception& e) {
       std::fprintf(stderr, "prove_bench: %s\n", e.what());
