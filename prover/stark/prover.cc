@@ -17,6 +17,7 @@
 #include "prover/fri/fri_prover.h"
 #include "prover/ntt/ntt.h"
 #include "prover/stark/coset_lde.h"
+#include "prover/stark/quotient_cosets.h"
 #include "verifier/air/check.h"
 #include "verifier/air/logup.h"
 #include "verifier/field/matrix.h"
@@ -357,34 +358,96 @@ struct BlockBuffer {
   }
 };
 
-// Q = (sum alpha^i C_i) / Z_H on the quotient domain (the first 2^log_quotient rows of the
-// bit-reversed LDEs), in bit-reversed order. Computed a block (a coset of the trace domain H_n)
-// at a time: the next row of a point x is x * w_n, in the same coset.
+// What every evaluation of a table's quotient shares: the public values, challenges and constraint
+// weights, broadcast to the lanes.
+struct QuotientContext {
+  std::vector<Packed> public_values;
+  std::vector<PackedBabyBear4> challenges, beta_powers;
+  std::vector<BabyBear4> alpha_powers;
+  PackedBabyBear4 cumulative_sum;
+};
+
+QuotientContext MakeQuotientContext(const TableState& s, std::span<const BabyBear> public_values,
+                                    std::span<const BabyBear4> challenges, const BabyBear4& alpha) {
+  QuotientContext c;
+  c.public_values.assign(public_values.begin(), public_values.end());
+  for (const auto& x : challenges) c.challenges.push_back(Broadcast(x));
+  if (challenges.size() >= air::kLogUpChallenges) c.beta_powers = PackedBetaPowers(challenges[1]);
+  c.alpha_powers.resize(s.layout.num_constraints);
+  BabyBear4 power = BabyBear4::one();
+  for (size_t i = c.alpha_powers.size(); i-- > 0; power = power * alpha) c.alpha_powers[i] = power;
+  c.cumulative_sum = Broadcast(s.cumulative_sum);
+  return c;
+}
+
+// The rows of kLanes points, one point per lane, and the selectors there: what the folder reads.
+struct LaneRows {
+  std::vector<Packed> prep_local, prep_next, main_local, main_next, aux_local, aux_next;
+  std::array<BabyBear, kLanes> first, last, transition, inv_vanishing;
+
+  explicit LaneRows(const TableLayout& l)
+      : prep_local(l.preprocessed_width),
+        prep_next(l.preprocessed_width),
+        main_local(l.main_width),
+        main_next(l.main_width),
+        aux_local(l.aux_base_width()),
+        aux_next(l.aux_base_width()) {}
+};
+
+// (sum alpha^i C_i) / Z_H at the lanes' points.
+std::array<BabyBear4, kLanes> FoldedQuotient(const ProverTable& table, const TableLayout& l,
+                                             const QuotientContext& c, const LaneRows& rows) {
+  std::vector<PackedBabyBear4> aux_local(l.aux_width), aux_next(l.aux_width);
+  for (size_t k = 0; k < l.aux_width; ++k) {
+    const Packed* lo = &rows.aux_local[4 * k];
+    const Packed* hi = &rows.aux_next[4 * k];
+    aux_local[k] = PackedBabyBear4::from_coeffs({lo[0], lo[1], lo[2], lo[3]});
+    aux_next[k] = PackedBabyBear4::from_coeffs({hi[0], hi[1], hi[2], hi[3]});
+  }
+  ProverFolder::Inputs in;
+  in.rows = {rows.prep_local,
+             rows.prep_next,
+             rows.main_local,
+             rows.main_next,
+             c.public_values,
+             c.challenges,
+             c.beta_powers,
+             Packed::from_array(rows.first),
+             Packed::from_array(rows.last),
+             Packed::from_array(rows.transition)};
+  in.aux_local = aux_local;
+  in.aux_next = aux_next;
+  in.cumulative_sum = c.cumulative_sum;
+  in.alpha_powers = c.alpha_powers;
+  in.logup_plan = l.logup_plan;
+  ProverFolder folder(in);
+  table.Eval(folder);
+  folder.finish_interactions();
+  PROVA_CHECK(folder.constraints_folded() == l.num_constraints,
+              "fewer constraints than the layout counted");
+  std::array<BabyBear4, kLanes> q;
+  UnpackExtension(folder.folded() * Packed::from_array(rows.inv_vanishing), q.data());
+  return q;
+}
+
+// Q = (sum alpha^i C_i) / Z_H on the first `cosets` blocks of the quotient domain (the first
+// 2^log_quotient rows of the bit-reversed LDEs; QuotientCosets), in bit-reversed order. Computed a
+// block (a coset of the trace domain H_n) at a time: the next row of a point x is x * w_n, in the
+// same coset.
 std::vector<BabyBear4> ComputeQuotient(const ProverTable& table, const TableState& s,
-                                       std::span<const BabyBear> public_values,
-                                       std::span<const BabyBear4> challenges,
-                                       const BabyBear4& alpha) {
+                                       const QuotientContext& context, size_t cosets) {
   const TableLayout& l = s.layout;
   const size_t nq = size_t{1} << l.log_quotient;
   const size_t n = size_t{1} << l.log_height;
+  PROVA_CHECK(cosets >= 1 && cosets * n <= nq, "quotient cosets outside the quotient domain");
   const size_t next_step = nq >> l.log_height;
   const BabyBear g_inv =
       BabyBear::two_adic_generator(static_cast<uint32_t>(l.log_height)).inverse();
-  std::vector<Packed> pv(public_values.begin(), public_values.end());
-  std::vector<PackedBabyBear4> ch;
-  for (const auto& c : challenges) ch.push_back(Broadcast(c));
-  const std::vector<PackedBabyBear4> beta_powers = challenges.size() >= air::kLogUpChallenges
-                                                       ? PackedBetaPowers(challenges[1])
-                                                       : std::vector<PackedBabyBear4>();
-  std::vector<BabyBear4> alpha_powers(l.num_constraints);
-  BabyBear4 power = BabyBear4::one();
-  for (size_t i = l.num_constraints; i-- > 0; power = power * alpha) alpha_powers[i] = power;
-  const PackedBabyBear4 packed_sum = Broadcast(s.cumulative_sum);
 
-  std::vector<BabyBear4> quotient(nq);
+  std::vector<BabyBear4> quotient(cosets * n);
   const size_t batches = (n + kLanes - 1) / kLanes;
   BlockBuffer main_buffer, aux_buffer;
-  for (size_t block = 0; block < nq / n; ++block) {
+  for (size_t block = 0; block < cosets; ++block) {
     const size_t block_start = block * n;
     const BabyBear* main_block = main_buffer.Fill(s.main.get(), block).data();
     const BabyBear* aux_block = aux_buffer.Fill(s.aux.get(), block).data();
@@ -400,72 +463,110 @@ std::vector<BabyBear4> ComputeQuotient(const ProverTable& table, const TableStat
     const std::vector<BabyBear> inv_first = ParallelBatchInverse(x_minus_one);
     const std::vector<BabyBear> inv_last = ParallelBatchInverse(x_minus_last);
     tbb::parallel_for(tbb::blocked_range<size_t>(0, batches, 16), [&](const auto& range) {
-      std::vector<Packed> prep_local(l.preprocessed_width), prep_next(l.preprocessed_width);
-      std::vector<Packed> main_local(l.main_width), main_next(l.main_width);
-      std::vector<PackedBabyBear4> aux_local(l.aux_width), aux_next(l.aux_width);
+      LaneRows rows(l);
       for (size_t b = range.begin(); b < range.end(); ++b) {
         std::array<size_t, kLanes> local, next;
-        std::array<BabyBear, kLanes> first, last, trans, inv_z;
         for (size_t k = 0; k < kLanes; ++k) {
           const size_t pos = block_start + (b * kLanes + k) % n;
           local[k] = pos;
           const size_t j = fri::ReverseBits(pos, l.log_quotient);
           next[k] = fri::ReverseBits((j + next_step) & (nq - 1), l.log_quotient);
           const size_t r = pos - block_start;
-          first[k] = vanishing * inv_first[r];
-          last[k] = vanishing * inv_last[r];
-          trans[k] = x_minus_last[r];
-          inv_z[k] = inv_vanishing;
+          rows.first[k] = vanishing * inv_first[r];
+          rows.last[k] = vanishing * inv_last[r];
+          rows.transition[k] = x_minus_last[r];
+          rows.inv_vanishing[k] = inv_vanishing;
         }
         // The preprocessed LDE is stored whole; the main and auxiliary blocks start at block_start.
         if (l.preprocessed_width > 0) {
           GatherRows(s.preprocessed_lde->values.data(), l.preprocessed_width, local, next,
-                     prep_local, prep_next);
+                     rows.prep_local, rows.prep_next);
         }
         std::array<size_t, kLanes> local_in_block, next_in_block;
         for (size_t k = 0; k < kLanes; ++k) {
           local_in_block[k] = local[k] - block_start;
           next_in_block[k] = next[k] - block_start;
         }
-        GatherRows(main_block, l.main_width, local_in_block, next_in_block, main_local, main_next);
+        GatherRows(main_block, l.main_width, local_in_block, next_in_block, rows.main_local,
+                   rows.main_next);
         if (l.aux_width > 0) {
-          std::vector<Packed> lo(l.aux_base_width()), hi(l.aux_base_width());
-          GatherRows(aux_block, l.aux_base_width(), local_in_block, next_in_block, lo, hi);
-          for (size_t c = 0; c < l.aux_width; ++c) {
-            aux_local[c] = PackedBabyBear4::from_coeffs(
-                {lo[4 * c], lo[4 * c + 1], lo[4 * c + 2], lo[4 * c + 3]});
-            aux_next[c] = PackedBabyBear4::from_coeffs(
-                {hi[4 * c], hi[4 * c + 1], hi[4 * c + 2], hi[4 * c + 3]});
-          }
+          GatherRows(aux_block, l.aux_base_width(), local_in_block, next_in_block, rows.aux_local,
+                     rows.aux_next);
         }
-        ProverFolder::Inputs in;
-        in.rows = {prep_local,
-                   prep_next,
-                   main_local,
-                   main_next,
-                   pv,
-                   ch,
-                   beta_powers,
-                   Packed::from_array(first),
-                   Packed::from_array(last),
-                   Packed::from_array(trans)};
-        in.aux_local = aux_local;
-        in.aux_next = aux_next;
-        in.cumulative_sum = packed_sum;
-        in.alpha_powers = alpha_powers;
-        in.logup_plan = l.logup_plan;
-        ProverFolder folder(in);
-        table.Eval(folder);
-        folder.finish_interactions();
-        PROVA_CHECK(folder.constraints_folded() == l.num_constraints,
-                    "fewer constraints than the layout counted");
-        std::array<BabyBear4, kLanes> q;
-        UnpackExtension(folder.folded() * Packed::from_array(inv_z), q.data());
+        const std::array<BabyBear4, kLanes> q = FoldedQuotient(table, l, context, rows);
         std::copy_n(q.begin(), std::min(kLanes, n - b * kLanes),
                     quotient.begin() + static_cast<std::ptrdiff_t>(block_start + b * kLanes));
       }
     });
   }
+  return quotient;
+}
+
+// Q on the small overflow coset y K of `plan` (quotient_cosets.h), in OverflowCosetPoints order.
+// Its points lie outside every LDE, so the rows there come from the committed coefficients: the
+// local rows on y K and the next rows on y w_n K, each a fold of the coefficients and one NTT of
+// size |K| (ntt::coset_lde_block).
+std::vector<BabyBear4> ComputeOverflowQuotient(const ProverTable& table, const TableState& s,
+                                               const QuotientContext& context,
+                                               const QuotientCosets& plan) {
+  const TableLayout& l = s.layout;
+  const size_t size = plan.overflow_points();
+  const size_t n = size_t{1} << l.log_height;
+  const BabyBear g = BabyBear::two_adic_generator(static_cast<uint32_t>(l.log_height));
+  const BabyBear y = OverflowCosetShift();
+  auto on_coset = [&](const Matrix& coefficients, BabyBear shift) {
+    Matrix out = Matrix::uninitialized(size, coefficients.width());
+    if (coefficients.width() == 0) return out;
+    const uint32_t log_size = std::max(static_cast<uint32_t>(plan.log_overflow),
+                                       ntt::log2_size(std::bit_ceil(coefficients.height())));
+    ntt::coset_lde_block(coefficients.view(), log_size, shift,
+                         static_cast<uint32_t>(plan.log_overflow), 0, out.view());
+    return out;
+  };
+  Matrix prep_local, prep_next;
+  if (l.preprocessed_width > 0) {
+    Matrix coefficients = s.preprocessed;  // natural order on H_n
+    ntt::inverse(coefficients.view());
+    prep_local = on_coset(coefficients, y);
+    prep_next = on_coset(coefficients, y * g);
+  }
+  const Matrix main_local = on_coset(s.main->coefficients(), y);
+  const Matrix main_next = on_coset(s.main->coefficients(), y * g);
+  Matrix aux_local, aux_next;
+  if (l.aux_width > 0) {
+    aux_local = on_coset(s.aux->coefficients(), y);
+    aux_next = on_coset(s.aux->coefficients(), y * g);
+  }
+  const std::vector<BabyBear> x = OverflowCosetPoints(plan);
+  // Z_H(x) = y^n - 1 on the whole coset (|K| divides n).
+  const BabyBear vanishing = y.pow(n) - BabyBear::one();
+  const BabyBear inv_vanishing = vanishing.inverse();
+  const BabyBear g_inv = g.inverse();
+  std::vector<BabyBear4> quotient(size);
+  tbb::parallel_for(size_t{0}, size / kLanes, [&](size_t b) {
+    LaneRows rows(l);
+    std::array<size_t, kLanes> index;
+    for (size_t k = 0; k < kLanes; ++k) {
+      const size_t i = b * kLanes + k;
+      index[k] = i;
+      rows.first[k] = vanishing * (x[i] - BabyBear::one()).inverse();
+      rows.last[k] = vanishing * (x[i] - g_inv).inverse();
+      rows.transition[k] = x[i] - g_inv;
+      rows.inv_vanishing[k] = inv_vanishing;
+    }
+    if (l.preprocessed_width > 0) {
+      GatherLanes(prep_local.values().data(), l.preprocessed_width, index, rows.prep_local);
+      GatherLanes(prep_next.values().data(), l.preprocessed_width, index, rows.prep_next);
+    }
+    GatherLanes(main_local.values().data(), l.main_width, index, rows.main_local);
+    GatherLanes(main_next.values().data(), l.main_width, index, rows.main_next);
+    if (l.aux_width > 0) {
+      GatherLanes(aux_local.values().data(), l.aux_base_width(), index, rows.aux_local);
+      GatherLanes(aux_next.values().data(), l.aux_base_width(), index, rows.aux_next);
+    }
+    const std::array<BabyBear4, kLanes> q = FoldedQuotient(table, l, context, rows);
+    std::copy(q.begin(), q.end(), quotient.begin() + static_cast<std::ptrdiff_t>(b * kLanes));
+  });
   return quotient;
 }
 
@@ -870,10 +971,21 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
       BabyBear4 beta_power = BabyBear4::one();
       for (size_t t = 0; t < num_tables; ++t, beta_power = beta_power * beta) {
         const TableLayout& l = state[t].layout;
+        const QuotientContext context =
+            MakeQuotientContext(state[t], witnesses[t].public_values, lookup_challenges, alpha);
+        // The fewest evaluations that determine Q_t (quotient_cosets.h).
+        const QuotientCosets cosets = PlanQuotientCosets(l);
+        const std::vector<BabyBear4> values =
+            ComputeQuotient(*tables[t], state[t], context, cosets.cosets);
         const std::vector<BabyBear4> q_t =
-            QuotientCoefficients(ComputeQuotient(*tables[t], state[t], witnesses[t].public_values,
-                                                 lookup_challenges, alpha),
-                                 l, options.check_constraints, tables[t]->name());
+            cosets.whole_domain()
+                ? QuotientCoefficients(values, l, options.check_constraints, tables[t]->name())
+                : InterpolateQuotient(
+                      cosets, values,
+                      cosets.has_overflow
+                          ? ComputeOverflowQuotient(*tables[t], state[t], context, cosets)
+                          : std::vector<BabyBear4>(),
+                      l.quotient_len, options.check_constraints, tables[t]->name());
         AddLiftedQuotient(q_t, LogLift(fri_shape, l), beta_power, combined);
       }
       quotient = std::make_shared<CosetLde>(QuotientChunks(combined, quotient_plan), log_max,
