@@ -1201,22 +1201,33 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
     }
     // The quotient chunks, then the mask: extension columns of the largest LDE, opened at zeta
     // and zeta' only.
-    auto accumulate_extra = [&](const CosetLde& source, std::span<const BabyBear4> at_zeta_values,
-                                std::span<const BabyBear4> at_zeta2_values) {
-      const auto w = NextPowers(&gamma_power, gamma, at_zeta_values.size());
-      std::vector<BabyBear4> p;
-      AppendBaseWeights(w, &p);
-      const BabyBear4 v = Dot(w, at_zeta_values);
-      zeta_delta = zeta_delta + v - Dot(w, at_zeta2_values);
-      const std::span<BabyBear4> num_zeta = numerators(at_zeta, log_max);
-      const Matrix& c = source.coefficients();
+    // Their combinations are summed in coefficient space and extended once.
+    struct Extra {
+      const CosetLde* source;
+      std::span<const BabyBear4> at_zeta, at_zeta2;
+    };
+    auto accumulate_extras = [&](std::span<const Extra> extras) {
+      const CosetLde& like = *extras.front().source;
+      size_t height = 0;
+      for (const Extra& e : extras) height = std::max(height, e.source->coefficients().height());
       std::vector<std::vector<BabyBear4>> combined(1);
-      combined[0].assign(c.height(), BabyBear4::zero());
-      AccumulateRows(c.values(), c.width(), c.height(), p, combined[0]);
-      const CosetLde combined_lde = ExtensionLde(combined, source);
-      const size_t rows = source.block_height();
+      combined[0].assign(height, BabyBear4::zero());
+      BabyBear4 v = BabyBear4::zero();
+      for (const Extra& e : extras) {
+        const auto w = NextPowers(&gamma_power, gamma, e.at_zeta.size());
+        std::vector<BabyBear4> p;
+        AppendBaseWeights(w, &p);
+        const BabyBear4 v_e = Dot(w, e.at_zeta);
+        v = v + v_e;
+        zeta_delta = zeta_delta + v_e - Dot(w, e.at_zeta2);
+        const Matrix& c = e.source->coefficients();
+        AccumulateRows(c.values(), c.width(), c.height(), p, combined[0]);
+      }
+      const std::span<BabyBear4> num_zeta = numerators(at_zeta, like.log_lde());
+      const CosetLde combined_lde = ExtensionLde(combined, like);
+      const size_t rows = like.block_height();
       merkle::BlockScratch scratch;
-      for (size_t block = 0; block < source.num_blocks(); ++block) {
+      for (size_t block = 0; block < like.num_blocks(); ++block) {
         const size_t first = block * rows;
         const std::span<const BabyBear> values = combined_lde.Block(block, scratch);
         tbb::parallel_for(size_t{0}, rows, [&](size_t i) {
@@ -1228,12 +1239,22 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
     };
     {
       const std::span<const BabyBear4> q(proof.quotient_opening);
-      accumulate_extra(*quotient, q.first(quotient_plan.num_chunks),
-                       q.subspan(quotient_plan.num_chunks));
-    }
-    if (zk) {
-      accumulate_extra(*mask, std::span(proof.mask_opening).first(1),
-                       std::span(proof.mask_opening).subspan(1));
+      std::vector<Extra> extras = {
+          {quotient.get(), q.first(quotient_plan.num_chunks), q.subspan(quotient_plan.num_chunks)}};
+      if (zk) {
+        extras.push_back({mask.get(), std::span<const BabyBear4>(proof.mask_opening).first(1),
+                          std::span<const BabyBear4>(proof.mask_opening).subspan(1)});
+      }
+      // One LDE for both where their blocks agree (the tallest table's randomiser may give the
+      // quotient chunks another block height than the mask), in the order of the gamma powers.
+      const bool shared = extras.size() == 2 &&
+                          extras[1].source->log_lde() == extras[0].source->log_lde() &&
+                          extras[1].source->log_block() == extras[0].source->log_block();
+      if (shared) {
+        accumulate_extras(extras);
+      } else {
+        for (const Extra& e : extras) accumulate_extras(std::span<const Extra>(&e, 1));
+      }
     }
 
     // The divisions, a block of the largest LDE at a time. A block of 2^(log_max - log_blowup)
