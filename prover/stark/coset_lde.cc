@@ -77,27 +77,46 @@ std::span<const BabyBear> CosetLde::Block(size_t block, merkle::BlockScratch& sc
 // coefficients: a_j adds a_j y^(j / R) to A_(j mod R) of each run.
 bool CosetLde::FillRuns(std::span<const uint64_t> run_starts, size_t log_run,
                         std::span<BabyBear> out) const {
-  using Packed = BabyBear::Packed;
-  constexpr size_t kLanes = Packed::kWidth;
   const size_t run = size_t{1} << log_run, num_runs = run_starts.size(), w = width();
   PROVA_CHECK(log_run <= log_block_, "an opened run is larger than an LDE block");
   PROVA_CHECK(out.size() == num_runs * run * w, "opened runs buffer has the wrong size");
-  // Blocks that are kept, or few enough to recompute for less than a pass per run (a block costs
-  // about log_block passes' worth of butterflies, at a lower rate than the packed products here).
-  std::vector<size_t> blocks;
-  bool all_kept = true;
   for (const uint64_t start : run_starts) {
-    const size_t b = start >> log_block_;
-    if (blocks.empty() || blocks.back() != b) blocks.push_back(b);
-    all_kept = all_kept && !Kept(b).empty();
+    PROVA_CHECK((start & (run - 1)) == 0, "an opened run is not aligned");
   }
-  if (all_kept || num_runs == 0 || num_runs > blocks.size() * log_block_) return false;
+  // Runs in kept blocks are copied from them. The others are computed here unless their blocks
+  // are few enough to recompute for less than a pass per run (a block costs about log_block
+  // passes' worth of butterflies, at a lower rate than the packed products here).
+  std::vector<size_t> computed;  // indices into run_starts
+  std::vector<size_t> blocks;    // their distinct blocks
+  for (size_t q = 0; q < run_starts.size(); ++q) {
+    const size_t b = run_starts[q] >> log_block_;
+    if (!Kept(b).empty()) continue;
+    computed.push_back(q);
+    if (blocks.empty() || blocks.back() != b) blocks.push_back(b);
+  }
+  if (computed.size() > blocks.size() * log_block_) return false;
+  for (size_t q = 0; q < num_runs; ++q) {
+    const std::span<const BabyBear> kept = Kept(run_starts[q] >> log_block_);
+    if (kept.empty()) continue;
+    const uint64_t i0 = run_starts[q] & (block_height() - 1);
+    std::copy_n(kept.begin() + static_cast<std::ptrdiff_t>(i0 * w), run * w,
+                out.begin() + static_cast<std::ptrdiff_t>(q * run * w));
+  }
+  if (computed.empty()) return true;
+  ComputeRuns(run_starts, computed, log_run, out);
+  return true;
+}
 
+void CosetLde::ComputeRuns(std::span<const uint64_t> run_starts, std::span<const size_t> selected,
+                           size_t log_run, std::span<BabyBear> out) const {
+  using Packed = BabyBear::Packed;
+  constexpr size_t kLanes = Packed::kWidth;
+  const size_t run = size_t{1} << log_run, num_runs = selected.size(), w = width();
   const BabyBear w_block = BabyBear::two_adic_generator(static_cast<uint32_t>(log_block_));
   std::vector<BabyBear> x0(num_runs), y(num_runs);
   for (size_t q = 0; q < num_runs; ++q) {
-    const size_t b = run_starts[q] >> log_block_;
-    const uint64_t i0 = run_starts[q] & (block_height() - 1);
+    const size_t b = run_starts[selected[q]] >> log_block_;
+    const uint64_t i0 = run_starts[selected[q]] & (block_height() - 1);
     PROVA_CHECK((i0 & (run - 1)) == 0, "an opened run is not aligned");
     x0[q] = ntt::coset_lde_block_shift(static_cast<uint32_t>(log_lde_), fri::DomainShift(),
                                        static_cast<uint32_t>(log_block_), b) *
@@ -155,14 +174,13 @@ bool CosetLde::FillRuns(std::span<const uint64_t> run_starts, size_t log_run,
       const Packed* a = &total[(q * run + r) * packs];
       for (size_t p = 0; p < packs; ++p) sum[p] += a[p] * x_power;
     }
-    BabyBear* row_out = out.data() + k * w;
+    BabyBear* row_out = out.data() + (selected[q] * run + u) * w;
     for (size_t p = 0; p < packs; ++p) {
       const std::array<BabyBear, kLanes> lanes = sum[p].to_array();
       std::copy(lanes.begin(), lanes.begin() + std::min(kLanes, w - p * kLanes),
                 row_out + p * kLanes);
     }
   });
-  return true;
 }
 
 }  // namespace prova::stark

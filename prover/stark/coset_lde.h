@@ -47,9 +47,10 @@ class CosetLde final : public merkle::RowSource {
   size_t width() const { return coefficients_.width(); }
   void FillBlock(size_t block, std::span<BabyBear> out) const override;
   std::span<const BabyBear> Block(size_t block, merkle::BlockScratch& scratch) const override;
-  // The opened runs straight from the coefficients, where that costs less than recomputing the
-  // blocks that hold them: a run of 2^k rows is a coset of the subgroup of order 2^k, so one pass
-  // over the coefficients serves every run (coset_lde.cc).
+  // The opened runs: copied from the blocks that are kept, and the others straight from the
+  // coefficients where that costs less than recomputing the blocks that hold them: a run of 2^k
+  // rows is a coset of the subgroup of order 2^k, so one pass over the coefficients serves every
+  // run (coset_lde.cc).
   bool FillRuns(std::span<const uint64_t> run_starts, size_t log_run,
                 std::span<BabyBear> out) const override;
 
@@ -58,6 +59,10 @@ class CosetLde final : public merkle::RowSource {
  private:
   // The kept block, or an empty span.
   std::span<const BabyBear> Kept(size_t block) const;
+  // The runs run_starts[selected[q]], from one pass over the coefficients, into their places in
+  // `out` (FillRuns' layout).
+  void ComputeRuns(std::span<const uint64_t> run_starts, std::span<const size_t> selected,
+                   size_t log_run, std::span<BabyBear> out) const;
   // Computes the block into the kept blocks if the budget allows (and returns it there), else
   // into `scratch`.
   std::span<const BabyBear> Compute(size_t block, merkle::BlockScratch& scratch) const;

@@ -216,13 +216,23 @@ TEST(CosetLdeTest, OpenedRunsFromTheCoefficientsEqualTheBlocksRows) {
       }
     }
   }
-  // Kept blocks are read in place instead.
-  const CosetLde kept(coefficients, log_lde, log_block, std::make_shared<LdeCacheBudget>(SIZE_MAX));
+  // Runs in a kept block are copied from it, the others computed: a budget of one block keeps
+  // block 0 only.
+  const size_t block_bytes = (size_t{1} << log_block) * width * sizeof(BabyBear);
+  const CosetLde kept(coefficients, log_lde, log_block,
+                      std::make_shared<LdeCacheBudget>(block_bytes));
   merkle::BlockScratch scratch;
   (void)kept.Block(0, scratch);
-  const std::vector<uint64_t> in_kept = {8};
-  std::vector<BabyBear> out(width);
-  EXPECT_FALSE(kept.FillRuns(in_kept, 0, out));
+  (void)kept.Block(2, scratch);
+  const std::vector<uint64_t> mixed = {8, 16, 2 * 16384 + 40};
+  std::vector<BabyBear> out(mixed.size() * 8 * width);
+  ASSERT_TRUE(kept.FillRuns(mixed, 3, out));
+  for (size_t k = 0; k < mixed.size() * 8; ++k) {
+    const uint64_t row = mixed[k / 8] + k % 8;
+    const BabyBear* expected =
+        blocks[row >> log_block].data() + (row & ((size_t{1} << log_block) - 1)) * width;
+    for (size_t c = 0; c < width; ++c) ASSERT_EQ(out[k * width + c], expected[c]) << row;
+  }
 }
 
 TEST(StarkTest, ProgressIsReportedInOrderAndCanAbandonTheProof) {
