@@ -46,6 +46,23 @@ Matrix ToMatrix(const air::RowMajorMatrix<BabyBear>& m, size_t height) {
 }
 Matrix ToMatrix(const air::RowMajorMatrix<BabyBear>& m) { return ToMatrix(m, m.height()); }
 
+// The rows of m (a power-of-two height n) in bit-reversed order, row i = m's row bitrev(i), in
+// the first rows of fresh storage of `height` rows: the order the inverse NTT of Commitment
+// takes, so the copy makes the bit-reversal pass unnecessary.
+Matrix BitReversedRows(const air::RowMajorMatrix<BabyBear>& m, size_t height) {
+  const size_t n = m.height(), width = m.width;
+  PROVA_CHECK(height >= n && std::has_single_bit(n), "matrix storage shorter than its rows");
+  Matrix out = Matrix::uninitialized(height, width);
+  const uint32_t log_n = static_cast<uint32_t>(std::countr_zero(n));
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 1024), [&](const auto& r) {
+    for (size_t i = r.begin(); i < r.end(); ++i) {
+      const BabyBear* from = m.values.data() + ntt::bit_reverse(i, log_n) * width;
+      std::copy(from, from + width, out.row(i).begin());
+    }
+  });
+  return out;
+}
+
 void Random(std::span<BabyBear> out) { merkle::FillWithSecureRandomness(out); }
 
 // Batch inversion in independent blocks, in parallel (one field inversion per block).
@@ -90,13 +107,13 @@ std::vector<BabyBear> CosetBlockPoints(size_t log_size, size_t log_block, size_t
 // The committed polynomials of a trace, kept as coefficients and extended a coset of the trace
 // domain at a time: the trace's interpolants t or, with zero knowledge, t + Z_H r = t + (X^n - 1) r
 // with r uniformly random of randomizer_len coefficients, which agrees with the trace on H_n.
-// `coefficients` has degree_bound rows, the trace in its first n: the polynomials are formed in
-// place.
+// `coefficients` has degree_bound rows, the trace's rows in bit-reversed order in its first n
+// (BitReversedRows, FlattenExtension): the polynomials are formed in place.
 std::shared_ptr<const CosetLde> Commitment(Matrix coefficients, const TableLayout& l,
                                            std::shared_ptr<LdeCacheBudget> budget) {
   const size_t n = size_t{1} << l.log_height, width = coefficients.width();
   PROVA_CHECK(coefficients.height() == l.degree_bound, "trace storage is not degree_bound rows");
-  ntt::inverse(coefficients.view().rows(0, n));
+  ntt::inverse_from_bit_reversed(coefficients.view().rows(0, n));
   std::span<BabyBear> high = coefficients.values().subspan(n * width);
   Random(high);
   constexpr size_t kBlock = 4096;
@@ -327,14 +344,18 @@ air::RowMajorMatrix<BabyBear4> ParallelAuxTrace(const ProverTable& table,
   return aux;
 }
 
-// The base coordinates of each extension element, in the first rows of `height` rows of storage.
+// The base coordinates of each extension element, rows in bit-reversed order (as
+// BitReversedRows), in the first rows of `height` rows of storage.
 Matrix FlattenExtension(const air::RowMajorMatrix<BabyBear4>& m, size_t height) {
-  PROVA_CHECK(height >= m.height(), "matrix storage shorter than its rows");
+  const size_t n = m.height();
+  PROVA_CHECK(height >= n && std::has_single_bit(n), "matrix storage shorter than its rows");
   Matrix out = Matrix::uninitialized(height, 4 * m.width);
-  tbb::parallel_for(size_t{0}, m.height(), [&](size_t r) {
+  const uint32_t log_n = static_cast<uint32_t>(std::countr_zero(n));
+  tbb::parallel_for(size_t{0}, n, [&](size_t r) {
     const std::span<BabyBear> row = out.row(r);
+    const size_t from = ntt::bit_reverse(r, log_n);
     for (size_t c = 0; c < m.width; ++c) {
-      for (size_t k = 0; k < 4; ++k) row[4 * c + k] = m.at(r, c).coeff(k);
+      for (size_t k = 0; k < 4; ++k) row[4 * c + k] = m.at(from, c).coeff(k);
     }
   });
   return out;
@@ -874,7 +895,7 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
   progress("committing traces", 0.0);
   std::vector<std::shared_ptr<const merkle::RowSource>> main_sources;
   for (size_t t = 0; t < num_tables; ++t) {
-    state[t].main = Commitment(ToMatrix(witnesses[t].main, state[t].layout.degree_bound),
+    state[t].main = Commitment(BitReversedRows(witnesses[t].main, state[t].layout.degree_bound),
                                state[t].layout, lde_budget);
     main_sources.push_back(state[t].main);
   }
