@@ -1323,7 +1323,49 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
       const std::vector<BabyBear4> inv = ParallelBatchInverse(d);
       const BabyBear4* inv_zeta = inv.data();
       const BabyBear4* inv_zeta2 = inv.data() + rows;
-      tbb::parallel_for(size_t{0}, rows, [&](size_t i) {
+      // kLanes consecutive positions at a time, in packed extension arithmetic; the values of
+      // shorter LDEs and the inverses at the previous rows are gathered into lanes.
+      const PackedBabyBear4 packed_zeta_delta = Broadcast(zeta_delta);
+      std::vector<PackedBabyBear4> packed_next_delta;
+      std::vector<Packed> packed_w_inv;
+      for (const NextPoint& np : next_points) {
+        packed_next_delta.push_back(Broadcast(np.delta));
+        packed_w_inv.push_back(Packed(np.w_inv));
+      }
+      auto lanes_of = [&](const Part& p, size_t index) {
+        std::array<BabyBear4, kLanes> lanes;
+        for (size_t k = 0; k < kLanes; ++k) lanes[k] = p.values[(index + k) >> p.shift];
+        return PackExtension(lanes.data());
+      };
+      const size_t groups = rows / kLanes;
+      tbb::parallel_for(tbb::blocked_range<size_t>(0, groups, 64), [&](const auto& range) {
+        std::array<BabyBear4, kLanes> at_previous, at_previous2;
+        for (size_t g = range.begin(); g < range.end(); ++g) {
+          const size_t i = g * kLanes, index = first + i;
+          PackedBabyBear4 sum = PackExtension(&fri_input[index]);
+          for (const Part& p : zeta_parts) sum += lanes_of(p, index);
+          PackedBabyBear4 value = sum * PackExtension(&inv_zeta[i]) +
+                                  (sum + packed_zeta_delta) * PackExtension(&inv_zeta2[i]);
+          for (size_t point = 0; point < next_points.size(); ++point) {
+            const NextPoint& np = next_points[point];
+            PackedBabyBear4 next = PackedBabyBear4::zero();
+            for (const Part& p : np.parts) next += lanes_of(p, index);
+            for (size_t k = 0; k < kLanes; ++k) {
+              const size_t natural = ntt::bit_reverse(i + k, static_cast<uint32_t>(log_rows));
+              const size_t previous = ntt::bit_reverse((natural + rows - np.step) & (rows - 1),
+                                                       static_cast<uint32_t>(log_rows));
+              at_previous[k] = inv_zeta[previous];
+              at_previous2[k] = inv_zeta2[previous];
+            }
+            value += (next * PackExtension(at_previous.data()) +
+                      (next + packed_next_delta[point]) * PackExtension(at_previous2.data())) *
+                     packed_w_inv[point];
+          }
+          UnpackExtension(value, &fri_input[index]);
+        }
+      });
+      // The positions past the last full group (blocks shorter than kLanes rows).
+      for (size_t i = groups * kLanes; i < rows; ++i) {
         const size_t index = first + i;
         BabyBear4 sum = fri_input[index];
         for (const Part& p : zeta_parts) sum = sum + p.values[index >> p.shift];
@@ -1338,7 +1380,7 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
                   (next * inv_zeta[previous] + (next + np.delta) * inv_zeta2[previous]) * np.w_inv;
         }
         fri_input[index] = value;
-      });
+      }
     }
 
     progress("FRI", 0.8);
