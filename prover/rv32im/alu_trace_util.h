@@ -9,7 +9,7 @@
 
 #include "common/error.h"
 #include "prover/rv32im/alu_trace.h"
-#include "prover/rv32im/trace_matrix.h"
+#include "prover/stark/zeroed_matrix.h"
 #include "verifier/air/air.h"
 
 namespace prova::rv32im::alu_trace {
@@ -36,7 +36,7 @@ template <template <class> class Cols, class Fill>
 inline Matrix BuildTable(std::span<const AluRow> rows, AluTable table, Opcode padding_op, Fill fill,
                          ByteCounter* bytes) {
   const size_t height = std::max(kMinAluHeight, std::bit_ceil(rows.size()));
-  Matrix m = ZeroTraceMatrix(height, air::kWidth<Cols>);
+  Matrix m = stark::ZeroedMatrix<BabyBear>(height, air::kWidth<Cols>);
   for (size_t r = 0; r < rows.size(); ++r) {
     const AluRow& row = rows[r];
     if (!IsAluOpcode(row.op) || TableOf(row.op) != table) {

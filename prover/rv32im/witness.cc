@@ -13,7 +13,7 @@
 #include "prover/rv32im/alu_events.h"
 #include "prover/rv32im/alu_trace.h"
 #include "prover/rv32im/byte_trace.h"
-#include "prover/rv32im/trace_matrix.h"
+#include "prover/stark/zeroed_matrix.h"
 #include "verifier/rv32im/opcodes.h"
 
 namespace prova::rv32im {
@@ -90,7 +90,8 @@ void TimestampDiffWitness(uint32_t ts, uint32_t prev_ts, BabyBear (&diff)[2], By
 
 template <template <class> class Cols>
 air::RowMajorMatrix<BabyBear> RowsToMatrix(const std::vector<Cols<BabyBear>>& rows) {
-  air::RowMajorMatrix<BabyBear> m = ZeroTraceMatrix(PaddedHeight(rows.size()), air::kWidth<Cols>);
+  air::RowMajorMatrix<BabyBear> m =
+      stark::ZeroedMatrix<BabyBear>(PaddedHeight(rows.size()), air::kWidth<Cols>);
   for (size_t i = 0; i < rows.size(); ++i) RowAt<Cols>(m, i) = rows[i];
   return m;
 }
@@ -183,7 +184,8 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
   bool input_eof = false;
   size_t next_syscall = 0;  // cursor into trace.syscalls, which are in step order
 
-  air::RowMajorMatrix<BabyBear> cpu = ZeroTraceMatrix(PaddedHeight(steps), air::kWidth<CpuCols>);
+  air::RowMajorMatrix<BabyBear> cpu =
+      stark::ZeroedMatrix<BabyBear>(PaddedHeight(steps), air::kWidth<CpuCols>);
   for (size_t i = 0; i < steps; ++i) {
     const vm::TraceStep& step = trace.steps[i];
     auto pit = fixed.program_row.find(step.pc);

@@ -1,12 +1,11 @@
 #pragma once
 
-// Zero-filled witness matrices whose pages every thread faults in. The witness generators fill
-// their tables in one thread (the memory state is sequential), and a zero-filled vector would
-// also first-touch its pages in that thread. A first touch is slow on a virtual machine (1 to 3 s
-// per GB here; docs/stark.md, "Cold and warm processes"), so the pages are populated first, in
-// parallel, by the kernel (MADV_POPULATE_WRITE: no byte of the storage is written), and the
-// vector's own zero fill then runs over mapped pages: 352 MB took 0.22 to 0.29 s instead of 0.57
-// to 0.60 s.
+// Zero-filled matrices whose pages every thread faults in, for tables that are then filled in
+// one thread (the RV32IM witness generators: the memory state is sequential). A zero-filled
+// vector would first-touch all its pages in the allocating thread. A first touch is slow on a virtual machine (1 to 3 s per GB here; docs/stark.md, "Cold
+// and warm processes"), so the pages are populated first, in parallel, by the kernel
+// (MADV_POPULATE_WRITE: no byte of the storage is written), and the vector's own zero fill then
+// runs over mapped pages: 352 MB took 0.22 to 0.29 s instead of 0.57 to 0.60 s.
 
 #include <sys/mman.h>
 #include <tbb/parallel_for.h>
@@ -18,9 +17,8 @@
 #include <vector>
 
 #include "verifier/air/matrix.h"
-#include "verifier/field/babybear.h"
 
-namespace prova::rv32im {
+namespace prova::stark {
 
 // Asks the kernel to fault in the whole pages of [data, data + bytes), a few MiB per task. Only a
 // hint: an older kernel refuses the advice and the pages fault on first use as before.
@@ -41,17 +39,18 @@ inline void PopulatePagesInParallel(const void* data, size_t bytes) {
 #endif
 }
 
-// height x width zeros.
-inline air::RowMajorMatrix<BabyBear> ZeroTraceMatrix(size_t height, size_t width) {
+// height x width zeros (T: the field or its extension).
+template <class T>
+air::RowMajorMatrix<T> ZeroedMatrix(size_t height, size_t width) {
   constexpr size_t kMinParallelBytes = size_t{4} << 20;  // below this one thread is as fast
-  std::vector<BabyBear> values;
+  std::vector<T> values;
   const size_t count = height * width;
   values.reserve(count);
-  if (count * sizeof(BabyBear) >= kMinParallelBytes) {
-    PopulatePagesInParallel(values.data(), count * sizeof(BabyBear));
+  if (count * sizeof(T) >= kMinParallelBytes) {
+    PopulatePagesInParallel(values.data(), count * sizeof(T));
   }
   values.resize(count);
-  return air::RowMajorMatrix<BabyBear>(std::move(values), width);
+  return air::RowMajorMatrix<T>(std::move(values), width);
 }
 
-}  // namespace prova::rv32im
+}  // namespace prova::stark
