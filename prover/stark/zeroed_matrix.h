@@ -2,10 +2,11 @@
 
 // Zero-filled matrices whose pages every thread faults in, for tables that are then filled in
 // one thread (the RV32IM witness generators: the memory state is sequential). A zero-filled
-// vector would first-touch all its pages in the allocating thread. A first touch is slow on a virtual machine (1 to 3 s per GB here; docs/stark.md, "Cold
-// and warm processes"), so the pages are populated first, in parallel, by the kernel
-// (MADV_POPULATE_WRITE: no byte of the storage is written), and the vector's own zero fill then
-// runs over mapped pages: 352 MB took 0.22 to 0.29 s instead of 0.57 to 0.60 s.
+// vector would first-touch all its pages in the allocating thread, and a first touch is slow on a
+// virtual machine (1 to 3 s per GB here; docs/stark.md, "Cold and warm processes"). So the pages
+// are populated first, in parallel, by the kernel (MADV_POPULATE_WRITE: no byte of the storage is
+// written), and the vector's own zero fill then runs over mapped pages: 352 MB took 0.22 to
+// 0.29 s instead of 0.57 to 0.60 s.
 
 #include <sys/mman.h>
 #include <tbb/parallel_for.h>
