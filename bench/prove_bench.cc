@@ -14,7 +14,7 @@
 // --warm proves each row a second time in the same process and adds that time as "warm": what a
 // proving worker (`prova worker`, `prova serve`) sees once its heap holds the memory of an earlier
 // proof. The first proof of a process also pays for the first touch of every page of its peak,
-// which on a virtual machine can cost seconds per GB (docs/stark.md, "Huge pages").
+// which on a virtual machine can cost seconds per GB (docs/stark.md, "Cold and warm processes").
 // --phases prints each proof's seconds per phase (the phases `prova prove` shows) on stderr.
 //
 // Targets (issue: RV32IM circuit): >= 100 kHz proving, <= 4 GB peak at 2^20 cycles, seal

@@ -117,7 +117,6 @@ void CosetLde::ComputeRuns(std::span<const uint64_t> run_starts, std::span<const
   for (size_t q = 0; q < num_runs; ++q) {
     const size_t b = run_starts[selected[q]] >> log_block_;
     const uint64_t i0 = run_starts[selected[q]] & (block_height() - 1);
-    PROVA_CHECK((i0 & (run - 1)) == 0, "an opened run is not aligned");
     x0[q] = ntt::coset_lde_block_shift(static_cast<uint32_t>(log_lde_), fri::DomainShift(),
                                        static_cast<uint32_t>(log_block_), b) *
             w_block.pow(ntt::bit_reverse(i0, static_cast<uint32_t>(log_block_)));

@@ -31,11 +31,9 @@ namespace {
 using Matrix = prova::RowMajorMatrix<BabyBear>;
 constexpr size_t kLanes = Packed::kWidth;
 
-// A copy into the first rows of fresh storage of `height` rows (the rest left uninitialised), in
-// parallel: the first touch of each page costs more than the copy.
-Matrix ToMatrix(const air::RowMajorMatrix<BabyBear>& m, size_t height) {
-  PROVA_CHECK(height >= m.height(), "matrix storage shorter than its rows");
-  Matrix out = Matrix::uninitialized(height, m.width);
+// A copy into fresh storage, in parallel: the first touch of each page costs more than the copy.
+Matrix ToMatrix(const air::RowMajorMatrix<BabyBear>& m) {
+  Matrix out = Matrix::uninitialized(m.height(), m.width);
   constexpr size_t kChunk = size_t{1} << 16;
   const std::span<BabyBear> to = out.values().first(m.values.size());
   tbb::parallel_for(size_t{0}, (to.size() + kChunk - 1) / kChunk, [&](size_t c) {
@@ -44,7 +42,6 @@ Matrix ToMatrix(const air::RowMajorMatrix<BabyBear>& m, size_t height) {
   });
   return out;
 }
-Matrix ToMatrix(const air::RowMajorMatrix<BabyBear>& m) { return ToMatrix(m, m.height()); }
 
 // The rows of m (a power-of-two height n) in bit-reversed order, row i = m's row bitrev(i), in
 // the first rows of fresh storage of `height` rows: the order the inverse NTT of Commitment
@@ -591,56 +588,6 @@ std::vector<BabyBear4> ComputeOverflowQuotient(const ProverTable& table, const T
   return quotient;
 }
 
-// The coefficients of a table's quotient Q_t (quotient_len of them) from its values on the
-// quotient domain (bit-reversed, as ComputeQuotient returns them). With `check`, throws
-// prova::Error naming `table` if the values are not those of a polynomial of fewer than
-// quotient_len coefficients, which is what a failing constraint leaves: the combined constraints
-// C agree with Z_H Q' on the quotient domain V only if C = Z_H Q' + Z_V S with
-// deg S <= deg C - |V|, a few times the randomiser length, and such an S is non-zero on all but
-// that many rows; so a trace whose constraints fail on fewer than n - deg S rows is always
-// caught, one with more except with negligible probability over alpha.
-std::vector<BabyBear4> QuotientCoefficients(const std::vector<BabyBear4>& values,
-                                            const TableLayout& l, bool check,
-                                            std::string_view table) {
-  const size_t nq = values.size();
-  Matrix evals = Matrix::uninitialized(nq, 4);
-  constexpr size_t kBlock = size_t{1} << 12;
-  const size_t blocks = (nq + kBlock - 1) / kBlock;
-  tbb::parallel_for(size_t{0}, blocks, [&](size_t b) {
-    for (size_t i = b * kBlock; i < std::min(nq, (b + 1) * kBlock); ++i) {
-      for (size_t k = 0; k < 4; ++k) evals.at(i, k) = values[i].coeff(k);
-    }
-  });
-  ntt::inverse_from_bit_reversed(evals.view());  // coefficients of P(Y) = Q(shift * Y)
-  const BabyBear shift_inv = fri::DomainShift().inverse();
-  tbb::parallel_for(size_t{0}, blocks, [&](size_t b) {
-    const size_t begin = b * kBlock;
-    BabyBear power = shift_inv.pow(begin);
-    for (size_t j = begin; j < std::min(nq, begin + kBlock); ++j, power *= shift_inv) {
-      for (size_t k = 0; k < 4; ++k) evals.at(j, k) *= power;
-    }
-  });
-  if (check) {
-    for (size_t j = l.quotient_len; j < nq; ++j) {
-      for (size_t k = 0; k < 4; ++k) {
-        if (evals.at(j, k) != BabyBear::zero()) {
-          throw Error("prove: the traces of table '" + std::string(table) +
-                      "' violate their constraints (the quotient has degree " + std::to_string(j) +
-                      ", above " + std::to_string(l.quotient_len - 1) +
-                      "); prove with name_violations (`prova prove --debug-constraints`) to name "
-                      "the failing constraints and rows");
-        }
-      }
-    }
-  }
-  std::vector<BabyBear4> out(std::min(l.quotient_len, nq));
-  for (size_t j = 0; j < out.size(); ++j) {
-    out[j] =
-        BabyBear4::from_coeffs({evals.at(j, 0), evals.at(j, 1), evals.at(j, 2), evals.at(j, 3)});
-  }
-  return out;
-}
-
 // Adds weight * Q_t(c X^(2^k)) to the combined quotient's coefficients, with c = s^(1 - 2^k) the
 // constant that takes a point of the largest LDE to the table's row (TablePoint).
 void AddLiftedQuotient(std::span<const BabyBear4> q_t, size_t log_lift, const BabyBear4& weight,
@@ -998,15 +945,11 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
         const QuotientCosets cosets = PlanQuotientCosets(l);
         const std::vector<BabyBear4> values =
             ComputeQuotient(*tables[t], state[t], context, cosets.cosets);
-        const std::vector<BabyBear4> q_t =
-            cosets.whole_domain()
-                ? QuotientCoefficients(values, l, options.check_constraints, tables[t]->name())
-                : InterpolateQuotient(
-                      cosets, values,
-                      cosets.has_overflow
-                          ? ComputeOverflowQuotient(*tables[t], state[t], context, cosets)
-                          : std::vector<BabyBear4>(),
-                      l.quotient_len, options.check_constraints, tables[t]->name());
+        const std::vector<BabyBear4> q_t = InterpolateQuotient(
+            cosets, values,
+            cosets.has_overflow ? ComputeOverflowQuotient(*tables[t], state[t], context, cosets)
+                                : std::vector<BabyBear4>(),
+            l.quotient_len, options.check_constraints, tables[t]->name());
         AddLiftedQuotient(q_t, LogLift(fri_shape, l), beta_power, combined);
       }
       quotient = std::make_shared<CosetLde>(QuotientChunks(combined, quotient_plan), log_max,
@@ -1332,55 +1275,47 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
         packed_next_delta.push_back(Broadcast(np.delta));
         packed_w_inv.push_back(Packed(np.w_inv));
       }
-      auto lanes_of = [&](const Part& p, size_t index) {
-        std::array<BabyBear4, kLanes> lanes;
-        for (size_t k = 0; k < kLanes; ++k) lanes[k] = p.values[(index + k) >> p.shift];
-        return PackExtension(lanes.data());
+      // A block shorter than kLanes rows (tiny proofs) fills the spare lanes with its last row.
+      const size_t lanes = std::min(kLanes, rows);
+      auto lane = [&](size_t i, size_t k) { return i + std::min(k, lanes - 1); };
+      auto gather = [&](auto&& at, size_t i) {
+        std::array<BabyBear4, kLanes> values;
+        for (size_t k = 0; k < kLanes; ++k) values[k] = at(lane(i, k));
+        return PackExtension(values.data());
       };
-      const size_t groups = rows / kLanes;
-      tbb::parallel_for(tbb::blocked_range<size_t>(0, groups, 64), [&](const auto& range) {
-        std::array<BabyBear4, kLanes> at_previous, at_previous2;
-        for (size_t g = range.begin(); g < range.end(); ++g) {
-          const size_t i = g * kLanes, index = first + i;
-          PackedBabyBear4 sum = PackExtension(&fri_input[index]);
-          for (const Part& p : zeta_parts) sum += lanes_of(p, index);
-          PackedBabyBear4 value = sum * PackExtension(&inv_zeta[i]) +
-                                  (sum + packed_zeta_delta) * PackExtension(&inv_zeta2[i]);
-          for (size_t point = 0; point < next_points.size(); ++point) {
-            const NextPoint& np = next_points[point];
-            PackedBabyBear4 next = PackedBabyBear4::zero();
-            for (const Part& p : np.parts) next += lanes_of(p, index);
-            for (size_t k = 0; k < kLanes; ++k) {
-              const size_t natural = ntt::bit_reverse(i + k, static_cast<uint32_t>(log_rows));
-              const size_t previous = ntt::bit_reverse((natural + rows - np.step) & (rows - 1),
-                                                       static_cast<uint32_t>(log_rows));
-              at_previous[k] = inv_zeta[previous];
-              at_previous2[k] = inv_zeta2[previous];
+      tbb::parallel_for(
+          tbb::blocked_range<size_t>(0, (rows + kLanes - 1) / kLanes, 64), [&](const auto& range) {
+            for (size_t g = range.begin(); g < range.end(); ++g) {
+              const size_t i = g * kLanes;
+              PackedBabyBear4 sum = gather([&](size_t r) { return fri_input[first + r]; }, i);
+              for (const Part& p : zeta_parts) {
+                sum += gather([&](size_t r) { return p.values[(first + r) >> p.shift]; }, i);
+              }
+              PackedBabyBear4 value =
+                  sum * gather([&](size_t r) { return inv_zeta[r]; }, i) +
+                  (sum + packed_zeta_delta) * gather([&](size_t r) { return inv_zeta2[r]; }, i);
+              for (size_t point = 0; point < next_points.size(); ++point) {
+                const NextPoint& np = next_points[point];
+                PackedBabyBear4 next = PackedBabyBear4::zero();
+                for (const Part& p : np.parts) {
+                  next += gather([&](size_t r) { return p.values[(first + r) >> p.shift]; }, i);
+                }
+                auto previous = [&](size_t r) {
+                  const size_t natural = ntt::bit_reverse(r, static_cast<uint32_t>(log_rows));
+                  return ntt::bit_reverse((natural + rows - np.step) & (rows - 1),
+                                          static_cast<uint32_t>(log_rows));
+                };
+                value += (next * gather([&](size_t r) { return inv_zeta[previous(r)]; }, i) +
+                          (next + packed_next_delta[point]) *
+                              gather([&](size_t r) { return inv_zeta2[previous(r)]; }, i)) *
+                         packed_w_inv[point];
+              }
+              std::array<BabyBear4, kLanes> out;
+              UnpackExtension(value, out.data());
+              std::copy_n(out.begin(), lanes,
+                          fri_input.begin() + static_cast<std::ptrdiff_t>(first + i));
             }
-            value += (next * PackExtension(at_previous.data()) +
-                      (next + packed_next_delta[point]) * PackExtension(at_previous2.data())) *
-                     packed_w_inv[point];
-          }
-          UnpackExtension(value, &fri_input[index]);
-        }
-      });
-      // The positions past the last full group (blocks shorter than kLanes rows).
-      for (size_t i = groups * kLanes; i < rows; ++i) {
-        const size_t index = first + i;
-        BabyBear4 sum = fri_input[index];
-        for (const Part& p : zeta_parts) sum = sum + p.values[index >> p.shift];
-        BabyBear4 value = sum * inv_zeta[i] + (sum + zeta_delta) * inv_zeta2[i];
-        const size_t natural = ntt::bit_reverse(i, static_cast<uint32_t>(log_rows));
-        for (const NextPoint& np : next_points) {
-          BabyBear4 next = BabyBear4::zero();
-          for (const Part& p : np.parts) next = next + p.values[index >> p.shift];
-          const size_t previous = ntt::bit_reverse((natural + rows - np.step) & (rows - 1),
-                                                   static_cast<uint32_t>(log_rows));
-          value = value +
-                  (next * inv_zeta[previous] + (next + np.delta) * inv_zeta2[previous]) * np.w_inv;
-        }
-        fri_input[index] = value;
-      }
+          });
     }
 
     progress("FRI", 0.8);

@@ -3,8 +3,8 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
-#include <atomic>
 #include <bit>
+#include <cstdint>
 #include <string>
 
 #include "common/error.h"
@@ -134,6 +134,17 @@ std::vector<BabyBear4> InterpolateQuotient(const QuotientCosets& plan,
       plan.overflow_len > 0 ? quotient_len == m * n + plan.overflow_len : quotient_len <= m * n,
       "quotient cosets: the plan does not cover the quotient");
 
+  if (plan.whole_domain()) {
+    // The quotient domain is one coset s <w_(m n)>: a single inverse NTT.
+    const Matrix coefficients = CoefficientsOnCoset(coset_values, fri::DomainShift());
+    for (size_t j = quotient_len; check && j < m * n; ++j) {
+      if (!RowValue(coefficients, j).is_zero()) ThrowViolation(table, j, quotient_len);
+    }
+    std::vector<BabyBear4> out(quotient_len);
+    for (size_t j = 0; j < quotient_len; ++j) out[j] = RowValue(coefficients, j);
+    return out;
+  }
+
   // R_b = Q mod (X^n - u_b) from the values on c_b H_n.
   std::vector<Matrix> remainders;
   std::vector<BabyBear> u(m);
@@ -181,8 +192,10 @@ std::vector<BabyBear4> InterpolateQuotient(const QuotientCosets& plan,
   // Each j: R_b[j] - u_b^m Q_m[j] = sum_(t < m) u_b^t q_(j + t n), solved by V^-1.
   const std::vector<std::vector<BabyBear>> v_inv = InverseVandermonde(u);
   std::vector<BabyBear4> out(quotient_len, BabyBear4::zero());
-  std::atomic<size_t> violation{0};  // 1 + the lowest offending coefficient found, or 0
-  tbb::parallel_for(size_t{0}, (n + kChunk - 1) / kChunk, [&](size_t k) {
+  // The lowest coefficient above quotient_len that is not zero, per chunk of j (SIZE_MAX: none).
+  const size_t chunks = (n + kChunk - 1) / kChunk;
+  std::vector<size_t> violation(chunks, SIZE_MAX);
+  tbb::parallel_for(size_t{0}, chunks, [&](size_t k) {
     std::vector<BabyBear4> rhs(m);
     for (size_t j = k * kChunk; j < std::min(n, (k + 1) * kChunk); ++j) {
       for (size_t b = 0; b < m; ++b) {
@@ -196,16 +209,14 @@ std::vector<BabyBear4> InterpolateQuotient(const QuotientCosets& plan,
         if (index < quotient_len) {
           out[index] = q;
         } else if (check && !q.is_zero()) {
-          size_t seen = violation.load();
-          while ((seen == 0 || index + 1 < seen) &&
-                 !violation.compare_exchange_weak(seen, index + 1)) {
-          }
+          violation[k] = std::min(violation[k], index);
         }
       }
       if (j < plan.overflow_len) out[m * n + j] = overflow[j];
     }
   });
-  if (violation.load() != 0) ThrowViolation(table, violation.load() - 1, quotient_len);
+  const size_t lowest = *std::min_element(violation.begin(), violation.end());
+  if (lowest != SIZE_MAX) ThrowViolation(table, lowest, quotient_len);
   return out;
 }
 

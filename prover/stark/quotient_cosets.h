@@ -44,7 +44,7 @@ struct QuotientCosets {
 
   size_t overflow_points() const { return has_overflow ? size_t{1} << log_overflow : 0; }
   size_t evaluations() const { return (cosets << log_height) + overflow_points(); }
-  // The whole power-of-two quotient domain: the plain inverse NTT applies.
+  // The whole power-of-two quotient domain: one inverse NTT of its size applies.
   bool whole_domain() const {
     return !has_overflow && cosets == (size_t{1} << (log_quotient - log_height));
   }
@@ -64,9 +64,14 @@ BabyBear OverflowCosetShift();
 std::vector<BabyBear> OverflowCosetPoints(const QuotientCosets& plan);
 
 // Q's quotient_len coefficients from its values on the plan's cosets (coset after coset, each in
-// the bit-reversed order of ComputeQuotient) and on the overflow coset (OverflowCosetPoints
-// order). With `check`, throws prova::Error naming `table` unless the values are those of a
-// polynomial of fewer than quotient_len coefficients.
+// the bit-reversed order of ComputeQuotient; on the whole domain, one inverse NTT) and on the
+// overflow coset (OverflowCosetPoints order). With `check`, throws prova::Error naming `table`
+// unless the values are those of a polynomial of fewer than quotient_len coefficients, which is
+// what a failing constraint leaves: the combined constraints C agree with Z_H Q' on the evaluation
+// points V only if C = Z_H Q' + Z_V S with deg S <= deg C - |V| = n - 2 - s (s = |V| -
+// quotient_len spare coefficients), and such an S is non-zero on at least s + 2 rows; so a trace
+// whose constraints fail on at most s + 1 rows is always caught, one failing on more except with
+// negligible probability over alpha.
 std::vector<BabyBear4> InterpolateQuotient(const QuotientCosets& plan,
                                            std::span<const BabyBear4> coset_values,
                                            std::span<const BabyBear4> overflow_values,

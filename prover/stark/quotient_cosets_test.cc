@@ -89,7 +89,6 @@ TEST(QuotientCosets, RecoversEveryCoefficient) {
   for (const Case& c : kCases) {
     const QuotientCosets plan =
         PlanQuotientCosets(Layout(c.log_height, c.log_quotient, c.quotient_len));
-    if (plan.whole_domain()) continue;  // the plain inverse NTT (QuotientCoefficients)
     const std::vector<BabyBear4> q = RandomPolynomial(c.quotient_len, seed++);
     std::vector<BabyBear4> cosets, overflow;
     EvaluateOnPlan(plan, q, &cosets, &overflow);
@@ -107,7 +106,7 @@ TEST(QuotientCosets, RefusesValuesOfAHigherDegree) {
   for (const Case& c : kCases) {
     const QuotientCosets plan =
         PlanQuotientCosets(Layout(c.log_height, c.log_quotient, c.quotient_len));
-    if (plan.whole_domain()) continue;
+    if (plan.evaluations() == c.quotient_len) continue;  // nothing left to check
     for (const size_t extra : {size_t{1}, plan.evaluations() - c.quotient_len}) {
       std::vector<BabyBear4> q = RandomPolynomial(c.quotient_len + extra, seed++);
       std::vector<BabyBear4> cosets, overflow;

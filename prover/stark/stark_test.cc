@@ -85,6 +85,17 @@ TEST(StarkTest, FibonacciProvesAndVerifies) {
   EXPECT_TRUE(r.ok) << r.reason << "\n";
 }
 
+// Traces shorter than a vector of lanes leave the DEEP quotient's blocks under kLanes rows (the
+// packed divisions then fill spare lanes), with and without zero knowledge.
+TEST(StarkTest, TinyTracesProveAndVerify) {
+  for (const size_t rows : {2, 4, 8}) {
+    VerifyResult r = ProveAndVerify(NoZk(), Fibonacci(rows));
+    EXPECT_TRUE(r.ok) << rows << ": " << r.reason << "\n";
+    r = ProveAndVerify(TestConfig(), Fibonacci(rows));
+    EXPECT_TRUE(r.ok) << rows << ": " << r.reason << "\n";
+  }
+}
+
 TEST(StarkTest, RangeCounterProvesAndVerifies) {
   Instance in;
   in.prover_tables = {&kCounter};
