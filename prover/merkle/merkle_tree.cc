@@ -64,33 +64,33 @@ struct BlockRows {
 
 // Sponge hash of rows [start, start + kLanes) of a block, one row per lane.
 void HashRowsPacked(const BlockRows& block, size_t start, Digest* out) {
-  hash::PaddingFreeSponge<Packed> sponge;
+  hash::MerkleDamgardHasher<Packed> hasher;
   std::array<BabyBear, kLanes> column;
   std::array<Packed, kLanes> square;
   auto absorb_columns = [&](const BabyBear* base, size_t width) {
     size_t c = 0;
     for (; c + kLanes <= width; c += kLanes) {  // the rows are consecutive: a square at a time
       LoadRowsTransposed(base + start * width + c, width, square.data());
-      for (const Packed& x : square) sponge.Absorb(x);
+      for (const Packed& x : square) hasher.Absorb(x);
     }
     for (; c < width; ++c) {
       for (size_t l = 0; l < kLanes; ++l) column[l] = base[(start + l) * width + c];
-      sponge.Absorb(Packed::from_array(column));
+      hasher.Absorb(Packed::from_array(column));
     }
   };
   for (const auto& [base, width] : block.matrices) absorb_columns(base, width);
   if (block.salt_elements != 0) absorb_columns(block.salts, block.salt_elements);
-  hash::UnpackDigests(sponge.Finalize(), out);
+  hash::UnpackDigests(hasher.Finalize(), out);
 }
 
 Digest HashRowScalar(const BlockRows& block, size_t row) {
-  hash::PaddingFreeSponge<BabyBear> sponge;
+  hash::MerkleDamgardHasher<BabyBear> hasher;
   for (const auto& [base, width] : block.matrices) {
-    sponge.Absorb(std::span<const BabyBear>(base + row * width, width));
+    hasher.Absorb(std::span<const BabyBear>(base + row * width, width));
   }
-  sponge.Absorb(
+  hasher.Absorb(
       std::span<const BabyBear>(block.salts + row * block.salt_elements, block.salt_elements));
-  return sponge.Finalize();
+  return hasher.Finalize();
 }
 
 // Runs body(begin, end) over [0, count) in parallel chunks that are multiples of kLanes (count is
@@ -256,12 +256,12 @@ void MerkleTree::Build(const SaltSource& salts) {
 }
 
 Digest MerkleTree::GroupRowDigest(size_t group, uint64_t row, const OpenedRows& opened) const {
-  hash::PaddingFreeSponge<BabyBear> sponge;
+  hash::MerkleDamgardHasher<BabyBear> hasher;
   for (size_t k : groups_[group].matrices) {
-    sponge.Absorb(std::span<const BabyBear>(opened[k].at(row)));
+    hasher.Absorb(std::span<const BabyBear>(opened[k].at(row)));
   }
-  sponge.Absorb(salts_[group].values().subspan(row * salt_elements_, salt_elements_));
-  return sponge.Finalize();
+  hasher.Absorb(salts_[group].values().subspan(row * salt_elements_, salt_elements_));
+  return hasher.Finalize();
 }
 
 Digest MerkleTree::NodeDigest(size_t level, uint64_t node, const OpenedRows& opened) const {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -228,46 +229,56 @@ TEST(Poseidon2Test, PackedMatchesVectorsInEveryLane) {
   }
 }
 
-TEST(SpongeTest, ShortInputIsOnePermutationInOverwriteMode) {
+TEST(HashElementsTest, UpToSixteenElementsAreOnePermutation) {
   std::mt19937_64 rng(3);
-  for (size_t len = 1; len <= kSpongeRate; ++len) {
+  for (size_t len = 1; len <= Poseidon2::kWidth; ++len) {
     std::vector<BabyBear> input(len);
     for (BabyBear& x : input) x = BabyBear::from_u64(rng());
     Poseidon2::State state{};
     for (size_t i = 0; i < len; ++i) state[i] = input[i];
     Poseidon2::Permute(state);
     Digest digest = HashElements(std::span<const BabyBear>(input));
-    for (size_t i = 0; i < kDigestElements; ++i) EXPECT_EQ(digest[i], state[i]);
+    for (size_t i = 0; i < kDigestElements; ++i) EXPECT_EQ(digest[i], state[i]) << len;
   }
   EXPECT_EQ(HashElements(std::span<const BabyBear>()), Digest{});
 }
 
-TEST(SpongeTest, LongInputAbsorbsBlockByBlock) {
+// The Merkle-Damgard chain written out with Compress, for every length up to 41 (chunk boundaries,
+// partial last chunks, and one to four chained compressions).
+TEST(HashElementsTest, IsMerkleDamgardOverCompress) {
   std::mt19937_64 rng(4);
-  std::vector<BabyBear> input(21);
-  for (BabyBear& x : input) x = BabyBear::from_u64(rng());
-  // Reference: blocks of 8 overwrite state[0..8), the last partial block overwrites a prefix.
-  Poseidon2::State state{};
-  for (size_t start = 0; start < input.size(); start += kSpongeRate) {
-    for (size_t i = start; i < std::min(input.size(), start + kSpongeRate); ++i) {
-      state[i - start] = input[i];
+  for (size_t len = 1; len <= 41; ++len) {
+    std::vector<BabyBear> input(len);
+    for (BabyBear& x : input) x = BabyBear::from_u64(rng());
+    auto chunk = [&](size_t i) {
+      Digest c{};  // zero padding
+      for (size_t k = 0; k < kDigestElements && i * kDigestElements + k < len; ++k) {
+        c[k] = input[i * kDigestElements + k];
+      }
+      return c;
+    };
+    const size_t chunks = std::max<size_t>(2, (len + kDigestElements - 1) / kDigestElements);
+    Digest expected = Compress(chunk(0), chunk(1));
+    for (size_t i = 2; i < chunks; ++i) expected = Compress(expected, chunk(i));
+    const Digest digest = HashElements(std::span<const BabyBear>(input));
+    EXPECT_EQ(digest, expected) << len;
+    // Incremental absorption in uneven pieces gives the same digest.
+    MerkleDamgardHasher<BabyBear> hasher;
+    const size_t a = std::min<size_t>(3, len), b = std::min<size_t>(len - a, 11);
+    hasher.Absorb(std::span<const BabyBear>(input).subspan(0, a));
+    hasher.Absorb(std::span<const BabyBear>(input).subspan(a, b));
+    hasher.Absorb(std::span<const BabyBear>(input).subspan(a + b));
+    EXPECT_EQ(hasher.Finalize(), digest) << len;
+    // A changed element changes the digest, wherever it is.
+    for (size_t i : {size_t{0}, len / 2, len - 1}) {
+      std::vector<BabyBear> changed = input;
+      changed[i] += BabyBear::one();
+      EXPECT_NE(HashElements(std::span<const BabyBear>(changed)), digest) << len << " " << i;
     }
-    Poseidon2::Permute(state);
   }
-  Digest digest = HashElements(std::span<const BabyBear>(input));
-  for (size_t i = 0; i < kDigestElements; ++i) EXPECT_EQ(digest[i], state[i]);
-  // Incremental absorption in uneven pieces gives the same digest.
-  PaddingFreeSponge<BabyBear> sponge;
-  sponge.Absorb(std::span<const BabyBear>(input).subspan(0, 3));
-  sponge.Absorb(std::span<const BabyBear>(input).subspan(3, 11));
-  sponge.Absorb(std::span<const BabyBear>(input).subspan(14));
-  EXPECT_EQ(sponge.Finalize(), digest);
-  // A changed element changes the digest.
-  input[20] += BabyBear::one();
-  EXPECT_NE(HashElements(std::span<const BabyBear>(input)), digest);
 }
 
-TEST(SpongeTest, CompressIsTruncatedPermutation) {
+TEST(HashElementsTest, CompressIsTruncatedPermutation) {
   std::mt19937_64 rng(5);
   Digest left, right;
   for (BabyBear& x : left) x = BabyBear::from_u64(rng());
@@ -283,7 +294,7 @@ TEST(SpongeTest, CompressIsTruncatedPermutation) {
   EXPECT_NE(Compress(right, left), out);
 }
 
-TEST(SpongeTest, PackedHashAndCompressMatchScalar) {
+TEST(HashElementsTest, PackedHashAndCompressMatchScalar) {
   std::mt19937_64 rng(6);
   constexpr size_t kLen = 19;
   std::vector<std::vector<BabyBear>> inputs(kLanes, std::vector<BabyBear>(kLen));
@@ -308,13 +319,14 @@ TEST(SpongeTest, PackedHashAndCompressMatchScalar) {
   }
 }
 
-// A frozen digest: any change to the sponge (mode, rate, order) or the permutation shows up here.
-TEST(SpongeTest, FrozenDigest) {
+// A frozen digest: any change to the chaining (chunks, padding, order) or the permutation shows up
+// here.
+TEST(HashElementsTest, FrozenDigest) {
   std::vector<BabyBear> input;
   for (uint32_t i = 0; i < 20; ++i) input.push_back(BabyBear::from_canonical(i));
   Digest digest = HashElements(std::span<const BabyBear>(input));
-  const std::array<uint32_t, 8> expected = {1739707386, 1981056035, 1158797718, 29514263,
-                                            1575190720, 728476248,  1511107451, 1619950870};
+  const std::array<uint32_t, 8> expected = {1977748078, 528541762, 1534205573, 1964138969,
+                                            1486264766, 6569482,   729973063,  1462828157};
   for (size_t i = 0; i < 8; ++i) EXPECT_EQ(digest[i].as_canonical(), expected[i]);
 }
 

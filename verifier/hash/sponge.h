@@ -1,10 +1,11 @@
 #pragma once
 
-// Hashing BabyBear elements with Poseidon2 (width 16), the Plonky3 constructions:
-//  - PaddingFreeSponge<rate 8, output 8>: overwrite mode, capacity 8 elements (~248 bits).
-//    Padding-free means inputs of different lengths may collide (x and x||0 do), so it is only
-//    used where the length is fixed by public data (a Merkle leaf's row width, a fixed-size input).
+// Hashing BabyBear elements with Poseidon2 (width 16):
 //  - Compress (Plonky3 TruncatedPermutation): permute(left || right), keep the first 8 elements.
+//  - MerkleDamgardHasher / HashElements: Merkle-Damgard over Compress, 8-element chunks, the last
+//    one zero-padded. Without a length block inputs of different lengths may collide (x and x||0
+//    do), so it is only used where the length is fixed by public data (a Merkle leaf's row width,
+//    a fixed-size input); for those its collisions are collisions of Compress.
 // Both are templates over the element type so that BabyBear::Packed hashes Packed::kWidth
 // independent inputs at once, lane by lane. Security argument: verifier/hash/README.md.
 
@@ -20,8 +21,6 @@
 namespace prova::hash {
 
 inline constexpr size_t kDigestElements = 8;
-inline constexpr size_t kSpongeRate = 8;
-static_assert(kSpongeRate + kDigestElements <= Poseidon2::kWidth);
 static_assert(2 * kDigestElements == Poseidon2::kWidth);
 
 template <typename F>
@@ -30,26 +29,32 @@ using DigestOf = std::array<F, kDigestElements>;
 using Digest = DigestOf<BabyBear>;
 using PackedDigest = DigestOf<BabyBear::Packed>;
 
-// Incremental PaddingFreeSponge: Absorb() any number of times, then Finalize() once. The state
-// starts at zero; every full block of kSpongeRate elements overwrites state[0..8) and is permuted;
-// a final partial block overwrites a prefix and is permuted. No input at all gives the zero digest.
+// Incremental Merkle-Damgard hash over Compress: Absorb() any number of times, then Finalize()
+// once. The input is cut into chunks c_0, c_1, ... of kDigestElements, the last one padded with
+// zeros; the digest is h_1 = Compress(c_0, c_1) (c_1 = 0 when there is no second chunk), then
+// h_(i+1) = Compress(h_i, c_(i+1)). No input at all gives the zero digest. In state terms the
+// first permutation takes 16 input elements and each later one 8 more, one permutation fewer per
+// input longer than 8 than a rate-8 sponge: a 104-element Merkle leaf takes 12, not 13.
 template <typename F>
-class PaddingFreeSponge {
+class MerkleDamgardHasher {
  public:
   void Absorb(const F& x) {
     state_[position_++] = x;
-    if (position_ == kSpongeRate) {
+    if (position_ == Poseidon2::kWidth) {
       Poseidon2::Permute(state_);
-      position_ = 0;
+      // The chaining value h_i is state_[0..8); the next chunk goes after it.
+      position_ = kDigestElements;
+      chained_ = true;
     }
   }
   void Absorb(std::span<const F> xs) {
     for (const F& x : xs) Absorb(x);
   }
   DigestOf<F> Finalize() {
-    if (position_ != 0) {
+    const bool pending = chained_ ? position_ > kDigestElements : position_ > 0;
+    if (pending) {
+      std::fill(state_.begin() + position_, state_.end(), F());
       Poseidon2::Permute(state_);
-      position_ = 0;
     }
     DigestOf<F> out;
     for (size_t i = 0; i < kDigestElements; ++i) out[i] = state_[i];
@@ -59,14 +64,15 @@ class PaddingFreeSponge {
  private:
   std::array<F, Poseidon2::kWidth> state_{};
   size_t position_ = 0;
+  bool chained_ = false;  // at least one chunk pair has been compressed
 };
 
-// Sponge hash of a fixed-length sequence of elements.
+// The hash of a fixed-length sequence of elements.
 template <typename F>
 DigestOf<F> HashElements(std::span<const F> input) {
-  PaddingFreeSponge<F> sponge;
-  sponge.Absorb(input);
-  return sponge.Finalize();
+  MerkleDamgardHasher<F> hasher;
+  hasher.Absorb(input);
+  return hasher.Finalize();
 }
 inline Digest HashElements(std::span<const BabyBear> input) {
   return HashElements<BabyBear>(input);

@@ -38,16 +38,16 @@ std::vector<HeightGroup> GroupByHeight(std::span<const MatrixDimensions> dimensi
 
 Digest HashRowGroup(const HeightGroup& group, const std::vector<std::vector<BabyBear>>& rows,
                     std::span<const BabyBear> salt) {
-  hash::PaddingFreeSponge<BabyBear> sponge;
-  for (size_t k : group.matrices) sponge.Absorb(std::span<const BabyBear>(rows[k]));
-  sponge.Absorb(salt);
-  return sponge.Finalize();
+  hash::MerkleDamgardHasher<BabyBear> hasher;
+  for (size_t k : group.matrices) hasher.Absorb(std::span<const BabyBear>(rows[k]));
+  hasher.Absorb(salt);
+  return hasher.Finalize();
 }
 
 namespace {
 
 // HashRowGroup for every query at once: the queries' inputs have one length (checked by Verify),
-// so they share packed sponges, BabyBear::Packed::kWidth queries at a time.
+// so they share packed hashers, BabyBear::Packed::kWidth queries at a time.
 std::vector<Digest> HashRowGroups(const HeightGroup& group, std::span<const QueryOpening> queries,
                                   size_t group_index) {
   using Packed = BabyBear::Packed;
@@ -55,12 +55,12 @@ std::vector<Digest> HashRowGroups(const HeightGroup& group, std::span<const Quer
   hash::ForEachBatch(
       queries.size(),
       [&](size_t start, size_t lanes) {
-        hash::PaddingFreeSponge<Packed> sponge;
+        hash::MerkleDamgardHasher<Packed> hasher;
         std::array<BabyBear, Packed::kWidth> column{};
         auto absorb = [&](auto&& element_of_lane, size_t length) {
           for (size_t c = 0; c < length; ++c) {
             for (size_t k = 0; k < lanes; ++k) column[k] = element_of_lane(k, c);
-            sponge.Absorb(Packed::from_array(column));
+            hasher.Absorb(Packed::from_array(column));
           }
         };
         for (size_t m : group.matrices) {
@@ -69,7 +69,7 @@ std::vector<Digest> HashRowGroups(const HeightGroup& group, std::span<const Quer
         }
         absorb([&](size_t k, size_t c) { return queries[start + k].salts[group_index][c]; },
                queries[start].salts[group_index].size());
-        hash::UnpackDigests(sponge.Finalize(), &digests[start], lanes);
+        hash::UnpackDigests(hasher.Finalize(), &digests[start], lanes);
       },
       [&](size_t q) {
         digests[q] = HashRowGroup(group, queries[q].rows, queries[q].salts[group_index]);

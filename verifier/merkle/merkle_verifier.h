@@ -2,7 +2,7 @@
 
 // Verification of openings of a mixed-height matrix commitment (the Plonky3 MMCS layout):
 //  - all matrices have power-of-two heights; the tallest (height 2^L) are the leaf level: leaf i is
-//    the sponge hash of row i of every tallest matrix (commit order), then that group's salt;
+//    the hash (HashElements) of row i of every tallest matrix (commit order), then that group's salt;
 //  - node j of level k+1 is Compress(node 2j, node 2j+1) of level k; when level k+1 has as many
 //    nodes as a shorter group of matrices has rows, that group is injected:
 //    node = Compress(node, Hash(rows of the group at j || salt));

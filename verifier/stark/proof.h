@@ -35,7 +35,9 @@ namespace prova::stark {
 // column; every table is opened at two out-of-domain points (docs/stark.md, section 3).
 // Version 5: one quotient for all tables, their quotients combined by powers of a challenge and
 // lifted to the largest LDE (QuotientPlan), instead of one per table.
-inline constexpr uint32_t kProofVersion = 5;
+// Version 6: Merkle rows are hashed Merkle-Damgard over Compress (HashElements), the first
+// permutation taking 16 elements instead of a rate-8 sponge's 8: one permutation fewer per row.
+inline constexpr uint32_t kProofVersion = 6;
 inline constexpr char kProofMagic[4] = {'P', 'R', 'V', 'S'};
 
 // Values of one table's committed columns at its point ("local") and the next row ("next").
