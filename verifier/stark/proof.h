@@ -66,7 +66,7 @@ struct StarkProof {
   // Openings of each committed round at the FRI query indices.
   merkle::MultiOpening preprocessed_queries;  // empty when no table has fixed columns
   merkle::MultiOpening main_queries;
-  merkle::MultiOpening aux_queries;  // empty without interactions
+  merkle::MultiOpening aux_queries;       // empty without interactions
   merkle::MultiOpening quotient_queries;  // the quotient chunks, then the mask
 };
 
