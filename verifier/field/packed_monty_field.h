@@ -77,6 +77,9 @@ struct MontyLanesScalar {
     return Mul(Mul(x2, x), Mul(x2, x2));
   }
   static Vector DifferencePow7(Vector a, Vector b) { return Pow7(Sub(a, b)); }
+  static void DifferencePow7x4(Vector* x, const Vector* c) {
+    for (size_t i = 0; i < 4; ++i) x[i] = DifferencePow7(x[i], c[i]);
+  }
 };
 
 #if defined(__AVX512F__) || defined(__AVX2__)
@@ -127,6 +130,26 @@ struct MontyProducts {
   template <class V>
   static V DifferencePow7(V a, V b) {
     return Pow7(L::Sub32(a, b));
+  }
+  // x[i] = (x[i] - c[i])^7 for four independent vectors, stage by stage. One chain alone has
+  // three dependent products, and the out-of-order window does not reach far enough ahead to fill
+  // the multipliers from the next chain; four interleaved in program order keep them busy
+  // (Poseidon2's full rounds on Zen 5: 18.8 -> 14.0 cycles per S-box). Named values, not arrays,
+  // so that nothing goes through memory.
+  template <class V>
+  static void DifferencePow7x4(V* x, const V* c) {
+    const V y0 = L::Sub32(x[0], c[0]), y1 = L::Sub32(x[1], c[1]);
+    const V y2 = L::Sub32(x[2], c[2]), y3 = L::Sub32(x[3], c[3]);
+    const V sq0 = MulSigned(y0, y0), sq1 = MulSigned(y1, y1);
+    const V sq2 = MulSigned(y2, y2), sq3 = MulSigned(y3, y3);
+    const V cube0 = MulSigned(sq0, y0), cube1 = MulSigned(sq1, y1);
+    const V cube2 = MulSigned(sq2, y2), cube3 = MulSigned(sq3, y3);
+    const V fourth0 = MulSigned(sq0, sq0), fourth1 = MulSigned(sq1, sq1);
+    const V fourth2 = MulSigned(sq2, sq2), fourth3 = MulSigned(sq3, sq3);
+    x[0] = L::Canonical(MulSigned(cube0, fourth0));
+    x[1] = L::Canonical(MulSigned(cube1, fourth1));
+    x[2] = L::Canonical(MulSigned(cube2, fourth2));
+    x[3] = L::Canonical(MulSigned(cube3, fourth3));
   }
 };
 #endif
@@ -298,6 +321,11 @@ class BasicPackedMontyField31 {
   static BasicPackedMontyField31 difference_pow7(BasicPackedMontyField31 a,
                                                  BasicPackedMontyField31 b) {
     return Wrap(Lanes::DifferencePow7(a.v_, b.v_));
+  }
+  // x[i] = difference_pow7(x[i], c[i]) for i < 4, faster than four calls on the vector lanes.
+  static void difference_pow7_x4(BasicPackedMontyField31* x, const BasicPackedMontyField31* c) {
+    static_assert(sizeof(BasicPackedMontyField31) == sizeof(Vector));
+    Lanes::DifferencePow7x4(reinterpret_cast<Vector*>(x), reinterpret_cast<const Vector*>(c));
   }
   BasicPackedMontyField31 doubled() const { return *this + *this; }
   BasicPackedMontyField31 pow(uint64_t exponent) const {
