@@ -62,7 +62,7 @@ struct BlockRows {
   size_t salt_elements = 0;
 };
 
-// Sponge hash of rows [start, start + kLanes) of a block, one row per lane.
+// HashElements of rows [start, start + kLanes) of a block, one row per lane.
 void HashRowsPacked(const BlockRows& block, size_t start, Digest* out) {
   hash::MerkleDamgardHasher<Packed> hasher;
   std::array<BabyBear, kLanes> column;

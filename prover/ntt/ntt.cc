@@ -67,6 +67,22 @@ std::shared_ptr<const Twiddles> GetTwiddles(uint32_t log_size) {
   return cached;
 }
 
+// The radix-2 butterfly on a pair of values (field elements or packed vectors) with twiddle t:
+// decimation in frequency (Gentleman-Sande) (x, y) -> (x + y, (x - y) t), decimation in time
+// (Cooley-Tukey) (x, y) -> (x + y t, x - y t).
+template <bool kDif, class T>
+inline void Butterfly(T& x, T& y, const T& t) {
+  if constexpr (kDif) {
+    const T sum = x + y;
+    y = (x - y) * t;
+    x = sum;
+  } else {
+    const T ty = y * t;
+    y = x - ty;
+    x = x + ty;
+  }
+}
+
 // --- Butterflies on two rows of `width` elements, packed across the columns. ---
 //
 // A row whose width is not a multiple of kLanes ends with one vector that overlaps the previous
@@ -92,32 +108,16 @@ inline void ForEachVectorOfTwoRows(F* a, F* b, size_t width, Butterfly butterfly
   tail_b.store(b + last);
 }
 
-// Decimation in frequency (Gentleman-Sande): (a, b) -> (a + b, (a - b) t).
-inline void DifRows(F* a, F* b, F t, size_t width) {
+// Butterfly on rows a and b with one twiddle.
+template <bool kDif>
+inline void ButterflyRows(F* a, F* b, F t, size_t width) {
   const P tp(t);
   ForEachVectorOfTwoRows(a, b, width, [&](auto& x, auto& y) {
-    auto sum = x + y;
     if constexpr (std::is_same_v<std::remove_reference_t<decltype(x)>, P>) {
-      y = (x - y) * tp;
+      Butterfly<kDif>(x, y, tp);
     } else {
-      y = (x - y) * t;
+      Butterfly<kDif>(x, y, t);
     }
-    x = sum;
-  });
-}
-
-// Decimation in time (Cooley-Tukey): (a, b) -> (a + b t, a - b t).
-inline void DitRows(F* a, F* b, F t, size_t width) {
-  const P tp(t);
-  ForEachVectorOfTwoRows(a, b, width, [&](auto& x, auto& y) {
-    auto ty = y;
-    if constexpr (std::is_same_v<std::remove_reference_t<decltype(x)>, P>) {
-      ty *= tp;
-    } else {
-      ty *= t;
-    }
-    y = x - ty;
-    x = x + ty;
   });
 }
 
@@ -131,20 +131,9 @@ inline void DitRows(F* a, F* b, F t, size_t width) {
 template <bool kDif>
 inline void RowRunButterflies(F* a, F* b, size_t count, size_t width, const F* tw) {
   const size_t total = count * width;
-  auto butterfly = [](P& x, P& y, P t) {
-    if constexpr (kDif) {
-      const P sum = x + y;
-      y = (x - y) * t;
-      x = sum;
-    } else {
-      const P ty = y * t;
-      y = x - ty;
-      x = x + ty;
-    }
-  };
   const size_t last = total - kLanes;
   P tail_a = P::load(a + last), tail_b = P::load(b + last);
-  butterfly(tail_a, tail_b, P(tw[count - 1]));
+  Butterfly<kDif>(tail_a, tail_b, P(tw[count - 1]));
   size_t row = 0, row_end = width;  // the row of element e, and where that row ends
   for (size_t e = 0; e < last; e += kLanes) {
     P t(tw[row]);
@@ -155,7 +144,7 @@ inline void RowRunButterflies(F* a, F* b, size_t count, size_t width, const F* t
           _mm512_mask_blend_epi32(next_row_lanes, t.vector(), P(tw[row + 1]).vector()));
     }
     P x = P::load(a + e), y = P::load(b + e);
-    butterfly(x, y, t);
+    Butterfly<kDif>(x, y, t);
     x.store(a + e);
     y.store(b + e);
     if (e + kLanes >= row_end) {
@@ -178,27 +167,12 @@ inline void LayerRange(F* data, size_t width, size_t base, size_t h, size_t k0, 
     F* b = a + h;
     size_t k = k0;
     for (; k + kLanes <= k1; k += kLanes) {
-      P x = P::load(a + k), y = P::load(b + k), t = P::load(tw + k);
-      if constexpr (kDif) {
-        (x + y).store(a + k);
-        ((x - y) * t).store(b + k);
-      } else {
-        y *= t;
-        (x + y).store(a + k);
-        (x - y).store(b + k);
-      }
+      P x = P::load(a + k), y = P::load(b + k);
+      Butterfly<kDif>(x, y, P::load(tw + k));
+      x.store(a + k);
+      y.store(b + k);
     }
-    for (; k < k1; ++k) {
-      if constexpr (kDif) {
-        F x = a[k], y = b[k];
-        a[k] = x + y;
-        b[k] = (x - y) * tw[k];
-      } else {
-        F x = a[k], y = b[k] * tw[k];
-        a[k] = x + y;
-        b[k] = x - y;
-      }
-    }
+    for (; k < k1; ++k) Butterfly<kDif>(a[k], b[k], tw[k]);
     return;
   }
 #if defined(__AVX512F__)
@@ -210,18 +184,15 @@ inline void LayerRange(F* data, size_t width, size_t base, size_t h, size_t k0, 
 #endif
   for (size_t k = k0; k < k1; ++k) {
     F* a = data + (base + k) * width;
-    F* b = a + h * width;
-    if constexpr (kDif) {
-      DifRows(a, b, tw[k], width);
-    } else {
-      DitRows(a, b, tw[k], width);
-    }
+    ButterflyRows<kDif>(a, a + h * width, tw[k], width);
   }
 }
 
 // Rows per cache block: the layers with half-size < block rows run block by block while the block
 // sits in L2 (1 MiB per core here; a quarter leaves room for twiddles and the other buffers).
 constexpr size_t kCacheBlockElements = size_t{1} << 16;
+// What a fused group of rows may occupy so that it stays in L1 (48 KiB per core here).
+constexpr size_t kL1Bytes = size_t{32} << 10;
 // Layers with half-size >= block rows are fused up to this many per pass over memory.
 // (4 measured as fast as 6 or 7 at 2^20 x 100: the passes are not the bottleneck.)
 constexpr int kMaxFusedLayers = 4;
@@ -283,18 +254,7 @@ void FusedGlobalLayers(F* data, size_t n, size_t width, size_t s, uint32_t layer
           const size_t h = half * s;
           for (size_t j = 0; j < group_rows; ++j) {
             if (j & half) continue;
-            const P t = P::load(table + h + k + (j & (half - 1)) * s);
-            P& a = v[j];
-            P& b = v[j + half];
-            if constexpr (kDif) {
-              P x = a;
-              a = x + b;
-              b = (x - b) * t;
-            } else {
-              P y = b * t;
-              b = a - y;
-              a = a + y;
-            }
+            Butterfly<kDif>(v[j], v[j + half], P::load(table + h + k + (j & (half - 1)) * s));
           }
         }
         for (size_t j = 0; j < group_rows; ++j) v[j].store(base + j * s);
@@ -307,7 +267,6 @@ void FusedGlobalLayers(F* data, size_t n, size_t width, size_t s, uint32_t layer
   // the run's 2^layers x run rows still fit in L1.
   size_t run = 1;
 #if defined(__AVX512F__)
-  constexpr size_t kL1Bytes = size_t{32} << 10;
   if (width >= kLanes) {
     while (run * 2 <= s && run * 2 * group_rows * width * sizeof(F) <= kL1Bytes) run *= 2;
   }
@@ -332,11 +291,7 @@ void FusedGlobalLayers(F* data, size_t n, size_t width, size_t s, uint32_t layer
             continue;
           }
 #endif
-          if constexpr (kDif) {
-            DifRows(rows[j], rows[j + half], *t, width);
-          } else {
-            DitRows(rows[j], rows[j + half], *t, width);
-          }
+          ButterflyRows<kDif>(rows[j], rows[j + half], *t, width);
         }
       }
     }
