@@ -22,30 +22,34 @@ namespace {
 
 using hash::Poseidon2;
 
+template <class P>
 void BM_Poseidon2Scalar(benchmark::State& state) {
-  Poseidon2::State s;
+  typename P::State s;
   for (size_t i = 0; i < s.size(); ++i) s[i] = BabyBear::from_canonical(static_cast<uint32_t>(i));
   for (auto _ : state) {
-    Poseidon2::Permute(s);
+    P::Permute(s);
     benchmark::DoNotOptimize(s);
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_Poseidon2Scalar);
+BENCHMARK(BM_Poseidon2Scalar<Poseidon2>)->Name("BM_Poseidon2Scalar");
+BENCHMARK(BM_Poseidon2Scalar<hash::Poseidon2Wide>)->Name("BM_Poseidon2WideScalar");
 
+template <class P>
 void BM_Poseidon2Packed(benchmark::State& state) {
-  Poseidon2::PackedState s;
+  typename P::PackedState s;
   for (size_t i = 0; i < s.size(); ++i) {
     s[i] = BabyBear::Packed::from_canonical(static_cast<uint32_t>(i));
   }
   for (auto _ : state) {
-    Poseidon2::Permute(s);
+    P::Permute(s);
     benchmark::DoNotOptimize(s);
   }
   state.SetItemsProcessed(state.iterations() * BabyBear::Packed::kWidth);
   state.SetLabel("lanes=" + std::to_string(BabyBear::Packed::kWidth));
 }
-BENCHMARK(BM_Poseidon2Packed);
+BENCHMARK(BM_Poseidon2Packed<Poseidon2>)->Name("BM_Poseidon2Packed");
+BENCHMARK(BM_Poseidon2Packed<hash::Poseidon2Wide>)->Name("BM_Poseidon2WidePacked");
 
 void BM_HashRow100(benchmark::State& state) {
   std::vector<BabyBear> row(100);

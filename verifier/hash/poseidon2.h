@@ -1,9 +1,16 @@
 #pragma once
 
-// Poseidon2 over BabyBear, width 16, S-box x^7, 4 + 4 full rounds and 13 partial rounds: the
-// HorizenLabs reference instance POSEIDON2_BABYBEAR_16_PARAMS (eprint 2023/323). The constants and
-// the known-answer tests are in /work/shared/vectors/poseidon2_babybear_w16.json; poseidon2_test.cc
-// checks every constant below against that file. Parameters and security: verifier/hash/README.md.
+// Poseidon2 over BabyBear (eprint 2023/323), S-box x^7, 4 + 4 full rounds, in the two instances
+// of the authors' reference implementation (HorizenLabs/poseidon2,
+// poseidon2_instance_babybear.rs):
+//  - Poseidon2 = POSEIDON2_BABYBEAR_16_PARAMS: width 16, 13 partial rounds. Merkle nodes, the
+//    Fiat-Shamir transcript. Constants and known-answer tests in
+//    /work/shared/vectors/poseidon2_babybear_w16.json; poseidon2_test.cc checks every constant
+//    against that file.
+//  - Poseidon2Wide = POSEIDON2_BABYBEAR_24_PARAMS: width 24, 21 partial rounds. Merkle leaves
+//    (sponge.h), where it takes 16 new elements per permutation instead of 8 for about 1.6 times
+//    the work. poseidon2_test.cc checks it against the reference's own known-answer test.
+// Parameters and security: verifier/hash/README.md.
 
 #include <array>
 #include <cstddef>
@@ -14,13 +21,15 @@
 
 namespace prova::hash {
 
-class Poseidon2 {
+template <size_t Width, size_t PartialRounds>
+class Poseidon2Instance {
  public:
-  static constexpr size_t kWidth = 16;
+  static constexpr size_t kWidth = Width;
   static constexpr size_t kHalfFullRounds = 4;  // full rounds before and after the partial rounds
   static constexpr size_t kFullRounds = 2 * kHalfFullRounds;
-  static constexpr size_t kPartialRounds = 13;
+  static constexpr size_t kPartialRounds = PartialRounds;
   static constexpr uint64_t kSboxDegree = 7;
+  static_assert(kWidth % 4 == 0, "the external layer works on blocks of 4");
 
   using State = std::array<BabyBear, kWidth>;
   // Lane l of every element is state l: BabyBear::Packed::kWidth independent permutations at once.
@@ -30,7 +39,7 @@ class Poseidon2 {
   static void Permute(PackedState& state);
 
   // The building blocks of Permute, public so that a test can follow the reference trace step by
-  // step: Permute = ExternalLinearLayer, FullRound(0..3), PartialRound(0..12), FullRound(4..7).
+  // step: Permute = ExternalLinearLayer, FullRound(0..3), PartialRound(0..P-1), FullRound(4..7).
   static void ExternalLinearLayer(State& state);
   static void FullRound(State& state, size_t round);
   static void PartialRound(State& state, size_t round);
@@ -41,5 +50,21 @@ class Poseidon2 {
   // Diagonal of the internal matrix minus one: M_I = J + diag(kInternalDiagonalMinusOne).
   static const std::array<uint32_t, kWidth> kInternalDiagonalMinusOne;
 };
+
+using Poseidon2 = Poseidon2Instance<16, 13>;
+using Poseidon2Wide = Poseidon2Instance<24, 21>;
+
+// The constants of each instance are explicit specializations, defined in poseidon2.cc.
+#define PROVA_POSEIDON2_DECLARE_CONSTANTS(W, P)                                                  \
+  template <>                                                                                    \
+  const std::array<std::array<uint32_t, W>, 8> Poseidon2Instance<W, P>::kExternalRoundConstants; \
+  template <>                                                                                    \
+  const std::array<uint32_t, P> Poseidon2Instance<W, P>::kInternalRoundConstants;                \
+  template <>                                                                                    \
+  const std::array<uint32_t, W> Poseidon2Instance<W, P>::kInternalDiagonalMinusOne;              \
+  extern template class Poseidon2Instance<W, P>;
+PROVA_POSEIDON2_DECLARE_CONSTANTS(16, 13)
+PROVA_POSEIDON2_DECLARE_CONSTANTS(24, 21)
+#undef PROVA_POSEIDON2_DECLARE_CONSTANTS
 
 }  // namespace prova::hash

@@ -229,6 +229,54 @@ TEST(Poseidon2Test, PackedMatchesVectorsInEveryLane) {
   }
 }
 
+// The reference's own known-answer test for the width-24 instance (HorizenLabs/poseidon2 at
+// bb476b9c, the commit of the constants, plain_implementations/src/poseidon2/poseidon2.rs,
+// poseidon2_tests_babybear::kats): input 0, 1, ..., 23.
+TEST(Poseidon2WideTest, KnownAnswer) {
+  Poseidon2Wide::State state;
+  for (size_t i = 0; i < Poseidon2Wide::kWidth; ++i) state[i] = BabyBear::from_canonical(i);
+  Poseidon2Wide::Permute(state);
+  const std::array<uint32_t, 24> expected = {
+      0x2ed3e23d, 0x12921fb0, 0x0e659e79, 0x61d81dc9, 0x32bae33b, 0x62486ae3,
+      0x1e681b60, 0x24b91325, 0x2a2ef5b9, 0x50e8593e, 0x5bc818ec, 0x10691997,
+      0x35a14520, 0x2ba6a3c5, 0x279d47ec, 0x55014e81, 0x5953a67f, 0x2f403111,
+      0x6b8828ff, 0x1801301f, 0x2749207a, 0x3dc9cf21, 0x3c985ba2, 0x57a99864};
+  for (size_t i = 0; i < Poseidon2Wide::kWidth; ++i) {
+    EXPECT_EQ(state[i].as_canonical(), expected[i]) << "element " << i;
+  }
+}
+
+TEST(Poseidon2WideTest, PermuteEqualsRoundByRoundAndPackedEqualsScalar) {
+  std::mt19937_64 rng(8);
+  std::array<Poseidon2Wide::State, kLanes> inputs;
+  for (auto& s : inputs) {
+    for (BabyBear& x : s) x = BabyBear::from_u64(rng());
+  }
+  inputs[0].fill(BabyBear::from_canonical(BabyBear::kPrime - 1));
+  Poseidon2Wide::PackedState packed;
+  for (size_t i = 0; i < Poseidon2Wide::kWidth; ++i) {
+    std::array<BabyBear, kLanes> column;
+    for (size_t l = 0; l < kLanes; ++l) column[l] = inputs[l][i];
+    packed[i] = Packed::from_array(column);
+  }
+  Poseidon2Wide::Permute(packed);
+  for (size_t l = 0; l < kLanes; ++l) {
+    Poseidon2Wide::State expected = inputs[l];
+    Poseidon2Wide::ExternalLinearLayer(expected);
+    for (size_t r = 0; r < 4; ++r) Poseidon2Wide::FullRound(expected, r);
+    for (size_t r = 0; r < Poseidon2Wide::kPartialRounds; ++r) {
+      Poseidon2Wide::PartialRound(expected, r);
+    }
+    for (size_t r = 4; r < 8; ++r) Poseidon2Wide::FullRound(expected, r);
+    Poseidon2Wide::State direct = inputs[l];
+    Poseidon2Wide::Permute(direct);
+    EXPECT_EQ(direct, expected) << "lane " << l;
+    for (size_t i = 0; i < Poseidon2Wide::kWidth; ++i) {
+      EXPECT_EQ(packed[i].to_array()[l], expected[i]) << "lane " << l << " element " << i;
+    }
+  }
+}
+
 TEST(HashElementsTest, UpToSixteenElementsAreOnePermutation) {
   std::mt19937_64 rng(3);
   for (size_t len = 1; len <= Poseidon2::kWidth; ++len) {
