@@ -38,6 +38,8 @@
 #include <utility>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "bench/dot_product_guest.h"
 #include "common/heap.h"
 #include "prover/rv32im/prove.h"
@@ -56,6 +58,7 @@ struct Options {
   size_t lde_cache_mb = stark::kDefaultLdeCacheBytes >> 20;
   bool warm = false;
   bool phases = false;
+  bool tables = false;
   std::vector<std::string> guests;
 };
 
@@ -133,6 +136,19 @@ Result ProveAndVerify(const Options& o, const vm::ProgramImage& image,
       }
       phase_seconds.emplace_back(std::string(phase), 0.0);
       phase_start = now;
+    };
+  }
+  if (o.tables) {
+    // Read only: where the committed cells of this execution go.
+    options.tamper = [](rv32im::WitnessView view) {
+      std::string line = "  tables (rows x main columns):";
+      for (size_t t = 0; t < view.witnesses.size(); ++t) {
+        const auto& main = view.witnesses[t].main;
+        size_t used = 0;
+        for (size_t r = 0; r < main.height(); ++r) used += main.values[r * main.width] != BabyBear::zero();
+        line += fmt::format(" {} {}x{} ({});", view.table_names[t], main.height(), main.width, used);
+      }
+      std::fprintf(stderr, "%s\n", line.c_str());
     };
   }
   const rv32im::ExecutionProof proof = rv32im::ProveExecution(image, input, options);
@@ -235,6 +251,8 @@ int main(int argc, char** argv) {
         o.lde_cache_mb = std::stoul(value());
       } else if (arg == "--warm") {
         o.warm = true;
+      } else if (arg == "--tables") {
+        o.tables = true;
       } else if (arg == "--phases") {
         o.phases = true;
       } else if (arg == "loop" || arg == "sha256" || arg == "mlp") {
@@ -243,7 +261,7 @@ int main(int argc, char** argv) {
         throw std::runtime_error(
             "unknown argument '" + arg +
             "'\nusage: prove_bench [--min-log 16] [--max-log 20] [--examples build/examples] "
-            "[--sources examples] [--lde-cache-mb N] [--warm] [--phases] [loop] [sha256] [mlp]");
+            "[--sources examples] [--lde-cache-mb N] [--warm] [--phases] [--tables] [loop] [sha256] [mlp]");
       }
     } catch (const std::exception& e) {
       std::fprintf(stderr, "prove_bench: %s\n", e.what());

@@ -37,7 +37,9 @@ namespace prova::stark {
 // lifted to the largest LDE (QuotientPlan), instead of one per table.
 // Version 6: Merkle rows are hashed Merkle-Damgard over Compress (HashElements), the first
 // permutation taking 16 elements instead of a rate-8 sponge's 8: one permutation fewer per row.
-inline constexpr uint32_t kProofVersion = 6;
+// Version 7: Merkle rows are hashed Merkle-Damgard over the width-24 permutation (CompressWide),
+// 16 new elements per permutation instead of 8.
+inline constexpr uint32_t kProofVersion = 7;
 inline constexpr char kProofMagic[4] = {'P', 'R', 'V', 'S'};
 
 // Values of one table's committed columns at its point ("local") and the next row ("next").
