@@ -8,7 +8,7 @@
 // Each proof runs in its own child process, so the peak resident set is that proof's alone.
 //
 //   build/bench/prove_bench [--max-log 20] [--min-log 16] [--examples build/examples]
-//                           [--sources examples] [--lde-cache-mb N] [--warm] [--phases]
+//                           [--sources examples] [--lde-cache-mb N] [--warm] [--phases] [--tables]
 //                           [loop] [sha256] [mlp]
 // --lde-cache-mb is the prover's LDE cache budget (stark::ProveOptions::lde_cache_bytes).
 // --warm proves each row a second time in the same process and adds that time as "warm": what a
@@ -16,10 +16,12 @@
 // proof. The first proof of a process also pays for the first touch of every page of its peak,
 // which on a virtual machine can cost seconds per GB (docs/stark.md, "Cold and warm processes").
 // --phases prints each proof's seconds per phase (the phases `prova prove` shows) on stderr.
+// --tables prints each table's height, main width and rows in use on stderr.
 //
 // Targets (issue: RV32IM circuit): >= 100 kHz proving, <= 4 GB peak at 2^20 cycles, seal
 // <= 300 KB, verify <= 20 ms, on the 2-core machine.
 
+#include <fmt/format.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -37,8 +39,6 @@
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "bench/dot_product_guest.h"
 #include "common/heap.h"
@@ -139,14 +139,17 @@ Result ProveAndVerify(const Options& o, const vm::ProgramImage& image,
     };
   }
   if (o.tables) {
-    // Read only: where the committed cells of this execution go.
+    // Read only: where the committed cells of this execution go. "used" counts the rows whose
+    // first column (is_real or the multiplicity in most tables) is non-zero.
     options.tamper = [](rv32im::WitnessView view) {
-      std::string line = "  tables (rows x main columns):";
+      std::string line = "  tables (rows x main columns, used):";
       for (size_t t = 0; t < view.witnesses.size(); ++t) {
         const auto& main = view.witnesses[t].main;
         size_t used = 0;
-        for (size_t r = 0; r < main.height(); ++r) used += main.values[r * main.width] != BabyBear::zero();
-        line += fmt::format(" {} {}x{} ({});", view.table_names[t], main.height(), main.width, used);
+        for (size_t r = 0; r < main.height(); ++r) {
+          used += main.values[r * main.width] != BabyBear::zero() ? 1 : 0;
+        }
+        line += fmt::format(" {} {}x{} {};", view.table_names[t], main.height(), main.width, used);
       }
       std::fprintf(stderr, "%s\n", line.c_str());
     };
@@ -261,7 +264,8 @@ int main(int argc, char** argv) {
         throw std::runtime_error(
             "unknown argument '" + arg +
             "'\nusage: prove_bench [--min-log 16] [--max-log 20] [--examples build/examples] "
-            "[--sources examples] [--lde-cache-mb N] [--warm] [--phases] [--tables] [loop] [sha256] [mlp]");
+            "[--sources examples] [--lde-cache-mb N] [--warm] [--phases] [--tables] [loop] "
+            "[sha256] [mlp]");
       }
     } catch (const std::exception& e) {
       std::fprintf(stderr, "prove_bench: %s\n", e.what());
