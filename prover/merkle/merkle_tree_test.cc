@@ -510,16 +510,18 @@ TEST(MerkleTreeTest, RejectsInvalidMatrices) {
 }
 
 // A frozen root: any change to the commitment layout (order, injection, salts) shows up here.
+// A frozen root over both row hashes: the taller matrix's rows and salt (5 elements, one narrow
+// permutation) and the shorter one's (23 elements, one wide permutation).
 TEST(MerkleTreeTest, FrozenRoot) {
   std::vector<BabyBear> a, b;
   for (uint32_t i = 0; i < 64 * 3; ++i) a.push_back(BabyBear::from_canonical(i));
-  for (uint32_t i = 0; i < 8 * 5; ++i) b.push_back(BabyBear::from_canonical(1000 + i));
+  for (uint32_t i = 0; i < 8 * 21; ++i) b.push_back(BabyBear::from_canonical(1000 + i));
   std::vector<RowMajorMatrix> matrices;
   matrices.emplace_back(a, 3);
-  matrices.emplace_back(b, 5);
+  matrices.emplace_back(b, 21);
   MerkleTree tree(std::move(matrices), 2, CountingSalts(7));
-  const std::array<uint32_t, 8> expected = {1630486130, 1665596059, 258704659, 827424939,
-                                            744490316,  1942994375, 814113398, 1925062635};
+  const std::array<uint32_t, 8> expected = {1220604094, 1564144125, 1304364044, 881186352,
+                                            994060873,  1922038890, 1090345627, 722711081};
   for (size_t i = 0; i < 8; ++i) EXPECT_EQ(tree.root()[i].as_canonical(), expected[i]);
 }
 

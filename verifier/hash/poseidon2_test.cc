@@ -277,26 +277,35 @@ TEST(Poseidon2WideTest, PermuteEqualsRoundByRoundAndPackedEqualsScalar) {
   }
 }
 
-TEST(HashElementsTest, UpToTwentyFourElementsAreOneWidePermutation) {
+// Up to 16 elements: one width-16 permutation; 17 to 24: one width-24 permutation.
+TEST(HashElementsTest, ShortInputsAreOnePermutation) {
   std::mt19937_64 rng(3);
   for (size_t len = 1; len <= Poseidon2Wide::kWidth; ++len) {
     std::vector<BabyBear> input(len);
     for (BabyBear& x : input) x = BabyBear::from_u64(rng());
-    Poseidon2Wide::State state{};
-    for (size_t i = 0; i < len; ++i) state[i] = input[i];
-    Poseidon2Wide::Permute(state);
-    Digest digest = HashElements(std::span<const BabyBear>(input));
-    for (size_t i = 0; i < kDigestElements; ++i) EXPECT_EQ(digest[i], state[i]) << len;
+    Digest expected;
+    if (len <= Poseidon2::kWidth) {
+      Poseidon2::State state{};
+      for (size_t i = 0; i < len; ++i) state[i] = input[i];
+      Poseidon2::Permute(state);
+      std::copy(state.begin(), state.begin() + kDigestElements, expected.begin());
+    } else {
+      Poseidon2Wide::State state{};
+      for (size_t i = 0; i < len; ++i) state[i] = input[i];
+      Poseidon2Wide::Permute(state);
+      std::copy(state.begin(), state.begin() + kDigestElements, expected.begin());
+    }
+    EXPECT_EQ(HashElements(std::span<const BabyBear>(input)), expected) << len;
   }
   EXPECT_EQ(HashElements(std::span<const BabyBear>()), Digest{});
 }
 
-// The Merkle-Damgard chain written out with CompressWide, for every length up to 75 (block
+// The Merkle-Damgard chain written out with CompressWide, for every length from 17 to 75 (block
 // boundaries, partial last blocks, and one to five chained compressions).
 TEST(HashElementsTest, IsMerkleDamgardOverCompressWide) {
   constexpr size_t kFirst = Poseidon2Wide::kWidth, kBlock = kFirst - kDigestElements;
   std::mt19937_64 rng(4);
-  for (size_t len = 1; len <= 75; ++len) {
+  for (size_t len = Poseidon2::kWidth + 1; len <= 75; ++len) {
     std::vector<BabyBear> input(len);
     for (BabyBear& x : input) x = BabyBear::from_u64(rng());
     std::array<BabyBear, kFirst> block{};  // zero padding
@@ -346,25 +355,27 @@ TEST(HashElementsTest, CompressIsTruncatedPermutation) {
 
 TEST(HashElementsTest, PackedHashAndCompressMatchScalar) {
   std::mt19937_64 rng(6);
-  constexpr size_t kLen = 45;  // a full first block, a partial second one
-  std::vector<std::vector<BabyBear>> inputs(kLanes, std::vector<BabyBear>(kLen));
-  for (auto& in : inputs) {
-    for (BabyBear& x : in) x = BabyBear::from_u64(rng());
-  }
-  std::vector<Packed> packed_input(kLen);
-  for (size_t i = 0; i < kLen; ++i) {
-    std::array<BabyBear, kLanes> column;
-    for (size_t l = 0; l < kLanes; ++l) column[l] = inputs[l][i];
-    packed_input[i] = Packed::from_array(column);
-  }
-  PackedDigest packed = HashElements<Packed>(std::span<const Packed>(packed_input));
-  PackedDigest compressed = Compress<Packed>(packed, packed);
-  for (size_t l = 0; l < kLanes; ++l) {
-    Digest expected = HashElements(std::span<const BabyBear>(inputs[l]));
-    Digest expected_compressed = Compress(expected, expected);
-    for (size_t i = 0; i < kDigestElements; ++i) {
-      EXPECT_EQ(packed[i].to_array()[l], expected[i]);
-      EXPECT_EQ(compressed[i].to_array()[l], expected_compressed[i]);
+  // One narrow permutation; a full first block and a partial second one.
+  for (size_t len : {size_t{12}, size_t{45}}) {
+    std::vector<std::vector<BabyBear>> inputs(kLanes, std::vector<BabyBear>(len));
+    for (auto& in : inputs) {
+      for (BabyBear& x : in) x = BabyBear::from_u64(rng());
+    }
+    std::vector<Packed> packed_input(len);
+    for (size_t i = 0; i < len; ++i) {
+      std::array<BabyBear, kLanes> column;
+      for (size_t l = 0; l < kLanes; ++l) column[l] = inputs[l][i];
+      packed_input[i] = Packed::from_array(column);
+    }
+    PackedDigest packed = HashElements<Packed>(std::span<const Packed>(packed_input));
+    PackedDigest compressed = Compress<Packed>(packed, packed);
+    for (size_t l = 0; l < kLanes; ++l) {
+      Digest expected = HashElements(std::span<const BabyBear>(inputs[l]));
+      Digest expected_compressed = Compress(expected, expected);
+      for (size_t i = 0; i < kDigestElements; ++i) {
+        EXPECT_EQ(packed[i].to_array()[l], expected[i]) << len;
+        EXPECT_EQ(compressed[i].to_array()[l], expected_compressed[i]) << len;
+      }
     }
   }
 }

@@ -3,12 +3,13 @@
 // Hashing BabyBear elements with Poseidon2:
 //  - Compress (Plonky3 TruncatedPermutation): the first 8 elements of the width-16
 //    permutation of left || right. Merkle nodes.
-//  - MerkleDamgardHasher / HashElements: Merkle-Damgard over CompressWide, the first 8 elements
-//    of the width-24 permutation of its 24 inputs: the first block is 24 input elements, every
-//    later one the chaining value and 16 more, the last one zero-padded. Without a length
-//    block inputs of different lengths may collide (x and x||0 do), so it is only used where the
-//    length is fixed by public data (a Merkle leaf's row width, a fixed-size input); for those its
-//    collisions are collisions of CompressWide. Merkle leaves.
+//  - MerkleDamgardHasher / HashElements: up to 16 elements, one width-16 permutation (as
+//    Compress); longer, Merkle-Damgard over CompressWide, the first 8 elements of the width-24
+//    permutation of its 24 inputs: the first block is 24 input elements, every later one the
+//    chaining value and 16 more, the last one zero-padded. Without a length block inputs of
+//    different lengths may collide (x and x||0 do), so it is only used where the length is fixed
+//    by public data (a Merkle leaf's row width, a fixed-size input); for those its collisions are
+//    collisions of Compress or CompressWide. Merkle leaves.
 // Both are templates over the element type so that BabyBear::Packed hashes Packed::kWidth
 // independent inputs at once, lane by lane. Security argument: verifier/hash/README.md.
 
@@ -32,16 +33,20 @@ using DigestOf = std::array<F, kDigestElements>;
 using Digest = DigestOf<BabyBear>;
 using PackedDigest = DigestOf<BabyBear::Packed>;
 
-// Incremental Merkle-Damgard hash over CompressWide: Absorb() any number of times, then
-// Finalize() once. The input is cut into a first block b_0 of kWideWidth elements and later blocks
-// b_1, b_2, ... of kWideWidth - kDigestElements, the last one padded with zeros; the digest is
-// h_1 = CompressWide(b_0), then h_(i+1) = CompressWide(h_i || b_i). No input at all gives the zero
-// digest. The width-24 permutation costs about 1.8 times the width-16 one (hash_bench) and takes
-// 16 new elements instead of 8: a 104-element Merkle leaf takes 6 permutations of width 24
-// instead of 12 of width 16, about a ninth less work.
+// Incremental hash of a fixed-length input: Absorb() any number of times, then Finalize() once.
+//  - At most 16 elements (kNarrowInput): the first 8 elements of the width-16 permutation of the
+//    input padded with zeros to 16, one permutation (as Compress).
+//  - More: Merkle-Damgard over CompressWide. The input is cut into a first block b_0 of 24
+//    elements and later blocks b_1, b_2, ... of 16, the last one padded with zeros; the digest is
+//    h_1 = CompressWide(b_0), then h_(i+1) = CompressWide(h_i || b_i).
+// No input at all gives the zero digest. The width-24 permutation costs about 1.8 times the
+// width-16 one (hash_bench) and takes 16 new elements per permutation instead of 8: a 104-element
+// Merkle leaf takes 6 wide permutations instead of 12 narrow ones, about a ninth less work, while
+// a row of at most 16 elements keeps its single narrow permutation.
 template <typename F>
 class MerkleDamgardHasher {
  public:
+  static constexpr size_t kNarrowInput = Poseidon2::kWidth;
   static constexpr size_t kWideWidth = Poseidon2Wide::kWidth;
 
   void Absorb(const F& x) {
@@ -57,13 +62,20 @@ class MerkleDamgardHasher {
     for (const F& x : xs) Absorb(x);
   }
   DigestOf<F> Finalize() {
-    const bool pending = chained_ ? position_ > kDigestElements : position_ > 0;
-    if (pending) {
+    DigestOf<F> out;
+    if (!chained_ && position_ <= kNarrowInput) {
+      if (position_ == 0) return out;  // zero
+      std::array<F, Poseidon2::kWidth> narrow{};
+      std::copy(state_.begin(), state_.begin() + position_, narrow.begin());
+      Poseidon2::Permute(narrow);
+      std::copy(narrow.begin(), narrow.begin() + kDigestElements, out.begin());
+      return out;
+    }
+    if (!chained_ || position_ > kDigestElements) {
       std::fill(state_.begin() + position_, state_.end(), F());
       Poseidon2Wide::Permute(state_);
     }
-    DigestOf<F> out;
-    for (size_t i = 0; i < kDigestElements; ++i) out[i] = state_[i];
+    std::copy(state_.begin(), state_.begin() + kDigestElements, out.begin());
     return out;
   }
 
