@@ -577,7 +577,10 @@ void coset_lde_block(RowMajorView<const F> coefficients, uint32_t log_lde, F shi
   const F c = coset_lde_block_shift(log_lde, shift, log_block, block);
   const std::vector<F> powers = Powers(c, F::one(), m);
   const F c_m = c.pow(m);
-  const size_t grain = std::max<size_t>(1, kGrainElements / std::max<size_t>(width, 1));
+  // A row folds ceil(degree / m) coefficient rows: thousands when a small block (the quotient's
+  // overflow coset) takes a whole trace's coefficients, so the grain counts them.
+  const size_t row_elements = width * std::max<size_t>(1, (degree + m - 1) / m);
+  const size_t grain = std::max<size_t>(1, kGrainElements / row_elements);
   tbb::parallel_for(tbb::blocked_range<size_t>(0, m, grain), [&](const auto& r) {
     for (size_t i = r.begin(); i < r.end(); ++i) {
       F* dst = out.data() + i * width;
