@@ -8,7 +8,7 @@
 //    /work/shared/vectors/poseidon2_babybear_w16.json; poseidon2_test.cc checks every constant
 //    against that file.
 //  - Poseidon2Wide = POSEIDON2_BABYBEAR_24_PARAMS: width 24, 21 partial rounds. Merkle leaves
-//    (sponge.h), where it takes 16 new elements per permutation instead of 8 for about 1.6 times
+//    (sponge.h), where it takes 16 new elements per permutation instead of 8 for about 1.8 times
 //    the work. poseidon2_test.cc checks it against the reference's own known-answer test.
 // Parameters and security: verifier/hash/README.md.
 

@@ -62,9 +62,9 @@ class MerkleDamgardHasher {
     for (const F& x : xs) Absorb(x);
   }
   DigestOf<F> Finalize() {
-    DigestOf<F> out;
+    DigestOf<F> out{};
     if (!chained_ && position_ <= kNarrowInput) {
-      if (position_ == 0) return out;  // zero
+      if (position_ == 0) return out;  // the zero digest
       std::array<F, Poseidon2::kWidth> narrow{};
       std::copy(state_.begin(), state_.begin() + position_, narrow.begin());
       Poseidon2::Permute(narrow);
