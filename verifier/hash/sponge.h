@@ -33,6 +33,16 @@ using DigestOf = std::array<F, kDigestElements>;
 using Digest = DigestOf<BabyBear>;
 using PackedDigest = DigestOf<BabyBear::Packed>;
 
+// The first kDigestElements elements of permutation P (Poseidon2 or Poseidon2Wide) of `state`:
+// the truncated permutation every construction below is built on.
+template <class P, typename F>
+DigestOf<F> TruncatedPermutation(std::array<F, P::kWidth> state) {
+  P::Permute(state);
+  DigestOf<F> out;
+  std::copy_n(state.begin(), kDigestElements, out.begin());
+  return out;
+}
+
 // Incremental hash of a fixed-length input: Absorb() any number of times, then Finalize() once.
 //  - At most 16 elements (kNarrowInput): the first 8 elements of the width-16 permutation of the
 //    input padded with zeros to 16, one permutation (as Compress).
@@ -62,21 +72,19 @@ class MerkleDamgardHasher {
     for (const F& x : xs) Absorb(x);
   }
   DigestOf<F> Finalize() {
-    DigestOf<F> out{};
     if (!chained_ && position_ <= kNarrowInput) {
-      if (position_ == 0) return out;  // the zero digest
+      if (position_ == 0) return DigestOf<F>{};  // the zero digest
       std::array<F, Poseidon2::kWidth> narrow{};
-      std::copy(state_.begin(), state_.begin() + position_, narrow.begin());
-      Poseidon2::Permute(narrow);
-      std::copy(narrow.begin(), narrow.begin() + kDigestElements, out.begin());
+      std::copy_n(state_.begin(), position_, narrow.begin());
+      return TruncatedPermutation<Poseidon2>(narrow);
+    }
+    if (chained_ && position_ == kDigestElements) {  // the input ended with a whole block
+      DigestOf<F> out;
+      std::copy_n(state_.begin(), kDigestElements, out.begin());
       return out;
     }
-    if (!chained_ || position_ > kDigestElements) {
-      std::fill(state_.begin() + position_, state_.end(), F());
-      Poseidon2Wide::Permute(state_);
-    }
-    std::copy(state_.begin(), state_.begin() + kDigestElements, out.begin());
-    return out;
+    std::fill(state_.begin() + position_, state_.end(), F());
+    return TruncatedPermutation<Poseidon2Wide>(state_);
   }
 
  private:
@@ -99,25 +107,16 @@ inline Digest HashElements(std::span<const BabyBear> input) {
 // The width-24 compression of MerkleDamgardHasher: the first 8 elements of Poseidon2Wide(input).
 template <typename F>
 DigestOf<F> CompressWide(const std::array<F, Poseidon2Wide::kWidth>& input) {
-  std::array<F, Poseidon2Wide::kWidth> state = input;
-  Poseidon2Wide::Permute(state);
-  DigestOf<F> out;
-  for (size_t i = 0; i < kDigestElements; ++i) out[i] = state[i];
-  return out;
+  return TruncatedPermutation<Poseidon2Wide>(input);
 }
 
 // 2-to-1 compression (Merkle nodes): the first 8 elements of Poseidon2(left || right).
 template <typename F>
 DigestOf<F> Compress(const DigestOf<F>& left, const DigestOf<F>& right) {
   std::array<F, Poseidon2::kWidth> state;
-  for (size_t i = 0; i < kDigestElements; ++i) {
-    state[i] = left[i];
-    state[kDigestElements + i] = right[i];
-  }
-  Poseidon2::Permute(state);
-  DigestOf<F> out;
-  for (size_t i = 0; i < kDigestElements; ++i) out[i] = state[i];
-  return out;
+  std::copy(left.begin(), left.end(), state.begin());
+  std::copy(right.begin(), right.end(), state.begin() + kDigestElements);
+  return TruncatedPermutation<Poseidon2>(state);
 }
 
 // Lanes [0, lanes) of a packed digest from digests[0], digests[stride], ...; the other lanes zero.
