@@ -53,7 +53,8 @@ struct ProveExecutionOptions {
   // Progress over the whole proof, execution included (see stark::ProgressCallback); it may
   // throw to abandon the proof.
   stark::ProgressCallback on_progress;
-  // TEST ONLY: called with the witness matrices before proving.
+  // TEST ONLY (and prove_bench --tables, which only reads): called with the witness matrices
+  // before proving.
   WitnessTamperHook tamper;
 };
 
