@@ -136,6 +136,8 @@ void BM_NttForwardBitReversed(benchmark::State& state) {
 BENCHMARK(BM_NttForwardBitReversed)
     ->Args({20, 1})
     ->Args({16, 100})
+    ->Args({20, 100})
+    ->Args({20, 84})
     ->Args({22, 4})  // a quotient's extension column as 4 base columns
     ->Args({20, 8})
     ->Unit(benchmark::kMillisecond)

@@ -74,10 +74,10 @@ TEST_P(NttSmallTest, ForwardAndInverseMatchNaiveDft) {
   EXPECT_EQ(m, coefficients);
 }
 
-INSTANTIATE_TEST_SUITE_P(SizesAndWidths, NttSmallTest,
-                         ::testing::Combine(::testing::Values(0u, 1u, 2u, 3u, 4u, 5u, 7u, 9u),
-                                            ::testing::Values(size_t{1}, size_t{3}, size_t{16},
-                                                              size_t{21})));
+INSTANTIATE_TEST_SUITE_P(
+    SizesAndWidths, NttSmallTest,
+    ::testing::Combine(::testing::Values(0u, 1u, 2u, 3u, 4u, 5u, 7u, 8u, 9u, 10u),
+                       ::testing::Values(size_t{1}, size_t{3}, size_t{16}, size_t{21})));
 
 // Sizes past the cache block, so that the fused multi-layer passes run (1 to 4 layers per pass,
 // the single-column vectorised path included). Checked at sampled points with Horner.
