@@ -77,6 +77,29 @@ void BM_BabyBear4Mul(benchmark::State& state) {
 }
 BENCHMARK(BM_BabyBear4Mul);
 
+// Packed extension products: the LogUp fractions, the DEEP quotient and batch inversion use them.
+void BM_PackedBabyBear4Mul(benchmark::State& state) {
+  constexpr size_t kW = PackedBabyBear::kWidth;
+  std::vector<BabyBear> v = RandomElements(4 * (kChains + 1) * kW, 4);
+  auto packed = [&](size_t i) {
+    std::array<PackedBabyBear, 4> c;
+    for (size_t k = 0; k < 4; ++k) c[k] = PackedBabyBear::load(&v[(4 * i + k) * kW]);
+    return PackedBabyBear4::from_coeffs(c);
+  };
+  std::array<PackedBabyBear4, kChains> acc;
+  for (size_t i = 0; i < kChains; ++i) acc[i] = packed(i);
+  const PackedBabyBear4 m = packed(kChains);
+  for (auto _ : state) {
+    for (size_t r = 0; r < kMulsPerChain / 8; ++r) {
+      for (auto& a : acc) a *= m;
+    }
+    benchmark::DoNotOptimize(acc);
+  }
+  state.SetItemsProcessed(state.iterations() * kChains * (kMulsPerChain / 8) * kW);
+  state.SetLabel("lanes=" + std::to_string(kW));
+}
+BENCHMARK(BM_PackedBabyBear4Mul);
+
 void BM_BabyBearInverse(benchmark::State& state) {
   std::vector<BabyBear> v = RandomElements(1024, 4);
   size_t i = 0;

@@ -96,8 +96,15 @@ class BinomialExtension {
   friend constexpr BinomialExtension operator*(const BinomialExtension& a,
                                                const BinomialExtension& b) {
     if constexpr (D == 4 && requires { F::dot4(nullptr, nullptr); }) {
-      // A scalar base: each coefficient is one dot product of four, reduced once.
-      const F w = F::from_canonical(W);
+      // Each coefficient is one dot product of four, reduced once (lane by lane for a packed
+      // base, whose product by W takes the cheaper broadcast form).
+      const auto w = [] {
+        if constexpr (requires { typename F::Scalar; }) {
+          return F::Scalar::from_canonical(W);
+        } else {
+          return F::from_canonical(W);
+        }
+      }();
       // e[3 + j] = b_j and e[j] = W b_(j + 1): coefficient k is sum_i a_i e[3 + k - i].
       const std::array<F, 7> e = {b.coeffs_[1] * w, b.coeffs_[2] * w, b.coeffs_[3] * w,
                                   b.coeffs_[0],     b.coeffs_[1],     b.coeffs_[2],

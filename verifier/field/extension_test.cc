@@ -210,11 +210,16 @@ TEST(BabyBear4Test, XFourMinusElevenIsIrreducibleByRabinTest) {
 TEST(PackedBabyBear4Test, LaneByLaneEqualsScalar) {
   constexpr size_t kLanes = PackedBabyBear::kWidth;
   std::mt19937_64 rng(6);
+  const BabyBear top = BabyBear::from_monty(BabyBear::kPrime - 1);  // the largest representation
+  const BabyBear4 all_top = BabyBear4::from_coeffs({top, top, top, top});
   for (int round = 0; round < 50; ++round) {
     std::array<BabyBear4, kLanes> a, b;
     for (size_t l = 0; l < kLanes; ++l) {
       a[l] = Random<BabyBear4>(rng);
       b[l] = Random<BabyBear4>(rng);
+      // The largest coefficients in some lanes: the packed product's widest unreduced sums.
+      if (round < 2 && l % 3 == 0) a[l] = all_top;
+      if (round < 2 && l % 2 == 0) b[l] = all_top;
     }
     auto pack = [&](const std::array<BabyBear4, kLanes>& v) {
       std::array<PackedBabyBear, 4> coeffs;

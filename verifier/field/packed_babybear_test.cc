@@ -117,6 +117,32 @@ TYPED_TEST(PackedFieldTest, DifferencePow7x4EqualsFourSingleOnes) {
   }
 }
 
+// The dot product of four pairs, reduced once, equals the sum of the four products, including the
+// largest sums (every factor p - 1), where the 64-bit sum needs its 2^32 p taken off.
+TYPED_TEST(PackedFieldTest, Dot4EqualsTheSumOfFourProducts) {
+  using P = TypeParam;
+  using F = typename P::Scalar;
+  auto sets = LaneSets<P>();
+  // Montgomery representations (what the products multiply) at and near the top, p - 1.
+  std::array<F, P::kWidth> top;
+  for (size_t l = 0; l < P::kWidth; ++l) top[l] = F::from_monty(F::kPrime - 1 - (l % 3));
+  sets.insert(sets.begin(), 8, top);
+  for (size_t s = 0; s + 8 <= sets.size(); ++s) {
+    std::array<P, 4> a, b;
+    for (size_t i = 0; i < 4; ++i) {
+      a[i] = P::from_array(sets[s + i]);
+      b[i] = P::from_array(sets[s + 4 + i]);
+    }
+    const auto got = P::dot4(a.data(), b.data()).to_array();
+    for (size_t l = 0; l < P::kWidth; ++l) {
+      F expected = F::zero();
+      for (size_t i = 0; i < 4; ++i) expected += sets[s + i][l] * sets[s + 4 + i][l];
+      ASSERT_EQ(got[l], expected) << s << " " << l;
+      ASSERT_LT(got[l].monty(), F::kPrime);
+    }
+  }
+}
+
 TYPED_TEST(PackedFieldTest, EveryEdgePairInEveryLane) {
   using P = TypeParam;
   using F = typename P::Scalar;
