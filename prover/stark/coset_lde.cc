@@ -137,20 +137,37 @@ void CosetLde::ComputeRuns(std::span<const uint64_t> run_starts, std::span<const
     for (size_t q = 0; q < num_runs; ++q) y_power[q] = y[q].pow(begin >> log_run);
     std::vector<Packed> row(packs);
     std::array<BabyBear, kLanes> tail{};
-    for (size_t j = begin; j < end; ++j) {
-      const size_t r = j & (run - 1);
-      if (r == 0 && j != begin) {
-        for (size_t q = 0; q < num_runs; ++q) y_power[q] *= y[q];
-      }
+    auto load = [&](size_t j, size_t p) {
       const BabyBear* values = coefficients_.row(j).data();
-      for (size_t p = 0; p < packs; ++p) {
-        if ((p + 1) * kLanes <= w) {
-          row[p] = Packed::load(values + p * kLanes);
-        } else {
-          std::copy(values + p * kLanes, values + w, tail.begin());
-          row[p] = Packed::from_array(tail);
+      if ((p + 1) * kLanes <= w) return Packed::load(values + p * kLanes);
+      std::copy(values + p * kLanes, values + w, tail.begin());
+      return Packed::from_array(tail);
+    };
+    size_t j = begin;
+    // Four rows of one residue r at a time, j + r + t run for t < 4: their terms of A_r(y) carry
+    // y^(j / run) times 1, y, y^2, y^3, one dot product of four reduced once (Packed::dot4).
+    std::vector<std::array<Packed, 4>> steps(num_runs);
+    for (; j + 4 * run <= end; j += 4 * run) {
+      for (size_t q = 0; q < num_runs; ++q) {
+        for (size_t t = 0; t < 4; ++t, y_power[q] *= y[q]) steps[q][t] = Packed(y_power[q]);
+      }
+      for (size_t r = 0; r < run; ++r) {
+        for (size_t p = 0; p < packs; ++p) {
+          const std::array<Packed, 4> v = {load(j + r, p), load(j + r + run, p),
+                                           load(j + r + 2 * run, p), load(j + r + 3 * run, p)};
+          for (size_t q = 0; q < num_runs; ++q) {
+            acc[(q * run + r) * packs + p] += Packed::dot4(v.data(), steps[q].data());
+          }
         }
       }
+    }
+    // The rest one row at a time; y_power is y^(j / run) here.
+    for (const size_t first = j; j < end; ++j) {
+      const size_t r = j & (run - 1);
+      if (r == 0 && j != first) {
+        for (size_t q = 0; q < num_runs; ++q) y_power[q] *= y[q];
+      }
+      for (size_t p = 0; p < packs; ++p) row[p] = load(j, p);
       for (size_t q = 0; q < num_runs; ++q) {
         Packed* a = &acc[(q * run + r) * packs];
         for (size_t p = 0; p < packs; ++p) a[p] += row[p] * y_power[q];

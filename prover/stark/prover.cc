@@ -180,22 +180,33 @@ std::vector<std::vector<BabyBear4>> EvaluateCoefficientsAt(const Matrix& coeffic
   tbb::parallel_for(size_t{0}, blocks, [&](size_t b) {
     const size_t begin = b * kBlock, end = std::min(height, begin + kBlock);
     std::array<BabyBear, kLanes> tail{};
+    auto load = [&](size_t j, size_t p) {
+      const BabyBear* row = coefficients.row(j).data();
+      if ((p + 1) * kLanes <= width) return Packed::load(row + p * kLanes);
+      std::copy(row + p * kLanes, row + width, tail.begin());
+      return Packed::from_array(tail);
+    };
     for (size_t k = 0; k < points.size(); ++k) {
       auto& acc = partial[b][k];
       BabyBear4 power = points[k].pow(begin);
-      for (size_t j = begin; j < end; ++j, power = power * points[k]) {
-        const BabyBear* row = coefficients.row(j).data();
-        const std::array<Packed, 4> z = {Packed(power.coeff(0)), Packed(power.coeff(1)),
-                                         Packed(power.coeff(2)), Packed(power.coeff(3))};
+      size_t j = begin;
+      // Four rows at a time: each coefficient of the sum gains one dot product of four, reduced
+      // once (Packed::dot4).
+      for (; j + 4 <= end; j += 4) {
+        std::array<std::array<Packed, 4>, 4> z;  // z[i][r]: coefficient i of point^(j + r)
+        for (size_t r = 0; r < 4; ++r, power = power * points[k]) {
+          for (size_t i = 0; i < 4; ++i) z[i][r] = Packed(power.coeff(i));
+        }
         for (size_t p = 0; p < packs; ++p) {
-          Packed v;
-          if ((p + 1) * kLanes <= width) {
-            v = Packed::load(row + p * kLanes);
-          } else {
-            std::copy(row + p * kLanes, row + width, tail.begin());
-            v = Packed::from_array(tail);
-          }
-          for (size_t i = 0; i < 4; ++i) acc[4 * p + i] += z[i] * v;
+          const std::array<Packed, 4> v = {load(j, p), load(j + 1, p), load(j + 2, p),
+                                           load(j + 3, p)};
+          for (size_t i = 0; i < 4; ++i) acc[4 * p + i] += Packed::dot4(v.data(), z[i].data());
+        }
+      }
+      for (; j < end; ++j, power = power * points[k]) {
+        for (size_t p = 0; p < packs; ++p) {
+          const Packed v = load(j, p);
+          for (size_t i = 0; i < 4; ++i) acc[4 * p + i] += v * power.coeff(i);
         }
       }
     }
@@ -697,7 +708,21 @@ void AccumulateRows(std::span<const BabyBear> values, size_t width, size_t rows,
       std::array<BabyBear, 4> total;
       if (packed_end > 0) {
         std::array<Packed, 4> sums;
-        for (size_t c = 0; c < packed_end; c += kLanes) {
+        size_t c = 0;
+        // Four vectors of the row at a time, one reduction per dot product of four (Packed::dot4).
+        for (; c + 4 * kLanes <= packed_end; c += 4 * kLanes) {
+          const std::array<Packed, 4> v = {Packed::load(row + c), Packed::load(row + c + kLanes),
+                                           Packed::load(row + c + 2 * kLanes),
+                                           Packed::load(row + c + 3 * kLanes)};
+          for (size_t k = 0; k < 4; ++k) {
+            const BabyBear* w = pc[k].data() + c;
+            const std::array<Packed, 4> weights = {Packed::load(w), Packed::load(w + kLanes),
+                                                   Packed::load(w + 2 * kLanes),
+                                                   Packed::load(w + 3 * kLanes)};
+            sums[k] += Packed::dot4(v.data(), weights.data());
+          }
+        }
+        for (; c < packed_end; c += kLanes) {
           const Packed v = Packed::load(row + c);
           for (size_t k = 0; k < 4; ++k) sums[k] += v * Packed::load(pc[k].data() + c);
         }

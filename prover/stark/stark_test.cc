@@ -227,6 +227,18 @@ TEST(CosetLdeTest, OpenedRunsFromTheCoefficientsEqualTheBlocksRows) {
       }
     }
   }
+  // Coefficients fewer than four runs: every row takes the one-row-at-a-time path.
+  {
+    prova::RowMajorMatrix<BabyBear> few(16, width);
+    for (size_t i = 0; i < few.values().size(); ++i) few.values()[i] = BabyBear::from_u64(7 * i);
+    const CosetLde small(few, 6, 4);
+    std::vector<BabyBear> block(16 * width);
+    small.FillBlock(2, block);
+    const std::vector<uint64_t> start = {32 + 8};
+    std::vector<BabyBear> run(8 * width);
+    ASSERT_TRUE(small.FillRuns(start, 3, run));
+    EXPECT_TRUE(std::equal(run.begin(), run.end(), block.begin() + 8 * width));
+  }
   // Runs in a kept block are copied from it, the others computed: a budget of one block keeps
   // block 0 only.
   const size_t block_bytes = (size_t{1} << log_block) * width * sizeof(BabyBear);
