@@ -21,6 +21,7 @@
 // degree (ChooseLogUpPlan).
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -160,7 +161,22 @@ typename B::ExprEF LogUpDenominator(B& b, uint32_t bus,
     const auto powers = b.beta_powers();
     PROVA_CHECK(values.size() <= powers.size(), "a LogUp tuple longer than kMaxTupleLength");
     size_t i = 0;
-    for (const auto& v : values) fingerprint = fingerprint + powers[i++] * v;
+    const auto* v = values.begin();
+    using Expr = typename B::Expr;
+    if constexpr (requires(const Expr* x) { Expr::dot4(x, x); }) {
+      // Four values at a time: each coefficient of sum_i beta^(i + 1) v_i is then one dot product
+      // of four, reduced once (the prover's packed rows and the debug checker's scalar rows).
+      for (; i + 4 <= values.size(); i += 4, v += 4) {
+        std::array<Expr, 4> coeffs;
+        for (size_t k = 0; k < 4; ++k) {
+          const std::array<Expr, 4> weights = {powers[i].coeff(k), powers[i + 1].coeff(k),
+                                               powers[i + 2].coeff(k), powers[i + 3].coeff(k)};
+          coeffs[k] = Expr::dot4(v, weights.data());
+        }
+        fingerprint = fingerprint + ExprEF::from_coeffs(coeffs);
+      }
+    }
+    for (; i < values.size(); ++i, ++v) fingerprint = fingerprint + powers[i] * *v;
   } else {
     const ExprEF& beta = ch[1];
     ExprEF beta_power = beta;
