@@ -182,6 +182,23 @@ BENCHMARK(BM_NttInverse)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
+// One block of a coset LDE from coefficients (the prover's trace commitment computes its LDE this
+// way, a block of 2^log(rows) rows at a time), into a reused buffer. Args: log2(rows), columns.
+void BM_CosetLdeBlock(benchmark::State& state) {
+  const size_t rows = size_t{1} << state.range(0), width = static_cast<size_t>(state.range(1));
+  const uint32_t log_rows = static_cast<uint32_t>(state.range(0));
+  const RowMajorMatrix<BabyBear> coefficients = RandomMatrix(rows, width);
+  RowMajorMatrix<BabyBear> block = RandomMatrix(rows, width);
+  size_t index = 0;
+  for (auto _ : state) {
+    ntt::coset_lde_block(coefficients.view(), log_rows + 2, BabyBear::multiplicative_generator(),
+                         log_rows, index++ % 4, block.view());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(state.iterations() * rows * width);
+}
+BENCHMARK(BM_CosetLdeBlock)->Args({20, 84})->Unit(benchmark::kMillisecond)->UseRealTime();
+
 // Args: log2(trace rows), columns, log2(blowup). Items are output (LDE) elements.
 void BM_CosetLde(benchmark::State& state) {
   const size_t rows = size_t{1} << state.range(0), width = static_cast<size_t>(state.range(1));

@@ -273,8 +273,38 @@ void BlockLocalLayers(F* data, size_t n, size_t width, size_t block_rows, size_t
 // `layers` consecutive layers in one pass over memory: a group of 2^layers rows j * s + k
 // (j < 2^layers) inside a block of 2^layers * s rows closes under those layers (half-sizes s,
 // 2s, ..., s * 2^(layers-1)), so each group is loaded once and transformed in L1.
+// dst[c] = src[c] * factor for c < width (src == dst allowed). Same overlapping tail as above.
+inline void ScaleRow(const F* src, F* dst, size_t width, F factor) {
+  if (width < kLanes) {
+    for (size_t c = 0; c < width; ++c) dst[c] = src[c] * factor;
+    return;
+  }
+  const P f(factor);
+  const size_t last = width - kLanes;
+  const P tail = P::load(src + last) * f;
+  for (size_t c = 0; c < last; c += kLanes) (P::load(src + c) * f).store(dst + c);
+  tail.store(dst + last);
+}
+
+// The rows a transform's first pass reads from another matrix: row r is rows[r] * scales[r], and
+// the rows from `count` on are zero. The pass writes each row into the data just before its
+// butterflies, while it is in L1, instead of a pass of its own over the matrix (coset_lde_block).
+struct ScaledSource {
+  const F* rows;
+  const F* scales;
+  size_t count;
+  void Fill(size_t r, F* dst, size_t width) const {
+    if (r < count) {
+      ScaleRow(rows + r * width, dst, width, scales[r]);
+    } else {
+      std::fill_n(dst, width, F::zero());
+    }
+  }
+};
+
 template <bool kDif>
-void FusedGlobalLayers(F* data, size_t n, size_t width, size_t s, uint32_t layers, const F* table) {
+void FusedGlobalLayers(F* data, size_t n, size_t width, size_t s, uint32_t layers, const F* table,
+                       const ScaledSource* source = nullptr) {
   const size_t group_rows = size_t{1} << layers;
   const size_t span = s * group_rows;  // rows per outer block
   const size_t groups = n / group_rows;
@@ -282,7 +312,7 @@ void FusedGlobalLayers(F* data, size_t n, size_t width, size_t s, uint32_t layer
   auto half_of = [&](uint32_t l) -> size_t {
     return kDif ? size_t{1} << (layers - 1 - l) : size_t{1} << l;
   };
-  if (width == 1 && s >= kLanes) {
+  if (width == 1 && s >= kLanes && source == nullptr) {
     // One column: kLanes consecutive k at once, twiddles loaded as vectors.
     const size_t vec_groups = groups / kLanes;
     tbb::parallel_for(tbb::blocked_range<size_t>(0, vec_groups, 16), [&](const auto& r) {
@@ -321,6 +351,12 @@ void FusedGlobalLayers(F* data, size_t n, size_t width, size_t s, uint32_t layer
       const size_t k = g % s;
       const size_t first = g / s * span + k;
       for (size_t j = 0; j < group_rows; ++j) rows[j] = data + (first + j * s) * width;
+      if (source != nullptr) {
+        for (size_t j = 0; j < group_rows; ++j) {
+          for (size_t t = 0; t < run; ++t)
+            source->Fill(first + j * s + t, rows[j] + t * width, width);
+        }
+      }
       for (uint32_t l = 0; l < layers; ++l) {
         const size_t half = half_of(l);
         const size_t h = half * s;
@@ -384,16 +420,26 @@ bool TransformColumnsApart(RowMajorView<F> m, Transform transform) {
   return true;
 }
 
-// Radix-2 decimation in frequency over all layers: natural order in, bit-reversed out.
-void Dif(RowMajorView<F> m, const F* table) {
+// Whether Dif of an n x width matrix starts with a pass of fused global layers over whole rows,
+// which can read its input from a ScaledSource.
+bool DifStartsWithGlobalPass(size_t n, size_t width) {
+  return width >= kLanes && CacheBlockRows(n, width) < n;
+}
+
+// Radix-2 decimation in frequency over all layers: natural order in, bit-reversed out. With a
+// source (DifStartsWithGlobalPass only), the input rows are the source's, not m's.
+void Dif(RowMajorView<F> m, const F* table, const ScaledSource* source = nullptr) {
   const size_t n = m.height(), width = m.width();
   if (n <= 1 || width == 0) return;
+  PROVA_CHECK(source == nullptr || DifStartsWithGlobalPass(n, width),
+              "a scaled source needs a first pass over whole rows");
   if (TransformColumnsApart(m, [&](RowMajorView<F> column) { Dif(column, table); })) return;
   const size_t block_rows = CacheBlockRows(n, width);
   // Global layers: half-sizes n/2 down to block_rows, fused from the top.
   size_t h = n / 2;
   for (uint32_t layers : SplitIntoPasses(std::countr_zero(n) - std::countr_zero(block_rows))) {
-    FusedGlobalLayers<true>(m.data(), n, width, h >> (layers - 1), layers, table);
+    FusedGlobalLayers<true>(m.data(), n, width, h >> (layers - 1), layers, table, source);
+    source = nullptr;
     h >>= layers;
   }
   BlockLocalLayers<true>(m.data(), n, width, block_rows, 1, std::min(h, block_rows / 2), table);
@@ -414,19 +460,6 @@ void Dit(RowMajorView<F> m, const F* table, size_t h_start = 1) {
     FusedGlobalLayers<false>(m.data(), n, width, h, layers, table);
     h <<= layers;
   }
-}
-
-// dst[c] = src[c] * factor for c < width (src == dst allowed). Same overlapping tail as above.
-inline void ScaleRow(const F* src, F* dst, size_t width, F factor) {
-  if (width < kLanes) {
-    for (size_t c = 0; c < width; ++c) dst[c] = src[c] * factor;
-    return;
-  }
-  const P f(factor);
-  const size_t last = width - kLanes;
-  const P tail = P::load(src + last) * f;
-  for (size_t c = 0; c < last; c += kLanes) (P::load(src + c) * f).store(dst + c);
-  tail.store(dst + last);
 }
 
 // dst[c] += src[c] * factor for c < width (no overlapping tail: lanes must not add twice).
@@ -617,6 +650,14 @@ void coset_lde_block(RowMajorView<const F> coefficients, uint32_t log_lde, F shi
   // The block is the coset c * H_m in bit-reversed order (coset_lde_block_shift). On it,
   // p(c * y) = sum_r y^r sum_t a_(r + t m) c^(r + t m), since y^m = 1.
   const F c = coset_lde_block_shift(log_lde, shift, log_block, block);
+  if (degree <= m && DifStartsWithGlobalPass(m, width)) {
+    // One coefficient row per output row (the trace's own blocks): the transform's first pass
+    // scales each row as it loads it, instead of a pass of its own over the block.
+    const std::vector<F> powers = Powers(c, F::one(), degree);
+    const ScaledSource source{coefficients.data(), powers.data(), degree};
+    Dif(out, GetTwiddles(log_block)->forward.data(), &source);
+    return;
+  }
   const std::vector<F> powers = Powers(c, F::one(), m);
   const F c_m = c.pow(m);
   // A row folds ceil(degree / m) coefficient rows: thousands when a small block (the quotient's

@@ -238,6 +238,32 @@ TEST(NttTest, LdeBlocksTileTheBitReversedLde) {
   }
 }
 
+TEST(NttTest, LdeBlocksThatScaleInTheFirstPassTileTheBitReversedLde) {
+  // Blocks tall enough for a pass of global layers, where the first pass scales the coefficient
+  // rows as it loads them: a width that does not fill whole vectors, blocks of the coefficients'
+  // height and twice it (the upper half of the rows zero).
+  const F shift = F::multiplicative_generator();
+  const size_t n = size_t{1} << 13, width = 17;
+  const uint32_t log_blowup = 2, log_lde = 13 + log_blowup;
+  const RowMajorMatrix<F> coefficients = RandomMatrix(n, width, 77);
+  RowMajorMatrix<F> evaluations = coefficients;
+  forward(evaluations.view());
+  const RowMajorMatrix<F> lde =
+      coset_lde(evaluations.view(), log_blowup, shift, RowOrder::kBitReversed);
+  for (uint32_t log_block : {13u, 14u}) {
+    const size_t m = size_t{1} << log_block;
+    RowMajorMatrix<F> block = RowMajorMatrix<F>::uninitialized(m, width);
+    for (size_t k = 0; k < (lde.height() >> log_block); ++k) {
+      coset_lde_block(coefficients.view(), log_lde, shift, log_block, k, block.view());
+      for (size_t r = 0; r < m; ++r) {
+        for (size_t c = 0; c < width; ++c) {
+          ASSERT_EQ(block.at(r, c), lde.at(k * m + r, c)) << log_block << " " << k << " " << r;
+        }
+      }
+    }
+  }
+}
+
 TEST(NttTest, BitReverseRows) {
   EXPECT_EQ(bit_reverse(1, 3), 4u);
   EXPECT_EQ(bit_reverse(6, 3), 3u);
