@@ -329,7 +329,7 @@ TEST(ParamsCliTest, PrintsTheSecurityOfTheDefaultConfiguration) {
   ASSERT_EQ(run.status, 0) << run.out;
   nlohmann::json report = nlohmann::json::parse(run.out);
   EXPECT_EQ(report["config"]["blowup"], 4);
-  EXPECT_EQ(report["config"]["queries"], 40);
+  EXPECT_EQ(report["config"]["queries"], 41);
   EXPECT_EQ(report["tables"], 15);
   EXPECT_GE(report["conjectured_bits"].get<double>(), 100.0 - 1e-9);
   EXPECT_LT(report["provable_unique_decoding_bits"].get<double>(),
@@ -339,8 +339,8 @@ TEST(ParamsCliTest, PrintsTheSecurityOfTheDefaultConfiguration) {
   // Conjectured query bits: queries * log2(1 / rate) + grinding (ethSTARK). With zero knowledge
   // the worst rate is the final FRI layer's: 33 coefficients over 128 points.
   EXPECT_NEAR(report["rate"].get<double>(), 33.0 / 128, 1e-12);
-  EXPECT_NEAR(report["query_bits"].get<double>(), 40 * std::log2(128.0 / 33), 1e-9);
-  EXPECT_NEAR(report["grinding_bits"].get<double>(), 22.0, 1e-9);
+  EXPECT_NEAR(report["query_bits"].get<double>(), 41 * std::log2(128.0 / 33), 1e-9);
+  EXPECT_NEAR(report["grinding_bits"].get<double>(), 20.0, 1e-9);
   // Field term (docs/security.md): the combined identity checked at two out-of-domain points,
   // 2 (log2 |EF| - log2((d + T - 1) D)) with T = 15 tables, the circuit's degree d = 4 and the
   // degree bound D = rate * 4n = 33/32 * 2^20; the combinations of C constraints and T tables,

@@ -23,12 +23,12 @@ struct StarkConfig {
   friend bool operator==(const StarkConfig&, const StarkConfig&) = default;
 };
 
-// log_blowup 2, 40 queries, 22 bits of grinding, folding arity 8 (fewer layers: smaller proofs
+// log_blowup 2, 41 queries, 20 bits of grinding, folding arity 8 (fewer layers: smaller proofs
 // and faster verification than arity 2 or 4), final polynomial of 32 coefficients: >= 100
-// conjectured bits (AnalyzeSecurity, docs/security.md). 40 queries give 78.2 query bits at the
+// conjectured bits (AnalyzeSecurity, docs/security.md). 41 queries give 80.2 query bits at the
 // worst zero-knowledge rate, 100.2 with grinding; the field term, with two out-of-domain points,
-// stays at 112.6 bits. 22 bits of grinding (about 1 s on one core) buy 4 fewer queries than 16
-// would need, about 7 KB each.
+// stays at 112.6 bits. 20 bits of grinding take 0.06 s on two cores on average (hash_bench), 22
+// bits 0.26 s, 5 % of a 2^20-row proof, for one query less, about 3 to 7 KB of proof.
 // Every table is opened and its constraints checked at this many independent out-of-domain
 // points (zeta, zeta'): with one, the DEEP-ALI error of 14 lifted tables would cap the RV32IM
 // circuit at 96.8 bits at 2^20 rows (docs/security.md).
@@ -39,8 +39,8 @@ inline StarkConfig DefaultConfig() {
   c.fri.log_blowup = 2;
   c.fri.log_arity = 3;
   c.fri.log_final_poly_len = 5;
-  c.fri.num_queries = 40;
-  c.fri.pow_bits = 22;
+  c.fri.num_queries = 41;
+  c.fri.pow_bits = 20;
   c.zero_knowledge = true;
   c.salt_elements = 4;
   return c;
