@@ -4,16 +4,17 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <array>
 #include <optional>
 #include <utility>
 #include <vector>
 
 #include "common/error.h"
 #include "prover/merkle/merkle_tree.h"
+#include "verifier/field/packed_extension.h"
 
 namespace prova::fri {
 namespace {
-
 
 // The inverses of the leaf points y_q = shift * w_N^rev(q) of a layer of size N = 2^log_size
 // folded by arity 2^log_arity, for every leaf q.
@@ -39,8 +40,26 @@ std::vector<BabyBear4> Fold(const std::vector<BabyBear4>& codeword, BabyBear shi
   const std::vector<BabyBear> y_inv = LeafPointInverses(shift, log_size, log_arity);
   std::vector<BabyBear4> out(leaves);
   const std::vector<BabyBear> twiddles = FoldTwiddlesInverse(log_arity);
+  using Packed = BabyBear::Packed;
+  constexpr size_t kLanes = Packed::kWidth;
+  const PackedBabyBear4 packed_beta = PackedBabyBear4::from_coeffs(
+      {Packed(beta.coeff(0)), Packed(beta.coeff(1)), Packed(beta.coeff(2)), Packed(beta.coeff(3))});
   tbb::parallel_for(tbb::blocked_range<size_t>(0, leaves, 4096), [&](const auto& range) {
-    for (size_t q = range.begin(); q < range.end(); ++q) {
+    size_t q = range.begin();
+    // kLanes leaves at a time, one per lane.
+    std::array<PackedBabyBear4, size_t{1} << kMaxLogArity> level;
+    std::array<BabyBear4, kLanes> lanes;
+    for (; q + kLanes <= range.end(); q += kLanes) {
+      for (size_t t = 0; t < r; ++t) {
+        for (size_t l = 0; l < kLanes; ++l) lanes[l] = codeword[(q + l) * r + t];
+        level[t] = PackExtension(lanes.data());
+      }
+      const PackedBabyBear4 folded =
+          FoldLevels<PackedBabyBear4, Packed>(std::span<PackedBabyBear4>(level.data(), r),
+                                              Packed::load(&y_inv[q]), packed_beta, twiddles);
+      UnpackExtension(folded, &out[q]);
+    }
+    for (; q < range.end(); ++q) {
       std::span<const BabyBear4> leaf(codeword.data() + q * r, r);
       out[q] = FoldLeaf(leaf, y_inv[q], beta, twiddles);
     }

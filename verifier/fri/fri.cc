@@ -86,22 +86,8 @@ BabyBear4 FoldLeaf(std::span<const BabyBear4> values, BabyBear y_inv, const Baby
               "FRI leaf size must be a power of two up to the largest arity");
   std::array<BabyBear4, size_t{1} << kMaxLogArity> level;
   std::copy(values.begin(), values.end(), level.begin());
-  constexpr BabyBear kHalf = BabyBear::two().inverse();
-  BabyBear4 challenge = beta;
-  BabyBear half_y_inv = kHalf * y_inv;  // 1 / (2y) at the current level
-  const BabyBear* twiddles = twiddles_inv.data();
-  for (size_t m = r; m >= 2; m /= 2) {
-    // g(x^2) = (f(x) + f(-x)) / 2 + challenge (f(x) - f(-x)) / (2x), x = y w_m^rev(2s).
-    for (size_t s = 0; s < m / 2; ++s) {
-      const BabyBear4 a = level[2 * s], b = level[2 * s + 1];
-      level[s] = (a + b) * kHalf + challenge * ((a - b) * (half_y_inv * twiddles[s]));
-    }
-    twiddles += m / 2;
-    challenge = challenge * challenge;
-    half_y_inv = half_y_inv * y_inv;  // 1 / (2 y^2)
-    y_inv = y_inv * y_inv;
-  }
-  return level[0];
+  return FoldLevels<BabyBear4, BabyBear>(std::span<BabyBear4>(level.data(), r), y_inv, beta,
+                                         twiddles_inv);
 }
 
 BabyBear4 FoldLeaf(std::span<const BabyBear4> values, BabyBear y_inv, const BabyBear4& beta) {

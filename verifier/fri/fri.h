@@ -103,6 +103,27 @@ BabyBear4 FoldLeaf(std::span<const BabyBear4> values, BabyBear y_inv, const Baby
 BabyBear4 FoldLeaf(std::span<const BabyBear4> values, BabyBear y_inv, const BabyBear4& beta,
                    std::span<const BabyBear> twiddles_inv);
 
+// FoldLeaf's arithmetic on level[0, r) in place (level[0] is the fold), over an extension type EF
+// with base F: BabyBear4 and BabyBear, or their packed twins for one leaf per lane (the prover).
+template <class EF, class F>
+EF FoldLevels(std::span<EF> level, F y_inv, EF challenge, std::span<const BabyBear> twiddles_inv) {
+  constexpr BabyBear kHalf = BabyBear::two().inverse();
+  F half_y_inv = y_inv * kHalf;  // 1 / (2y) at the current level
+  const BabyBear* twiddles = twiddles_inv.data();
+  for (size_t m = level.size(); m >= 2; m /= 2) {
+    // g(x^2) = (f(x) + f(-x)) / 2 + challenge (f(x) - f(-x)) / (2x), x = y w_m^rev(2s).
+    for (size_t s = 0; s < m / 2; ++s) {
+      const EF a = level[2 * s], b = level[2 * s + 1];
+      level[s] = (a + b) * kHalf + challenge * ((a - b) * (half_y_inv * twiddles[s]));
+    }
+    twiddles += m / 2;
+    challenge = challenge * challenge;
+    half_y_inv = half_y_inv * y_inv;  // 1 / (2 y^2)
+    y_inv = y_inv * y_inv;
+  }
+  return level[0];
+}
+
 // A fold by r = 2^log_r is log_r folds by 2 with challenges beta, beta^2, beta^4, ...: in the
 // bit-reversed leaf, positions 2s and 2s + 1 hold f(x) and f(-x). The constants 1 / x / y of the
 // pairs, level by level: for m = r, r/2, ..., 2, the entries w_m^-rev(s) for s < m/2 (rev over
