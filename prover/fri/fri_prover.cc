@@ -145,7 +145,11 @@ FriProof Prove(const FriParams& params, std::vector<std::vector<BabyBear4>> inpu
   size_t next_input = 1;
   for (size_t l = 0; l < plan.log_arities.size(); ++l) {
     const size_t a = plan.log_arities[l];
-    trees.emplace_back(std::vector<merkle::RowMajorMatrix>{Flatten(current, a)}, 0);
+    // Moved in, not listed in braces: an initializer list's elements are const and would be
+    // copied (64 MB for the first layer of a 2^20-row proof).
+    std::vector<merkle::RowMajorMatrix> layer;
+    layer.push_back(Flatten(current, a));
+    trees.emplace_back(std::move(layer), 0);
     proof.commitments.push_back(trees.back().root());
     challenger.Observe(trees.back().root());
     const BabyBear4 beta = challenger.SampleExtension();
