@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <random>
 #include <tuple>
 #include <vector>
@@ -211,30 +212,38 @@ TEST(NttTest, LdeOfLowDegreeDataIsConsistentWithInterpolation) {
   }
 }
 
-TEST(NttTest, LdeBlocksTileTheBitReversedLde) {
-  // Blocks of every size from the trace height down to a quarter of it, with widths that do and
-  // do not fill a vector, against the whole bit-reversed LDE computed from evaluations.
+// Every block of 2^log_block rows (for each log_block) of the LDE of n x width random
+// coefficients, computed by coset_lde_block, equals its rows of the whole bit-reversed LDE
+// computed from evaluations.
+void ExpectLdeBlocksTileTheLde(size_t n, size_t width, uint32_t log_blowup,
+                               std::initializer_list<uint32_t> log_blocks, uint64_t seed) {
   const F shift = F::multiplicative_generator();
-  for (size_t width : {size_t{1}, size_t{11}, size_t{16}}) {
-    const size_t n = 64;
-    const uint32_t log_blowup = 3, log_lde = 6 + log_blowup;
-    const RowMajorMatrix<F> coefficients = RandomMatrix(n, width, 900 + width);
-    RowMajorMatrix<F> evaluations = coefficients;
-    forward(evaluations.view());
-    const RowMajorMatrix<F> lde =
-        coset_lde(evaluations.view(), log_blowup, shift, RowOrder::kBitReversed);
-    for (uint32_t log_block : {4u, 5u, 6u, 7u}) {
-      const size_t m = size_t{1} << log_block;
-      RowMajorMatrix<F> block = RowMajorMatrix<F>::uninitialized(m, width);
-      for (size_t k = 0; k < (lde.height() >> log_block); ++k) {
-        coset_lde_block(coefficients.view(), log_lde, shift, log_block, k, block.view());
-        for (size_t r = 0; r < m; ++r) {
-          for (size_t c = 0; c < width; ++c) {
-            ASSERT_EQ(block.at(r, c), lde.at(k * m + r, c)) << log_block << " " << k << " " << r;
-          }
+  const uint32_t log_lde = log2_size(n) + log_blowup;
+  const RowMajorMatrix<F> coefficients = RandomMatrix(n, width, seed);
+  RowMajorMatrix<F> evaluations = coefficients;
+  forward(evaluations.view());
+  const RowMajorMatrix<F> lde =
+      coset_lde(evaluations.view(), log_blowup, shift, RowOrder::kBitReversed);
+  for (uint32_t log_block : log_blocks) {
+    const size_t m = size_t{1} << log_block;
+    RowMajorMatrix<F> block = RowMajorMatrix<F>::uninitialized(m, width);
+    for (size_t k = 0; k < (lde.height() >> log_block); ++k) {
+      coset_lde_block(coefficients.view(), log_lde, shift, log_block, k, block.view());
+      for (size_t r = 0; r < m; ++r) {
+        for (size_t c = 0; c < width; ++c) {
+          ASSERT_EQ(block.at(r, c), lde.at(k * m + r, c))
+              << width << " " << log_block << " " << k << " " << r;
         }
       }
     }
+  }
+}
+
+TEST(NttTest, LdeBlocksTileTheBitReversedLde) {
+  // Blocks of every size from the trace height down to a quarter of it, with widths that do and
+  // do not fill a vector.
+  for (size_t width : {size_t{1}, size_t{11}, size_t{16}}) {
+    ExpectLdeBlocksTileTheLde(64, width, 3, {4, 5, 6, 7}, 900 + width);
   }
 }
 
@@ -242,26 +251,7 @@ TEST(NttTest, LdeBlocksThatScaleInTheFirstPassTileTheBitReversedLde) {
   // Blocks tall enough for a pass of global layers, where the first pass scales the coefficient
   // rows as it loads them: a width that does not fill whole vectors, blocks of the coefficients'
   // height and twice it (the upper half of the rows zero).
-  const F shift = F::multiplicative_generator();
-  const size_t n = size_t{1} << 13, width = 17;
-  const uint32_t log_blowup = 2, log_lde = 13 + log_blowup;
-  const RowMajorMatrix<F> coefficients = RandomMatrix(n, width, 77);
-  RowMajorMatrix<F> evaluations = coefficients;
-  forward(evaluations.view());
-  const RowMajorMatrix<F> lde =
-      coset_lde(evaluations.view(), log_blowup, shift, RowOrder::kBitReversed);
-  for (uint32_t log_block : {13u, 14u}) {
-    const size_t m = size_t{1} << log_block;
-    RowMajorMatrix<F> block = RowMajorMatrix<F>::uninitialized(m, width);
-    for (size_t k = 0; k < (lde.height() >> log_block); ++k) {
-      coset_lde_block(coefficients.view(), log_lde, shift, log_block, k, block.view());
-      for (size_t r = 0; r < m; ++r) {
-        for (size_t c = 0; c < width; ++c) {
-          ASSERT_EQ(block.at(r, c), lde.at(k * m + r, c)) << log_block << " " << k << " " << r;
-        }
-      }
-    }
-  }
+  ExpectLdeBlocksTileTheLde(size_t{1} << 13, 17, 2, {13, 14}, 77);
 }
 
 TEST(NttTest, BitReverseRows) {
