@@ -42,8 +42,7 @@ std::vector<BabyBear4> Fold(const std::vector<BabyBear4>& codeword, BabyBear shi
   const std::vector<BabyBear> twiddles = FoldTwiddlesInverse(log_arity);
   using Packed = BabyBear::Packed;
   constexpr size_t kLanes = Packed::kWidth;
-  const PackedBabyBear4 packed_beta = PackedBabyBear4::from_coeffs(
-      {Packed(beta.coeff(0)), Packed(beta.coeff(1)), Packed(beta.coeff(2)), Packed(beta.coeff(3))});
+  const PackedBabyBear4 packed_beta = Broadcast(beta);
   tbb::parallel_for(tbb::blocked_range<size_t>(0, leaves, 4096), [&](const auto& range) {
     size_t q = range.begin();
     // kLanes leaves at a time, one per lane.

@@ -605,11 +605,28 @@ void AddLiftedQuotient(std::span<const BabyBear4> q_t, size_t log_lift, const Ba
                        std::vector<BabyBear4>& combined) {
   const BabyBear s = fri::DomainShift();
   const BabyBear c = s * s.pow(uint64_t{1} << log_lift).inverse();
+  const BabyBear c_lanes = c.pow(kLanes);
   constexpr size_t kBlock = size_t{1} << 12;
   tbb::parallel_for(size_t{0}, (q_t.size() + kBlock - 1) / kBlock, [&](size_t b) {
     const size_t begin = b * kBlock, end = std::min(q_t.size(), begin + kBlock);
     BabyBear4 w = weight * c.pow(begin);
-    for (size_t j = begin; j < end; ++j, w = w * c) {
+    size_t j = begin;
+    if (end - begin >= kLanes) {
+      // kLanes coefficients at a time: lane l carries weight c^(j + l).
+      std::array<BabyBear4, kLanes> lanes;
+      for (size_t l = 0; l < kLanes; ++l, w = w * c) lanes[l] = w;
+      PackedBabyBear4 w_lanes = PackExtension(lanes.data());
+      for (; j + kLanes <= end; j += kLanes, w_lanes = w_lanes * c_lanes) {
+        const PackedBabyBear4 terms = w_lanes * PackExtension(&q_t[j]);
+        UnpackExtension(terms, lanes.data());
+        for (size_t l = 0; l < kLanes; ++l) {
+          BabyBear4& slot = combined[(j + l) << log_lift];
+          slot = slot + lanes[l];
+        }
+      }
+      w = weight * c.pow(j);
+    }
+    for (; j < end; ++j, w = w * c) {
       BabyBear4& slot = combined[j << log_lift];
       slot = slot + w * q_t[j];
     }

@@ -20,15 +20,11 @@
 #include "verifier/field/babybear.h"
 #include "verifier/field/extension.h"
 #include "verifier/field/packed_babybear.h"
+#include "verifier/field/packed_extension.h"
 
 namespace prova::stark {
 
 using Packed = BabyBear::Packed;
-
-inline PackedBabyBear4 Broadcast(const BabyBear4& x) {
-  return PackedBabyBear4::from_coeffs(
-      {Packed(x.coeff(0)), Packed(x.coeff(1)), Packed(x.coeff(2)), Packed(x.coeff(3))});
-}
 
 // The powers beta, beta^2, ... of air::LogUpBetaPowers, broadcast to every lane.
 inline std::vector<PackedBabyBear4> PackedBetaPowers(const BabyBear4& beta) {

@@ -26,6 +26,12 @@ inline PackedBabyBear4 PackExtension(const BabyBear4* in) {
        PackedBabyBear::from_array(lanes[2]), PackedBabyBear::from_array(lanes[3])});
 }
 
+// x in every lane.
+inline PackedBabyBear4 Broadcast(const BabyBear4& x) {
+  return PackedBabyBear4::from_coeffs({PackedBabyBear(x.coeff(0)), PackedBabyBear(x.coeff(1)),
+                                       PackedBabyBear(x.coeff(2)), PackedBabyBear(x.coeff(3))});
+}
+
 // The inverse of PackExtension: out[l] = lane l.
 inline void UnpackExtension(const PackedBabyBear4& v, BabyBear4* out) {
   constexpr size_t kWidth = PackedBabyBear::kWidth;
