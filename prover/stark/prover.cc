@@ -283,10 +283,11 @@ air::RowMajorMatrix<BabyBear4> ParallelAuxTrace(const ProverTable& table,
   const size_t prep_width = fixed != nullptr ? fixed->width : 0;
   tbb::parallel_for(size_t{0}, blocks, [&](size_t block) {
     const size_t begin = block * kBlock, end = std::min(height, begin + kBlock);
-    // The interactions of kLanes rows at a time (rows past the end repeat the last one and are
-    // dropped), unpacked to row-major (row, interaction) order.
-    std::vector<BabyBear4> denominators((end - begin) * k);
-    std::vector<BabyBear> multiplicities((end - begin) * k);
+    // The interactions of kLanes rows at a time, one row per lane (rows past the end repeat the
+    // last one and are dropped): denominators[g * k + i] for group g and interaction i.
+    const size_t groups = (end - begin + kLanes - 1) / kLanes;
+    std::vector<PackedBabyBear4> denominators(groups * k);
+    std::vector<Packed> multiplicities(groups * k);
     std::vector<Packed> prep_local(prep_width), prep_next(prep_width);
     std::vector<Packed> main_local(main.width), main_next(main.width);
     for (size_t first = begin; first < end; first += kLanes) {
@@ -312,31 +313,55 @@ air::RowMajorMatrix<BabyBear4> ParallelAuxTrace(const ProverTable& table,
       table.Eval(collector);
       PROVA_CHECK(collector.denominators.size() == k,
                   "an AIR issued a different number of interactions than the layout counted");
-      const size_t lanes = std::min(kLanes, end - first);
-      for (size_t i = 0; i < k; ++i) {
-        std::array<BabyBear4, kLanes> d;
-        UnpackExtension(collector.denominators[i], d.data());
-        const auto m = collector.multiplicities[i].to_array();
-        for (size_t l = 0; l < lanes; ++l) {
-          denominators[(first - begin + l) * k + i] = d[l];
-          multiplicities[(first - begin + l) * k + i] = m[l];
-        }
+      const size_t g = (first - begin) / kLanes;
+      std::copy(collector.denominators.begin(), collector.denominators.end(),
+                denominators.begin() + static_cast<std::ptrdiff_t>(g * k));
+      std::copy(collector.multiplicities.begin(), collector.multiplicities.end(),
+                multiplicities.begin() + static_cast<std::ptrdiff_t>(g * k));
+    }
+    // Montgomery's batch inversion with one chain per lane: prefix products, the kLanes chain
+    // products inverted one by one (a zero one means a zero denominator), then back.
+    std::vector<PackedBabyBear4> prefix(denominators.size());
+    PackedBabyBear4 product = PackedBabyBear4::one();
+    for (size_t x = 0; x < denominators.size(); ++x) {
+      prefix[x] = product;
+      product = product * denominators[x];
+    }
+    std::array<BabyBear4, kLanes> chains;
+    UnpackExtension(product, chains.data());
+    for (BabyBear4& c : chains) {
+      if (c.is_zero()) {
+        zero_denominator = true;
+        return;
       }
+      c = c.inverse();
     }
-    for (const BabyBear4& d : denominators) {
-      if (d == BabyBear4::zero()) zero_denominator = true;
+    PackedBabyBear4 inverse = PackExtension(chains.data());
+    // Backwards: h_i = +-m_i / d_i, summed per column and per row.
+    std::vector<PackedBabyBear4> h(denominators.size());
+    for (size_t x = denominators.size(); x-- > 0;) {
+      h[x] = prefix[x] * inverse * multiplicities[x];
+      inverse = inverse * denominators[x];
     }
-    if (zero_denominator) return;
-    std::vector<BabyBear4> inverses(denominators.size());
-    batch_inverse_packed(denominators, inverses);
+    std::vector<PackedBabyBear4> column_sums(columns);
+    std::array<BabyBear4, kLanes> lanes_out;
     BabyBear4 running = BabyBear4::zero();
-    for (size_t r = begin; r < end; ++r) {
-      aux.at(r, columns) = running;  // the sum over the rows before this one
+    for (size_t g = 0; g < groups; ++g) {
+      std::fill(column_sums.begin(), column_sums.end(), PackedBabyBear4::zero());
+      PackedBabyBear4 row_sums = PackedBabyBear4::zero();
       for (size_t i = 0; i < k; ++i) {
-        const size_t at = (r - begin) * k + i;
-        const BabyBear4 h = inverses[at] * multiplicities[at];
-        aux.at(r, plan[i]) = aux.at(r, plan[i]) + h;
-        running = running + h;
+        column_sums[plan[i]] += h[g * k + i];
+        row_sums += h[g * k + i];
+      }
+      const size_t first = begin + g * kLanes, lanes = std::min(kLanes, end - first);
+      for (size_t j = 0; j < columns; ++j) {
+        UnpackExtension(column_sums[j], lanes_out.data());
+        for (size_t l = 0; l < lanes; ++l) aux.at(first + l, j) = lanes_out[l];
+      }
+      UnpackExtension(row_sums, lanes_out.data());
+      for (size_t l = 0; l < lanes; ++l) {
+        aux.at(first + l, columns) = running;  // the sum over the rows before this one
+        running = running + lanes_out[l];
       }
     }
     block_sums[block] = running;
