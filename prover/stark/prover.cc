@@ -319,30 +319,13 @@ air::RowMajorMatrix<BabyBear4> ParallelAuxTrace(const ProverTable& table,
       std::copy(collector.multiplicities.begin(), collector.multiplicities.end(),
                 multiplicities.begin() + static_cast<std::ptrdiff_t>(g * k));
     }
-    // Montgomery's batch inversion with one chain per lane: prefix products, the kLanes chain
-    // products inverted one by one (a zero one means a zero denominator), then back.
-    std::vector<PackedBabyBear4> prefix(denominators.size());
-    PackedBabyBear4 product = PackedBabyBear4::one();
-    for (size_t x = 0; x < denominators.size(); ++x) {
-      prefix[x] = product;
-      product = product * denominators[x];
-    }
-    std::array<BabyBear4, kLanes> chains;
-    UnpackExtension(product, chains.data());
-    for (BabyBear4& c : chains) {
-      if (c.is_zero()) {
-        zero_denominator = true;
-        return;
-      }
-      c = c.inverse();
-    }
-    PackedBabyBear4 inverse = PackExtension(chains.data());
-    // Backwards: h_i = +-m_i / d_i, summed per column and per row.
+    // h_i = +-m_i / d_i, then summed per column and per row.
     std::vector<PackedBabyBear4> h(denominators.size());
-    for (size_t x = denominators.size(); x-- > 0;) {
-      h[x] = prefix[x] * inverse * multiplicities[x];
-      inverse = inverse * denominators[x];
+    if (!batch_inverse_lanes(denominators, h)) {
+      zero_denominator = true;
+      return;
     }
+    for (size_t x = 0; x < h.size(); ++x) h[x] = h[x] * multiplicities[x];
     std::vector<PackedBabyBear4> column_sums(columns);
     std::array<BabyBear4, kLanes> lanes_out;
     BabyBear4 running = BabyBear4::zero();

@@ -90,6 +90,32 @@ TEST(PackedExtensionTest, BatchInverseMatchesTheScalarTrick) {
   }
 }
 
+TEST(PackedExtensionTest, LaneBatchInverseInvertsEveryLaneAndReportsAZero) {
+  std::mt19937_64 rng(4);
+  constexpr size_t w = PackedBabyBear::kWidth;
+  std::vector<std::array<BabyBear4, w>> lanes(9);
+  std::vector<PackedBabyBear4> packed;
+  for (auto& group : lanes) {
+    for (BabyBear4& a : group) {
+      do {
+        a = Random<BabyBear4>(rng);
+      } while (a.is_zero());
+    }
+    packed.push_back(PackExtension(group.data()));
+  }
+  std::vector<PackedBabyBear4> inverses(packed.size());
+  ASSERT_TRUE(batch_inverse_lanes(packed, inverses));
+  for (size_t g = 0; g < lanes.size(); ++g) {
+    std::array<BabyBear4, w> got;
+    UnpackExtension(inverses[g], got.data());
+    for (size_t l = 0; l < w; ++l) ASSERT_EQ(got[l] * lanes[g][l], BabyBear4::one()) << g << l;
+  }
+  // One zero in one lane of one element: reported, whatever the other lanes hold.
+  lanes[5][w - 1] = BabyBear4::zero();
+  packed[5] = PackExtension(lanes[5].data());
+  EXPECT_FALSE(batch_inverse_lanes(packed, inverses));
+}
+
 TEST(PackedExtensionTest, PackAndUnpackRoundTrip) {
   std::mt19937_64 rng(4);
   std::vector<BabyBear4> values(PackedBabyBear::kWidth), back(PackedBabyBear::kWidth);

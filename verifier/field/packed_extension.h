@@ -42,6 +42,31 @@ inline void UnpackExtension(const PackedBabyBear4& v, BabyBear4* out) {
   }
 }
 
+// out[x] = 1 / in[x] lane by lane, for values already packed: Montgomery's trick with one chain
+// per lane, the kWidth chain products inverted one by one. Returns false, leaving out unspecified,
+// if a lane of any element is zero.
+inline bool batch_inverse_lanes(std::span<const PackedBabyBear4> in,
+                                std::span<PackedBabyBear4> out) {
+  PROVA_CHECK(in.size() == out.size(), "batch_inverse_lanes: size mismatch");
+  PackedBabyBear4 product = PackedBabyBear4::one();
+  for (size_t x = 0; x < in.size(); ++x) {
+    out[x] = product;  // the prefix product before x
+    product = product * in[x];
+  }
+  std::array<BabyBear4, PackedBabyBear::kWidth> chains;
+  UnpackExtension(product, chains.data());
+  for (BabyBear4& c : chains) {
+    if (c.is_zero()) return false;
+    c = c.inverse();
+  }
+  PackedBabyBear4 inverse = PackExtension(chains.data());
+  for (size_t x = in.size(); x-- > 0;) {
+    out[x] = out[x] * inverse;
+    inverse = inverse * in[x];
+  }
+  return true;
+}
+
 // batch_inverse (monty_field.h) for the extension field, kWidth chains at once: lane l runs
 // Montgomery's trick over in[l], in[l + kWidth], in[l + 2 kWidth], ..., so each step is one packed
 // product, and the kWidth chain products are inverted one by one. The last in.size() % kWidth
