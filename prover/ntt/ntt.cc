@@ -270,9 +270,6 @@ void BlockLocalLayers(F* data, size_t n, size_t width, size_t block_rows, size_t
   });
 }
 
-// `layers` consecutive layers in one pass over memory: a group of 2^layers rows j * s + k
-// (j < 2^layers) inside a block of 2^layers * s rows closes under those layers (half-sizes s,
-// 2s, ..., s * 2^(layers-1)), so each group is loaded once and transformed in L1.
 // dst[c] = src[c] * factor for c < width (src == dst allowed). Same overlapping tail as above.
 inline void ScaleRow(const F* src, F* dst, size_t width, F factor) {
   if (width < kLanes) {
@@ -302,6 +299,10 @@ struct ScaledSource {
   }
 };
 
+// `layers` consecutive layers in one pass over memory: a group of 2^layers rows j * s + k
+// (j < 2^layers) inside a block of 2^layers * s rows closes under those layers (half-sizes s,
+// 2s, ..., s * 2^(layers-1)), so each group is loaded once and transformed in L1. With a source
+// (ScaledSource), each group's rows are filled from it first.
 template <bool kDif>
 void FusedGlobalLayers(F* data, size_t n, size_t width, size_t s, uint32_t layers, const F* table,
                        const ScaledSource* source = nullptr) {
