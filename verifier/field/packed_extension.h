@@ -67,10 +67,10 @@ inline bool batch_inverse_lanes(std::span<const PackedBabyBear4> in,
   return true;
 }
 
-// batch_inverse (monty_field.h) for the extension field, kWidth chains at once: lane l runs
-// Montgomery's trick over in[l], in[l + kWidth], in[l + 2 kWidth], ..., so each step is one packed
-// product, and the kWidth chain products are inverted one by one. The last in.size() % kWidth
-// elements go through the scalar trick. Every element must be non-zero (aborts otherwise).
+// batch_inverse (monty_field.h) for the extension field, kWidth chains at once: the elements are
+// packed kWidth at a time, so lane l runs batch_inverse_lanes' chain over in[l], in[l + kWidth],
+// in[l + 2 kWidth], ...; the last in.size() % kWidth elements go through the scalar trick. Every
+// element must be non-zero (aborts otherwise).
 inline void batch_inverse_packed(std::span<const BabyBear4> in, std::span<BabyBear4> out) {
   constexpr size_t kWidth = PackedBabyBear::kWidth;
   PROVA_CHECK(in.size() == out.size(), "batch_inverse: size mismatch");
@@ -79,23 +79,10 @@ inline void batch_inverse_packed(std::span<const BabyBear4> in, std::span<BabyBe
       "batch_inverse: in and out overlap (use batch_inverse_in_place)");
   const size_t groups = in.size() / kWidth;
   if (groups > 0) {
-    // out holds the exclusive prefix products, group by group.
-    PackedBabyBear4 acc = PackedBabyBear4::one();
-    for (size_t g = 0; g < groups; ++g) {
-      UnpackExtension(acc, &out[g * kWidth]);
-      acc *= PackExtension(&in[g * kWidth]);
-    }
-    std::array<BabyBear4, kWidth> chain_inverses;
-    UnpackExtension(acc, chain_inverses.data());
-    for (BabyBear4& x : chain_inverses) {
-      PROVA_CHECK(!x.is_zero(), "batch_inverse: zero element");
-      x = x.inverse();
-    }
-    PackedBabyBear4 inv = PackExtension(chain_inverses.data());
-    for (size_t g = groups; g-- > 0;) {
-      UnpackExtension(PackExtension(&out[g * kWidth]) * inv, &out[g * kWidth]);
-      inv *= PackExtension(&in[g * kWidth]);
-    }
+    std::vector<PackedBabyBear4> packed(groups), inverses(groups);
+    for (size_t g = 0; g < groups; ++g) packed[g] = PackExtension(&in[g * kWidth]);
+    PROVA_CHECK(batch_inverse_lanes(packed, inverses), "batch_inverse: zero element");
+    for (size_t g = 0; g < groups; ++g) UnpackExtension(inverses[g], &out[g * kWidth]);
   }
   const size_t done = groups * kWidth;
   if (done < in.size()) batch_inverse<BabyBear4>(in.subspan(done), out.subspan(done));
