@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "cli/commands.h"
+#include "common/crash_report.h"
 #include "common/error.h"
 #include "common/heap.h"
 
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
     prova::UseHugePageHeap(argv);
   }
   prova::KeepFreedMemoryForReuse();
+  prova::InstallCrashReport();  // a crash of a long-running `serve` or `worker` leaves a stack
   CLI::App app{"Prova: a zero-knowledge virtual machine for RV32IM programs"};
   app.require_subcommand(1);
   app.set_version_flag("--version", PROVA_VERSION);
