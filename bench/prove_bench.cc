@@ -15,7 +15,8 @@
 // proving worker (`prova worker`, `prova serve`) sees once its heap holds the memory of an earlier
 // proof. The first proof of a process also pays for the first touch of every page of its peak,
 // which on a virtual machine can cost seconds per GB (docs/stark.md, "Cold and warm processes").
-// --phases prints each proof's seconds per phase (the phases `prova prove` shows) on stderr.
+// --phases prints each proof's seconds per phase (the phases `prova prove` shows) and the resident
+// memory at each phase's end on stderr.
 // --tables prints each table's height, main width and rows in use on stderr.
 //
 // Targets (issue: RV32IM circuit): >= 100 kHz proving, <= 4 GB peak at 2^20 cycles, seal
@@ -118,23 +119,39 @@ void MakeGuest(const Options& o, const std::string& guest, int log_cycles, vm::P
   }
 }
 
+// The resident set now (VmRSS), in GiB; 0 where /proc is missing.
+double ResidentGib() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::strtod(line.c_str() + 6, nullptr) / (1 << 20);
+  }
+  return 0;
+}
+
 Result ProveAndVerify(const Options& o, const vm::ProgramImage& image,
                       const std::vector<uint8_t>& input) {
   Result r;
   const auto start = std::chrono::steady_clock::now();
   rv32im::ProveExecutionOptions options;
   options.lde_cache_bytes = o.lde_cache_mb << 20;
-  // Seconds per phase: a phase ends when the next one is reported.
-  std::vector<std::pair<std::string, double>> phase_seconds;
+  // Seconds per phase (a phase ends when the next one is reported) and the resident memory when
+  // it ended.
+  struct PhaseFigures {
+    std::string name;
+    double seconds = 0, resident_gib = 0;
+  };
+  std::vector<PhaseFigures> phase_seconds;
   auto phase_start = start;
   if (o.phases) {
     options.on_progress = [&](std::string_view phase, double) {
-      if (!phase_seconds.empty() && phase_seconds.back().first == phase) return;
+      if (!phase_seconds.empty() && phase_seconds.back().name == phase) return;
       const auto now = std::chrono::steady_clock::now();
       if (!phase_seconds.empty()) {
-        phase_seconds.back().second = std::chrono::duration<double>(now - phase_start).count();
+        phase_seconds.back().seconds = std::chrono::duration<double>(now - phase_start).count();
+        phase_seconds.back().resident_gib = ResidentGib();
       }
-      phase_seconds.emplace_back(std::string(phase), 0.0);
+      phase_seconds.push_back({std::string(phase)});
       phase_start = now;
     };
   }
@@ -158,11 +175,9 @@ Result ProveAndVerify(const Options& o, const vm::ProgramImage& image,
   r.prove_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (o.phases) {
     std::string line = "  " + std::to_string(proof.cycles) + " cycles:";
-    for (const auto& [phase, seconds] : phase_seconds) {
+    for (const auto& [phase, seconds, resident_gib] : phase_seconds) {
       if (phase == "done") continue;
-      char figure[32];
-      std::snprintf(figure, sizeof(figure), " %.2f", seconds);
-      line += " " + phase + figure + ";";
+      line += fmt::format(" {} {:.2f} ({:.2f} GiB);", phase, seconds, resident_gib);
     }
     std::fprintf(stderr, "%s\n", line.c_str());
   }
