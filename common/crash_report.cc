@@ -4,7 +4,9 @@
 #include <cstring>
 #include <initializer_list>
 
-#if defined(__GLIBC__)
+// AddressSanitizer reports crashes itself, better.
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+#define PROVA_CRASH_REPORT 1
 #include <execinfo.h>
 #include <unistd.h>
 #endif
@@ -12,7 +14,7 @@
 namespace prova {
 namespace {
 
-#if defined(__GLIBC__)
+#if defined(PROVA_CRASH_REPORT)
 // Only async-signal-safe calls from here on: write(2), backtrace_symbols_fd and raise.
 void WriteText(const char* text) {
   const ssize_t ignored = write(STDERR_FILENO, text, std::strlen(text));
@@ -35,7 +37,7 @@ void ReportAndDie(int signal_number) {
 }  // namespace
 
 void InstallCrashReport() {
-#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+#if defined(PROVA_CRASH_REPORT)
   // backtrace() loads libgcc's unwinder on its first call, which allocates: do that now, not in
   // the handler.
   void* warm_up[1];
