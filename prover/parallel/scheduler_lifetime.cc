@@ -13,9 +13,14 @@
 
 namespace {
 
-// Intentionally leaked: releasing it at exit would run the teardown this exists to avoid. It does
-// not start any thread by itself; a program that never runs parallel work never gets workers.
-[[maybe_unused]] const auto* const kSchedulerLifetime =
-    new tbb::task_scheduler_handle(tbb::attach{});
+// Never destroyed: releasing the handle at exit would run the teardown this exists to avoid (a
+// union does not destroy its member). It starts no thread by itself; a program that never runs
+// parallel work never gets workers.
+union SchedulerLifetime {
+  SchedulerLifetime() : handle(tbb::attach{}) {}
+  ~SchedulerLifetime() {}
+  tbb::task_scheduler_handle handle;
+};
+SchedulerLifetime scheduler_lifetime;
 
 }  // namespace
