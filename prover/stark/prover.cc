@@ -888,13 +888,25 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
 
   const auto lde_budget = std::make_shared<LdeCacheBudget>(options.lde_cache_bytes);
 
+  // A main trace is read after its commitment by the LogUp round (tables with interactions) and
+  // by the debug checker (where it runs, see below); a consumed witness's trace is freed as soon
+  // as neither needs it, so that the buffers allocated after it reuse its memory.
+  auto debug_checked = [&](const TableLayout& l) {
+    return options.check_constraints &&
+           (options.name_violations || l.quotient_len >= (size_t{1} << l.log_quotient));
+  };
+  auto free_main = [&](size_t t) {
+    if (owned != nullptr) (*owned)[t].main = air::RowMajorMatrix<BabyBear>();
+  };
+
   // Round 1: main traces.
   progress("committing traces", 0.0);
   std::vector<std::shared_ptr<const merkle::RowSource>> main_sources;
   for (size_t t = 0; t < num_tables; ++t) {
-    state[t].main = Commitment(BitReversedRows(witnesses[t].main, state[t].layout.degree_bound),
-                               state[t].layout, lde_budget);
+    const TableLayout& l = state[t].layout;
+    state[t].main = Commitment(BitReversedRows(witnesses[t].main, l.degree_bound), l, lde_budget);
     main_sources.push_back(state[t].main);
+    if (l.aux_width == 0 && !debug_checked(l)) free_main(t);
   }
   merkle::MerkleTree main_tree(std::move(main_sources), salt);
   proof.main_root = main_tree.root();
@@ -903,12 +915,10 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
   // Round 2: LogUp auxiliary traces, after alpha and beta are drawn.
   std::vector<BabyBear4> lookup_challenges;
   std::vector<air::RowMajorMatrix<BabyBear4>> aux_traces(num_tables);
-  std::unique_ptr<merkle::MerkleTree> aux_tree;
   proof.cumulative_sums.assign(num_tables, BabyBear4::zero());
   if (any_aux) {
     progress("lookup arguments", 0.2);
     lookup_challenges = {challenger.SampleExtension(), challenger.SampleExtension()};
-    std::vector<std::shared_ptr<const merkle::RowSource>> aux_sources;
     for (size_t t = 0; t < num_tables; ++t) {
       if (state[t].layout.aux_width == 0) continue;
       const air::RowMajorMatrix<BabyBear>* fixed =
@@ -917,15 +927,7 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
                                        witnesses[t].main, witnesses[t].public_values,
                                        lookup_challenges, &proof.cumulative_sums[t]);
       state[t].cumulative_sum = proof.cumulative_sums[t];
-      state[t].aux = Commitment(FlattenExtension(aux_traces[t], state[t].layout.degree_bound),
-                                state[t].layout, lde_budget);
-      aux_sources.push_back(state[t].aux);
     }
-    aux_tree = std::make_unique<merkle::MerkleTree>(std::move(aux_sources), salt);
-    proof.has_aux = true;
-    proof.aux_root = aux_tree->root();
-    challenger.Observe(proof.aux_root);
-    for (const BabyBear4& s : proof.cumulative_sums) challenger.ObserveExtension(s);
   }
   if (options.check_constraints) {
     // The quotient's degree checks each table's constraints later at no cost; the debug checker
@@ -934,8 +936,7 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
     BabyBear4 total = BabyBear4::zero();
     for (size_t t = 0; t < num_tables; ++t) {
       total = total + proof.cumulative_sums[t];
-      const TableLayout& l = state[t].layout;
-      if (!options.name_violations && l.quotient_len < (size_t{1} << l.log_quotient)) continue;
+      if (!debug_checked(state[t].layout)) continue;
       progress("checking constraints", 0.35);
       air::TableTraces<BabyBear, BabyBear4> traces;
       traces.preprocessed = state[t].layout.preprocessed_width > 0 ? &pk.preprocessed[t] : nullptr;
@@ -954,6 +955,7 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
       problems += "the LogUp bus does not balance:\n";
       air::BusBalance<BabyBear> balance;
       for (size_t t = 0; t < num_tables; ++t) {
+        if (state[t].layout.aux_width == 0) continue;  // no interactions (its trace may be freed)
         balance.Add<BabyBear4>(
             *tables[t], state[t].layout.preprocessed_width > 0 ? &pk.preprocessed[t] : nullptr,
             witnesses[t].main, witnesses[t].public_values);
@@ -962,9 +964,23 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
     }
     if (!problems.empty()) throw Error("prove: the traces violate their constraints:\n" + problems);
   }
-  aux_traces.clear();  // committed as coefficients from here on
-  if (owned != nullptr) {
-    for (TableWitness& w : *owned) w.main = air::RowMajorMatrix<BabyBear>();
+  for (size_t t = 0; t < num_tables; ++t) free_main(t);
+  std::unique_ptr<merkle::MerkleTree> aux_tree;
+  if (any_aux) {
+    progress("lookup arguments", 0.35);
+    std::vector<std::shared_ptr<const merkle::RowSource>> aux_sources;
+    for (size_t t = 0; t < num_tables; ++t) {
+      if (state[t].layout.aux_width == 0) continue;
+      state[t].aux = Commitment(FlattenExtension(aux_traces[t], state[t].layout.degree_bound),
+                                state[t].layout, lde_budget);
+      aux_traces[t] = air::RowMajorMatrix<BabyBear4>();  // committed as coefficients from here on
+      aux_sources.push_back(state[t].aux);
+    }
+    aux_tree = std::make_unique<merkle::MerkleTree>(std::move(aux_sources), salt);
+    proof.has_aux = true;
+    proof.aux_root = aux_tree->root();
+    challenger.Observe(proof.aux_root);
+    for (const BabyBear4& s : proof.cumulative_sums) challenger.ObserveExtension(s);
   }
 
   // Round 3: the quotient chunks and the FRI mask.

@@ -176,6 +176,46 @@ TEST(StarkTest, KeptLdeBlocksGiveTheSameProof) {
   EXPECT_EQ(proofs[0], proofs[2]);
 }
 
+// ProveConsuming frees each main trace once nothing reads it any more: a table without
+// interactions right after its commitment, the others after the LogUp round and the constraint
+// checks. The proof must not change (without zero knowledge it is deterministic), with or without
+// the debug checker reading every table.
+TEST(StarkTest, ConsumingTheWitnessesGivesTheSameProof) {
+  const Instance in = LookupAndFibonacci(1024);
+  ProvingKey pk = stark::Setup(NoZk(), in.prover_tables);
+  for (bool name_violations : {false, true}) {
+    ProveOptions options;
+    options.name_violations = name_violations;
+    const std::vector<uint8_t> kept =
+        SerializeProof(Prove(pk, in.prover_tables, in.witnesses, options));
+    const std::vector<uint8_t> consumed =
+        SerializeProof(ProveConsuming(pk, in.prover_tables, in.witnesses, options));
+    EXPECT_EQ(kept, consumed) << "name_violations " << name_violations;
+    VerifyResult r = Verify(pk.vk, in.tables, in.public_values(), consumed);
+    EXPECT_TRUE(r.ok) << r.reason << "\n";
+  }
+}
+
+// A consumed witness that violates its constraints is still refused, in a table whose trace was
+// freed early (the quotient's degree check) and in the LogUp bus (whose report reads the traces
+// of the tables with interactions only).
+TEST(StarkTest, ConsumingProverRefusesBrokenTraces) {
+  const Instance in = LookupAndFibonacci(1024);
+  ProvingKey pk = stark::Setup(NoZk(), in.prover_tables);
+  std::vector<TableWitness> broken_fibonacci = in.witnesses;
+  broken_fibonacci[2].main.values[10 * broken_fibonacci[2].main.width] += BabyBear::one();
+  EXPECT_THROW(ProveConsuming(pk, in.prover_tables, broken_fibonacci), Error);
+  std::vector<TableWitness> broken_bus = in.witnesses;
+  broken_bus[1].main.values[0] += BabyBear::one();  // a byte's multiplicity
+  try {
+    ProveConsuming(pk, in.prover_tables, broken_bus);
+    ADD_FAILURE() << "a trace whose bus does not balance was proved";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string_view(e.what()).find("does not balance"), std::string_view::npos)
+        << e.what();
+  }
+}
+
 TEST(CosetLdeTest, KeepsBlocksWhileItsBudgetLasts) {
   prova::RowMajorMatrix<BabyBear> coefficients(16, 3);
   for (size_t i = 0; i < coefficients.values().size(); ++i) {
