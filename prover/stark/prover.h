@@ -73,8 +73,8 @@ StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> table
                  std::span<const TableWitness> witnesses, const ProveOptions& options = {});
 
 // The same, consuming the witnesses: each main trace is freed as soon as the proof no longer needs
-// it (after the LogUp traces and the constraint check), which lowers the peak memory of large
-// proofs by the size of the traces.
+// it (right after its commitment for a table without interactions, otherwise after the LogUp
+// traces and the constraint check), so that the buffers allocated later reuse its memory.
 StarkProof ProveConsuming(const ProvingKey& pk, std::span<const ProverTable* const> tables,
                           std::vector<TableWitness> witnesses, const ProveOptions& options = {});
 
