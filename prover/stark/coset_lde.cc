@@ -136,12 +136,8 @@ void CosetLde::ComputeRuns(std::span<const uint64_t> run_starts, std::span<const
     std::vector<BabyBear> y_power(num_runs);
     for (size_t q = 0; q < num_runs; ++q) y_power[q] = y[q].pow(begin >> log_run);
     std::vector<Packed> row(packs);
-    std::array<BabyBear, kLanes> tail{};
     auto load = [&](size_t j, size_t p) {
-      const BabyBear* values = coefficients_.row(j).data();
-      if ((p + 1) * kLanes <= w) return Packed::load(values + p * kLanes);
-      std::copy(values + p * kLanes, values + w, tail.begin());
-      return Packed::from_array(tail);
+      return Packed::load_prefix(coefficients_.row(j).subspan(p * kLanes));
     };
     size_t j = begin;
     // Four rows of one residue r at a time, j + r + t run for t < 4: their terms of A_r(y) carry

@@ -179,12 +179,8 @@ std::vector<std::vector<BabyBear4>> EvaluateCoefficientsAt(const Matrix& coeffic
       blocks, std::vector<std::vector<Packed>>(points.size(), std::vector<Packed>(4 * packs)));
   tbb::parallel_for(size_t{0}, blocks, [&](size_t b) {
     const size_t begin = b * kBlock, end = std::min(height, begin + kBlock);
-    std::array<BabyBear, kLanes> tail{};
     auto load = [&](size_t j, size_t p) {
-      const BabyBear* row = coefficients.row(j).data();
-      if ((p + 1) * kLanes <= width) return Packed::load(row + p * kLanes);
-      std::copy(row + p * kLanes, row + width, tail.begin());
-      return Packed::from_array(tail);
+      return Packed::load_prefix(coefficients.row(j).subspan(p * kLanes));
     };
     for (size_t k = 0; k < points.size(); ++k) {
       auto& acc = partial[b][k];

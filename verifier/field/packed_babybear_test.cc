@@ -212,6 +212,24 @@ TYPED_TEST(PackedFieldTest, BroadcastLoadStoreAndEquality) {
   EXPECT_EQ((loaded * x).lane(0), buffer[1] * x);
 }
 
+// load_prefix takes what the span holds and zero-fills the rest, and reads nothing past it.
+TYPED_TEST(PackedFieldTest, LoadPrefixZeroFillsThePastTheEndLanes) {
+  using P = TypeParam;
+  using F = typename P::Scalar;
+  std::vector<F> buffer(P::kWidth + 1);
+  for (size_t i = 0; i < buffer.size(); ++i)
+    buffer[i] = F::from_canonical(static_cast<uint32_t>(1000 + i));
+  for (size_t count = 0; count <= P::kWidth + 1; ++count) {
+    // A copy of exactly `count` elements, so that ASan would see a read past it.
+    const std::vector<F> prefix(buffer.begin(),
+                                buffer.begin() + static_cast<std::ptrdiff_t>(count));
+    const P loaded = P::load_prefix(prefix);
+    for (size_t i = 0; i < P::kWidth; ++i) {
+      EXPECT_EQ(loaded.lane(i), i < count ? buffer[i] : F::zero()) << count << " " << i;
+    }
+  }
+}
+
 TYPED_TEST(PackedFieldTest, ShortSpanAborts) {
   using P = TypeParam;
   using F = typename P::Scalar;

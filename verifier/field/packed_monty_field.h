@@ -20,6 +20,7 @@
 // subtraction per half and one merge of the high halves give all lanes, and a final conditional
 // +p (an unsigned min, which needs no comparison mask) brings them into [0, p).
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -314,6 +315,14 @@ class BasicPackedMontyField31 {
   static BasicPackedMontyField31 load(std::span<const Scalar> in) {
     PROVA_CHECK(in.size() >= kWidth, "packed load from a span shorter than kWidth");
     return load(in.data());
+  }
+  // The first min(kWidth, in.size()) elements of a span, the other lanes zero: the last vector
+  // of a row whose width is not a multiple of kWidth.
+  static BasicPackedMontyField31 load_prefix(std::span<const Scalar> in) {
+    if (in.size() >= kWidth) return load(in.data());
+    std::array<Scalar, kWidth> lanes{};
+    std::copy(in.begin(), in.end(), lanes.begin());
+    return from_array(lanes);
   }
   void store(std::span<Scalar> out) const {
     PROVA_CHECK(out.size() >= kWidth, "packed store to a span shorter than kWidth");
