@@ -92,17 +92,8 @@ class ProverFolder : public PackedRowBuilder<ProverFolder> {
     if (++num_pending_ == 4) FoldPending();
   }
   void assert_zero_ext(const ExprEF& e, std::string_view = {}) {
-    const BabyBear4& a = NextPower();
-    // Coefficient k of e * a is sum_i e_i (X^i a)_k, where (X^i a)_k is a_(k - i), or
-    // 11 a_(k - i + 4) for the terms that wrap around (X^4 = 11).
-    std::array<BabyBear, 4> a_wrapped;
-    for (size_t j = 0; j < 4; ++j) a_wrapped[j] = a.coeff(j) * BabyBear::from_canonical(11);
-    const std::array<Packed, 4> e_coeffs = {e.coeff(0), e.coeff(1), e.coeff(2), e.coeff(3)};
-    for (size_t k = 0; k < 4; ++k) {
-      std::array<Packed, 4> weights;
-      for (size_t i = 0; i < 4; ++i) weights[i] = i <= k ? a.coeff(k - i) : a_wrapped[k + 4 - i];
-      acc_[k] += Packed::dot4(e_coeffs.data(), weights.data());
-    }
+    const PackedBabyBear4 term = e * Broadcast(NextPower());
+    for (size_t k = 0; k < 4; ++k) acc_[k] += term.coeff(k);
   }
 
   std::span<const VarEF> aux_local() const { return in_.aux_local; }
