@@ -1,5 +1,6 @@
 #include "prover/merkle/merkle_tree.h"
 
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
@@ -9,6 +10,8 @@
 #include <atomic>
 #include <bit>
 #include <cstdint>
+#include <cstring>
+#include <memory>
 #include <string>
 
 #include "common/error.h"
@@ -50,6 +53,45 @@ void FillWithSecureRandomness(std::span<BabyBear> out) {
     }
   });
   if (failed) throw Error("the OpenSSL random generator failed");
+}
+
+SecretSalts::SecretSalts()
+    : cipher_(EVP_CIPHER_fetch(nullptr, "AES-256-CTR", nullptr), EVP_CIPHER_free) {
+  if (RAND_priv_bytes(key_.data(), static_cast<int>(key_.size())) != 1) {
+    throw Error("the OpenSSL random generator failed");
+  }
+  if (cipher_ == nullptr) throw Error("OpenSSL has no AES-256-CTR");
+}
+
+void SecretSalts::Fill(size_t group, uint64_t first, std::span<BabyBear> out) const {
+  if (out.empty()) return;
+  // Two elements per 16-byte block: the blocks that hold elements [first, first + size).
+  const uint64_t first_block = first / 2;
+  const size_t blocks = static_cast<size_t>((first + out.size() + 1) / 2 - first_block);
+  std::array<unsigned char, 16> counter;
+  for (size_t i = 0; i < 8; ++i) {
+    counter[i] = static_cast<unsigned char>(uint64_t{group} >> (56 - 8 * i));
+    counter[8 + i] = static_cast<unsigned char>(first_block >> (56 - 8 * i));
+  }
+  // The keystream is the encryption of zeros; a group's block index never reaches 2^64, so the
+  // counter's carry never runs into the group half.
+  std::vector<unsigned char> stream(16 * blocks, 0);
+  const std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> context(
+      EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
+  int written = 0;
+  if (context == nullptr ||
+      EVP_EncryptInit_ex(context.get(), cipher_.get(), nullptr, key_.data(), counter.data()) != 1 ||
+      EVP_EncryptUpdate(context.get(), stream.data(), &written, stream.data(),
+                        static_cast<int>(stream.size())) != 1 ||
+      static_cast<size_t>(written) != stream.size()) {
+    throw Error("AES-256-CTR (OpenSSL) failed to produce the Merkle salts");
+  }
+  const size_t skip = static_cast<size_t>(first % 2);
+  for (size_t i = 0; i < out.size(); ++i) {
+    uint64_t word;
+    std::memcpy(&word, stream.data() + 8 * (skip + i), sizeof(word));
+    out[i] = BabyBear::from_u64(word);
+  }
 }
 
 namespace {
@@ -109,7 +151,7 @@ void ParallelChunks(size_t count, const Body& body) {
 }  // namespace
 
 MerkleTree::MerkleTree(std::vector<RowMajorMatrix> matrices, size_t salt_elements,
-                       const SaltSource& salts)
+                       std::shared_ptr<const SaltSource> salts)
     : matrices_(std::move(matrices)), salt_elements_(salt_elements) {
   for (size_t k = 0; k < matrices_.size(); ++k) {
     const RowMajorMatrix& m = matrices_[k];
@@ -119,11 +161,11 @@ MerkleTree::MerkleTree(std::vector<RowMajorMatrix> matrices, size_t salt_element
                   std::to_string(m.width));
     }
   }
-  Build(salts);
+  Build(std::move(salts));
 }
 
 MerkleTree::MerkleTree(std::vector<std::shared_ptr<const RowSource>> sources, size_t salt_elements,
-                       const SaltSource& salts)
+                       std::shared_ptr<const SaltSource> salts)
     : sources_(std::move(sources)), salt_elements_(salt_elements) {
   for (size_t k = 0; k < sources_.size(); ++k) {
     if (sources_[k] == nullptr)
@@ -135,7 +177,7 @@ MerkleTree::MerkleTree(std::vector<std::shared_ptr<const RowSource>> sources, si
                   std::to_string(block) + ", not a power of two dividing its height");
     }
   }
-  Build(salts);
+  Build(std::move(salts));
 }
 
 MerkleTree::DigestBuffer MerkleTree::HashGroup(size_t g) const {
@@ -171,28 +213,40 @@ MerkleTree::DigestBuffer MerkleTree::HashGroup(size_t g) const {
         rows.matrices.emplace_back(loaded[j].data() + offset * width, width);
       }
     }
-    rows.salts = salts_[g].data() + first * salt_elements_;
-    rows.salt_elements = salt_elements_;
     ParallelChunks(block_height, [&](size_t begin, size_t end) {
-      size_t i = begin;
-      if (end - begin >= kLanes) {
-        for (; i + kLanes <= end; i += kLanes) HashRowsPacked(rows, i, &digests[first + i]);
+      // A few hundred rows at a time, with their salts computed here rather than kept.
+      std::vector<BabyBear> salts;
+      for (size_t part = begin; part < end; part += kGrain) {
+        const size_t count = std::min(kGrain, end - part);
+        BlockRows chunk;
+        for (const auto& [base, width] : rows.matrices) {
+          chunk.matrices.emplace_back(base + part * width, width);
+        }
+        salts.resize(count * salt_elements_);
+        FillSalts(g, first + part, salts);
+        chunk.salts = salts.data();
+        chunk.salt_elements = salt_elements_;
+        size_t i = 0;
+        if (count >= kLanes) {
+          for (; i + kLanes <= count; i += kLanes) {
+            HashRowsPacked(chunk, i, &digests[first + part + i]);
+          }
+        }
+        for (; i < count; ++i) digests[first + part + i] = HashRowScalar(chunk, i);
       }
-      for (; i < end; ++i) digests[first + i] = HashRowScalar(rows, i);
     });
   }
   return digest_buffer;
 }
 
-void MerkleTree::Build(const SaltSource& salts) {
+void MerkleTree::FillSalts(size_t group, uint64_t first_row, std::span<BabyBear> out) const {
+  if (salt_elements_ != 0) salts_->Fill(group, first_row * salt_elements_, out);
+}
+
+void MerkleTree::Build(std::shared_ptr<const SaltSource> salts) {
   groups_ = GroupByHeight(dimensions());
-  salts_.resize(groups_.size());
-  if (salt_elements_ != 0) {
-    for (size_t g = 0; g < groups_.size(); ++g) {
-      salts_[g].Resize(groups_[g].height * salt_elements_);
-      salts(salts_[g].values());
-    }
-  }
+  if (salt_elements_ != 0)
+    salts_ = salts != nullptr ? std::move(salts) : std::make_shared<SecretSalts>();
 
   // Leaves: the rows of the tallest matrices.
   const HeightGroup& tallest = groups_.front();
@@ -260,7 +314,9 @@ Digest MerkleTree::GroupRowDigest(size_t group, uint64_t row, const OpenedRows& 
   for (size_t k : groups_[group].matrices) {
     hasher.Absorb(std::span<const BabyBear>(opened[k].at(row)));
   }
-  hasher.Absorb(salts_[group].values().subspan(row * salt_elements_, salt_elements_));
+  std::vector<BabyBear> salt(salt_elements_);
+  FillSalts(group, row, salt);
+  hasher.Absorb(std::span<const BabyBear>(salt));
   return hasher.Finalize();
 }
 
@@ -300,8 +356,8 @@ QueryOpening MerkleTree::OpenQuery(uint64_t index, const OpenedRows& opened) con
   }
   for (size_t g = 0; g < groups_.size(); ++g) {
     uint64_t row = index >> (log_max - groups_[g].log_height);
-    auto salt = salts_[g].values().subspan(row * salt_elements_, salt_elements_);
-    query.salts.emplace_back(salt.begin(), salt.end());
+    std::vector<BabyBear>& salt = query.salts.emplace_back(salt_elements_);
+    FillSalts(g, row, salt);
   }
   return query;
 }

@@ -6,10 +6,12 @@
 // rows. Leaves and nodes are hashed Packed::kWidth at a time with the packed Poseidon2, in parallel
 // with TBB. Openings are checked by merkle::MerkleVerifier.
 
+#include <openssl/types.h>
+
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
-#include <functional>
 #include <map>
 #include <memory>
 #include <new>
@@ -118,25 +120,52 @@ class RowSource {
   }
 };
 
-// Fills its argument with uniformly random field elements (the salts of a hiding commitment).
-using SaltSource = std::function<void(std::span<BabyBear>)>;
-
 // Uniform field elements from OpenSSL's private DRBG (a CSPRNG seeded by the operating system), by
 // rejection sampling of 31-bit values, in parallel. Throws prova::Error if the generator fails.
 void FillWithSecureRandomness(std::span<BabyBear> out);
 
+// The salts of a hiding commitment, addressable: height group g's salts are one sequence of
+// elements (row r's are elements [r s, (r + 1) s) for s salt elements per row), and any part of it,
+// asked for in any order and as often as wanted, is always the same. A tree keeps its source, not
+// the salts (those of a 2^20-cycle proof's three trees would take 0.3 GB), and recomputes the
+// salts of the rows it hashes and opens.
+class SaltSource {
+ public:
+  virtual ~SaltSource() = default;
+  // Elements [first, first + out.size()) of height group `group`'s sequence.
+  virtual void Fill(size_t group, uint64_t first, std::span<BabyBear> out) const = 0;
+};
+
+// Salts that only the prover knows: AES-256 in counter mode (OpenSSL) under a key drawn from the
+// private DRBG for this source alone. Element e of group g is the 64-bit word e of the keystream
+// whose 128-bit counter blocks are (g, block index), reduced mod p. Its min-entropy for anyone
+// without the key is log2 p minus 2^-33 bits, which is what a hiding leaf needs (docs/stark.md,
+// section 4); the DRBG itself is AES-256 in counter mode too, so this asks nothing new of AES.
+// Throws prova::Error if the generator or the cipher fails.
+class SecretSalts final : public SaltSource {
+ public:
+  SecretSalts();
+  void Fill(size_t group, uint64_t first, std::span<BabyBear> out) const override;
+
+ private:
+  std::array<unsigned char, 32> key_;
+  // Fetched once: OpenSSL 3 would otherwise look the cipher up at every call.
+  std::shared_ptr<EVP_CIPHER> cipher_;
+};
+
 class MerkleTree {
  public:
   // Commits to `matrices`. salt_elements = 0: a plain (binding) commitment. salt_elements > 0:
-  // a hiding commitment; every hashed row group gets that many random elements from `salts`.
+  // a hiding commitment; every hashed row group gets that many elements from `salts` (a fresh
+  // SecretSalts when null).
   // Throws prova::Error if there is no matrix, a width is 0, values.size() is not a multiple of
   // the width, or a height is not a power of two.
   explicit MerkleTree(std::vector<RowMajorMatrix> matrices, size_t salt_elements = 0,
-                      const SaltSource& salts = FillWithSecureRandomness);
+                      std::shared_ptr<const SaltSource> salts = nullptr);
   // The same commitment to matrices that are not kept: their rows are hashed a block at a time
   // and recomputed when opened. Matrices of one height must have one block height.
   explicit MerkleTree(std::vector<std::shared_ptr<const RowSource>> sources,
-                      size_t salt_elements = 0, const SaltSource& salts = FillWithSecureRandomness);
+                      size_t salt_elements = 0, std::shared_ptr<const SaltSource> salts = nullptr);
 
   const hash::Digest& root() const { return layers_.back().values().front(); }
   // The committed matrices, when they were given as matrices (empty for row sources).
@@ -161,7 +190,9 @@ class MerkleTree {
   // Rows of row-source matrices that queries open: rows[matrix][row].
   using OpenedRows = std::vector<std::map<uint64_t, std::vector<BabyBear>>>;
 
-  void Build(const SaltSource& salts);
+  void Build(std::shared_ptr<const SaltSource> salts);
+  // The salts of rows [first_row, first_row + out.size() / salt_elements_) of a height group.
+  void FillSalts(size_t group, uint64_t first_row, std::span<BabyBear> out) const;
   // The digests of every row of a height group (matrices in commit order, then the salt).
   DigestBuffer HashGroup(size_t group) const;
   QueryOpening OpenQuery(uint64_t index, const OpenedRows& opened) const;
@@ -175,8 +206,7 @@ class MerkleTree {
   std::vector<std::shared_ptr<const RowSource>> sources_;
   size_t salt_elements_;
   std::vector<HeightGroup> groups_;
-  // salts_[g]: height(g) * salt_elements_ elements, row-major.
-  std::vector<UninitializedBuffer<BabyBear>> salts_;
+  std::shared_ptr<const SaltSource> salts_;  // null for a plain commitment
   std::vector<DigestBuffer> layers_;
   // Levels below this one are not kept (row sources only): NodeDigest recomputes them.
   static constexpr size_t kMaxDroppedLevels = 3;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <set>
 
@@ -19,11 +20,23 @@ RowMajorMatrix RandomMatrix(size_t height, size_t width, std::mt19937_64& rng) {
   return RowMajorMatrix(std::move(values), width);
 }
 
-// Deterministic salts so that a test can rebuild the same hiding tree.
-SaltSource CountingSalts(uint32_t seed) {
-  return [seed](std::span<BabyBear> out) mutable {
-    for (BabyBear& x : out) x = BabyBear::from_canonical(seed++);
-  };
+// Deterministic salts so that a test can rebuild the same hiding tree: element e of height group
+// g is seed + g * stride + e.
+class Counting final : public SaltSource {
+ public:
+  Counting(uint32_t seed, uint32_t stride) : seed_(seed), stride_(stride) {}
+  void Fill(size_t group, uint64_t first, std::span<BabyBear> out) const override {
+    for (size_t i = 0; i < out.size(); ++i) {
+      out[i] = BabyBear::from_u64(seed_ + group * stride_ + first + i);
+    }
+  }
+
+ private:
+  uint32_t seed_, stride_;
+};
+constexpr uint32_t kGroupStride = 1 << 20;
+std::shared_ptr<const SaltSource> CountingSalts(uint32_t seed, uint32_t stride = kGroupStride) {
+  return std::make_shared<Counting>(seed, stride);
 }
 
 // A direct, scalar recomputation of the root from the layout description.
@@ -35,8 +48,9 @@ Digest ReferenceRoot(const std::vector<RowMajorMatrix>& matrices, size_t salt_el
   std::vector<std::vector<BabyBear>> salts(groups.size());
   for (size_t g = 0; g < groups.size(); ++g) {
     salts[g].resize(groups[g].height * salt_elements);
-    if (salt_elements != 0) CountingSalts(salt_seed)(salts[g]);
-    salt_seed += static_cast<uint32_t>(salts[g].size());
+    for (size_t e = 0; e < salts[g].size(); ++e) {
+      salts[g][e] = BabyBear::from_u64(salt_seed + g * kGroupStride + e);
+    }
   }
   auto hash_group = [&](size_t g, uint64_t row) {
     std::vector<BabyBear> input;
@@ -519,7 +533,8 @@ TEST(MerkleTreeTest, FrozenRoot) {
   std::vector<RowMajorMatrix> matrices;
   matrices.emplace_back(a, 3);
   matrices.emplace_back(b, 21);
-  MerkleTree tree(std::move(matrices), 2, CountingSalts(7));
+  // Salts 7, 8, ... for the taller group's 64 rows, then on for the shorter one's 8.
+  MerkleTree tree(std::move(matrices), 2, CountingSalts(7, 64 * 2));
   const std::array<uint32_t, 8> expected = {1220604094, 1564144125, 1304364044, 881186352,
                                             994060873,  1922038890, 1090345627, 722711081};
   for (size_t i = 0; i < 8; ++i) EXPECT_EQ(tree.root()[i].as_canonical(), expected[i]);
@@ -531,6 +546,59 @@ TEST(SystemRandomnessTest, ProducesCanonicalVaryingElements) {
   FillWithSecureRandomness(b);
   EXPECT_NE(a, b);
   for (BabyBear x : a) EXPECT_LT(x.as_canonical(), BabyBear::kPrime);
+}
+
+TEST(SecretSaltsTest, AnyPartOfAGroupsSequenceIsTheSameEveryTime) {
+  const SecretSalts salts;
+  std::vector<BabyBear> whole(1001);
+  salts.Fill(3, 0, whole);
+  std::vector<BabyBear> again(whole.size());
+  salts.Fill(3, 0, again);
+  EXPECT_EQ(again, whole);
+  // Every start parity and length, the two-element blocks' boundaries included.
+  for (uint64_t first : {0u, 1u, 2u, 7u, 500u, 999u}) {
+    for (size_t size : {1u, 2u, 3u, 64u}) {
+      if (first + size > whole.size()) continue;
+      std::vector<BabyBear> part(size);
+      salts.Fill(3, first, part);
+      EXPECT_TRUE(std::equal(part.begin(), part.end(), whole.begin() + first))
+          << first << " + " << size;
+    }
+  }
+  std::set<uint32_t> distinct;
+  for (BabyBear x : whole) {
+    EXPECT_LT(x.as_canonical(), BabyBear::kPrime);
+    distinct.insert(x.as_canonical());
+  }
+  EXPECT_GT(distinct.size(), 995u);  // 31-bit values: a collision among 1001 is rare
+  // Another group, or another source (another key), gives another sequence.
+  std::vector<BabyBear> other_group(whole.size()), other_key(whole.size());
+  salts.Fill(4, 0, other_group);
+  SecretSalts().Fill(3, 0, other_key);
+  EXPECT_NE(other_group, whole);
+  EXPECT_NE(other_key, whole);
+  // Far into a group (a 2^22-row table's salts): still addressable.
+  std::vector<BabyBear> far(5), far_again(2);
+  salts.Fill(0, (uint64_t{1} << 24) - 1, far);
+  salts.Fill(0, uint64_t{1} << 24, far_again);
+  EXPECT_EQ(far[1], far_again[0]);
+  EXPECT_EQ(far[2], far_again[1]);
+}
+
+TEST(SecretSaltsTest, HidingTreesDrawFreshSaltsAndTheirOpeningsVerify) {
+  std::mt19937_64 rng(11);
+  std::vector<RowMajorMatrix> matrices;
+  matrices.push_back(RandomMatrix(512, 7, rng));
+  matrices.push_back(RandomMatrix(64, 3, rng));
+  const MerkleTree a(matrices, 4), b(matrices, 4);
+  EXPECT_NE(a.root(), b.root());
+  const std::vector<uint64_t> indices = {0, 17, 300, 511};
+  const MultiOpening opening = a.Open(indices);
+  const MerkleVerifier verifier(Dims(a), 4);
+  EXPECT_TRUE(verifier.Verify(a.root(), indices, opening));
+  EXPECT_FALSE(verifier.Verify(b.root(), indices, opening));
+  // The opened salts are the ones the leaves were hashed with: open again, same salts.
+  EXPECT_EQ(a.Open(indices).queries[2].salts, opening.queries[2].salts);
 }
 
 TEST(UninitializedBufferTest, ResizeKeepsContentsOfTheSameSizeAndMovesLeaveEmpty) {
