@@ -10,7 +10,8 @@
 //   build/bench/prove_bench [--max-log 20] [--min-log 16] [--examples build/examples]
 //                           [--sources examples] [--lde-cache-mb N] [--warm] [--phases] [--tables]
 //                           [loop] [sha256] [mlp]
-// --lde-cache-mb is the prover's LDE cache budget (stark::ProveOptions::lde_cache_bytes).
+// --lde-cache-mb is the prover's LDE cache budget (stark::ProveOptions::lde_cache_bytes; by
+// default what the heap holds free when the proof starts, at most 768 MiB).
 // --warm proves each row a second time in the same process and adds that time as "warm": what a
 // proving worker (`prova worker`, `prova serve`) sees once its heap holds the memory of an earlier
 // proof. The first proof of a process also pays for the first touch of every page of its peak,
@@ -35,6 +36,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -56,7 +58,7 @@ struct Options {
   int max_log = 20;
   std::string examples = "build/examples";
   std::string sources = "examples";
-  size_t lde_cache_mb = stark::kDefaultLdeCacheBytes >> 20;
+  std::optional<size_t> lde_cache_mb;  // the prover's default when absent
   bool warm = false;
   bool phases = false;
   bool tables = false;
@@ -134,7 +136,7 @@ Result ProveAndVerify(const Options& o, const vm::ProgramImage& image,
   Result r;
   const auto start = std::chrono::steady_clock::now();
   rv32im::ProveExecutionOptions options;
-  options.lde_cache_bytes = o.lde_cache_mb << 20;
+  if (o.lde_cache_mb) options.lde_cache_bytes = *o.lde_cache_mb << 20;
   // Seconds per phase (a phase ends when the next one is reported) and the resident memory when
   // it ended.
   struct PhaseFigures {

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -29,7 +30,7 @@ struct ProveArgs {
   bool quiet = false;
   bool json = false;
   bool zstd = false;
-  size_t lde_cache_mb = stark::kDefaultLdeCacheBytes >> 20;
+  std::optional<size_t> lde_cache_mb;  // the prover's default when absent
   bool debug_constraints = false;
 };
 
@@ -76,7 +77,7 @@ int RunProve(const ProveArgs& args) {
   const auto prove_start = std::chrono::steady_clock::now();
   rv32im::ProveExecutionOptions options;
   options.max_cycles = args.max_cycles;
-  options.lde_cache_bytes = args.lde_cache_mb << 20;
+  if (args.lde_cache_mb) options.lde_cache_bytes = *args.lde_cache_mb << 20;
   options.name_violations = args.debug_constraints;
   // Each proving phase gets its own line (kept with its duration); the percentage is the share
   // of the whole proof.
@@ -144,9 +145,9 @@ void RegisterProveCommand(CLI::App& app, int* exit_status) {
   command->add_flag("--zstd", args->zstd, "Compress the seal with zstd");
   command
       ->add_option("--lde-cache-mb", args->lde_cache_mb,
-                   "Memory (MiB) for keeping extended traces instead of recomputing them; more is "
-                   "faster, 0 keeps none. The receipt does not depend on it")
-      ->capture_default_str()
+                   "Memory (MiB) for keeping extended traces instead of recomputing them; 0 "
+                   "keeps none. Default: what the heap already holds free, at most 768. The "
+                   "receipt does not depend on it")
       ->check(CLI::Range(size_t{0}, size_t{1} << 24));
   command->add_flag("--debug-constraints", args->debug_constraints,
                     "Check every constraint on every row before proving and name each one that "

@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "common/error.h"
+#include "common/heap.h"
 #include "prover/fri/fri_prover.h"
 #include "prover/ntt/ntt.h"
 #include "prover/stark/coset_lde.h"
@@ -882,7 +883,10 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
   ObserveInstance(challenger, config, layouts, public_values);
   if (pk.vk.preprocessed_root) challenger.Observe(*pk.vk.preprocessed_root);
 
-  const auto lde_budget = std::make_shared<LdeCacheBudget>(options.lde_cache_bytes);
+  const auto lde_budget =
+      std::make_shared<LdeCacheBudget>(options.lde_cache_bytes == kLdeCacheFromFreeHeap
+                                           ? std::min(kDefaultLdeCacheBytes, FreeHeapBytes())
+                                           : options.lde_cache_bytes);
 
   // A main trace is read after its commitment by the LogUp round (tables with interactions) and
   // by the debug checker (where it runs, see below); a consumed witness's trace is freed as soon

@@ -50,6 +50,12 @@ using ProgressCallback = std::function<void(std::string_view phase, double fract
 // 768 MiB: an RV32IM proof of up to about 2^18 cycles keeps its whole LDE and is 15 to 25 %
 // faster, and one of 2^20 cycles still peaks under 4 GB (the budget adds to the peak).
 inline constexpr size_t kDefaultLdeCacheBytes = size_t{768} << 20;
+// The default budget: what the heap already holds free when the proof starts, up to
+// kDefaultLdeCacheBytes. A kept block is only worth it in memory some earlier work has touched:
+// fresh memory's first touch costs about what recomputing the block would (2 s of CPU per GB on
+// the reference virtual machine), so a one-shot `prova prove` keeps next to nothing and a worker
+// on its second proof keeps the full budget (docs/stark.md, section 6, "LDE cache").
+inline constexpr size_t kLdeCacheFromFreeHeap = SIZE_MAX;
 
 struct ProveOptions {
   // Refuse to prove traces that violate their constraints: throw prova::Error if the LogUp bus
@@ -66,7 +72,7 @@ struct ProveOptions {
   // of recomputing them for the quotient, the DEEP quotient and the query openings (coset_lde.h).
   // The proof is the same whatever the value; the LDE of a main trace of 2^20 rows and 100
   // columns takes 1.6 GB (3.2 GB with zero knowledge).
-  size_t lde_cache_bytes = kDefaultLdeCacheBytes;
+  size_t lde_cache_bytes = kLdeCacheFromFreeHeap;
 };
 
 StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> tables,
