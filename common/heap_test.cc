@@ -4,6 +4,8 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -43,6 +45,21 @@ TEST(ProvingHeap, NeverReexecutesTwice) {
   // As if a loader had dropped the tunable after the first re-execution.
   EXPECT_EQ(RunProbe("PROVA_HEAP_REEXECUTED=1", "a"), "tunables=\nmarker=1\narg=a\n");
 }
+
+#if defined(__GLIBC__)
+// What the prover's default LDE cache budget reads: a large block freed under the proving heap
+// policy stays in the heap and is counted as free (with glibc's defaults it would be unmapped).
+TEST(ProvingHeap, AFreedLargeBlockCountsAsFreeHeap) {
+  KeepFreedMemoryForReuse();
+  constexpr size_t kBytes = size_t{64} << 20;
+  const size_t before = FreeHeapBytes();
+  char* volatile block = static_cast<char*>(std::malloc(kBytes));
+  ASSERT_NE(block, nullptr);
+  std::memset(block, 1, kBytes);
+  std::free(block);
+  EXPECT_GE(FreeHeapBytes(), before + kBytes);
+}
+#endif
 
 }  // namespace
 }  // namespace prova
