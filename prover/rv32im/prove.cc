@@ -49,7 +49,8 @@ ExecutionProof ProveExecution(const vm::ProgramImage& image, std::span<const uin
                                                                   std::move(memory));
   const std::vector<const stark::ProverTable*> list = tables.List();
   progress("committing fixed columns", 0.15);
-  stark::ProvingKey pk = stark::Setup(options.config, list);
+  const std::shared_ptr<const stark::ProvingKey> key = stark::CachedSetup(options.config, list);
+  const stark::ProvingKey& pk = *key;
 
   if (options.tamper) {
     const std::vector<std::string_view> names = tables.Names();

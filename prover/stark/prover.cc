@@ -9,6 +9,8 @@
 #include <bit>
 #include <cstddef>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -830,6 +832,43 @@ ProvingKey Setup(const StarkConfig& config, std::span<const ProverTable* const> 
     pk.vk.preprocessed_root = pk.preprocessed_tree->root();
   }
   return pk;
+}
+
+std::shared_ptr<const ProvingKey> CachedSetup(const StarkConfig& config,
+                                              std::span<const ProverTable* const> tables) {
+  // A few keys: a worker serving a handful of guests keeps each one's.
+  constexpr size_t kKeptKeys = 4;
+  static std::mutex* mutex = new std::mutex;  // never destroyed, like the keys
+  static auto* keys = new std::vector<std::shared_ptr<const ProvingKey>>;
+  std::vector<air::RowMajorMatrix<BabyBear>> fixed(tables.size());
+  for (size_t t = 0; t < tables.size(); ++t) {
+    if (tables[t]->preprocessed_width() > 0) fixed[t] = tables[t]->preprocessed_trace();
+  }
+  auto same = [&](const ProvingKey& pk) {
+    if (!(pk.vk.config == config) || pk.preprocessed.size() != tables.size()) return false;
+    for (size_t t = 0; t < tables.size(); ++t) {
+      if (fixed[t].width != pk.preprocessed[t].width ||
+          fixed[t].values != pk.preprocessed[t].values) {
+        return false;
+      }
+    }
+    return true;
+  };
+  {
+    const std::lock_guard<std::mutex> lock(*mutex);
+    for (size_t k = 0; k < keys->size(); ++k) {
+      if (!same(*(*keys)[k])) continue;
+      std::shared_ptr<const ProvingKey> key = (*keys)[k];
+      keys->erase(keys->begin() + static_cast<std::ptrdiff_t>(k));
+      keys->push_back(key);  // most recently used last
+      return key;
+    }
+  }
+  auto key = std::make_shared<const ProvingKey>(Setup(config, tables));
+  const std::lock_guard<std::mutex> lock(*mutex);
+  keys->push_back(key);
+  if (keys->size() > kKeptKeys) keys->erase(keys->begin());
+  return key;
 }
 
 namespace {

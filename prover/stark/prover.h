@@ -37,6 +37,12 @@ struct ProvingKey {
 // columns whose height is not a power of two.
 ProvingKey Setup(const StarkConfig& config, std::span<const ProverTable* const> tables);
 
+// Setup, or the key of one of the last few calls whose configuration and fixed columns are equal
+// (compared whole, not by a digest): a proving worker that proves one guest again and again (a
+// model on new inputs) commits its fixed columns once. Thread-safe; a key is read-only.
+std::shared_ptr<const ProvingKey> CachedSetup(const StarkConfig& config,
+                                              std::span<const ProverTable* const> tables);
+
 struct TableWitness {
   air::RowMajorMatrix<BabyBear> main;
   std::vector<BabyBear> public_values;

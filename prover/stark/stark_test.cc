@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -115,6 +116,31 @@ TEST(StarkTest, PreprocessedColumnsProveAndVerify) {
   EXPECT_TRUE(r.ok) << r.reason << "\n";
   r = ProveAndVerify(NoZk(), in);
   EXPECT_TRUE(r.ok) << r.reason << "\n";
+}
+
+TEST(StarkTest, CachedSetupSharesAKeyOnlyForTheSameFixedColumnsAndConfig) {
+  const std::vector<const ProverTable*> tables = {&kScaled};
+  const std::shared_ptr<const ProvingKey> key = CachedSetup(TestConfig(), tables);
+  EXPECT_EQ(CachedSetup(TestConfig(), tables).get(), key.get());
+  EXPECT_EQ(key->vk.preprocessed_root, stark::Setup(TestConfig(), tables).vk.preprocessed_root);
+  // Another configuration, or other fixed columns (a taller table), get their own key.
+  const std::shared_ptr<const ProvingKey> no_zk = CachedSetup(NoZk(), tables);
+  EXPECT_NE(no_zk.get(), key.get());
+  EXPECT_EQ(no_zk->vk.config, NoZk());
+  const ProverAirTable<ScaledSequenceAir> taller{ScaledSequenceAir{64}};
+  const std::vector<const ProverTable*> other = {&taller};
+  const std::shared_ptr<const ProvingKey> other_key = CachedSetup(TestConfig(), other);
+  EXPECT_NE(other_key.get(), key.get());
+  EXPECT_NE(other_key->vk.preprocessed_root, key->vk.preprocessed_root);
+  // The shared key proves and verifies.
+  const std::vector<TableWitness> witnesses = {
+      {kScaled.air().GenerateTrace(9), {BabyBear::from_canonical(9)}}};
+  const std::vector<const Table*> verifier_tables = {&kScaled};
+  const std::vector<std::vector<BabyBear>> public_values = {{BabyBear::from_canonical(9)}};
+  const VerifyResult r =
+      Verify(key->vk, verifier_tables, public_values,
+             SerializeProof(Prove(*CachedSetup(TestConfig(), tables), tables, witnesses)));
+  EXPECT_TRUE(r.ok) << r.reason;
 }
 
 TEST(StarkTest, LookupAcrossTablesOfDifferentHeights) {
