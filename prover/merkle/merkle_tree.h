@@ -194,7 +194,8 @@ class MerkleTree {
   // The salts of rows [first_row, first_row + out.size() / salt_elements_) of a height group.
   void FillSalts(size_t group, uint64_t first_row, std::span<BabyBear> out) const;
   // The digests of every row of a height group (matrices in commit order, then the salt).
-  DigestBuffer HashGroup(size_t group) const;
+  // `scratch` holds the blocks of row sources (one buffer per matrix of the group).
+  DigestBuffer HashGroup(size_t group, std::vector<BlockScratch>& scratch) const;
   QueryOpening OpenQuery(uint64_t index, const OpenedRows& opened) const;
   // The hash of one row of a height group, and a node of the tree (possibly of a dropped level),
   // from opened rows.
