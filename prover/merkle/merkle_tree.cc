@@ -247,8 +247,9 @@ void MerkleTree::FillSalts(size_t group, uint64_t first_row, std::span<BabyBear>
 
 void MerkleTree::Build(std::shared_ptr<const SaltSource> salts) {
   groups_ = GroupByHeight(dimensions());
-  if (salt_elements_ != 0)
+  if (salt_elements_ != 0) {
     salts_ = salts != nullptr ? std::move(salts) : std::make_shared<SecretSalts>();
+  }
 
   // Leaves: the rows of the tallest matrices.
   const HeightGroup& tallest = groups_.front();
@@ -259,7 +260,7 @@ void MerkleTree::Build(std::shared_ptr<const SaltSource> salts) {
   // chunk of the heap is often a just-freed trace of the same size, and the next phase wants a
   // block of that size again. A smaller buffer allocated while that chunk is free splits it, and
   // the next block takes fresh memory, first touched again (2^20 x 100 with zero knowledge:
-  // 1.26 GB peak instead of 1.10).
+  // 1.26 GB peak instead of 1.11).
   std::vector<DigestBuffer> levels;
   for (size_t count = tallest.height / 2; count >= 1; count /= 2) levels.emplace_back(count);
   leaf_blocks.clear();

@@ -60,7 +60,8 @@ inline constexpr size_t kDefaultLdeCacheBytes = size_t{768} << 20;
 // kDefaultLdeCacheBytes. A kept block is only worth it in memory some earlier work has touched:
 // fresh memory's first touch costs about what recomputing the block would (2 s of CPU per GB on
 // the reference virtual machine), so a one-shot `prova prove` keeps next to nothing and a worker
-// on its second proof keeps the full budget (docs/stark.md, section 6, "LDE cache").
+// keeps more from proof to proof as its heap grows, up to the cap (docs/stark.md, section 6,
+// "LDE cache").
 inline constexpr size_t kLdeCacheFromFreeHeap = SIZE_MAX;
 
 struct ProveOptions {
