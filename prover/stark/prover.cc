@@ -806,7 +806,21 @@ CosetLde ExtensionLde(std::span<const std::vector<BabyBear4>> polynomials, const
 
 }  // namespace
 
-ProvingKey Setup(const StarkConfig& config, std::span<const ProverTable* const> tables) {
+namespace {
+
+// Every table's fixed columns (empty for a table without any).
+std::vector<air::RowMajorMatrix<BabyBear>> FixedColumnsOf(
+    std::span<const ProverTable* const> tables) {
+  std::vector<air::RowMajorMatrix<BabyBear>> fixed(tables.size());
+  for (size_t t = 0; t < tables.size(); ++t) {
+    if (tables[t]->preprocessed_width() > 0) fixed[t] = tables[t]->preprocessed_trace();
+  }
+  return fixed;
+}
+
+// Setup, from the tables' fixed columns (FixedColumnsOf).
+ProvingKey SetupFrom(const StarkConfig& config, std::span<const ProverTable* const> tables,
+                     std::vector<air::RowMajorMatrix<BabyBear>> fixed) {
   Validate(config);
   ProvingKey pk;
   pk.vk.config = config;
@@ -815,17 +829,16 @@ ProvingKey Setup(const StarkConfig& config, std::span<const ProverTable* const> 
   std::vector<merkle::RowMajorMatrix> matrices;
   for (size_t t = 0; t < tables.size(); ++t) {
     if (tables[t]->preprocessed_width() == 0) continue;
-    air::RowMajorMatrix<BabyBear> fixed = tables[t]->preprocessed_trace();
-    const size_t h = fixed.height();
-    if (fixed.width != tables[t]->preprocessed_width() || h < 2 || (h & (h - 1)) != 0) {
+    const size_t h = fixed[t].height();
+    if (fixed[t].width != tables[t]->preprocessed_width() || h < 2 || (h & (h - 1)) != 0) {
       throw Error("table '" + std::string(tables[t]->name()) +
                   "': fixed columns have the wrong shape");
     }
     const size_t log_h = static_cast<size_t>(std::countr_zero(h));
     pk.vk.preprocessed_log_heights[t] = log_h;
     const size_t extra = LogDegree(log_h, config) - log_h;
-    matrices.push_back(Lde(ToMatrix(fixed), config.fri.log_blowup + extra));
-    pk.preprocessed[t] = std::move(fixed);
+    matrices.push_back(Lde(ToMatrix(fixed[t]), config.fri.log_blowup + extra));
+    pk.preprocessed[t] = std::move(fixed[t]);
   }
   if (!matrices.empty()) {
     pk.preprocessed_tree = std::make_shared<merkle::MerkleTree>(std::move(matrices), 0);
@@ -834,16 +847,19 @@ ProvingKey Setup(const StarkConfig& config, std::span<const ProverTable* const> 
   return pk;
 }
 
+}  // namespace
+
+ProvingKey Setup(const StarkConfig& config, std::span<const ProverTable* const> tables) {
+  return SetupFrom(config, tables, FixedColumnsOf(tables));
+}
+
 std::shared_ptr<const ProvingKey> CachedSetup(const StarkConfig& config,
                                               std::span<const ProverTable* const> tables) {
   // A few keys: a worker serving a handful of guests keeps each one's.
   constexpr size_t kKeptKeys = 4;
   static std::mutex* mutex = new std::mutex;  // never destroyed, like the keys
   static auto* keys = new std::vector<std::shared_ptr<const ProvingKey>>;
-  std::vector<air::RowMajorMatrix<BabyBear>> fixed(tables.size());
-  for (size_t t = 0; t < tables.size(); ++t) {
-    if (tables[t]->preprocessed_width() > 0) fixed[t] = tables[t]->preprocessed_trace();
-  }
+  std::vector<air::RowMajorMatrix<BabyBear>> fixed = FixedColumnsOf(tables);
   auto same = [&](const ProvingKey& pk) {
     if (!(pk.vk.config == config) || pk.preprocessed.size() != tables.size()) return false;
     for (size_t t = 0; t < tables.size(); ++t) {
@@ -864,7 +880,7 @@ std::shared_ptr<const ProvingKey> CachedSetup(const StarkConfig& config,
       return key;
     }
   }
-  auto key = std::make_shared<const ProvingKey>(Setup(config, tables));
+  auto key = std::make_shared<const ProvingKey>(SetupFrom(config, tables, std::move(fixed)));
   const std::lock_guard<std::mutex> lock(*mutex);
   keys->push_back(key);
   if (keys->size() > kKeptKeys) keys->erase(keys->begin());
