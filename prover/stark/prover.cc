@@ -268,7 +268,8 @@ air::RowMajorMatrix<BabyBear4> ParallelAuxTrace(const ProverTable& table,
                                                 BabyBear4* cumulative_sum) {
   const size_t height = main.height(), k = plan.size();
   air::RowMajorMatrix<BabyBear4> aux(height, air::LogUpAuxWidth(plan));
-  const size_t columns = air::LogUpColumns(plan);
+  // The last batch has no column of its own: its column is the running sum (logup.h).
+  const size_t running_sum = air::LogUpAuxWidth(plan) - 1;
   *cumulative_sum = BabyBear4::zero();
   if (k == 0) return aux;
   constexpr size_t kBlock = 1024;
@@ -325,24 +326,24 @@ air::RowMajorMatrix<BabyBear4> ParallelAuxTrace(const ProverTable& table,
       return;
     }
     for (size_t x = 0; x < h.size(); ++x) h[x] = h[x] * multiplicities[x];
-    std::vector<PackedBabyBear4> column_sums(columns);
+    std::vector<PackedBabyBear4> column_sums(running_sum);
     std::array<BabyBear4, kLanes> lanes_out;
     BabyBear4 running = BabyBear4::zero();
     for (size_t g = 0; g < groups; ++g) {
       std::fill(column_sums.begin(), column_sums.end(), PackedBabyBear4::zero());
       PackedBabyBear4 row_sums = PackedBabyBear4::zero();
       for (size_t i = 0; i < k; ++i) {
-        column_sums[plan[i]] += h[g * k + i];
+        if (plan[i] != running_sum) column_sums[plan[i]] += h[g * k + i];
         row_sums += h[g * k + i];
       }
       const size_t first = begin + g * kLanes, lanes = std::min(kLanes, end - first);
-      for (size_t j = 0; j < columns; ++j) {
+      for (size_t j = 0; j < running_sum; ++j) {
         UnpackExtension(column_sums[j], lanes_out.data());
         for (size_t l = 0; l < lanes; ++l) aux.at(first + l, j) = lanes_out[l];
       }
       UnpackExtension(row_sums, lanes_out.data());
       for (size_t l = 0; l < lanes; ++l) {
-        aux.at(first + l, columns) = running;  // the sum over the rows before this one
+        aux.at(first + l, running_sum) = running;  // the block's rows before this one
         running = running + lanes_out[l];
       }
     }
@@ -351,11 +352,16 @@ air::RowMajorMatrix<BabyBear4> ParallelAuxTrace(const ProverTable& table,
   if (zero_denominator) throw Error("LogUp challenge alpha equals a fingerprint");
   std::vector<BabyBear4> offsets(blocks, BabyBear4::zero());
   for (size_t b = 1; b < blocks; ++b) offsets[b] = offsets[b - 1] + block_sums[b - 1];
-  tbb::parallel_for(size_t{1}, blocks, [&](size_t block) {
-    const size_t begin = block * kBlock, end = std::min(height, begin + kBlock);
-    for (size_t r = begin; r < end; ++r) aux.at(r, columns) = aux.at(r, columns) + offsets[block];
-  });
   *cumulative_sum = offsets[blocks - 1] + block_sums[blocks - 1];
+  // Row r's running sum: the fractions of the rows before it, less r shares of the sum.
+  const BabyBear4 share = air::CumulativeSumPerRow(*cumulative_sum, height);
+  tbb::parallel_for(size_t{0}, blocks, [&](size_t block) {
+    const size_t begin = block * kBlock, end = std::min(height, begin + kBlock);
+    BabyBear4 deducted = share * BabyBear::from_canonical(static_cast<uint32_t>(begin));
+    for (size_t r = begin; r < end; ++r, deducted = deducted + share) {
+      aux.at(r, running_sum) = aux.at(r, running_sum) + offsets[block] - deducted;
+    }
+  });
   return aux;
 }
 
@@ -400,7 +406,7 @@ struct QuotientContext {
   std::vector<Packed> public_values;
   std::vector<PackedBabyBear4> challenges, beta_powers;
   std::vector<BabyBear4> alpha_powers;
-  PackedBabyBear4 cumulative_sum;
+  PackedBabyBear4 cumulative_sum_per_row;
 };
 
 QuotientContext MakeQuotientContext(const TableState& s, std::span<const BabyBear> public_values,
@@ -412,7 +418,8 @@ QuotientContext MakeQuotientContext(const TableState& s, std::span<const BabyBea
   c.alpha_powers.resize(s.layout.num_constraints);
   BabyBear4 power = BabyBear4::one();
   for (size_t i = c.alpha_powers.size(); i-- > 0; power = power * alpha) c.alpha_powers[i] = power;
-  c.cumulative_sum = Broadcast(s.cumulative_sum);
+  c.cumulative_sum_per_row =
+      Broadcast(air::CumulativeSumPerRow(s.cumulative_sum, size_t{1} << s.layout.log_height));
   return c;
 }
 
@@ -453,7 +460,7 @@ std::array<BabyBear4, kLanes> FoldedQuotient(const ProverTable& table, const Tab
              Packed::from_array(rows.transition)};
   in.aux_local = aux_local;
   in.aux_next = aux_next;
-  in.cumulative_sum = c.cumulative_sum;
+  in.cumulative_sum_per_row = c.cumulative_sum_per_row;
   in.alpha_powers = c.alpha_powers;
   in.logup_plan = l.logup_plan;
   ProverFolder folder(in);

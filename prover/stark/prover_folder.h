@@ -76,7 +76,7 @@ class ProverFolder : public PackedRowBuilder<ProverFolder> {
   struct Inputs {
     PackedRows rows;
     std::span<const PackedBabyBear4> aux_local, aux_next;
-    PackedBabyBear4 cumulative_sum;
+    PackedBabyBear4 cumulative_sum_per_row;   // air::CumulativeSumPerRow
     std::span<const BabyBear4> alpha_powers;  // alpha^(N - 1 - i) for constraint i of N
     std::span<const uint32_t> logup_plan;     // TableLayout::logup_plan
   };
@@ -98,7 +98,7 @@ class ProverFolder : public PackedRowBuilder<ProverFolder> {
 
   std::span<const VarEF> aux_local() const { return in_.aux_local; }
   std::span<const VarEF> aux_next() const { return in_.aux_next; }
-  ExprEF cumulative_sum() const { return in_.cumulative_sum; }
+  ExprEF cumulative_sum_per_row() const { return in_.cumulative_sum_per_row; }
 
   void interact(uint32_t bus, std::initializer_list<Expr> values, const Expr& multiplicity,
                 air::Direction direction, std::string_view name) {

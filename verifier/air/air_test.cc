@@ -50,12 +50,12 @@ TEST(SymbolicBuilderTest, CountsInteractionsAndTheirConstraints) {
   ASSERT_EQ(s.interactions().size(), 2u);
   EXPECT_EQ(s.interactions()[0].direction, Direction::kSend);
   EXPECT_EQ(s.interactions()[1].name, "y");
-  // sum, 1 inverse constraint, 3 running-sum constraints: the pair (x, y) shares one column at
-  // degree 3 (ChooseLogUpPlan prefers fewer columns to a lower degree).
-  ASSERT_EQ(s.constraints().size(), 5u);
-  EXPECT_EQ(s.constraints()[1].name, "logup x + y #0: inverse");
+  // sum, and the pair (x, y) as the running sum's step: they share one column at degree 3
+  // (ChooseLogUpPlan prefers fewer columns to a lower degree).
+  ASSERT_EQ(s.constraints().size(), 2u);
+  EXPECT_EQ(s.constraints()[1].name, "logup x + y #0: running sum step");
   EXPECT_EQ(s.constraints()[1].degree, 3);
-  EXPECT_TRUE(s.constraints()[4].extension);
+  EXPECT_TRUE(s.constraints()[1].extension);
   EXPECT_EQ(s.logup_plan(), (LogUpPlan{0, 0}));
   EXPECT_EQ(RunSymbolic(ByteTableAir{}).interactions()[0].direction, Direction::kReceive);
 }
@@ -189,14 +189,14 @@ struct ThreeSendsAir {
 TEST(SymbolicBuilderTest, PairsInteractionsAndKeepsALoneLastOne) {
   SymbolicBuilder s = RunSymbolic(ThreeSendsAir{});
   ASSERT_EQ(s.interactions().size(), 3u);
-  ASSERT_EQ(s.constraints().size(), 6u);  // cube, pair, lone, 3 running-sum constraints
+  ASSERT_EQ(s.constraints().size(), 3u);  // cube, pair, lone (the running sum's step)
   EXPECT_EQ(s.constraints()[1].name, "logup a + b #0: inverse");
   EXPECT_EQ(s.constraints()[1].degree, 3);  // h (alpha - fp_a)(alpha - fp_b)
-  EXPECT_EQ(s.constraints()[2].name, "logup c #1: inverse");
-  EXPECT_EQ(s.constraints()[2].degree, 3);  // h (alpha - fp_c) = m_0 m_1^2
+  EXPECT_EQ(s.constraints()[2].name, "logup c #1: running sum step");
+  EXPECT_EQ(s.constraints()[2].degree, 3);  // (s' - s + S / n - h) (alpha - fp_c) = m_0 m_1^2
   EXPECT_EQ(s.max_degree(), 3);
   EXPECT_EQ(s.logup_plan(), (LogUpPlan{0, 0, 1}));
-  EXPECT_EQ(LogUpAuxWidth(s.logup_plan()), 3u);  // two columns and the running sum
+  EXPECT_EQ(LogUpAuxWidth(s.logup_plan()), 2u);  // the pair's column and the running sum
 }
 
 TEST(LogUpTest, PairedColumnHoldsTheSumOfItsFractionsAndATamperedCellIsNamed) {
@@ -211,7 +211,7 @@ TEST(LogUpTest, PairedColumnHoldsTheSumOfItsFractionsAndATamperedCellIsNamed) {
   EF sum;
   RowMajorMatrix<EF> aux =
       GenerateAuxTrace<BabyBear, EF>(ThreeSendsAir{}, nullptr, main, {}, f.challenges, &sum);
-  ASSERT_EQ(aux.width, 3u);
+  ASSERT_EQ(aux.width, 2u);
   // Column 0 of row 4 is m_a / (alpha - fp_a) + m_b / (alpha - fp_b), computed by hand.
   const EF alpha = f.challenges[0], beta = f.challenges[1];
   const BabyBear x = main.at(4, 0), y = main.at(4, 1);
@@ -222,10 +222,28 @@ TEST(LogUpTest, PairedColumnHoldsTheSumOfItsFractionsAndATamperedCellIsNamed) {
   auto check = [&] { return CheckTable<BabyBear, EF>(ThreeSendsAir{}, traces, f.challenges, sum); };
   EXPECT_TRUE(check().ok()) << check().ToString();
 
+  // The running sum starts at 0 and steps by each row's fractions less S / n, back to 0.
+  EF running = EF::zero();
+  for (size_t r = 0; r < height; ++r) {
+    const EF c = -EF(main.at(r, 0) * main.at(r, 1) * main.at(r, 1)) *
+                 (alpha - EF(BabyBear::from_canonical(2)) - beta * EF(main.at(r, 2))).inverse();
+    EXPECT_EQ(aux.at(r, 1), running) << "row " << r;
+    running = running + aux.at(r, 0) + c -
+              sum * EF(BabyBear::from_canonical(static_cast<uint32_t>(height)).inverse());
+  }
+  EXPECT_EQ(running, EF::zero());
+
   aux.at(4, 0) += EF::one();
   DebugReport r = check();
   EXPECT_TRUE(r.FailsAt("logup a + b #0: inverse", 4)) << r.ToString();
-  EXPECT_FALSE(r.FailsAt("logup c #1: inverse", 4)) << r.ToString();
+  EXPECT_TRUE(r.FailsAt("logup c #1: running sum step", 4)) << r.ToString();  // reads column 0
+  EXPECT_EQ(r.total_failures, 2u) << r.ToString();
+  aux.at(4, 0) -= EF::one();
+
+  // Another cumulative sum fails every row's step.
+  const DebugReport wrong_sum =
+      CheckTable<BabyBear, EF>(ThreeSendsAir{}, traces, f.challenges, sum + EF::one());
+  EXPECT_EQ(wrong_sum.total_failures, height) << wrong_sum.ToString();
 }
 
 TEST(LogUpTest, PlanBatchesWithinTheDegreeBudget) {
@@ -241,25 +259,25 @@ TEST(LogUpTest, PlanBatchesWithinTheDegreeBudget) {
 }
 
 TEST(LogUpTest, ChoosesTheBudgetThatCommitsFewestColumns) {
-  // 29 linear interactions in a degree-3 table (the CPU table's shape): pairs take 15 columns and
-  // the running sum, triples 10 and the running sum (and degree 4).
+  // 29 linear interactions in a degree-3 table (the CPU table's shape): pairs take 15 columns,
+  // triples 10 (and degree 4); the last batch's column is the running sum.
   const std::vector<std::pair<int, int>> cpu(29, {1, 1});
   const LogUpPlan cpu_plan = ChooseLogUpPlan(cpu, 3);
   EXPECT_EQ(cpu_plan, PlanLogUpColumns(cpu, 4));
-  EXPECT_EQ(LogUpAuxWidth(cpu_plan), 11u);
-  // 8 in a degree-2 table: singles take 9 columns, pairs 5, triples 4 (with the running sum);
-  // the degree is shared with the other tables' quotient, so triples.
+  EXPECT_EQ(LogUpAuxWidth(cpu_plan), 10u);
+  // 8 in a degree-2 table: singles take 8 columns, pairs 4, triples 3; the degree is shared with
+  // the other tables' quotient, so triples.
   const std::vector<std::pair<int, int>> memory(8, {1, 1});
   EXPECT_EQ(ChooseLogUpPlan(memory, 2), PlanLogUpColumns(memory, 4));
-  EXPECT_EQ(LogUpAuxWidth(ChooseLogUpPlan(memory, 2)), 4u);
+  EXPECT_EQ(LogUpAuxWidth(ChooseLogUpPlan(memory, 2)), 3u);
   // Two interactions: one column (a pair), at the lowest degree that allows it.
   const std::vector<std::pair<int, int>> two(2, {1, 1});
   EXPECT_EQ(ChooseLogUpPlan(two, 2), PlanLogUpColumns(two, 3));
-  EXPECT_EQ(LogUpAuxWidth(ChooseLogUpPlan(two, 2)), 2u);
+  EXPECT_EQ(LogUpAuxWidth(ChooseLogUpPlan(two, 2)), 1u);
   // Quadratic fingerprints cannot pair below degree 5, so raising the degree gains nothing.
   const std::vector<std::pair<int, int>> quadratic(6, {2, 1});
   EXPECT_EQ(ChooseLogUpPlan(quadratic, 3), PlanLogUpColumns(quadratic, 3));
-  EXPECT_EQ(LogUpAuxWidth(ChooseLogUpPlan(quadratic, 3)), 7u);
+  EXPECT_EQ(LogUpAuxWidth(ChooseLogUpPlan(quadratic, 3)), 6u);
   // One interaction: nothing to batch, the degree stays.
   const std::vector<std::pair<int, int>> single = {{1, 1}};
   EXPECT_EQ(ChooseLogUpPlan(single, 2), (LogUpPlan{0}));
@@ -272,7 +290,7 @@ TEST(LogUpTest, BalancedBusSumsToZero) {
   LookupFixture f;
   examples::GenerateByteLookupTraces(32, 1, &f.user, &f.counts);
   f.Build();
-  EXPECT_EQ(f.user_aux.width, 2u);  // x and y share a column, then the running sum
+  EXPECT_EQ(f.user_aux.width, 1u);  // x and y share the one column, the running sum
   EXPECT_TRUE(f.CheckUser().ok()) << f.CheckUser().ToString();
   EXPECT_TRUE(f.CheckTableSide().ok()) << f.CheckTableSide().ToString();
   EXPECT_EQ(f.user_sum + f.table_sum, EF::zero());
@@ -338,10 +356,12 @@ TEST(LogUpTest, TamperedAuxiliaryCellIsNamed) {
   LookupFixture f;
   examples::GenerateByteLookupTraces(16, 3, &f.user, &f.counts);
   f.Build();
+  // The running sum at row 4 is read by the steps into and out of it.
   f.user_aux.at(4, 0) += EF::one();
   DebugReport r = f.CheckUser();
-  EXPECT_TRUE(r.FailsAt("logup x + y #0: inverse", 4)) << r.ToString();
-  EXPECT_TRUE(r.FailsAt("logup: running sum steps", 4)) << r.ToString();
+  EXPECT_TRUE(r.FailsAt("logup x + y #0: running sum step", 3)) << r.ToString();
+  EXPECT_TRUE(r.FailsAt("logup x + y #0: running sum step", 4)) << r.ToString();
+  EXPECT_EQ(r.total_failures, 2u) << r.ToString();
 }
 
 TEST(VerifierFolderTest, FoldsInEvalOrder) {

@@ -94,8 +94,9 @@ DebugReport CheckTable(const A& air, const TableTraces<F, EF>& traces,
   constexpr size_t kBlock = 4096;
   const size_t blocks = (height + kBlock - 1) / kBlock;
   std::vector<DebugReport> reports(blocks);
+  const EF cumulative_sum_per_row = CumulativeSumPerRow(cumulative_sum, height);
   for_each(blocks, [&](size_t block) {
-    DebugBuilder<F, EF> b(traces.public_values, challenges, cumulative_sum, &reports[block],
+    DebugBuilder<F, EF> b(traces.public_values, challenges, cumulative_sum_per_row, &reports[block],
                           symbolic.logup_plan());
     for (size_t r = block * kBlock; r < std::min(height, (block + 1) * kBlock); ++r) {
       const size_t n = (r + 1) % height;

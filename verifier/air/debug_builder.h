@@ -75,12 +75,14 @@ class DebugBuilder : public BuilderBase<DebugBuilder<FieldT, EF>> {
     size_t height = 0;
   };
 
-  // logup_plan: the table's LogUp plan (SymbolicBuilder::logup_plan()).
-  DebugBuilder(std::span<const F> public_values, std::span<const EF> challenges, EF cumulative_sum,
-               DebugReport* report, std::span<const uint32_t> logup_plan = {})
+  // logup_plan: the table's LogUp plan (SymbolicBuilder::logup_plan()); cumulative_sum_per_row:
+  // CumulativeSumPerRow of the table's cumulative sum.
+  DebugBuilder(std::span<const F> public_values, std::span<const EF> challenges,
+               EF cumulative_sum_per_row, DebugReport* report,
+               std::span<const uint32_t> logup_plan = {})
       : public_values_(public_values),
         challenges_(challenges),
-        cumulative_sum_(cumulative_sum),
+        cumulative_sum_per_row_(cumulative_sum_per_row),
         report_(report),
         logup_(logup_plan, /*name_columns=*/true) {
     if (challenges.size() >= kLogUpChallenges) beta_powers_ = LogUpBetaPowers(challenges[1]);
@@ -110,7 +112,7 @@ class DebugBuilder : public BuilderBase<DebugBuilder<FieldT, EF>> {
   std::span<const Expr> public_values() const { return public_values_; }
   std::span<const ExprEF> challenges() const { return challenges_; }
   std::span<const EF> beta_powers() const { return beta_powers_; }
-  ExprEF cumulative_sum() const { return cumulative_sum_; }
+  ExprEF cumulative_sum_per_row() const { return cumulative_sum_per_row_; }
 
   ExprEF lift(const Expr& e) const { return ExprEF(e); }
   ExprEF lift_constant(const F& c) const { return ExprEF(c); }
@@ -135,7 +137,7 @@ class DebugBuilder : public BuilderBase<DebugBuilder<FieldT, EF>> {
   std::span<const F> public_values_;
   std::span<const EF> challenges_;
   std::vector<EF> beta_powers_;
-  EF cumulative_sum_;
+  EF cumulative_sum_per_row_;
   DebugReport* report_;
   Row row_;
   size_t constraint_ = 0;

@@ -4,21 +4,25 @@
 // table sends (+m) or receives (-m) a tuple v on bus b in every row. With challenges alpha, beta
 // drawn after the main traces are committed, the fingerprint of a tuple is
 //   fp(b, v) = b + beta * v_0 + beta^2 * v_1 + ...
-// Consecutive interactions (in eval order) are batched into one auxiliary column, as Plonky3 and
-// SP1 batch them: the auxiliary trace of a table has one extension-field column per batch plus a
-// running sum,
-//   h_j = sum over the batch's interactions k of +-m_k / (alpha - fp_k),
-//         constrained by h_j prod_k (alpha - fp_k) = sum_k +-m_k prod_(l != k) (alpha - fp_l),
-//   s   = running sum of sum_j h_j over the rows before (s[0] = 0, s[i+1] = s[i] + sum_j h_j[i])
-// and s + sum_j h_j on the last row is the table's cumulative sum, which the proof states. Where no
-// denominator is zero (the prover aborts otherwise, and a cheating prover hits a zero only if
-// alpha equals one of its fingerprints), the batch constraint is exactly h_j = the sum of its
-// fractions, so batching changes nothing in the argument: if the sends and receives of every
-// tuple balance, the cumulative sums of all tables add up to zero; otherwise they do so with
-// probability at most (total rows * interactions) / |EF| over alpha (Schwartz-Zippel on the
-// rational identity), which the verifier checks. A batch of b linear tuples costs one column
-// instead of b and has degree 1 + b, so wider batches trade auxiliary columns for constraint
-// degree (ChooseLogUpPlan).
+// Consecutive interactions (in eval order) are batched, as Plonky3 and SP1 batch them; batch j's
+// sum of fractions is
+//   h_j = sum over the batch's interactions k of +-m_k / (alpha - fp_k).
+// The auxiliary trace of a table with c batches has c extension-field columns: h_0 .. h_(c-2),
+// each constrained by h_j prod_k (alpha - fp_k) = sum_k +-m_k prod_(l != k) (alpha - fp_l), and a
+// running sum s that takes the last batch's place (as in Stwo): on every row, cyclically,
+//   s[i+1] - s[i] = sum_(j < c-1) h_j[i] + h_(c-1)[i] - S / n,
+// constrained by (s[i+1] - s[i] + S / n - sum_(j < c-1) h_j[i]) prod_k (alpha - fp_k) = the last
+// batch's numerator, where S is the table's cumulative sum (stated in the proof) and n its height.
+// Summed over the n rows of the cyclic domain the left side telescopes to zero, so S is the sum
+// of every fraction of every row; s itself is free up to a constant (the prover starts it at 0).
+// Where no denominator is zero (the prover aborts otherwise, and a cheating prover hits a zero
+// only if alpha equals one of its fingerprints), each batch's constraint says exactly that its
+// column (or s's step) is the sum of its fractions, so batching changes nothing in the argument:
+// if the sends and receives of every tuple balance, the cumulative sums of all tables add up to
+// zero; otherwise they do so with probability at most (total rows * interactions) / |EF| over
+// alpha (Schwartz-Zippel on the rational identity), which the verifier checks. A batch of b
+// linear tuples costs one column instead of b and has degree 1 + b, so wider batches trade
+// auxiliary columns for constraint degree (ChooseLogUpPlan).
 
 #include <algorithm>
 #include <array>
@@ -52,11 +56,9 @@ inline constexpr size_t kLogUpBatch = 4;
 // quotient still fits the rate-1/4 domain of the default configuration (docs/stark.md).
 inline constexpr int kMaxLogUpDegree = 4;
 
-inline size_t LogUpColumns(const LogUpPlan& plan) {
-  return plan.empty() ? 0 : size_t{plan.back()} + 1;
-}
+// One extension column per batch, the last one being the running sum.
 inline size_t LogUpAuxWidth(const LogUpPlan& plan) {
-  return plan.empty() ? 0 : LogUpColumns(plan) + 1;
+  return plan.empty() ? 0 : size_t{plan.back()} + 1;
 }
 
 // The degree of a column's constraint h prod_k (alpha - fp_k) = sum_k +-m_k prod_(l != k)
@@ -118,9 +120,19 @@ inline LogUpPlan ChooseLogUpPlan(std::span<const std::pair<int, int>> degrees, i
   return best;
 }
 
-// The name of the constraint of an auxiliary column, from its interactions' names.
-inline std::string LogUpName(std::string_view names, size_t column) {
-  return "logup " + std::string(names) + " #" + std::to_string(column) + ": inverse";
+// The name of the constraint of an auxiliary column, from its interactions' names; the last
+// column is the running sum.
+inline std::string LogUpName(std::string_view names, size_t column, bool running_sum) {
+  return "logup " + std::string(names) + " #" + std::to_string(column) +
+         (running_sum ? ": running sum step" : ": inverse");
+}
+
+// S / n: the share of a table's cumulative sum S that the running sum deducts on each of its n
+// rows.
+template <class EF>
+EF CumulativeSumPerRow(const EF& cumulative_sum, size_t height) {
+  PROVA_CHECK(height > 0 && height < (size_t{1} << 27), "a LogUp table height out of range");
+  return cumulative_sum * EF(EF::Base::from_canonical(static_cast<uint32_t>(height)).inverse());
 }
 
 // What a builder keeps between the interactions of one row: the plan, how many interactions were
@@ -226,34 +238,31 @@ void LogUpInteract(B& b, LogUpState<typename B::ExprEF>& state, uint32_t bus,
   }
   if (state.with_names) state.names += name.empty() ? std::string_view("interaction") : name;
   if (k + 1 < state.plan.size() && state.plan[k + 1] == column) return;
-  b.assert_zero_ext(aux[column] * *state.denominator - *state.numerator,
-                    state.with_names ? LogUpName(state.names, column) : std::string());
+  const bool running_sum = column == state.plan.back();
+  const std::string name_of_column =
+      state.with_names ? LogUpName(state.names, column, running_sum) : std::string();
+  if (running_sum) {
+    // The last batch has no column of its own: it is the running sum's step, less the other
+    // columns and plus the cumulative sum's share of the row.
+    auto next = b.aux_next();
+    PROVA_CHECK(aux.size() == column + 1 && next.size() == column + 1,
+                "auxiliary width does not match the interactions");
+    typename B::ExprEF step = next[column] - aux[column] + b.cumulative_sum_per_row();
+    for (size_t j = 0; j < column; ++j) step = step - aux[j];
+    b.assert_zero_ext(step * *state.denominator - *state.numerator, name_of_column);
+  } else {
+    b.assert_zero_ext(aux[column] * *state.denominator - *state.numerator, name_of_column);
+  }
   state.numerator.reset();
   state.denominator.reset();
   state.names.clear();
 }
 
-// The running-sum constraints, after eval() has issued all the plan's interactions.
+// After eval() has issued all the plan's interactions (the running sum was constrained with the
+// last one).
 template <class B>
-void LogUpFinish(B& b, LogUpState<typename B::ExprEF>& state) {
+void LogUpFinish(B& /*b*/, LogUpState<typename B::ExprEF>& state) {
   PROVA_CHECK(state.count == state.plan.size(), "eval issued a different number of interactions");
-  if (state.count == 0) return;
-  auto local = b.aux_local();
-  auto next = b.aux_next();
-  const size_t columns = size_t{state.plan.back()} + 1;
-  PROVA_CHECK(local.size() == columns + 1 && next.size() == columns + 1,
-              "auxiliary width does not match the interactions");
-  typename B::ExprEF sum_local = local[0];
-  for (size_t k = 1; k < columns; ++k) sum_local = sum_local + local[k];
-  // The running sum excludes its own row, so only it is read at the next row (and only it is
-  // opened there).
-  typename B::ExprEF s_local = local[columns];
-  typename B::ExprEF s_next = next[columns];
-  b.assert_zero_ext(b.lift(b.is_first_row()) * s_local, "logup: running sum starts");
-  b.assert_zero_ext(b.lift(b.is_transition()) * (s_next - s_local - sum_local),
-                    "logup: running sum steps");
-  b.assert_zero_ext(b.lift(b.is_last_row()) * (s_local + sum_local - b.cumulative_sum()),
-                    "logup: running sum ends at the cumulative sum");
 }
 
 }  // namespace prova::air

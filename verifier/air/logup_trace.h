@@ -122,17 +122,24 @@ RowMajorMatrix<EF> BuildLogUpTrace(size_t height, const LogUpPlan& plan,
     if (d == EF::zero()) throw Error("LogUp challenge alpha equals a fingerprint");
   }
   std::vector<EF> inverses = batch_inverse<EF>(std::span<const EF>(denominators));
-  const size_t columns = LogUpColumns(plan);
-  EF running = EF::zero();
+  const size_t running_sum = LogUpAuxWidth(plan) - 1;
+  // Each row's sum of fractions first (its batches but the last in their columns), then the
+  // running sum, which deducts the cumulative sum's share of every row.
+  std::vector<EF> row_sums(height, EF::zero());
   for (size_t r = 0; r < height; ++r) {
-    aux.at(r, columns) = running;  // the sum over the rows before this one
     for (size_t i = 0; i < k; ++i) {
       EF h = inverses[r * k + i] * EF(multiplicities[r * k + i]);
-      aux.at(r, plan[i]) = aux.at(r, plan[i]) + h;
-      running = running + h;
+      if (plan[i] != running_sum) aux.at(r, plan[i]) = aux.at(r, plan[i]) + h;
+      row_sums[r] = row_sums[r] + h;
     }
+    *cumulative_sum = *cumulative_sum + row_sums[r];
   }
-  *cumulative_sum = running;
+  const EF share = CumulativeSumPerRow(*cumulative_sum, height);
+  EF running = EF::zero();
+  for (size_t r = 0; r < height; ++r) {
+    aux.at(r, running_sum) = running;
+    running = running + row_sums[r] - share;
+  }
   return aux;
 }
 

@@ -125,8 +125,8 @@ class SymbolicBuilder : public BuilderBase<SymbolicBuilder> {
   // Records the interactions; finish_interactions plans their auxiliary columns
   // (ChooseLogUpPlan, logup.h) from the degree of the table's other constraints and of its
   // one-interaction columns, and adds one constraint per column (h times the product of its
-  // denominators = the numerator of its sum of fractions, h an auxiliary cell of degree 1) and
-  // the running-sum constraints, as LogUpInteract and LogUpFinish do.
+  // denominators = the numerator of its sum of fractions, h an auxiliary cell of degree 1; the
+  // last column's is the running sum's step), as LogUpInteract does.
   void interact(uint32_t bus, std::initializer_list<Expr> values, const Expr& multiplicity,
                 Direction direction, std::string_view name) {
     PROVA_CHECK(values.size() <= kMaxTupleLength, "a LogUp tuple longer than kMaxTupleLength");
@@ -142,7 +142,7 @@ class SymbolicBuilder : public BuilderBase<SymbolicBuilder> {
   void finish_interactions() {
     if (interactions_.empty()) return;
     std::vector<std::pair<int, int>> degrees;
-    int budget = 2;  // the running-sum constraints
+    int budget = 2;  // no table is planned below degree 2
     for (const ConstraintInfo& c : constraints_) budget = std::max(budget, c.degree);
     for (const InteractionInfo& i : interactions_) {
       degrees.push_back({i.fingerprint_degree, i.multiplicity_degree});
@@ -157,13 +157,11 @@ class SymbolicBuilder : public BuilderBase<SymbolicBuilder> {
         names += interactions_[end].name.empty() ? "interaction" : interactions_[end].name;
         ++end;
       }
-      constraints_.push_back({LogUpName(names, logup_plan_[k]),
-                              LogUpColumnDegree(std::span(degrees).subspan(k, end - k)), true});
+      constraints_.push_back(
+          {LogUpName(names, logup_plan_[k], logup_plan_[k] == logup_plan_.back()),
+           LogUpColumnDegree(std::span(degrees).subspan(k, end - k)), true});
       k = end;
     }
-    constraints_.push_back({"logup: running sum starts", 2, true});
-    constraints_.push_back({"logup: running sum steps", 1, true});
-    constraints_.push_back({"logup: running sum ends at the cumulative sum", 2, true});
   }
   // Which auxiliary column each interaction uses (empty without interactions); valid after
   // finish_interactions.

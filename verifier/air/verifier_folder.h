@@ -57,7 +57,7 @@ class VerifierFolder : public BuilderBase<VerifierFolder> {
     std::span<const BabyBear4> aux_local, aux_next;
     std::span<const BabyBear4> public_values;  // the base-field public values, embedded
     std::span<const BabyBear4> challenges;
-    BabyBear4 cumulative_sum;
+    BabyBear4 cumulative_sum_per_row;  // air::CumulativeSumPerRow
     Selectors<BabyBear4> selectors;
     BabyBear4 alpha;
     std::span<const uint32_t> logup_plan;  // TableLayout::logup_plan
@@ -79,7 +79,7 @@ class VerifierFolder : public BuilderBase<VerifierFolder> {
   std::span<const VarEF> aux_next() const { return in_.aux_next; }
   std::span<const Expr> public_values() const { return in_.public_values; }
   std::span<const ExprEF> challenges() const { return in_.challenges; }
-  ExprEF cumulative_sum() const { return in_.cumulative_sum; }
+  ExprEF cumulative_sum_per_row() const { return in_.cumulative_sum_per_row; }
   ExprEF lift(const Expr& e) const { return e; }
   ExprEF lift_constant(const F& c) const { return ExprEF(c); }
 

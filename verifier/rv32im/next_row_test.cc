@@ -35,7 +35,7 @@ struct Row {
 BabyBear4 Fold(const stark::Table& table, const stark::TableLayout& l, const Row& row,
                const std::vector<BabyBear4>& public_values,
                const std::vector<BabyBear4>& challenges, const BabyBear4& zeta,
-               const BabyBear4& alpha, const BabyBear4& cumulative_sum) {
+               const BabyBear4& alpha, const BabyBear4& cumulative_sum_per_row) {
   air::VerifierFolder::Inputs in;
   in.preprocessed_local = row.prep_local;
   in.preprocessed_next = row.prep_next;
@@ -45,7 +45,7 @@ BabyBear4 Fold(const stark::Table& table, const stark::TableLayout& l, const Row
   in.aux_next = row.aux_next;
   in.public_values = public_values;
   in.challenges = challenges;
-  in.cumulative_sum = cumulative_sum;
+  in.cumulative_sum_per_row = cumulative_sum_per_row;
   in.selectors = air::SelectorsAt(zeta, l.log_height);
   in.alpha = alpha;
   in.logup_plan = l.logup_plan;

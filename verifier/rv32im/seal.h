@@ -24,8 +24,9 @@ namespace prova::rv32im {
 // more LogUp interactions per auxiliary column (air::ChooseLogUpPlan). Version 6: STARK proof
 // version 5 (one quotient for all tables), and every table batches LogUp interactions up to
 // degree 4 where that takes fewer auxiliary columns. Version 7: write and read ecalls are proven
-// in their own table (ecall_air.h), not in CPU columns.
-inline constexpr uint32_t kSealVersion = 7;
+// in their own table (ecall_air.h), not in CPU columns. Version 8: STARK proof version 8 (one
+// auxiliary column fewer per table with LogUp interactions).
+inline constexpr uint32_t kSealVersion = 8;
 inline constexpr char kSealMagic[4] = {'P', 'V', 'S', 'L'};
 
 struct Seal {

@@ -39,7 +39,9 @@ namespace prova::stark {
 // permutation taking 16 elements instead of a rate-8 sponge's 8: one permutation fewer per row.
 // Version 7: Merkle rows are hashed Merkle-Damgard over the width-24 permutation (CompressWide),
 // 16 new elements per permutation instead of 8.
-inline constexpr uint32_t kProofVersion = 7;
+// Version 8: a table's last LogUp batch is the running sum's step (air::LogUpInteract), which
+// wraps around the trace domain, instead of a column of its own: one auxiliary column fewer.
+inline constexpr uint32_t kProofVersion = 8;
 inline constexpr char kProofMagic[4] = {'P', 'R', 'V', 'S'};
 
 // Values of one table's committed columns at its point ("local") and the next row ("next").

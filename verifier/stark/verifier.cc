@@ -113,14 +113,14 @@ struct DeepTable {
     const BabyBear4 start = *gamma_power;
     value_zeta = value_next = BabyBear4::zero();
     BabyBear4 value_zeta2 = BabyBear4::zero(), value_next2 = BabyBear4::zero();
-    const std::array<std::span<const BabyBear4>, kRounds> at_point = {
-        o.preprocessed_local, o.main_local, o.aux_local};
-    const std::array<std::span<const BabyBear4>, kRounds> at_next = {
-        o.preprocessed_next, o.main_next, o.aux_next};
-    const std::array<std::span<const BabyBear4>, kRounds> at_point2 = {
-        o2.preprocessed_local, o2.main_local, o2.aux_local};
-    const std::array<std::span<const BabyBear4>, kRounds> at_next2 = {
-        o2.preprocessed_next, o2.main_next, o2.aux_next};
+    const std::array<std::span<const BabyBear4>, kRounds> at_point = {o.preprocessed_local,
+                                                                      o.main_local, o.aux_local};
+    const std::array<std::span<const BabyBear4>, kRounds> at_next = {o.preprocessed_next,
+                                                                     o.main_next, o.aux_next};
+    const std::array<std::span<const BabyBear4>, kRounds> at_point2 = {o2.preprocessed_local,
+                                                                       o2.main_local, o2.aux_local};
+    const std::array<std::span<const BabyBear4>, kRounds> at_next2 = {o2.preprocessed_next,
+                                                                      o2.main_next, o2.aux_next};
     // The columns (of the opened values) at the next row: base or extension.
     const std::array<std::span<const uint32_t>, kRounds> next_value_columns = {
         l.preprocessed_next_columns, l.main_next_columns, l.aux_next_columns};
@@ -297,7 +297,8 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
     in.aux_next = aux_next;
     in.public_values = pv;
     in.challenges = lookup_challenges;
-    in.cumulative_sum = proof.cumulative_sums[t];
+    in.cumulative_sum_per_row =
+        air::CumulativeSumPerRow(proof.cumulative_sums[t], size_t{1} << l.log_height);
     const BabyBear4 point = TablePoint(second ? zeta2 : zeta, LogLift(fri_input, l));
     in.selectors = air::SelectorsAt(point, l.log_height);
     in.alpha = alpha;
@@ -316,8 +317,8 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
     const BabyBear4 z = k == 0 ? zeta : zeta2;
     const BabyBear4 z_chunk = z.pow(quotient_plan.chunk_len());
     std::span<const BabyBear4> chunks =
-        std::span(proof.quotient_opening).subspan(k * quotient_plan.num_chunks,
-                                                  quotient_plan.num_chunks);
+        std::span(proof.quotient_opening)
+            .subspan(k * quotient_plan.num_chunks, quotient_plan.num_chunks);
     BabyBear4 quotient = BabyBear4::zero();
     for (size_t i = chunks.size(); i-- > 0;) quotient = quotient * z_chunk + chunks[i];
     Expect(combined[k] == quotient,
