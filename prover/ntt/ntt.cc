@@ -283,18 +283,36 @@ inline void ScaleRow(const F* src, F* dst, size_t width, F factor) {
   tail.store(dst + last);
 }
 
-// The rows a transform's first pass reads from another matrix: row r is rows[r] * scales[r], and
-// the rows from `count` on are zero. The pass writes each row into the data just before its
-// butterflies, while it is in L1, instead of a pass of its own over the matrix (coset_lde_block).
+// dst[c] += src[c] * factor for c < width (no overlapping tail: lanes must not add twice).
+inline void AddScaledRow(const F* src, F* dst, size_t width, F factor) {
+  const P f(factor);
+  size_t c = 0;
+  for (; c + kLanes <= width; c += kLanes) {
+    (P::load(dst + c) + P::load(src + c) * f).store(dst + c);
+  }
+  for (; c < width; ++c) dst[c] += src[c] * factor;
+}
+
+// The rows a transform's first pass reads from another matrix of `count` rows, folded with period
+// m (the transform's height): row r < m is the sum over t of rows[r + t m] * scales[r] * c_m^t
+// (zero when r >= count). The pass writes each row into the data just before its butterflies,
+// while it is in L1, instead of a pass of its own over the matrix (coset_lde_block).
 struct ScaledSource {
   const F* rows;
   const F* scales;
   size_t count;
+  size_t m;
+  F c_m;
   void Fill(size_t r, F* dst, size_t width) const {
-    if (r < count) {
-      ScaleRow(rows + r * width, dst, width, scales[r]);
-    } else {
+    if (r >= count) {
       std::fill_n(dst, width, F::zero());
+      return;
+    }
+    ScaleRow(rows + r * width, dst, width, scales[r]);
+    F factor = scales[r];
+    for (size_t j = r + m; j < count; j += m) {
+      factor *= c_m;
+      AddScaledRow(rows + j * width, dst, width, factor);
     }
   }
 };
@@ -461,16 +479,6 @@ void Dit(RowMajorView<F> m, const F* table, size_t h_start = 1) {
     FusedGlobalLayers<false>(m.data(), n, width, h, layers, table);
     h <<= layers;
   }
-}
-
-// dst[c] += src[c] * factor for c < width (no overlapping tail: lanes must not add twice).
-inline void AddScaledRow(const F* src, F* dst, size_t width, F factor) {
-  const P f(factor);
-  size_t c = 0;
-  for (; c + kLanes <= width; c += kLanes) {
-    (P::load(dst + c) + P::load(src + c) * f).store(dst + c);
-  }
-  for (; c < width; ++c) dst[c] += src[c] * factor;
 }
 
 void Scale(std::span<F> values, F factor) {
@@ -651,34 +659,21 @@ void coset_lde_block(RowMajorView<const F> coefficients, uint32_t log_lde, F shi
   // The block is the coset c * H_m in bit-reversed order (coset_lde_block_shift). On it,
   // p(c * y) = sum_r y^r sum_t a_(r + t m) c^(r + t m), since y^m = 1.
   const F c = coset_lde_block_shift(log_lde, shift, log_block, block);
-  if (degree <= m && DifStartsWithGlobalPass(m, width)) {
-    // One coefficient row per output row (the trace's own blocks): the transform's first pass
-    // scales each row as it loads it, instead of a pass of its own over the block.
-    const std::vector<F> powers = Powers(c, F::one(), degree);
-    const ScaledSource source{coefficients.data(), powers.data(), degree};
+  const std::vector<F> powers = Powers(c, F::one(), std::min(degree, m));
+  const ScaledSource source{coefficients.data(), powers.data(), degree, m, c.pow(m)};
+  if (degree <= 2 * m && DifStartsWithGlobalPass(m, width)) {
+    // At most two coefficient rows per output row (the trace's own blocks, with or without the
+    // zero-knowledge randomiser's few extra rows): the transform's first pass folds and scales
+    // each row as it loads it, instead of a pass of its own over the block.
     Dif(out, GetTwiddles(log_block)->forward.data(), &source);
     return;
   }
-  const std::vector<F> powers = Powers(c, F::one(), m);
-  const F c_m = c.pow(m);
   // A row folds ceil(degree / m) coefficient rows: thousands when a small block (the quotient's
   // overflow coset) takes a whole trace's coefficients, so the grain counts them.
   const size_t row_elements = width * std::max<size_t>(1, (degree + m - 1) / m);
   const size_t grain = std::max<size_t>(1, kGrainElements / row_elements);
   tbb::parallel_for(tbb::blocked_range<size_t>(0, m, grain), [&](const auto& r) {
-    for (size_t i = r.begin(); i < r.end(); ++i) {
-      F* dst = out.data() + i * width;
-      if (i >= degree) {
-        std::fill_n(dst, width, F::zero());
-        continue;
-      }
-      ScaleRow(coefficients.data() + i * width, dst, width, powers[i]);
-      F factor = powers[i];
-      for (size_t j = i + m; j < degree; j += m) {
-        factor *= c_m;
-        AddScaledRow(coefficients.data() + j * width, dst, width, factor);
-      }
-    }
+    for (size_t i = r.begin(); i < r.end(); ++i) source.Fill(i, out.data() + i * width, width);
   });
   forward_to_bit_reversed(out);
 }

@@ -215,15 +215,20 @@ TEST(NttTest, LdeOfLowDegreeDataIsConsistentWithInterpolation) {
 // Every block of 2^log_block rows (for each log_block) of the LDE of n x width random
 // coefficients, computed by coset_lde_block, equals its rows of the whole bit-reversed LDE
 // computed from evaluations.
+// With extra_rows > 0 the coefficients are n + extra_rows rows (a zero-knowledge trace's shape),
+// and the reference LDE extends their evaluations on 2n points by half the blowup.
 void ExpectLdeBlocksTileTheLde(size_t n, size_t width, uint32_t log_blowup,
-                               std::initializer_list<uint32_t> log_blocks, uint64_t seed) {
+                               std::initializer_list<uint32_t> log_blocks, uint64_t seed,
+                               size_t extra_rows = 0) {
   const F shift = F::multiplicative_generator();
   const uint32_t log_lde = log2_size(n) + log_blowup;
-  const RowMajorMatrix<F> coefficients = RandomMatrix(n, width, seed);
-  RowMajorMatrix<F> evaluations = coefficients;
+  const RowMajorMatrix<F> coefficients = RandomMatrix(n + extra_rows, width, seed);
+  const size_t padded = extra_rows == 0 ? n : 2 * n;
+  RowMajorMatrix<F> evaluations(padded, width);
+  std::ranges::copy(coefficients.values(), evaluations.values().begin());
   forward(evaluations.view());
   const RowMajorMatrix<F> lde =
-      coset_lde(evaluations.view(), log_blowup, shift, RowOrder::kBitReversed);
+      coset_lde(evaluations.view(), log_lde - log2_size(padded), shift, RowOrder::kBitReversed);
   for (uint32_t log_block : log_blocks) {
     const size_t m = size_t{1} << log_block;
     RowMajorMatrix<F> block = RowMajorMatrix<F>::uninitialized(m, width);
@@ -252,6 +257,11 @@ TEST(NttTest, LdeBlocksThatScaleInTheFirstPassTileTheBitReversedLde) {
   // rows as it loads them: a width that does not fill whole vectors, blocks of the coefficients'
   // height and twice it (the upper half of the rows zero).
   ExpectLdeBlocksTileTheLde(size_t{1} << 13, 17, 2, {13, 14}, 77);
+  // Coefficients a little taller than the block (zero-knowledge randomisers): the first pass
+  // folds the rows above the block onto the first ones; and much taller (the other path).
+  ExpectLdeBlocksTileTheLde(size_t{1} << 13, 17, 2, {13, 14}, 78, 45);
+  ExpectLdeBlocksTileTheLde(size_t{1} << 13, 17, 2, {12}, 79, 45);
+  ExpectLdeBlocksTileTheLde(64, 16, 3, {4, 6}, 80, 5);
 }
 
 TEST(NttTest, BitReverseRows) {
