@@ -257,8 +257,8 @@ TEST(NttTest, LdeBlocksThatScaleInTheFirstPassTileTheBitReversedLde) {
   // rows as it loads them: a width that does not fill whole vectors, blocks of the coefficients'
   // height and twice it (the upper half of the rows zero).
   ExpectLdeBlocksTileTheLde(size_t{1} << 13, 17, 2, {13, 14}, 77);
-  // Coefficients a little taller than the block (zero-knowledge randomisers): the first pass
-  // folds the rows above the block onto the first ones; and much taller (the other path).
+  // Coefficients a little taller than the block (zero-knowledge randomisers), whose rows above the
+  // block fold onto the first ones, and much taller.
   ExpectLdeBlocksTileTheLde(size_t{1} << 13, 17, 2, {13, 14}, 78, 45);
   ExpectLdeBlocksTileTheLde(size_t{1} << 13, 17, 2, {12}, 79, 45);
   ExpectLdeBlocksTileTheLde(64, 16, 3, {4, 6}, 80, 5);
