@@ -26,9 +26,10 @@
 // A table may have three traces: preprocessed (fixed) columns, the main trace, and an auxiliary
 // trace over the extension field committed after the challenges are drawn. The auxiliary trace is
 // the LogUp bus: an AIR calls b.send(bus, {values...}, multiplicity) / b.receive(...) and the
-// framework adds one auxiliary column per interaction, holding m / (alpha - fingerprint), plus a
-// running-sum column whose last row is the table's cumulative sum; the verifier checks that the
-// cumulative sums of all tables add up to zero (logup.h).
+// framework adds auxiliary columns holding sums of m / (alpha - fingerprint) over batches of
+// interactions, the last one a running sum that steps by the row's fractions less the table's
+// cumulative sum over its height; the verifier checks that the cumulative sums of all tables add
+// up to zero (logup.h).
 
 #include <concepts>
 #include <cstddef>
