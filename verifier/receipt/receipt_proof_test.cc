@@ -99,6 +99,17 @@ TEST_F(ReceiptProofTest, RejectsAnotherImageJournalOrExitCode) {
   EXPECT_FALSE(Check(EncodeReceipt(forged)).ok);
 }
 
+// A seal of the previous format (version 7: LogUp running sums in columns of their own) inside a
+// current receipt header is refused by name, not by a failing check somewhere in the proof.
+TEST_F(ReceiptProofTest, AnOlderSealFormatIsRejectedByName) {
+  Receipt old = receipt();
+  ASSERT_GE(old.seal.bytes.size(), 8u);
+  old.seal.bytes[4] = static_cast<uint8_t>(rv32im::kSealVersion - 1);  // u32 little-endian
+  const stark::VerifyResult result = Check(EncodeReceipt(old));
+  EXPECT_FALSE(result.ok);
+  EXPECT_EQ(result.reason, "seal: unsupported version " + std::to_string(rv32im::kSealVersion - 1));
+}
+
 // Every byte of the header, claim, journal and seal header, and bytes spread over the seal.
 TEST_F(ReceiptProofTest, FlippedBytesAreRejected) {
   std::vector<uint8_t> bytes = EncodeReceipt(receipt());

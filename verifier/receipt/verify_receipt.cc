@@ -80,7 +80,7 @@ stark::VerifyResult VerifySeal(const Seal& seal, const ExecutionClaim& claim,
           return Rejected("the claim's pre-state pc is not the entry pc the seal proves");
         }
       } catch (const Error& e) {
-        return Rejected(std::string("seal: ") + e.what());
+        return Rejected(e.what());  // DecodeSeal's messages start with "seal: "
       }
       return rv32im::VerifyExecution(seal.bytes, claim.image_id, journal, claim.exit_code, config);
   }
