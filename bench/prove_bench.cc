@@ -11,7 +11,8 @@
 //                           [--sources examples] [--lde-cache-mb N] [--warm] [--phases] [--tables]
 //                           [loop] [sha256] [mlp]
 // --lde-cache-mb is the prover's LDE cache budget (stark::ProveOptions::lde_cache_bytes; by
-// default what the heap holds free when the proof starts, at most 768 MiB).
+// default what the heap holds free when the proof starts beyond what it holds in use, at most
+// 768 MiB).
 // --warm proves each row a second time in the same process and adds that time as "warm": what a
 // proving worker (`prova worker`, `prova serve`) sees once its heap holds the memory of an earlier
 // proof. The first proof of a process also pays for the first touch of every page of its peak,

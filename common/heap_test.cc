@@ -59,6 +59,25 @@ TEST(ProvingHeap, AFreedLargeBlockCountsAsFreeHeap) {
   std::free(block);
   EXPECT_GE(FreeHeapBytes(), before + kBytes);
 }
+
+// The default LDE cache budget's reading: free heap less the bytes in use. A block kept in use
+// counts against the free one; freeing it counts twice, once for each.
+TEST(ProvingHeap, SpareHeapIsTheFreeHeapLessTheHeapInUse) {
+  KeepFreedMemoryForReuse();
+  constexpr size_t kHeld = size_t{64} << 20, kFreed = size_t{256} << 20;
+  char* volatile held = static_cast<char*>(std::malloc(kHeld));
+  char* volatile freed = static_cast<char*>(std::malloc(kFreed));
+  ASSERT_NE(held, nullptr);
+  ASSERT_NE(freed, nullptr);
+  std::memset(held, 1, kHeld);
+  std::memset(freed, 1, kFreed);
+  std::free(freed);
+  const size_t spare = SpareHeapBytes();
+  EXPECT_LE(spare + kHeld, FreeHeapBytes());
+  EXPECT_GE(spare, kFreed - kHeld - (size_t{32} << 20));  // a test process holds little else
+  std::free(held);
+  EXPECT_GE(SpareHeapBytes(), spare + 2 * kHeld - (size_t{1} << 20));
+}
 #endif
 
 }  // namespace

@@ -947,7 +947,7 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
 
   const auto lde_budget =
       std::make_shared<LdeCacheBudget>(options.lde_cache_bytes == kLdeCacheFromFreeHeap
-                                           ? std::min(kDefaultLdeCacheBytes, FreeHeapBytes())
+                                           ? std::min(kDefaultLdeCacheBytes, SpareHeapBytes())
                                            : options.lde_cache_bytes);
 
   // A main trace is read after its commitment by the LogUp round (tables with interactions) and

@@ -56,12 +56,13 @@ using ProgressCallback = std::function<void(std::string_view phase, double fract
 // 768 MiB: an RV32IM proof of up to about 2^18 cycles keeps its whole LDE and is 15 to 25 %
 // faster, and one of 2^20 cycles still peaks under 4 GB (the budget adds to the peak).
 inline constexpr size_t kDefaultLdeCacheBytes = size_t{768} << 20;
-// The default budget: what the heap already holds free when the proof starts, up to
+// The default budget: what the heap already holds free when the proof starts beyond as much as it
+// holds in use (SpareHeapBytes: the proof will allocate about its witness again), up to
 // kDefaultLdeCacheBytes. A kept block is only worth it in memory some earlier work has touched:
 // fresh memory's first touch costs about what recomputing the block would (2 s of CPU per GB on
-// the reference virtual machine), so a one-shot `prova prove` keeps next to nothing and a worker
-// keeps more from proof to proof as its heap grows, up to the cap (docs/stark.md, section 6,
-// "LDE cache").
+// the reference virtual machine), so a one-shot `prova prove` keeps nothing and a worker keeps
+// more from proof to proof as its heap grows, up to the cap (docs/stark.md, section 6, "LDE
+// cache").
 inline constexpr size_t kLdeCacheFromFreeHeap = SIZE_MAX;
 
 struct ProveOptions {
