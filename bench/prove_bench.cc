@@ -8,8 +8,8 @@
 // Each proof runs in its own child process, so the peak resident set is that proof's alone.
 //
 //   build/bench/prove_bench [--max-log 20] [--min-log 16] [--examples build/examples]
-//                           [--sources examples] [--lde-cache-mb N] [--warm] [--phases] [--tables]
-//                           [loop] [sha256] [mlp]
+//                           [--sources examples] [--lde-cache-mb N] [--warm] [--phases [--heap]]
+//                           [--tables] [loop] [sha256] [mlp]
 // --lde-cache-mb is the prover's LDE cache budget (stark::ProveOptions::lde_cache_bytes; by
 // default what the heap holds free when the proof starts beyond what it holds in use, at most
 // 768 MiB).
@@ -18,7 +18,9 @@
 // proof. The first proof of a process also pays for the first touch of every page of its peak,
 // which on a virtual machine can cost seconds per GB (docs/stark.md, "Cold and warm processes").
 // --phases prints each proof's seconds per phase (the phases `prova prove` shows) and the resident
-// memory at each phase's end on stderr.
+// memory at each phase's end on stderr; with --heap also the most heap in use during each phase
+// (glibc's mallinfo2, sampled every 2 ms by a thread of its own: what the peak is made of, where
+// the resident set also counts freed memory the heap keeps).
 // --tables prints each table's height, main width and rows in use on stderr.
 //
 // Targets (issue: RV32IM circuit): >= 100 kHz proving, <= 4 GB peak at 2^20 cycles, seal
@@ -30,6 +32,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -41,6 +44,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -62,6 +66,7 @@ struct Options {
   std::optional<size_t> lde_cache_mb;  // the prover's default when absent
   bool warm = false;
   bool phases = false;
+  bool heap = false;
   bool tables = false;
   std::vector<std::string> guests;
 };
@@ -132,6 +137,31 @@ double ResidentGib() {
   return 0;
 }
 
+// The most heap in use since the last Take, sampled on a thread of its own while it lives.
+class HeapSampler {
+ public:
+  HeapSampler()
+      : thread_([this] {
+          while (!stop_) {
+            size_t seen = max_.load();
+            const size_t now = UsedHeapBytes();
+            while (now > seen && !max_.compare_exchange_weak(seen, now)) {
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+          }
+        }) {}
+  ~HeapSampler() {
+    stop_ = true;
+    thread_.join();
+  }
+  double TakeGib() { return static_cast<double>(max_.exchange(UsedHeapBytes())) / (1 << 30); }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::atomic<size_t> max_{0};
+  std::thread thread_;
+};
+
 Result ProveAndVerify(const Options& o, const vm::ProgramImage& image,
                       const std::vector<uint8_t>& input) {
   Result r;
@@ -142,10 +172,12 @@ Result ProveAndVerify(const Options& o, const vm::ProgramImage& image,
   // it ended.
   struct PhaseFigures {
     std::string name;
-    double seconds = 0, resident_gib = 0;
+    double seconds = 0, resident_gib = 0, heap_gib = 0;
   };
   std::vector<PhaseFigures> phase_seconds;
   auto phase_start = start;
+  std::optional<HeapSampler> heap;
+  if (o.phases && o.heap) heap.emplace();
   if (o.phases) {
     options.on_progress = [&](std::string_view phase, double) {
       if (!phase_seconds.empty() && phase_seconds.back().name == phase) return;
@@ -153,6 +185,7 @@ Result ProveAndVerify(const Options& o, const vm::ProgramImage& image,
       if (!phase_seconds.empty()) {
         phase_seconds.back().seconds = std::chrono::duration<double>(now - phase_start).count();
         phase_seconds.back().resident_gib = ResidentGib();
+        if (heap) phase_seconds.back().heap_gib = heap->TakeGib();
       }
       phase_seconds.push_back({std::string(phase)});
       phase_start = now;
@@ -178,9 +211,10 @@ Result ProveAndVerify(const Options& o, const vm::ProgramImage& image,
   r.prove_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (o.phases) {
     std::string line = "  " + std::to_string(proof.cycles) + " cycles:";
-    for (const auto& [phase, seconds, resident_gib] : phase_seconds) {
+    for (const auto& [phase, seconds, resident_gib, heap_gib] : phase_seconds) {
       if (phase == "done") continue;
-      line += fmt::format(" {} {:.2f} ({:.2f} GiB);", phase, seconds, resident_gib);
+      line += fmt::format(" {} {:.2f} ({:.2f} GiB", phase, seconds, resident_gib);
+      line += o.heap ? fmt::format(", heap in use <= {:.2f});", heap_gib) : std::string(");");
     }
     std::fprintf(stderr, "%s\n", line.c_str());
   }
@@ -276,14 +310,16 @@ int main(int argc, char** argv) {
         o.tables = true;
       } else if (arg == "--phases") {
         o.phases = true;
+      } else if (arg == "--heap") {
+        o.heap = true;
       } else if (arg == "loop" || arg == "sha256" || arg == "mlp") {
         o.guests.push_back(arg);
       } else {
         throw std::runtime_error(
             "unknown argument '" + arg +
             "'\nusage: prove_bench [--min-log 16] [--max-log 20] [--examples build/examples] "
-            "[--sources examples] [--lde-cache-mb N] [--warm] [--phases] [--tables] [loop] "
-            "[sha256] [mlp]");
+            "[--sources examples] [--lde-cache-mb N] [--warm] [--phases [--heap]] [--tables] "
+            "[loop] [sha256] [mlp]");
       }
     } catch (const std::exception& e) {
       std::fprintf(stderr, "prove_bench: %s\n", e.what());

@@ -74,17 +74,22 @@ inline size_t FreeHeapBytes() {
 #endif
 }
 
+// Bytes the heap has handed out and not taken back (glibc's mallinfo2; 0 elsewhere).
+inline size_t UsedHeapBytes() {
+#if defined(__GLIBC__)
+  const struct mallinfo2 info = mallinfo2();
+  return info.uordblks + info.hblkhd;
+#else
+  return 0;
+#endif
+}
+
 // Bytes the heap holds free beyond as many as are in use (0 where FreeHeapBytes is): what is left
 // of the free heap after work that allocates as much again as it already holds, as a proof does
 // (the coefficients of its traces take about what the traces take).
 inline size_t SpareHeapBytes() {
-#if defined(__GLIBC__)
-  const struct mallinfo2 info = mallinfo2();
-  const size_t in_use = info.uordblks + info.hblkhd;
-  return info.fordblks > in_use ? info.fordblks - in_use : 0;
-#else
-  return 0;
-#endif
+  const size_t free = FreeHeapBytes(), in_use = UsedHeapBytes();
+  return free > in_use ? free - in_use : 0;
 }
 
 }  // namespace prova
