@@ -49,7 +49,7 @@ struct ProveExecutionOptions {
   // See stark::ProveOptions::name_violations: name every failing constraint and row (slower).
   bool name_violations = false;
   // See stark::ProveOptions::lde_cache_bytes.
-  size_t lde_cache_bytes = stark::kLdeCacheFromFreeHeap;
+  size_t lde_cache_bytes = stark::kLdeCacheFromSpareHeap;
   // Progress over the whole proof, execution included (see stark::ProgressCallback); it may
   // throw to abandon the proof.
   stark::ProgressCallback on_progress;

@@ -946,7 +946,7 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
   if (pk.vk.preprocessed_root) challenger.Observe(*pk.vk.preprocessed_root);
 
   const auto lde_budget =
-      std::make_shared<LdeCacheBudget>(options.lde_cache_bytes == kLdeCacheFromFreeHeap
+      std::make_shared<LdeCacheBudget>(options.lde_cache_bytes == kLdeCacheFromSpareHeap
                                            ? std::min(kDefaultLdeCacheBytes, SpareHeapBytes())
                                            : options.lde_cache_bytes);
 

@@ -63,7 +63,7 @@ inline constexpr size_t kDefaultLdeCacheBytes = size_t{768} << 20;
 // the reference virtual machine), so a one-shot `prova prove` keeps nothing and a worker keeps
 // more from proof to proof as its heap grows, up to the cap (docs/stark.md, section 6, "LDE
 // cache").
-inline constexpr size_t kLdeCacheFromFreeHeap = SIZE_MAX;
+inline constexpr size_t kLdeCacheFromSpareHeap = SIZE_MAX;
 
 struct ProveOptions {
   // Refuse to prove traces that violate their constraints: throw prova::Error if the LogUp bus
@@ -80,7 +80,7 @@ struct ProveOptions {
   // of recomputing them for the quotient, the DEEP quotient and the query openings (coset_lde.h).
   // The proof is the same whatever the value; the LDE of a main trace of 2^20 rows and 100
   // columns takes 1.6 GB (3.2 GB with zero knowledge).
-  size_t lde_cache_bytes = kLdeCacheFromFreeHeap;
+  size_t lde_cache_bytes = kLdeCacheFromSpareHeap;
 };
 
 StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> tables,
