@@ -146,9 +146,8 @@ void RegisterProveCommand(CLI::App& app, int* exit_status) {
   command
       ->add_option(
           "--lde-cache-mb", args->lde_cache_mb,
-          "Memory (MiB) for keeping extended traces instead of recomputing them; 0 "
-          "keeps none. Default: the heap's free memory beyond what it holds in use, at most "
-          "768. The "
+          "Memory (MiB) for keeping extended traces instead of recomputing them; 0 keeps none. "
+          "Default: the heap's free memory beyond what it holds in use, at most 768. The "
           "receipt does not depend on it")
       ->check(CLI::Range(size_t{0}, size_t{1} << 24));
   command->add_flag("--debug-constraints", args->debug_constraints,

@@ -74,11 +74,15 @@ inline size_t FreeHeapBytes() {
 #endif
 }
 
+#if defined(__GLIBC__)
+// The bytes in use of one mallinfo2 reading: heap chunks and mmapped ones.
+inline size_t InUseBytes(const struct mallinfo2& info) { return info.uordblks + info.hblkhd; }
+#endif
+
 // Bytes the heap has handed out and not taken back (glibc's mallinfo2; 0 elsewhere).
 inline size_t UsedHeapBytes() {
 #if defined(__GLIBC__)
-  const struct mallinfo2 info = mallinfo2();
-  return info.uordblks + info.hblkhd;
+  return InUseBytes(mallinfo2());
 #else
   return 0;
 #endif
@@ -88,8 +92,14 @@ inline size_t UsedHeapBytes() {
 // of the free heap after work that allocates as much again as it already holds, as a proof does
 // (the coefficients of its traces take about what the traces take).
 inline size_t SpareHeapBytes() {
-  const size_t free = FreeHeapBytes(), in_use = UsedHeapBytes();
-  return free > in_use ? free - in_use : 0;
+#if defined(__GLIBC__)
+  // One reading: mallinfo2 locks and walks every arena, and two would not agree.
+  const struct mallinfo2 info = mallinfo2();
+  const size_t in_use = InUseBytes(info);
+  return info.fordblks > in_use ? info.fordblks - in_use : 0;
+#else
+  return 0;
+#endif
 }
 
 }  // namespace prova
