@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -146,6 +148,21 @@ TEST(GuestSdkQemuTest, NodeContainersWork) {
             "unordered_map 1500 unordered_set 1000\n"
             "shared_ptr ok\n"
             "misc: 2001 2 20 -12345 10 9 ok\n");
+}
+
+// Heap growth through brk: the journal (guests/cxx_heap_journal.bin, which the proof test in
+// tests/cli checks too) holds the containers' results and the allocation checks.
+TEST(GuestSdkQemuTest, HeapGrowsThroughBrk) {
+  REQUIRE_QEMU();
+  GuestRun run = RunUnderQemu(Guest("cxx_heap.elf"), {});
+  ASSERT_TRUE(run.exited);
+  EXPECT_EQ(run.exit_code, 0) << run.stderr_text;
+  const std::string expected_file =
+      std::string(PROVA_SDK_TEST_GUEST_SOURCE_DIR) + "/cxx_heap_journal.bin";
+  std::ifstream in(expected_file, std::ios::binary);
+  const std::vector<uint8_t> expected((std::istreambuf_iterator<char>(in)), {});
+  ASSERT_EQ(expected.size(), 52u) << expected_file;
+  EXPECT_EQ(run.journal, expected);
 }
 
 struct ErrorCase {

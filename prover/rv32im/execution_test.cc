@@ -6,6 +6,7 @@
 #include <bit>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <span>
 #include <string>
 #include <vector>
@@ -24,6 +25,7 @@
 #include "verifier/stark/config.h"
 #include "verifier/stark/proof.h"
 #include "vm/assembler.h"
+#include "vm/machine.h"
 
 namespace prova::rv32im {
 namespace {
@@ -133,8 +135,9 @@ TEST(Rv32imExecution, ProofIsBoundToTheImage) {
 }
 
 TEST(Rv32imExecution, UnsupportedIsReportedAtProveTime) {
-  Code c;
-  c << Addi(a0, zero, 1) << Addi(a7, zero, 214) << Ecall() << Addi(a7, zero, 93) << Ecall();
+  Code c;  // write to fd 5: the emulator answers EBADF, the circuit has no such call
+  c << Addi(a0, zero, 5) << Addi(a1, sp, 0) << Addi(a2, zero, 1) << Addi(a7, zero, 64) << Ecall()
+    << Addi(a7, zero, 93) << Ecall();
   EXPECT_THROW(ProveExecution(MakeImage(c.words()), {}, TestOptions()), Error);
   Code faulting;
   faulting << Ebreak();
@@ -580,6 +583,204 @@ TEST(Rv32imInputSoundness, InputBytesNotWritten) {
     IoWord& row = TableRow<IoWord>(w, kIoWordTable, 0);
     for (int k = 0; k < 4; ++k) row.new_value[k] = row.value[k];
   });
+}
+
+// --- brk: Linux's rule, from the break the image fixes. ---
+
+// brk(0) reads the break; grow it by a page and use the new memory; requests above the heap's
+// limit and below its start fail and return the break; shrinking back to the start succeeds. The
+// exit code is the last call's result (the start).
+vm::ProgramImage BrkTour() {
+  Code c;
+  c << Addi(a7, zero, 214) << Addi(a0, zero, 0) << Ecall() << Add(s1, a0, zero);
+  c << Li(t0, 4096) << Add(a0, s1, t0) << Ecall() << Add(s2, a0, zero);
+  c << Li(t1, 0x1234567) << Sw(t1, s2, -4) << Lw(s3, s2, -4);
+  c << Li(a0, kHeapLimit + 1) << Ecall() << Add(s4, a0, zero);
+  c << Addi(a0, s1, -4) << Ecall() << Add(s5, a0, zero);
+  c << Add(a0, s1, zero) << Ecall();
+  c << Addi(a7, zero, 93) << Ecall();
+  return MakeImage(c.words(), std::vector<uint8_t>(16, 0xaa), 64);
+}
+
+TEST(Rv32imBrk, ProvesAndVerifiesAsTheEmulatorRunsIt) {
+  const vm::ProgramImage image = BrkTour();
+  const vm::ExecuteResult run = vm::Execute(image, {});
+  ASSERT_EQ(run.status, vm::ExecuteResult::kExited);
+  const uint32_t heap_start = run.registers[s1];
+  EXPECT_EQ(heap_start, BuildFixedColumns(image).image_end_word * 4);
+  EXPECT_EQ(run.registers[s2], heap_start + 4096);  // grown
+  EXPECT_EQ(run.registers[s3], 0x1234567u);         // the new page holds a store
+  EXPECT_EQ(run.registers[s4], heap_start + 4096);  // above the limit: unchanged
+  EXPECT_EQ(run.registers[s5], heap_start + 4096);  // below the start: unchanged
+
+  ExecutionProof p = ProveExecution(image, {}, TestOptions());
+  EXPECT_EQ(p.exit_code, heap_start);
+  stark::VerifyResult r = VerifyProof(p);
+  EXPECT_TRUE(r.ok) << r.reason;
+  EXPECT_FALSE(
+      VerifyExecution(p.seal, p.image_id, p.journal, p.exit_code + 4096, stark::TestConfig()).ok);
+}
+
+// Requests for BrkCalls: relative to the initial break, or these two.
+constexpr int32_t kQuery = INT32_MAX;       // brk(0)
+constexpr int32_t kAboveLimit = INT32_MIN;  // brk(kHeapLimit + 1)
+
+// brk(0), then a brk call per request; exits with the last call's result. Nothing but the exit
+// reads the last result, so a test can forge it by changing only the rows that carry it
+// (ForgeLastBrk).
+vm::ProgramImage BrkCalls(std::initializer_list<int32_t> requests) {
+  Code c;
+  c << Addi(a7, zero, 214) << Addi(a0, zero, 0) << Ecall();
+  if (requests.size() > 0) c << Add(s1, a0, zero);
+  for (const int32_t request : requests) {
+    if (request == kQuery) {
+      c << Addi(a0, zero, 0);
+    } else if (request == kAboveLimit) {
+      c << Li(a0, kHeapLimit + 1);
+    } else {
+      c << Li(t0, static_cast<uint32_t>(request)) << Add(a0, s1, t0);
+    }
+    c << Ecall();
+  }
+  c << Addi(a7, zero, 93) << Ecall();
+  return MakeImage(c.words(), std::vector<uint8_t>(16, 0xaa), 64);
+}
+
+uint32_t HeapStart() { return BuildFixedColumns(BrkCalls({})).image_end_word * 4; }
+
+// The last brk claims `result`: its ecall row and caller, the break of the rows after it, the exit
+// row that reads and rewrites a0, and a0's final value in the memory image table. Every bus
+// balances; only the ecall table's brk constraints can reject. Returns the last brk's row.
+size_t ForgeLastBrk(std::vector<stark::TableWitness>& w, uint32_t result) {
+  size_t row = 0;
+  for (size_t r = 0; r < w[kEcallTable].main.height(); ++r) {
+    if (TableRow<EcallRow>(w, kEcallTable, r).sys_brk == kOne) row = r;
+  }
+  BabyBear limbs[4];
+  for (int k = 0; k < 4; ++k) limbs[k] = BabyBear::from_canonical((result >> (8 * k)) & 0xff);
+  Matrix& cpu = w[kCpuTable].main;
+  const uint32_t caller_clk = TableRow<EcallRow>(w, kEcallTable, row).clk.as_canonical();
+  Cpu& exit = CpuRow(cpu, caller_clk + 1);  // the exit's ecall follows the li of a7
+  EXPECT_EQ(exit.sys_exit, kOne);
+  for (int k = 0; k < 4; ++k) {
+    TableRow<EcallRow>(w, kEcallTable, row).result[k] = limbs[k];
+    CallerRow(w, row).rd_val[k] = limbs[k];
+    for (size_t r = row + 1; r < w[kEcallTable].main.height(); ++r) {
+      TableRow<EcallRow>(w, kEcallTable, r).brk[k] = limbs[k];
+    }
+    exit.rs2_val[k] = exit.rd_prev[k] = exit.rd_val[k] = limbs[k];
+  }
+  const BabyBear last_write = BabyBear::from_canonical(4) * exit.clk + BabyBear::from_canonical(3);
+  Matrix& image = w[kMemoryImageTable].main;
+  size_t found = 0;
+  for (size_t i = 0; i < image.height(); ++i) {
+    auto& cell = *reinterpret_cast<MemoryFinalCols<BabyBear>*>(image.row(i).data());
+    if (cell.timestamp == last_write) {
+      for (int k = 0; k < 4; ++k) cell.value[k] = limbs[k];
+      ++found;
+    }
+  }
+  EXPECT_EQ(found, 1u);
+  return row;
+}
+
+EcallRow& BrkRowOf(std::vector<stark::TableWitness>& w, size_t row) {
+  return TableRow<EcallRow>(w, kEcallTable, row);
+}
+
+TEST(Rv32imBrkSoundness, ForgeHarnessAloneVerifies) {
+  // The harness itself: forging the last result to its honest value verifies, so the tests below
+  // fail only through what they change.
+  const vm::ProgramImage image = BrkCalls({4096, 0});
+  ProveExecutionOptions o = TestOptions();
+  o.check_constraints = false;
+  o.tamper = [&](WitnessView v) {
+    std::vector<stark::TableWitness> w(v.witnesses.begin(), v.witnesses.end());
+    ForgeLastBrk(w, HeapStart());
+    std::copy(w.begin(), w.end(), v.witnesses.begin());
+  };
+  ExecutionProof p = ProveExecution(image, {}, o);
+  EXPECT_EQ(p.exit_code, HeapStart());
+  EXPECT_TRUE(VerifyProof(p).ok);
+}
+
+TEST(Rv32imBrkSoundness, ShrinkClaimedToFail) {
+  // Back to the start from a page above it: claim the break stayed (brk_moves 0, not below).
+  ExpectRejectedFor(
+      BrkCalls({4096, 0}), {},
+      [](std::vector<stark::TableWitness>& w) {
+        BrkRowOf(w, ForgeLastBrk(w, HeapStart() + 4096)).brk_moves = BabyBear::zero();
+      },
+      4096);
+}
+
+TEST(Rv32imBrkSoundness, ShrinkClaimedBelowTheHeap) {
+  // ... the same, with the request claimed below the start (the less-than lookup disagrees).
+  ExpectRejectedFor(
+      BrkCalls({4096, 0}), {},
+      [](std::vector<stark::TableWitness>& w) {
+        EcallRow& e = BrkRowOf(w, ForgeLastBrk(w, HeapStart() + 4096));
+        e.brk_moves = BabyBear::zero();
+        e.brk_below = kOne;
+      },
+      4096);
+}
+
+TEST(Rv32imBrkSoundness, RequestAboveTheLimitClaimedToMove) {
+  ExpectRejectedFor(
+      BrkCalls({4096, kAboveLimit}), {},
+      [](std::vector<stark::TableWitness>& w) {
+        EcallRow& e = BrkRowOf(w, ForgeLastBrk(w, kHeapLimit + 1));
+        e.brk_moves = kOne;
+        e.brk_above = BabyBear::zero();
+      },
+      kHeapLimit + 1 - (HeapStart() + 4096));
+}
+
+TEST(Rv32imBrkSoundness, RequestAboveTheLimitMovesAnyway) {
+  // The lookup's honest answer kept, the break moved regardless.
+  ExpectRejectedFor(
+      BrkCalls({4096, kAboveLimit}), {},
+      [](std::vector<stark::TableWitness>& w) {
+        BrkRowOf(w, ForgeLastBrk(w, kHeapLimit + 1)).brk_moves = kOne;
+      },
+      kHeapLimit + 1 - (HeapStart() + 4096));
+}
+
+TEST(Rv32imBrkSoundness, ResultNeitherRequestNorBreak) {
+  ExpectRejectedFor(
+      BrkCalls({4096, 0}), {},
+      [](std::vector<stark::TableWitness>& w) { ForgeLastBrk(w, HeapStart() + 8); }, 8);
+}
+
+TEST(Rv32imBrkSoundness, BreakNotCarriedToTheNextCall) {
+  // After growing by a page, brk(0) claims the break never moved: its row's break (and result)
+  // the start.
+  ExpectRejectedFor(
+      BrkCalls({4096, kQuery}), {},
+      [](std::vector<stark::TableWitness>& w) {
+        EcallRow& e = BrkRowOf(w, ForgeLastBrk(w, HeapStart()));
+        for (int k = 0; k < 4; ++k) {
+          e.brk[k] = BabyBear::from_canonical((HeapStart() >> (8 * k)) & 0xff);
+        }
+      },
+      -4096u);
+}
+
+TEST(Rv32imBrkSoundness, InitialBreakOtherThanTheImageEnd) {
+  // brk(0) alone, claiming the break starts a page lower (every row's break says so).
+  ExpectRejectedFor(
+      BrkCalls({}), {},
+      [](std::vector<stark::TableWitness>& w) {
+        const uint32_t lower = HeapStart() - 4096;
+        ForgeLastBrk(w, lower);
+        for (size_t r = 0; r < w[kEcallTable].main.height(); ++r) {
+          for (int k = 0; k < 4; ++k) {
+            BrkRowOf(w, r).brk[k] = BabyBear::from_canonical((lower >> (8 * k)) & 0xff);
+          }
+        }
+      },
+      -4096u);
 }
 
 }  // namespace

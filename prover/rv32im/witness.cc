@@ -15,6 +15,7 @@
 #include "prover/rv32im/byte_trace.h"
 #include "prover/stark/zeroed_matrix.h"
 #include "verifier/rv32im/opcodes.h"
+#include "vm/memory.h"
 
 namespace prova::rv32im {
 namespace {
@@ -26,6 +27,8 @@ BabyBear Fe(uint64_t v) { return BabyBear::from_u64(v); }
 void SetWord(BabyBear (&limbs)[4], uint32_t v) {
   for (int k = 0; k < 4; ++k) limbs[k] = Fe((v >> (8 * k)) & 0xff);
 }
+
+static_assert(kHeapLimit == vm::kStackBottom, "the circuit's highest break is the emulator's");
 
 struct Cell {
   uint32_t value = 0;
@@ -182,7 +185,8 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
   std::vector<uint8_t> journal;
   uint64_t journal_len = 0;
   bool input_eof = false;
-  size_t next_syscall = 0;  // cursor into trace.syscalls, which are in step order
+  uint32_t brk = fixed.image_end_word * 4;  // the break (ecall_air.h)
+  size_t next_syscall = 0;                  // cursor into trace.syscalls, which are in step order
 
   air::RowMajorMatrix<BabyBear> cpu =
       stark::ZeroedMatrix<BabyBear>(PaddedHeight(steps), air::kWidth<CpuCols>);
@@ -323,7 +327,8 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
         r.sys_exit = BabyBear::one();
         r.exit_group = Fe(number == 94);
         if (rs2.value != exit_code) throw Error("witness: exit code disagrees with a0");
-      } else if ((number == 64 && fd >= 1 && fd <= 3) || (number == 63 && fd == 0)) {
+      } else if ((number == 64 && fd >= 1 && fd <= 3) || (number == 63 && fd == 0) ||
+                 number == 214) {
         auto& e = ecall_rows.emplace_back();
         e.is_real = BabyBear::one();
         e.clk = Fe(clk);
@@ -331,6 +336,7 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
         SetWord(e.a0, fd);
         e.journal_len = Fe(journal_len);
         e.input_eof = Fe(input_eof);
+        SetWord(e.brk, brk);
         const Cell a1 = memory.Access(kRegisterBase + 11, ts + 2, std::nullopt);
         const Cell a2 = memory.Access(kRegisterBase + 12, ts + 2, std::nullopt);
         SetWord(e.arg1, a1.value);
@@ -340,7 +346,22 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
         bytes.Range((ts + 2 - a1.timestamp - 1) >> 16, (ts + 2 - a2.timestamp - 1) >> 16);
         syscall_writes_a0 = true;
         uint32_t buf_quarter = 0, count_check = 0;
-        if (number == 63) {
+        if (number == 214) {
+          // Linux's brk (vm::Machine::Brk): the break moves to a request within the heap.
+          const uint32_t request = fd, heap_start = fixed.image_end_word * 4;
+          if (heap_start > kHeapLimit) {
+            throw Error("not provable: brk with the image's end above the stack's 8 MiB");
+          }
+          const bool below = request < heap_start, above = kHeapLimit < request;
+          e.sys_brk = BabyBear::one();
+          e.brk_below = Fe(below);
+          e.brk_above = Fe(above);
+          e.brk_moves = Fe(!below && !above);
+          alu_events.push_back(AluEvent{Opcode::kSltu, request, heap_start});
+          alu_events.push_back(AluEvent{Opcode::kSltu, kHeapLimit, request});
+          if (!below && !above) brk = request;
+          syscall_result = brk;
+        } else if (number == 63) {
           while (next_syscall < trace.syscalls.size() &&
                  trace.syscalls[next_syscall].timestamp < step.timestamp) {
             ++next_syscall;
@@ -402,8 +423,8 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
         bytes.Range(buf_quarter, count_check);
       } else {
         throw Error(fmt::format(
-            "not provable: syscall {} (fd {}) at pc 0x{:x}: the circuit supports exit, read "
-            "from fd 0 and write to fd 1, 2, 3",
+            "not provable: syscall {} (fd {}) at pc 0x{:x}: the circuit supports exit, brk, "
+            "read from fd 0 and write to fd 1, 2, 3",
             number, fd, d.pc));
       }
     }
@@ -451,6 +472,7 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
   for (size_t k = ecall_rows.size(); k < ecalls.height(); ++k) {  // padding keeps the state
     RowAt<EcallCols>(ecalls, k).journal_len = Fe(journal_len);
     RowAt<EcallCols>(ecalls, k).input_eof = Fe(input_eof);
+    SetWord(RowAt<EcallCols>(ecalls, k).brk, brk);
   }
   w.tables[kEcallTable].main = std::move(ecalls);
 

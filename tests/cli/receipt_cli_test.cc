@@ -146,6 +146,30 @@ TEST_F(ReceiptCliTest, EveryExampleProvesAndVerifies) {
   }
 }
 
+// A guest that allocates (operator new and malloc over sbrk, so brk ecalls) proves, and its
+// receipt verifies against the journal qemu-riscv32 produces (guest_sdk_qemu_test.cc).
+TEST_F(ReceiptCliTest, AGuestThatAllocatesProvesAndVerifies) {
+  const fs::path elf = fs::path(PROVA_SDK_TEST_GUEST_DIR) / "cxx_heap.elf";
+  const fs::path journal =
+      fs::path(PROVA_SOURCE_DIR) / "guest-sdk/tests/guests/cxx_heap_journal.bin";
+  const fs::path receipt = *dir_ / "cxx_heap.receipt";
+  CommandResult prove = Prova("prove " + elf.string() + " -o " + receipt.string() + " --quiet");
+  ASSERT_EQ(prove.status, 0) << prove.err;
+  CommandResult id = Prova("image-id " + elf.string());
+  ASSERT_EQ(id.status, 0) << id.err;
+  const std::string image_id = id.out.substr(0, id.out.find('\n'));
+  CommandResult ok =
+      ProvaVerify(receipt.string() + " --image-id " + image_id + " --journal " + journal.string());
+  EXPECT_EQ(ok.status, 0) << ok.err;
+  std::vector<uint8_t> other = ReadFileBytes(journal.string());
+  other.back() ^= 1;  // the "freed block reused" check
+  const fs::path other_path = WriteFile("cxx_heap.other_journal", other);
+  EXPECT_EQ(ProvaVerify(receipt.string() + " --image-id " + image_id + " --journal " +
+                        other_path.string())
+                .status,
+            1);
+}
+
 TEST_F(ReceiptCliTest, ImageIdAgreesEverywhere) {
   const nlohmann::json& summary = Proved("hello");
   ASSERT_FALSE(summary.is_null());

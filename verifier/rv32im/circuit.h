@@ -98,6 +98,10 @@ struct CircuitPublics {
   uint32_t stack_image_word = 0;
 };
 
+// The highest break brk accepts: the bottom of the emulator's 8 MiB stack (vm/memory.h
+// kStackBottom, vm/ABI.md). The lowest is the end of the image, image_end_word * 4.
+inline constexpr uint32_t kHeapLimit = 0x80000000u - (8u << 20);
+
 // The lowest word index of the initial stack image: the page holding the initial sp.
 inline constexpr uint32_t StackImageWord(uint32_t initial_sp) { return (initial_sp & ~0xfffu) / 4; }
 
@@ -108,6 +112,11 @@ inline std::vector<std::vector<BabyBear>> PublicValues(const CircuitPublics& p) 
     pv[kCpuTable].push_back(BabyBear::from_canonical((p.exit_code >> (8 * k)) & 0xff));
   }
   pv[kEcallTable] = {BabyBear::from_u64(p.journal_length)};
+  for (const uint32_t word : {p.image_end_word * 4, kHeapLimit}) {
+    for (int k = 0; k < 4; ++k) {
+      pv[kEcallTable].push_back(BabyBear::from_canonical((word >> (8 * k)) & 0xff));
+    }
+  }
   pv[kZeroInitTable] = {BabyBear::from_u64(p.image_end_word),
                         BabyBear::from_u64(p.stack_image_word)};
   return pv;

@@ -1,6 +1,6 @@
 #pragma once
 
-// The ecall table: one row per write or read ecall, in execution order. Syscalls are rare, so
+// The ecall table: one row per write, read or brk ecall, in execution order. Syscalls are rare, so
 // their columns live here rather than in every CPU row; the CPU keeps only exit.
 //
 // The CPU sends (clock, a7, a0 before, a0 after) on the ECALL bus for every ecall that is not an
@@ -13,9 +13,14 @@
 //  - read (a7 = 63) from fd 0: reads a1 and a2 at 4c + 2, a0 := n, and hands (clock, word and
 //    offset of a1, a2, n, n < a2) to the read-call table on the READ bus, which proves n <= a2
 //    and writes n input bytes at a1. A short read (n < a2) exhausts the input: every later read
-//    returns 0 (input_eof), as the emulator's reads of one input stream behave.
+//    returns 0 (input_eof), as the emulator's reads of one input stream behave;
+//  - brk (a7 = 214): a0 := the break after the call, Linux's rule: a request r with
+//    heap_start <= r <= heap_limit (two less-than lookups) moves the break to r, any other leaves
+//    it, so brk(0) reads it. The break runs down the rows from heap_start (public values, fixed
+//    by the image ID's image_end_word), so the guest's heap is where the emulator puts it.
 // Real rows come first and their clocks strictly increase, so the running journal length and
-// input_eof follow execution order. The journal length starts at 0 and ends at the public value.
+// input_eof and the break follow execution order. The journal length starts at 0 and ends at the
+// public value.
 
 #include <cstddef>
 #include <cstdint>
@@ -63,9 +68,21 @@ struct EcallCols {
   T short_read;   // n < a2
   T input_eof;    // a short read happened before this call: reads return 0
   T clk_gap[2];   // next real row's clock - clk - 1 = lo16 + 2^16 * hi8 (0 on the last one)
+  T sys_brk;      // brk(a0)
+  T brk[4];       // the break before this call (bytes)
+  T brk_below;    // a0 <u heap_start
+  T brk_above;    // heap_limit <u a0
+  T brk_moves;    // sys_brk and neither: the break becomes a0
 };
 
-enum EcallPublic : size_t { kPublicJournalLength = 0, kNumEcallPublics = 1 };
+// The journal length, then the bytes of the initial break and of the highest break (circuit.h
+// kHeapLimit), low byte first.
+enum EcallPublic : size_t {
+  kPublicJournalLength = 0,
+  kPublicHeapStart = 1,
+  kPublicHeapLimit = 5,
+  kNumEcallPublics = 9
+};
 
 struct EcallAir {
   std::string_view name() const { return "ecall"; }
@@ -90,13 +107,15 @@ struct EcallAir {
     b.assert_bool(l.count_nonzero, "count_nonzero boolean");
     b.assert_bool(l.short_read, "short_read boolean");
     b.assert_bool(l.input_eof, "input_eof boolean");
+    b.assert_bool(l.sys_brk, "sys_brk boolean");
     for (size_t k = 0; k < 4; ++k) b.assert_bool(l.buf_sel[k], "buf_sel boolean");
 
     // One kind per real row, none on padding; the call the CPU made.
     const Expr sys_write = l.sys_journal + l.sys_console;
-    b.assert_eq(sys_write + l.sys_read, l.is_real, "one syscall kind");
+    b.assert_eq(sys_write + l.sys_read + l.sys_brk, l.is_real, "one syscall kind");
     EcallToken(b, air::Direction::kReceive, l.clk, l.number, l.a0, l.result, l.is_real);
-    b.assert_eq(l.number, c(64) * sys_write + c(63) * l.sys_read, "syscall number");
+    b.assert_eq(l.number, c(64) * sys_write + c(63) * l.sys_read + c(214) * l.sys_brk,
+                "syscall number");
     b.assert_zero(l.sys_journal * (l.a0[0] - c(3)), "journal fd");
     b.assert_zero(l.sys_console * (l.a0[0] - one - l.console_fd_bit), "console fd");
     b.assert_zero(l.console_fd_bit * (one - l.sys_console), "console fd bit");
@@ -139,6 +158,27 @@ struct EcallAir {
       b.assert_zero(l.sys_read * l.input_eof * l.result[k], "an exhausted input reads nothing");
     }
 
+    // brk: the break moves to a0 exactly when heap_start <= a0 <= heap_limit, and the call returns
+    // the break after it. a0 and the break are bytes (registers by induction, the break from the
+    // public bytes and earlier results), so the lookups compare the integers.
+    Expr heap_start[4], heap_limit[4];
+    for (size_t k = 0; k < 4; ++k) {
+      heap_start[k] = pv[kPublicHeapStart + k];
+      heap_limit[k] = pv[kPublicHeapLimit + k];
+    }
+    const Expr below[4] = {Expr(l.brk_below), zero, zero, zero};
+    const Expr above[4] = {Expr(l.brk_above), zero, zero, zero};
+    SendAlu(b, OpcodeConstant<B>(Opcode::kSltu), below, l.a0, heap_start, l.sys_brk,
+            "brk below the heap");
+    SendAlu(b, OpcodeConstant<B>(Opcode::kSltu), above, heap_limit, l.a0, l.sys_brk,
+            "brk above the heap");
+    b.assert_eq(l.brk_moves, l.sys_brk * (one - l.brk_below) * (one - l.brk_above),
+                "brk moves within the heap");
+    for (size_t k = 0; k < 4; ++k) {
+      b.assert_eq(l.sys_brk * (l.result[k] - l.brk[k]), l.brk_moves * (l.a0[k] - l.brk[k]),
+                  "brk returns the new break");
+    }
+
     // Execution order: real rows first, clocks strictly increasing.
     auto t = b.when_transition();
     t.assert_zero(n.is_real * (one - l.is_real), "padding only after the real rows");
@@ -150,6 +190,10 @@ struct EcallAir {
     // The running journal length and end-of-input state (padding rows keep them).
     b.when_first_row().assert_zero(l.journal_len, "journal starts empty");
     b.when_first_row().assert_zero(l.input_eof, "input starts unread");
+    for (size_t k = 0; k < 4; ++k) {
+      b.when_first_row().assert_eq(l.brk[k], heap_start[k], "the break starts at heap_start");
+      t.assert_eq(n.brk[k], l.brk[k] + l.sys_brk * (l.result[k] - l.brk[k]), "the break");
+    }
     t.assert_eq(n.journal_len, l.journal_len + l.sys_journal * count, "journal length");
     t.assert_eq(n.input_eof, l.input_eof + l.short_read * (one - l.input_eof), "input eof");
     b.when_last_row().assert_eq(l.journal_len + l.sys_journal * count, pv[kPublicJournalLength],
