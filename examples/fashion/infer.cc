@@ -114,7 +114,7 @@ int main() {
   if (prova_read(&extra, 1) != 0) Stop(2, "infer: input longer than the model's input\n");
 
   int8_t* working = arena.Take<int8_t>(model.working_size());
-  // Reading the cycle counter is not provable: only when asked (a debugging aid).
+  // The cycle counter only when asked: the readings cost two ecall-table rows (a debugging aid).
   const uint64_t start = (flags & kFlagReportCycles) ? prova::guest::cycles() : 0;
   model.Run(input.data(), input.size(), working);
   if (flags & kFlagReportCycles) {

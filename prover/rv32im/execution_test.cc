@@ -783,5 +783,90 @@ TEST(Rv32imBrkSoundness, InitialBreakOtherThanTheImageEnd) {
       -4096u);
 }
 
+// --- Counter reads: rdcycle / rdinstret give the steps before them, rdcycleh zero. ---
+
+// a1 = rdcycle (1 step before it), a2 = rdinstret (2), a3 = rdcycleh (0), a read into x0, then
+// t3 = rdcycle, which nothing reads (ForgeLastCounter); exits with a1 + a2 + a3 = 3.
+vm::ProgramImage CounterProgram() {
+  Code c;
+  c << Addi(t0, zero, 5) << Csrrs(a1, 0xc00, zero) << Csrrs(a2, 0xc02, zero)
+    << Csrrs(a3, 0xc80, zero) << Csrrs(zero, 0xc00, zero);
+  c << Add(a0, a1, a2) << Add(a0, a0, a3) << Csrrs(t3, 0xc00, zero);
+  c << Addi(a7, zero, 93) << Ecall();
+  return MakeImage(c.words());
+}
+
+TEST(Rv32imCounters, ProveAndVerifyAsTheEmulatorCounts) {
+  const vm::ProgramImage image = CounterProgram();
+  const vm::ExecuteResult run = vm::Execute(image, {});
+  ASSERT_EQ(run.status, vm::ExecuteResult::kExited);
+  EXPECT_EQ(run.registers[a1], 1u);
+  EXPECT_EQ(run.registers[a2], 2u);
+  EXPECT_EQ(run.registers[a3], 0u);
+  EXPECT_EQ(run.registers[t3], 7u);
+  ExecutionProof p = ProveExecution(image, {}, TestOptions());
+  EXPECT_EQ(p.exit_code, 3u);
+  stark::VerifyResult r = VerifyProof(p);
+  EXPECT_TRUE(r.ok) << r.reason;
+}
+
+// The last counter read (into t3, read by nothing after it) gets `edit` applied to its result, in
+// its ecall row, its CPU row and t3's final value in the memory image table, so every bus but the
+// byte range checks balances.
+void ForgeLastCounter(std::vector<stark::TableWitness>& w,
+                      const std::function<void(BabyBear (&)[4])>& edit) {
+  size_t row = w[kEcallTable].main.height();
+  for (size_t r = 0; r < w[kEcallTable].main.height(); ++r) {
+    if (TableRow<EcallRow>(w, kEcallTable, r).sys_counter == kOne) row = r;
+  }
+  ASSERT_LT(row, w[kEcallTable].main.height());
+  EcallRow& e = TableRow<EcallRow>(w, kEcallTable, row);
+  edit(e.result);
+  Cpu& caller = CallerRow(w, row);
+  for (int k = 0; k < 4; ++k) caller.rd_val[k] = e.result[k];
+  const BabyBear write_ts = BabyBear::from_canonical(4) * caller.clk + BabyBear::from_canonical(3);
+  Matrix& image = w[kMemoryImageTable].main;
+  size_t found = 0;
+  for (size_t i = 0; i < image.height(); ++i) {
+    auto& cell = *reinterpret_cast<MemoryFinalCols<BabyBear>*>(image.row(i).data());
+    if (cell.timestamp == write_ts) {
+      for (int k = 0; k < 4; ++k) cell.value[k] = e.result[k];
+      ++found;
+    }
+  }
+  ASSERT_EQ(found, 1u);
+}
+
+TEST(Rv32imCounterSoundness, HarnessAloneVerifies) {
+  ProveExecutionOptions o = TestOptions();
+  o.check_constraints = false;
+  o.tamper = [](WitnessView v) {
+    std::vector<stark::TableWitness> w(v.witnesses.begin(), v.witnesses.end());
+    ForgeLastCounter(w, [](BabyBear(&)[4]) {});
+    std::copy(w.begin(), w.end(), v.witnesses.begin());
+  };
+  EXPECT_TRUE(VerifyProof(ProveExecution(CounterProgram(), {}, o)).ok);
+}
+
+TEST(Rv32imCounterSoundness, CountOffByOne) {
+  // 8 for 7, with the byte table's range count moved from (7, 0) to (8, 0): only the count's
+  // own constraint can reject.
+  ExpectRejectedFor(CounterProgram(), {}, [](std::vector<stark::TableWitness>& w) {
+    ForgeLastCounter(w, [](BabyBear(&result)[4]) { result[0] += kOne; });
+    TableRow<ByteCountCols<BabyBear>>(w, kByteTable, ByteAir::Row(7, 0)).range -= kOne;
+    TableRow<ByteCountCols<BabyBear>>(w, kByteTable, ByteAir::Row(8, 0)).range += kOne;
+  });
+}
+
+TEST(Rv32imCounterSoundness, CountInLimbsThatAreNotBytes) {
+  // The same sum, 7 = (7 - 256) + 256 * 1, with a limb that is no byte.
+  ExpectRejectedFor(CounterProgram(), {}, [](std::vector<stark::TableWitness>& w) {
+    ForgeLastCounter(w, [](BabyBear(&result)[4]) {
+      result[0] -= BabyBear::from_canonical(256);
+      result[1] += kOne;
+    });
+  });
+}
+
 }  // namespace
 }  // namespace prova::rv32im

@@ -208,6 +208,19 @@ DecodedRow DecodeForCircuit(uint32_t pc, uint32_t word) {
       r.rd = 10;   // a0: the result of write (exit leaves it)
       set(kFlagEcall);
       break;
+    case Op::kReadCounter:
+      // rdcycle / rdinstret: the steps before this one, proven by the ecall table as a call whose
+      // number (x0's 0 plus rd_const) no ecall can have. Into x0 it is a no-op.
+      if (rd != 0) {
+        r.rd = rd;
+        r.rd_const = kCounterCallNumber;
+        set(kFlagEcall);
+      }
+      break;
+    case Op::kReadCounterHigh:
+      // The high word of a step count below 2^22 (one proof): zero.
+      write(kFlagWriteConst);
+      break;
     default:
       r.provable = false;
       break;

@@ -25,7 +25,7 @@ struct DecodedRow {
   uint32_t target = 0;
   uint32_t alu_op = 0;
   uint32_t flags = 0;
-  bool provable = true;  // false: the circuit cannot execute this word (ebreak, counters, data)
+  bool provable = true;  // false: the circuit cannot execute this word (ebreak, other CSRs, data)
   bool flag(CpuFlag f) const { return (flags >> f) & 1; }
 };
 

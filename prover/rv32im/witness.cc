@@ -321,14 +321,14 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
     uint32_t syscall_result = 0;
     bool syscall_writes_a0 = false;
     if (d.flag(kFlagEcall)) {
-      const uint32_t number = rs1.value, fd = rs2.value;
+      const uint32_t number = rs1.value + d.rd_const, fd = rs2.value;
       if (number == 93 || number == 94) {
         if (i + 1 != steps) throw Error("witness: exit is not the last step");
         r.sys_exit = BabyBear::one();
         r.exit_group = Fe(number == 94);
         if (rs2.value != exit_code) throw Error("witness: exit code disagrees with a0");
       } else if ((number == 64 && fd >= 1 && fd <= 3) || (number == 63 && fd == 0) ||
-                 number == 214) {
+                 number == 214 || number == kCounterCallNumber) {
         auto& e = ecall_rows.emplace_back();
         e.is_real = BabyBear::one();
         e.clk = Fe(clk);
@@ -346,7 +346,12 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
         bytes.Range((ts + 2 - a1.timestamp - 1) >> 16, (ts + 2 - a2.timestamp - 1) >> 16);
         syscall_writes_a0 = true;
         uint32_t buf_quarter = 0, count_check = 0;
-        if (number == 214) {
+        if (number == kCounterCallNumber) {
+          e.sys_counter = BabyBear::one();
+          syscall_result = clk - 1;  // the steps before this one (vm: instructions retired)
+          bytes.Range(syscall_result & 0xff, (syscall_result >> 8) & 0xff);
+          bytes.Range(syscall_result >> 16, 0);
+        } else if (number == 214) {
           // Linux's brk (vm::Machine::Brk): the break moves to a request within the heap.
           const uint32_t request = fd, heap_start = fixed.image_end_word * 4;
           if (heap_start > kHeapLimit) {

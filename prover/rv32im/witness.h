@@ -20,8 +20,9 @@ struct CircuitWitness {
 
 // Re-executes the trace against the decoded program (so the witness follows the circuit's
 // semantics) and cross-checks it with the emulator's records. Throws prova::Error with a
-// "not provable" reason for a step the circuit does not support (a syscall other than exit, a
-// cycle counter read, ...), or if the trace is longer than the circuit allows.
+// "not provable" reason for a step the circuit does not support (a syscall other than exit, brk,
+// read and write; a CSR other than the counters; ...), or if the trace is longer than the circuit
+// allows.
 CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace,
                                uint32_t exit_code);
 

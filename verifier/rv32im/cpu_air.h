@@ -16,7 +16,8 @@
 //  - ecall: exit (a7 = 93 or 94): a0 equals the public exit code and the row is the last real
 //    one (every real row but the last is not an exit, and the last real row is one). Any other
 //    ecall sends (clock, a7, a0, new a0) on the ECALL bus to the ecall table (ecall_air.h), which
-//    proves write and read and refuses every other number.
+//    proves write, read and brk and refuses every other number; a counter read (rdcycle,
+//    rdinstret) is decoded as such a call with number kCounterCallNumber, which no a7 can be.
 
 #include <cstddef>
 #include <cstdint>
@@ -211,7 +212,7 @@ struct CpuAir {
     t.assert_zero(n.is_real * (n.pc - next_pc), "next pc");
 
     // Syscalls: a7 is read as rs1, a0 as rs2 and rd. Exit is proven here; every other ecall is
-    // handed to the ecall table, which accepts only write and read.
+    // handed to the ecall table, which accepts only write, read, brk and counter reads.
     b.assert_zero(l.sys_exit * (one - f[kFlagEcall]), "exit only at an ecall");
     b.assert_zero(l.exit_group * (one - l.sys_exit), "exit_group only for exit");
     b.assert_zero(l.sys_exit * (l.rs1_val[0] - c(93) - l.exit_group), "exit number");
@@ -219,7 +220,9 @@ struct CpuAir {
     for (size_t k = 0; k < 4; ++k) {
       b.assert_zero(l.sys_exit * (l.rs2_val[k] - pv[kPublicExitCode + k]), "exit code");
     }
-    EcallToken(b, air::Direction::kSend, l.clk, l.rs1_val[0], l.rs2_val, l.rd_val, sys_other);
+    // The number: a7, plus rd_const for a counter read (0 for an ecall; kCounterCallNumber).
+    const Expr number = l.rs1_val[0] + l.rd_const[0] + c(1 << 8) * l.rd_const[1];
+    EcallToken(b, air::Direction::kSend, l.clk, number, l.rs2_val, l.rd_val, sys_other);
 
     // ALU lookup: alu_a = alu_op(rs1, imm or rs2). Last, because its tuple has degree 2: after
     // the linear ones, LogUp batching (air::PlanLogUpColumns, in eval order) pairs it with the

@@ -17,7 +17,10 @@
 //  - brk (a7 = 214): a0 := the break after the call, Linux's rule: a request r with
 //    heap_start <= r <= heap_limit (two less-than lookups) moves the break to r, any other leaves
 //    it, so brk(0) reads it. The break runs down the rows from heap_start (public values, fixed
-//    by the image ID's image_end_word), so the guest's heap is where the emulator puts it.
+//    by the image ID's image_end_word), so the guest's heap is where the emulator puts it;
+//  - a counter read (rdcycle / rdinstret into rd != x0, decoded as a call whose number
+//    kCounterCallNumber no ecall has, since an ecall's a7 is a byte): rd := clk - 1, the steps
+//    before it, as three range-checked bytes.
 // Real rows come first and their clocks strictly increase, so the running journal length and
 // input_eof and the break follow execution order. The journal length starts at 0 and ends at the
 // public value.
@@ -33,6 +36,10 @@
 #include "verifier/rv32im/program_air.h"
 
 namespace prova::rv32im {
+
+// The number a counter read sends on the ECALL bus: x0's 0 plus this rd_const, above any a7 (a
+// byte).
+inline constexpr uint32_t kCounterCallNumber = 256;
 
 // ECALL bus: (clock, a7, a0[4] before the call, a0[4] after it).
 template <class B, class C, class N, class W0, class W1, class M>
@@ -73,6 +80,7 @@ struct EcallCols {
   T brk_below;    // a0 <u heap_start
   T brk_above;    // heap_limit <u a0
   T brk_moves;    // sys_brk and neither: the break becomes a0
+  T sys_counter;  // rdcycle / rdinstret: result = clk - 1
 };
 
 // The journal length, then the bytes of the initial break and of the highest break (circuit.h
@@ -108,13 +116,16 @@ struct EcallAir {
     b.assert_bool(l.short_read, "short_read boolean");
     b.assert_bool(l.input_eof, "input_eof boolean");
     b.assert_bool(l.sys_brk, "sys_brk boolean");
+    b.assert_bool(l.sys_counter, "sys_counter boolean");
     for (size_t k = 0; k < 4; ++k) b.assert_bool(l.buf_sel[k], "buf_sel boolean");
 
     // One kind per real row, none on padding; the call the CPU made.
     const Expr sys_write = l.sys_journal + l.sys_console;
-    b.assert_eq(sys_write + l.sys_read + l.sys_brk, l.is_real, "one syscall kind");
+    b.assert_eq(sys_write + l.sys_read + l.sys_brk + l.sys_counter, l.is_real, "one syscall kind");
     EcallToken(b, air::Direction::kReceive, l.clk, l.number, l.a0, l.result, l.is_real);
-    b.assert_eq(l.number, c(64) * sys_write + c(63) * l.sys_read + c(214) * l.sys_brk,
+    b.assert_eq(l.number,
+                c(64) * sys_write + c(63) * l.sys_read + c(214) * l.sys_brk +
+                    c(kCounterCallNumber) * l.sys_counter,
                 "syscall number");
     b.assert_zero(l.sys_journal * (l.a0[0] - c(3)), "journal fd");
     b.assert_zero(l.sys_console * (l.a0[0] - one - l.console_fd_bit), "console fd");
@@ -178,6 +189,14 @@ struct EcallAir {
       b.assert_eq(l.sys_brk * (l.result[k] - l.brk[k]), l.brk_moves * (l.a0[k] - l.brk[k]),
                   "brk returns the new break");
     }
+
+    // Counter reads: the steps before this one, clk - 1 < 2^22, as three bytes.
+    b.assert_zero(l.sys_counter * (l.result[0] + c(1 << 8) * l.result[1] +
+                                   c(1 << 16) * l.result[2] - l.clk + one),
+                  "counter is the step count");
+    b.assert_zero(l.sys_counter * l.result[3], "counter high byte");
+    SendByteRange(b, l.result[0], l.result[1], l.sys_counter, "counter bytes 0, 1");
+    SendByteRange(b, l.result[2], zero, l.sys_counter, "counter byte 2");
 
     // Execution order: real rows first, clocks strictly increasing.
     auto t = b.when_transition();

@@ -25,8 +25,8 @@ namespace prova::rv32im {
 // version 5 (one quotient for all tables), and every table batches LogUp interactions up to
 // degree 4 where that takes fewer auxiliary columns. Version 7: write and read ecalls are proven
 // in their own table (ecall_air.h), not in CPU columns. Version 8: STARK proof version 8 (one
-// auxiliary column fewer per table with LogUp interactions). Version 9: brk is proven in the ecall
-// table (the break's bounds are its public values).
+// auxiliary column fewer per table with LogUp interactions). Version 9: brk and counter reads are
+// proven in the ecall table (the break's bounds are its public values).
 inline constexpr uint32_t kSealVersion = 9;
 inline constexpr char kSealMagic[4] = {'P', 'V', 'S', 'L'};
 
