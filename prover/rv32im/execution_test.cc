@@ -244,6 +244,24 @@ TEST(Rv32imSoundness, LoadReturnsForgedValue) {
   });
 }
 
+// Sets the final value, in the memory image table, of the register that CPU row `r` writes at
+// 4 clk + 3: a forged value that nothing reads after its write must end there too for the MEMORY
+// bus to balance.
+void SetFinalValueWrittenBy(std::vector<stark::TableWitness>& w, const Cpu& r,
+                            const BabyBear (&value)[4]) {
+  const BabyBear ts = BabyBear::from_canonical(4) * r.clk + BabyBear::from_canonical(3);
+  Matrix& image = w[kMemoryImageTable].main;
+  size_t found = 0;
+  for (size_t i = 0; i < image.height(); ++i) {
+    auto& cell = *reinterpret_cast<MemoryFinalCols<BabyBear>*>(image.row(i).data());
+    if (cell.timestamp == ts) {
+      for (int k = 0; k < 4; ++k) cell.value[k] = value[k];
+      ++found;
+    }
+  }
+  EXPECT_EQ(found, 1u) << "final cells written at timestamp " << ts.as_canonical();
+}
+
 // The last LBU of t3 writes another value than the byte it loaded. Nothing reads t3 after it, and
 // the register's final value in the memory image table is changed to match, so every bus
 // balances: only the CPU's "loaded value" constraint can reject it.
@@ -261,17 +279,7 @@ TEST(Rv32imSoundness, LoadWritesAnotherValueToRd) {
     ASSERT_LT(last, cpu.height());
     Cpu& r = CpuRow(cpu, last);
     r.rd_val[0] = r.rd_val[0] + kOne;
-    const BabyBear write_ts = BabyBear::from_canonical(4) * r.clk + BabyBear::from_canonical(3);
-    Matrix& image = w[kMemoryImageTable].main;
-    size_t found = 0;
-    for (size_t i = 0; i < image.height(); ++i) {
-      auto& cell = *reinterpret_cast<MemoryFinalCols<BabyBear>*>(image.row(i).data());
-      if (cell.timestamp == write_ts) {
-        cell.value[0] = cell.value[0] + kOne;
-        ++found;
-      }
-    }
-    ASSERT_EQ(found, 1u);
+    SetFinalValueWrittenBy(w, r, r.rd_val);
   });
 }
 
@@ -670,17 +678,7 @@ size_t ForgeLastBrk(std::vector<stark::TableWitness>& w, uint32_t result) {
     }
     exit.rs2_val[k] = exit.rd_prev[k] = exit.rd_val[k] = limbs[k];
   }
-  const BabyBear last_write = BabyBear::from_canonical(4) * exit.clk + BabyBear::from_canonical(3);
-  Matrix& image = w[kMemoryImageTable].main;
-  size_t found = 0;
-  for (size_t i = 0; i < image.height(); ++i) {
-    auto& cell = *reinterpret_cast<MemoryFinalCols<BabyBear>*>(image.row(i).data());
-    if (cell.timestamp == last_write) {
-      for (int k = 0; k < 4; ++k) cell.value[k] = limbs[k];
-      ++found;
-    }
-  }
-  EXPECT_EQ(found, 1u);
+  SetFinalValueWrittenBy(w, exit, limbs);
   return row;
 }
 
@@ -824,17 +822,7 @@ void ForgeLastCounter(std::vector<stark::TableWitness>& w,
   edit(e.result);
   Cpu& caller = CallerRow(w, row);
   for (int k = 0; k < 4; ++k) caller.rd_val[k] = e.result[k];
-  const BabyBear write_ts = BabyBear::from_canonical(4) * caller.clk + BabyBear::from_canonical(3);
-  Matrix& image = w[kMemoryImageTable].main;
-  size_t found = 0;
-  for (size_t i = 0; i < image.height(); ++i) {
-    auto& cell = *reinterpret_cast<MemoryFinalCols<BabyBear>*>(image.row(i).data());
-    if (cell.timestamp == write_ts) {
-      for (int k = 0; k < 4; ++k) cell.value[k] = e.result[k];
-      ++found;
-    }
-  }
-  ASSERT_EQ(found, 1u);
+  SetFinalValueWrittenBy(w, caller, e.result);
 }
 
 TEST(Rv32imCounterSoundness, HarnessAloneVerifies) {

@@ -1,7 +1,8 @@
 #pragma once
 
-// The ecall table: one row per write, read or brk ecall, in execution order. Syscalls are rare, so
-// their columns live here rather than in every CPU row; the CPU keeps only exit.
+// The ecall table: one row per write, read or brk ecall and per counter read, in execution order.
+// Syscalls are rare, so their columns live here rather than in every CPU row; the CPU keeps only
+// exit.
 //
 // The CPU sends (clock, a7, a0 before, a0 after) on the ECALL bus for every ecall that is not an
 // exit; a row receives it and proves what the call does (docs/rv32im-circuit.md, "Ecall table"):
