@@ -64,16 +64,6 @@ inline void KeepFreedMemoryForReuse() {
 #endif
 }
 
-// Bytes the heap holds free for reuse (glibc's mallinfo2; 0 elsewhere): memory this process has
-// already touched and would hand out again without a page fault.
-inline size_t FreeHeapBytes() {
-#if defined(__GLIBC__)
-  return mallinfo2().fordblks;
-#else
-  return 0;
-#endif
-}
-
 #if defined(__GLIBC__)
 // The bytes in use of one mallinfo2 reading: heap chunks and mmapped ones.
 inline size_t InUseBytes(const struct mallinfo2& info) { return info.uordblks + info.hblkhd; }
@@ -88,9 +78,10 @@ inline size_t UsedHeapBytes() {
 #endif
 }
 
-// Bytes the heap holds free beyond as many as are in use (0 where FreeHeapBytes is): what is left
-// of the free heap after work that allocates as much again as it already holds, as a proof does
-// (the coefficients of its traces take about what the traces take).
+// Bytes the heap holds free for reuse (memory this process has already touched and would hand
+// out again without a page fault) beyond as many as are in use (glibc's mallinfo2; 0 elsewhere):
+// what is left of the free heap after work that allocates as much again as it already holds, as
+// a proof does (the coefficients of its traces take about what the traces take).
 inline size_t SpareHeapBytes() {
 #if defined(__GLIBC__)
   // One reading: mallinfo2 locks and walks every arena, and two would not agree.

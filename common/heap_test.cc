@@ -47,6 +47,8 @@ TEST(ProvingHeap, NeverReexecutesTwice) {
 }
 
 #if defined(__GLIBC__)
+size_t FreeHeapBytes() { return mallinfo2().fordblks; }
+
 // What the prover's default LDE cache budget reads: a large block freed under the proving heap
 // policy stays in the heap and is counted as free (with glibc's defaults it would be unmapped).
 TEST(ProvingHeap, AFreedLargeBlockCountsAsFreeHeap) {
