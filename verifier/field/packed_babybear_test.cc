@@ -143,6 +143,29 @@ TYPED_TEST(PackedFieldTest, Dot4EqualsTheSumOfFourProducts) {
   }
 }
 
+// Shoup's product by a prepared factor, against the Montgomery product: every lane set as the
+// factor (a different value per lane) and as the other operand, Montgomery forms at the top too.
+TYPED_TEST(PackedFieldTest, PreparedProductEqualsTheProduct) {
+  using P = TypeParam;
+  using F = typename P::Scalar;
+  auto sets = LaneSets<P>();
+  std::array<F, P::kWidth> top;
+  for (size_t l = 0; l < P::kWidth; ++l) top[l] = F::from_monty(F::kPrime - 1 - (l % 3));
+  sets.push_back(top);
+  const typename P::Prepared default_factor;
+  EXPECT_EQ((P::from_array(top) * default_factor).to_array(), P::zero().to_array());
+  for (size_t s = 0; s + 1 < sets.size(); ++s) {
+    const typename P::Prepared factor(P::from_array(sets[s]));
+    for (size_t t : {s + 1, sets.size() - 1, size_t{0}, size_t{3}}) {
+      const auto got = (P::from_array(sets[t]) * factor).to_array();
+      for (size_t l = 0; l < P::kWidth; ++l) {
+        ASSERT_EQ(got[l], sets[t][l] * sets[s][l]) << s << " " << t << " " << l;
+        ASSERT_LT(got[l].monty(), F::kPrime);
+      }
+    }
+  }
+}
+
 TYPED_TEST(PackedFieldTest, EveryEdgePairInEveryLane) {
   using P = TypeParam;
   using F = typename P::Scalar;

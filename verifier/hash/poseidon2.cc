@@ -95,6 +95,20 @@ const std::array<uint32_t, 24> Poseidon2Wide::kInternalDiagonalMinusOne = {
 
 namespace {
 
+// The internal diagonal's entries as the rounds multiply by them: scalars for BabyBear, factors
+// prepared for Shoup's product for a packed type (four multiplications instead of six).
+template <typename F>
+struct DiagonalFactor {
+  using Type = BabyBear;
+  static Type Make(BabyBear d) { return d; }
+};
+template <typename F>
+requires requires { typename F::Prepared; }
+struct DiagonalFactor<F> {
+  using Type = typename F::Prepared;
+  static Type Make(BabyBear d) { return Type(F(d)); }
+};
+
 // The constants converted once into the field type F (BabyBear or its packed twin), so that the
 // rounds do no conversion. The round constants are kept negated: the S-box of x + c is taken as
 // that of x - (-c), which the packed type computes without reducing the difference
@@ -103,8 +117,7 @@ template <typename P, typename F>
 struct RoundConstants {
   std::array<std::array<F, P::kWidth>, P::kFullRounds> negated_external;
   std::array<F, P::kPartialRounds> negated_internal;
-  // Scalars even for the packed type: a product by one value in every lane is cheaper.
-  std::array<BabyBear, P::kWidth> diagonal_minus_one;
+  std::array<typename DiagonalFactor<F>::Type, P::kWidth> diagonal_minus_one;
 
   RoundConstants() {
     for (size_t r = 0; r < P::kFullRounds; ++r) {
@@ -116,7 +129,8 @@ struct RoundConstants {
       negated_internal[r] = F(-BabyBear::from_canonical(P::kInternalRoundConstants[r]));
     }
     for (size_t i = 0; i < P::kWidth; ++i) {
-      diagonal_minus_one[i] = BabyBear::from_canonical(P::kInternalDiagonalMinusOne[i]);
+      diagonal_minus_one[i] =
+          DiagonalFactor<F>::Make(BabyBear::from_canonical(P::kInternalDiagonalMinusOne[i]));
     }
   }
 };
@@ -249,7 +263,7 @@ struct LayoutConstants {
   // Negated, as in RoundConstants.
   std::array<Packed, Poseidon2::kFullRounds> negated_external_x, negated_external_y;
   std::array<Packed, Poseidon2::kPartialRounds> negated_internal;  // in lane 0, zeros elsewhere
-  Packed diagonal_x, diagonal_y;
+  Packed::Prepared diagonal_x, diagonal_y;
 
   LayoutConstants() {
     const auto& c = Constants<Poseidon2, BabyBear>();
@@ -267,8 +281,8 @@ struct LayoutConstants {
       lanes[0] = c.negated_internal[r];
       negated_internal[r] = Packed::from_array(lanes);
     }
-    diagonal_x = in_layout(c.diagonal_minus_one, false);
-    diagonal_y = in_layout(c.diagonal_minus_one, true);
+    diagonal_x = Packed::Prepared(in_layout(c.diagonal_minus_one, false));
+    diagonal_y = Packed::Prepared(in_layout(c.diagonal_minus_one, true));
   }
 };
 
