@@ -722,56 +722,70 @@ BabyBear4 DotAt(std::span<const BabyBear4> powers, std::span<const uint32_t> col
   return acc;
 }
 
-// acc[i] += sum_c powers[c] * row_i[c] for every row of a row-major matrix: four base-field dot
-// products per row, vectorised along the row.
-void AccumulateRows(std::span<const BabyBear> values, size_t width, size_t rows,
-                    std::span<const BabyBear4> powers, std::vector<BabyBear4>& acc) {
-  if (width == 0) return;
-  std::array<std::vector<BabyBear>, 4> pc;
+// acc[i] += sum_j powers[columns[j]] * row_i[columns[j]] for every row i of a row-major matrix
+// (every column when `columns` is empty). kLanes rows at a time, one per lane, so that each column
+// is multiplied by its weight's four coefficients broadcast, four columns per reduction
+// (Packed::dot4), and no sum across lanes is needed; the rows past the last full group of kLanes
+// are summed one at a time.
+void AccumulateSelected(std::span<const BabyBear> values, size_t width, size_t rows,
+                        std::span<const uint32_t> columns, std::span<const BabyBear4> powers,
+                        std::vector<BabyBear4>& acc) {
+  const size_t count = columns.empty() ? width : columns.size();
+  if (count == 0) return;
+  auto column = [&](size_t j) { return columns.empty() ? j : size_t{columns[j]}; };
+  // weights[k][j]: coefficient k of the j-th summed column's power, in every lane.
+  std::array<std::vector<Packed>, 4> weights;
   for (size_t k = 0; k < 4; ++k) {
-    pc[k].resize(width);
-    for (size_t c = 0; c < width; ++c) pc[k][c] = powers[c].coeff(k);
+    weights[k].resize(count);
+    for (size_t j = 0; j < count; ++j) weights[k][j] = Packed(powers[column(j)].coeff(k));
   }
-  const size_t packed_end = width - width % kLanes;
-  tbb::parallel_for(tbb::blocked_range<size_t>(0, rows, 1024), [&](const auto& range) {
-    for (size_t i = range.begin(); i < range.end(); ++i) {
-      const BabyBear* row = values.data() + i * width;
-      std::array<BabyBear, 4> total;
-      if (packed_end > 0) {
-        std::array<Packed, 4> sums;
-        size_t c = 0;
-        // Four vectors of the row at a time, one reduction per dot product of four (Packed::dot4).
-        for (; c + 4 * kLanes <= packed_end; c += 4 * kLanes) {
-          const std::array<Packed, 4> v = {Packed::load(row + c), Packed::load(row + c + kLanes),
-                                           Packed::load(row + c + 2 * kLanes),
-                                           Packed::load(row + c + 3 * kLanes)};
-          for (size_t k = 0; k < 4; ++k) {
-            const BabyBear* w = pc[k].data() + c;
-            const std::array<Packed, 4> weights = {Packed::load(w), Packed::load(w + kLanes),
-                                                   Packed::load(w + 2 * kLanes),
-                                                   Packed::load(w + 3 * kLanes)};
-            sums[k] += Packed::dot4(v.data(), weights.data());
-          }
-        }
-        for (; c < packed_end; c += kLanes) {
-          const Packed v = Packed::load(row + c);
-          for (size_t k = 0; k < 4; ++k) sums[k] += v * Packed::load(pc[k].data() + c);
-        }
-        for (size_t k = 0; k < 4; ++k) {
-          const auto lanes = sums[k].to_array();
-          BabyBear t = BabyBear::zero();
-          for (const BabyBear& x : lanes) t += x;
-          total[k] = t;
-        }
+  const size_t groups = rows / kLanes;
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, groups, 16), [&](const auto& range) {
+    std::vector<Packed> lanes(columns.empty() ? width : count);
+    std::array<BabyBear, kLanes> gathered;
+    for (size_t g = range.begin(); g < range.end(); ++g) {
+      const size_t first = g * kLanes;
+      if (columns.empty()) {
+        std::array<size_t, kLanes> rows_of_lanes;
+        for (size_t l = 0; l < kLanes; ++l) rows_of_lanes[l] = first + l;
+        GatherLanes(values.data(), width, rows_of_lanes, lanes);
       } else {
-        total = {BabyBear::zero(), BabyBear::zero(), BabyBear::zero(), BabyBear::zero()};
+        for (size_t j = 0; j < count; ++j) {
+          for (size_t l = 0; l < kLanes; ++l)
+            gathered[l] = values[(first + l) * width + columns[j]];
+          lanes[j] = Packed::from_array(gathered);
+        }
       }
-      for (size_t c = packed_end; c < width; ++c) {
-        for (size_t k = 0; k < 4; ++k) total[k] += row[c] * pc[k][c];
+      std::array<Packed, 4> sums;
+      size_t j = 0;
+      for (; j + 4 <= count; j += 4) {
+        for (size_t k = 0; k < 4; ++k) sums[k] += Packed::dot4(&lanes[j], &weights[k][j]);
       }
-      acc[i] = acc[i] + BabyBear4::from_coeffs(total);
+      for (; j < count; ++j) {
+        for (size_t k = 0; k < 4; ++k) sums[k] += lanes[j] * weights[k][j];
+      }
+      std::array<std::array<BabyBear, kLanes>, 4> coeffs;
+      for (size_t k = 0; k < 4; ++k) coeffs[k] = sums[k].to_array();
+      for (size_t l = 0; l < kLanes; ++l) {
+        acc[first + l] = acc[first + l] + BabyBear4::from_coeffs({coeffs[0][l], coeffs[1][l],
+                                                                  coeffs[2][l], coeffs[3][l]});
+      }
     }
   });
+  for (size_t i = groups * kLanes; i < rows; ++i) {
+    const BabyBear* row = values.data() + i * width;
+    std::array<BabyBear, 4> total{};
+    for (size_t j = 0; j < count; ++j) {
+      for (size_t k = 0; k < 4; ++k) total[k] += row[column(j)] * powers[column(j)].coeff(k);
+    }
+    acc[i] = acc[i] + BabyBear4::from_coeffs(total);
+  }
+}
+
+// acc[i] += sum_c powers[c] * row_i[c] for every row of a row-major matrix.
+void AccumulateRows(std::span<const BabyBear> values, size_t width, size_t rows,
+                    std::span<const BabyBear4> powers, std::vector<BabyBear4>& acc) {
+  AccumulateSelected(values, width, rows, {}, powers, acc);
 }
 
 // acc[i] += sum_j powers[columns[j]] * row_i[columns[j]]: the next-row combination, over the few
@@ -784,16 +798,7 @@ void AccumulateColumns(std::span<const BabyBear> values, size_t width, size_t ro
     AccumulateRows(values, width, rows, powers, acc);
     return;
   }
-  tbb::parallel_for(tbb::blocked_range<size_t>(0, rows, 1024), [&](const auto& range) {
-    for (size_t i = range.begin(); i < range.end(); ++i) {
-      const BabyBear* row = values.data() + i * width;
-      std::array<BabyBear, 4> total{};
-      for (size_t j = 0; j < columns.size(); ++j) {
-        for (size_t k = 0; k < 4; ++k) total[k] += row[columns[j]] * powers[columns[j]].coeff(k);
-      }
-      acc[i] = acc[i] + BabyBear4::from_coeffs(total);
-    }
-  });
+  AccumulateSelected(values, width, rows, columns, powers, acc);
 }
 
 // The values on `like`'s LDE of extension-field polynomials given by their coefficients (at most
