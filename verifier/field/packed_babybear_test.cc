@@ -59,6 +59,15 @@ std::vector<std::array<typename P::Scalar, P::kWidth>> LaneSets() {
   return sets;
 }
 
+// Montgomery representations (what the products multiply) at and near the top, p - 1.
+template <class P>
+std::array<typename P::Scalar, P::kWidth> TopMontgomeryLanes() {
+  using F = typename P::Scalar;
+  std::array<F, P::kWidth> top;
+  for (size_t l = 0; l < P::kWidth; ++l) top[l] = F::from_monty(F::kPrime - 1 - (l % 3));
+  return top;
+}
+
 TYPED_TEST(PackedFieldTest, LaneByLaneEqualsScalar) {
   using P = TypeParam;
   using F = typename P::Scalar;
@@ -123,10 +132,7 @@ TYPED_TEST(PackedFieldTest, Dot4EqualsTheSumOfFourProducts) {
   using P = TypeParam;
   using F = typename P::Scalar;
   auto sets = LaneSets<P>();
-  // Montgomery representations (what the products multiply) at and near the top, p - 1.
-  std::array<F, P::kWidth> top;
-  for (size_t l = 0; l < P::kWidth; ++l) top[l] = F::from_monty(F::kPrime - 1 - (l % 3));
-  sets.insert(sets.begin(), 8, top);
+  sets.insert(sets.begin(), 8, TopMontgomeryLanes<P>());
   for (size_t s = 0; s + 8 <= sets.size(); ++s) {
     std::array<P, 4> a, b;
     for (size_t i = 0; i < 4; ++i) {
@@ -149,8 +155,7 @@ TYPED_TEST(PackedFieldTest, PreparedProductEqualsTheProduct) {
   using P = TypeParam;
   using F = typename P::Scalar;
   auto sets = LaneSets<P>();
-  std::array<F, P::kWidth> top;
-  for (size_t l = 0; l < P::kWidth; ++l) top[l] = F::from_monty(F::kPrime - 1 - (l % 3));
+  const std::array<F, P::kWidth> top = TopMontgomeryLanes<P>();
   sets.push_back(top);
   const typename P::Prepared default_factor;
   EXPECT_EQ((P::from_array(top) * default_factor).to_array(), P::zero().to_array());
