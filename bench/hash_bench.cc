@@ -129,6 +129,7 @@ void BM_Grind(benchmark::State& state) {
 BENCHMARK(BM_Grind)
     ->Args({16, 0})
     ->Args({16, 1})
+    ->Args({20, 1})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(50)
     ->UseRealTime();
