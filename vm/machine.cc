@@ -1,7 +1,6 @@
 #include "vm/machine.h"
 
 #include <fmt/format.h>
-#include <sys/mman.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -54,14 +53,6 @@ void ValidateImage(const ProgramImage& image) {
                     "segment",
                     image.entry));
   }
-}
-
-// The trace buffer is large and written once front to back: 2 MiB pages cut its page faults 512x.
-void AdviseHugePages(void* data, size_t size) {
-  constexpr uintptr_t kHugePage = uintptr_t{2} << 20;
-  const uintptr_t begin = (reinterpret_cast<uintptr_t>(data) + kHugePage - 1) & ~(kHugePage - 1);
-  const uintptr_t end = (reinterpret_cast<uintptr_t>(data) + size) & ~(kHugePage - 1);
-  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
 }
 
 }  // namespace
@@ -343,8 +334,9 @@ ExecuteResult ExecuteTraced(const ProgramImage& image, const ExecuteOptions& opt
   out->initial_pc = machine.pc();
   out->initial_registers = machine.registers();
   const uint64_t max_cycles = std::min<uint64_t>(options.max_cycles, 0xfffffffeu);
+  // Room for the longest run the limit allows, in pages of its own (PageAllocator): only what the
+  // run fills is ever touched.
   out->steps.reserve(static_cast<size_t>(std::min<uint64_t>(max_cycles, uint64_t{1} << 22)));
-  AdviseHugePages(out->steps.data(), out->steps.capacity() * sizeof(TraceStep));
   TraceRecorder recorder(out);
   machine.Run(recorder, max_cycles);
   ExecuteResult result;

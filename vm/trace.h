@@ -8,6 +8,7 @@
 // the timestamp of the previous access to the same word: what offline memory checking consumes.
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -61,10 +62,29 @@ struct SyscallRecord {
   uint32_t access_offset, access_count;  // Trace::syscall_accesses
 };
 
+// Pages mapped for one allocation and unmapped when it is freed, advised for 2 MiB pages where
+// they span them: the steps vector reserves room for the longest run (ExecuteTraced) and a run
+// touches only what it fills. From the heap, the untouched rest would stay there once the trace
+// is freed and pass for memory a proof can reuse without page faults (common/heap.h,
+// SpareHeapBytes).
+void* AllocatePages(size_t bytes);
+void FreePages(void* data, size_t bytes);
+
+template <class T>
+struct PageAllocator {
+  using value_type = T;
+  PageAllocator() = default;
+  template <class U>
+  PageAllocator(const PageAllocator<U>&) {}  // the conversion every allocator provides
+  T* allocate(size_t n) { return static_cast<T*>(AllocatePages(n * sizeof(T))); }
+  void deallocate(T* p, size_t n) { FreePages(p, n * sizeof(T)); }
+  friend bool operator==(const PageAllocator&, const PageAllocator&) { return true; }
+};
+
 struct Trace {
   uint32_t initial_pc = 0;
   std::array<uint32_t, 32> initial_registers{};
-  std::vector<TraceStep> steps;
+  std::vector<TraceStep, PageAllocator<TraceStep>> steps;
   std::vector<SyscallRecord> syscalls;
   std::vector<MemoryAccessRecord> syscall_accesses;
   std::vector<uint8_t> syscall_data;

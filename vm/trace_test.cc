@@ -49,7 +49,7 @@ TEST(TraceTest, StepsRecordRegistersAndMemory) {
     << Ecall();            // 9
   Traced t = RunTraced(c, {0xaa, 0xbb, 0xcc, 0xdd, 1, 2, 3, 4}, 16);
   ASSERT_EQ(t.result.status, ExecuteResult::kExited);
-  const std::vector<TraceStep>& s = t.trace.steps;
+  const auto& s = t.trace.steps;
   ASSERT_EQ(s.size(), 10u);
   for (size_t i = 0; i < s.size(); ++i) {
     EXPECT_EQ(s[i].timestamp, i + 1);
