@@ -751,8 +751,9 @@ void AccumulateSelected(std::span<const BabyBear> values, size_t width, size_t r
         GatherLanes(values.data(), width, rows_of_lanes, lanes);
       } else {
         for (size_t j = 0; j < count; ++j) {
-          for (size_t l = 0; l < kLanes; ++l)
+          for (size_t l = 0; l < kLanes; ++l) {
             gathered[l] = values[(first + l) * width + columns[j]];
+          }
           lanes[j] = Packed::from_array(gathered);
         }
       }
