@@ -21,7 +21,8 @@
 // memory at each phase's end on stderr; with --heap also the most heap in use during each phase
 // (glibc's mallinfo2, sampled every 2 ms by a thread of its own: what the peak is made of, where
 // the resident set also counts freed memory the heap keeps).
-// --tables prints each table's height, main width and rows in use on stderr.
+// --tables prints each table's height, main width, rows in use and auxiliary (LogUp) columns on
+// stderr.
 //
 // Targets (issue: RV32IM circuit): >= 100 kHz proving, <= 4 GB peak at 2^20 cycles, seal
 // <= 300 KB, verify <= 20 ms, on the 2-core machine.
@@ -33,6 +34,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -51,7 +53,9 @@
 #include "bench/dot_product_guest.h"
 #include "common/heap.h"
 #include "prover/rv32im/prove.h"
+#include "verifier/rv32im/circuit.h"
 #include "verifier/rv32im/verify.h"
+#include "verifier/stark/layout.h"
 #include "vm/elf_loader.h"
 #include "vm/machine.h"
 
@@ -194,15 +198,23 @@ Result ProveAndVerify(const Options& o, const vm::ProgramImage& image,
   if (o.tables) {
     // Read only: where the committed cells of this execution go. "used" counts the rows whose
     // first column (is_real or the multiplicity in most tables) is non-zero.
-    options.tamper = [](rv32im::WitnessView view) {
-      std::string line = "  tables (rows x main columns, used):";
+    options.tamper = [&options](rv32im::WitnessView view) {
+      // The auxiliary (LogUp) columns from each table's layout, as the verifier derives it.
+      const rv32im::CircuitTables<rv32im::VerifierTable, stark::Table> circuit(
+          rv32im::ProgramAir{}, rv32im::MemoryInitAir{});
+      const std::vector<const stark::Table*> tables = circuit.List();
+      std::string line =
+          "  tables (rows x main columns, used; auxiliary extension columns / interactions):";
       for (size_t t = 0; t < view.witnesses.size(); ++t) {
         const auto& main = view.witnesses[t].main;
         size_t used = 0;
         for (size_t r = 0; r < main.height(); ++r) {
           used += main.values[r * main.width] != BabyBear::zero() ? 1 : 0;
         }
-        line += fmt::format(" {} {}x{} {};", view.table_names[t], main.height(), main.width, used);
+        const stark::TableLayout layout = stark::MakeLayout(
+            *tables[t], static_cast<size_t>(std::countr_zero(main.height())), options.config);
+        line += fmt::format(" {} {}x{} {}, aux {}/{};", view.table_names[t], main.height(),
+                            main.width, used, layout.aux_width, layout.logup_plan.size());
       }
       std::fprintf(stderr, "%s\n", line.c_str());
     };
