@@ -259,7 +259,7 @@ TEST(LogUpTest, PlanBatchesWithinTheDegreeBudget) {
 }
 
 TEST(LogUpTest, ChoosesTheBudgetThatCommitsFewestColumns) {
-  // 29 linear interactions in a degree-3 table (the CPU table's shape): pairs take 15 columns,
+  // 29 linear interactions in a degree-3 table (the CPU table's shape once): pairs take 15 columns,
   // triples 10 (and degree 4); the last batch's column is the running sum.
   const std::vector<std::pair<int, int>> cpu(29, {1, 1});
   const LogUpPlan cpu_plan = ChooseLogUpPlan(cpu, 3);

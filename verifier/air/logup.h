@@ -93,9 +93,10 @@ inline LogUpPlan PlanLogUpColumns(std::span<const std::pair<int, int>> degrees, 
 // [base_degree, kMaxLogUpDegree] whose plan has the fewest auxiliary columns (the smallest such
 // budget on a tie). The tables of a proof share one quotient (stark::QuotientPlan) whose chunks
 // follow the highest degree among them, so a table's degree costs no committed column unless it
-// is the highest: in the RV32IM circuit the CPU table's 29 interactions set degree 4 (triples,
-// one more chunk than pairs for a third fewer auxiliary columns), and every other table batches
-// up to that degree for free. A table alone in its proof may pay a chunk or two for a column.
+// is the highest: in the RV32IM circuit the CPU table's interactions set degree 4 (triples, one
+// more chunk than pairs for about a third fewer auxiliary columns; `prove_bench --tables` lists
+// each table's), and every other table batches up to that degree for free. A table alone in its
+// proof may pay a chunk or two for a column.
 inline LogUpPlan ChooseLogUpPlan(std::span<const std::pair<int, int>> degrees, int base_degree) {
   // Auxiliary columns first, then the degree.
   auto cost = [&](const LogUpPlan& plan) {
