@@ -467,6 +467,127 @@ TEST(Rv32imSoundness, ForgedInitialMemory) {
   });
 }
 
+// --- Padding rows: every table's padding must be inert, whatever the prover writes there. ---
+
+BabyBear Fe(uint64_t v) { return BabyBear::from_u64(v); }
+
+void SetLimbs(BabyBear (&limbs)[4], uint32_t v) {
+  for (int k = 0; k < 4; ++k) limbs[k] = Fe((v >> (8 * k)) & 0xff);
+}
+
+// A word of the image that no step accesses (its final timestamp is 0), its row in the memory
+// image table and its initial value.
+struct UnreadWord {
+  size_t row = 0;
+  uint32_t address = 0;
+  uint32_t value = 0;
+};
+
+UnreadWord FindUnreadImageWord(const vm::ProgramImage& image, std::vector<stark::TableWitness>& w) {
+  const FixedColumns fixed = BuildFixedColumns(image);
+  for (size_t i = 0; i < fixed.memory_addresses.size(); ++i) {
+    const auto& cell = TableRow<MemoryFinalCols<BabyBear>>(w, kMemoryImageTable, i);
+    if (fixed.memory_addresses[i] < kRegisterBase && cell.timestamp == BabyBear::zero()) {
+      return {i, fixed.memory_addresses[i], fixed.memory_values[i]};
+    }
+  }
+  ADD_FAILURE() << "every word of the image is accessed";
+  return {};
+}
+
+// Completes a forged access to `word` at timestamp `ts` that writes `value` (the word's only
+// access): its final cell in the memory image table, and the byte table's count of the 16-bit
+// range lookup of its timestamp difference (ts - 0 - 1 < 2^16). Returns that difference.
+uint32_t CompleteForgedAccess(std::vector<stark::TableWitness>& w, const UnreadWord& word,
+                              uint32_t value, uint32_t ts) {
+  auto& cell = TableRow<MemoryFinalCols<BabyBear>>(w, kMemoryImageTable, word.row);
+  SetLimbs(cell.value, value);
+  cell.timestamp = Fe(ts);
+  const uint32_t diff = ts - 1;
+  EXPECT_LT(diff, 1u << 16);
+  TableRow<ByteCountCols<BabyBear>>(w, kByteTable, ByteAir::Row(diff & 0xff, diff >> 8)).u16 +=
+      kOne;
+  return diff;
+}
+
+// A CPU padding row (after the exit) that stores a forged word to an unread word of the image.
+// Everything else balances: the memory bus (its final cell), the byte table (the timestamp's
+// lookup), and no other interaction of a padding row counts.
+void ForgeStoreInCpuPadding(const vm::ProgramImage& image, std::vector<stark::TableWitness>& w) {
+  const UnreadWord target = FindUnreadImageWord(image, w);
+  Matrix& cpu = w[kCpuTable].main;
+  size_t pad = 0;
+  while (pad < cpu.height() && CpuRow(cpu, pad).is_real == kOne) ++pad;
+  ASSERT_LT(pad, cpu.height());
+  Cpu& r = CpuRow(cpu, pad);
+  const uint32_t clk = 1, ts = 4 * clk + 2, forged = target.value ^ 0x01010101u;
+  r.clk = Fe(clk);
+  r.flag[kFlagStoreWord] = kOne;
+  r.byte_sel[0] = kOne;
+  SetLimbs(r.alu_a, target.address * 4);
+  r.addr_quarter = Fe(((target.address * 4) & 0xff) >> 2);
+  SetLimbs(r.mem_prev, target.value);
+  SetLimbs(r.rs2_val, forged);
+  SetLimbs(r.mem_new, forged);
+  const uint32_t diff = CompleteForgedAccess(w, target, forged, ts);
+  r.mem_ts_diff[0] = Fe(diff & 0xffff);
+  r.mem_ts_diff[1] = Fe(diff >> 16);
+}
+
+TEST(Rv32imSoundness, CpuPaddingRowStores) {
+  const vm::ProgramImage image = TestProgram();
+  ExpectRejectedFor(image, {},
+                    [&](std::vector<stark::TableWitness>& w) { ForgeStoreInCpuPadding(image, w); });
+}
+
+// A padding row of the read-call table starts an input chain of one byte, and a padding row of
+// the io-word table writes it into an unread word of the image.
+void ForgeInputInPadding(const vm::ProgramImage& image, std::vector<stark::TableWitness>& w) {
+  const UnreadWord target = FindUnreadImageWord(image, w);
+  size_t call = 0, io = 0;
+  while (TableRow<ReadCall>(w, kReadCallTable, call).is_real == kOne) ++call;
+  while (TableRow<IoWord>(w, kIoWordTable, io).is_real == kOne) ++io;
+  ASSERT_LT(call, w[kReadCallTable].main.height());
+  ASSERT_LT(io, w[kIoWordTable].main.height());
+  const uint32_t clk = 1, ts = 4 * clk + 2, forged = target.value ^ 0x1u;
+  ReadCall& c = TableRow<ReadCall>(w, kReadCallTable, call);
+  c.clk = Fe(clk);
+  c.word = Fe(target.address);
+  c.offset = BabyBear::zero();
+  SetLimbs(c.count, 1);  // a full read: n = count
+  SetLimbs(c.n, 1);
+  c.n_nonzero = kOne;
+  c.n_inverse = kOne;
+  IoWord& r = TableRow<IoWord>(w, kIoWordTable, io);
+  r.is_real = kOne;
+  r.is_input = kOne;
+  r.clk = Fe(clk);
+  r.word = Fe(target.address);
+  r.start[0] = kOne;
+  r.enabled[0] = kOne;
+  r.remaining = kOne;
+  r.journal_index = BabyBear::zero();
+  r.last = kOne;
+  SetLimbs(r.value, target.value);
+  SetLimbs(r.new_value, forged);
+  const uint32_t diff = CompleteForgedAccess(w, target, forged, ts);
+  r.ts_diff[0] = Fe(diff & 0xffff);
+  r.ts_diff[1] = Fe(diff >> 16);
+  // The io-word row's byte lookups: its new bytes, two at a time, and the difference's high byte.
+  auto range = [&](uint32_t x, uint32_t y) {
+    TableRow<ByteCountCols<BabyBear>>(w, kByteTable, ByteAir::Row(x, y)).range += kOne;
+  };
+  range(forged & 0xff, (forged >> 8) & 0xff);
+  range((forged >> 16) & 0xff, forged >> 24);
+  range(diff >> 16, 0);
+}
+
+TEST(Rv32imSoundness, ReadCallPaddingRowStartsInput) {
+  const vm::ProgramImage image = TestProgram();
+  ExpectRejectedFor(image, {},
+                    [&](std::vector<stark::TableWitness>& w) { ForgeInputInPadding(image, w); });
+}
+
 // --- Input: read(0, buf, count) ---
 
 // Three reads of a 9-byte input: a full one (5 of 5 bytes, unaligned buffer), a short one (the 4

@@ -110,6 +110,11 @@ struct CpuAir {
     Expr flags = Expr(f[0]);
     for (size_t i = 1; i < kNumCpuFlags; ++i) flags = flags + Expr(f[i]) * c(1u << i);
     ProgramInteract(b, air::Direction::kSend, l, flags, l.is_real);
+    // Padding rows have no flags (their packed sum, below 2^19, is zero only if every flag is), so
+    // they make no memory access, ALU lookup or ecall: every interaction of this table counts
+    // with is_real or with a flag. Without it a padding row, which no program row binds, could
+    // store any word at any clock.
+    b.assert_zero((one - l.is_real) * flags, "padding rows have no flags");
 
     // Sequencing: real rows first, starting at the entry, clock 1; consecutive real rows follow
     // next_pc; the last real row is the exit, and nothing follows an exit.

@@ -106,6 +106,8 @@ struct ReadCallAir {
     const Expr n_value = l.n[0] + c(1 << 8) * l.n[1] + c(1 << 16) * l.n[2] + c(1 << 24) * l.n[3];
     b.assert_zero(l.n_nonzero - n_value * l.n_inverse, "n nonzero witness");
     b.assert_zero(n_value * (one - l.n_nonzero), "n zero test");
+    // Only a real call starts a chain: on a padding row nothing binds the clock, buffer or n.
+    b.assert_zero(l.n_nonzero * (one - l.is_real), "input only from a real call");
     IoToken(b, air::Direction::kSend, one, l.clk, l.word, l.offset, n_value, zero, l.n_nonzero);
   }
 };

@@ -26,8 +26,10 @@ namespace prova::rv32im {
 // degree 4 where that takes fewer auxiliary columns. Version 7: write and read ecalls are proven
 // in their own table (ecall_air.h), not in CPU columns. Version 8: STARK proof version 8 (one
 // auxiliary column fewer per table with LogUp interactions). Version 9: brk and counter reads are
-// proven in the ecall table (the break's bounds are its public values).
-inline constexpr uint32_t kSealVersion = 9;
+// proven in the ecall table (the break's bounds are its public values). Version 10: padding rows
+// of the CPU and read-call tables are constrained to do nothing (in version 9 a padding row could
+// write memory).
+inline constexpr uint32_t kSealVersion = 10;
 inline constexpr char kSealMagic[4] = {'P', 'V', 'S', 'L'};
 
 struct Seal {
