@@ -113,6 +113,25 @@ TEST(Rv32imExecution, ProvesAndVerifies) {
       VerifyExecution(truncated, p.image_id, p.journal, p.exit_code, stark::TestConfig()).ok);
 }
 
+// The verifier recomputes the journal table's LogUp sum from the claimed journal, under
+// challenges drawn after the journal's SHA-256 (a public value of the journal table) entered the
+// transcript. Were they drawn before, a prover could pick, after seeing them, another journal of
+// the same length with the same sum (io_air.h). Same seal, length and exit code; one byte differs.
+TEST(Rv32imExecution, JournalIsBoundBeforeTheLogUpChallenges) {
+  const ExecutionProof p = ProveExecution(TestProgram(), {}, TestOptions());
+  std::vector<uint8_t> other = p.journal;
+  other[0] ^= 1;
+  const auto claimed =
+      JournalChallenges(p.seal, p.image_id, p.journal, p.exit_code, stark::TestConfig());
+  const auto changed =
+      JournalChallenges(p.seal, p.image_id, other, p.exit_code, stark::TestConfig());
+  ASSERT_TRUE(claimed.has_value() && changed.has_value());
+  EXPECT_NE((*claimed)[0], (*changed)[0]);
+  EXPECT_NE((*claimed)[1], (*changed)[1]);
+  EXPECT_FALSE(JournalChallenges(p.seal, ImageId{}, p.journal, p.exit_code, stark::TestConfig())
+                   .has_value());
+}
+
 // Zero knowledge needs every table to have at least num_queries + 4 rows (docs/stark.md, section
 // 4): even a program of a few instructions, whose tables hold a handful of rows, pads them all.
 TEST(Rv32imExecution, EveryTableIsTallEnoughForZeroKnowledge) {

@@ -553,6 +553,7 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
   }
   w.tables[kJournalTable].main = std::move(journal_table);
   w.publics.journal_length = static_cast<uint32_t>(journal.size());
+  w.publics.journal_digest = JournalDigestOf(journal);
 
   const auto pv = PublicValues(w.publics);
   for (size_t t = 0; t < kNumTables; ++t) w.tables[t].public_values = pv[t];

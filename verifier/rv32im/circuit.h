@@ -94,6 +94,7 @@ struct CircuitPublics {
   uint32_t entry_pc = 0;
   uint32_t exit_code = 0;
   uint32_t journal_length = 0;
+  JournalDigest journal_digest{};  // JournalDigestOf(journal)
   uint32_t image_end_word = 0;
   uint32_t stack_image_word = 0;
 };
@@ -119,6 +120,9 @@ inline std::vector<std::vector<BabyBear>> PublicValues(const CircuitPublics& p) 
   }
   pv[kZeroInitTable] = {BabyBear::from_u64(p.image_end_word),
                         BabyBear::from_u64(p.stack_image_word)};
+  for (const uint8_t byte : p.journal_digest) {
+    pv[kJournalTable].push_back(BabyBear::from_canonical(byte));
+  }
   return pv;
 }
 

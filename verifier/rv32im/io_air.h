@@ -26,12 +26,20 @@
 // JournalAir: rows (index, byte) receiving the JOURNAL bus with a multiplicity. It has no
 // constraints: the verifier recomputes its LogUp cumulative sum from the public journal,
 //   -sum_i 1 / (alpha - (JOURNAL + beta * i + beta^2 * journal[i])),
-// and rejects a proof whose journal table states another sum. As the main trace is committed
-// before alpha and beta are drawn, equal sums mean (Schwartz-Zippel) the table's rows are exactly
-// the public journal, so the bytes the guest wrote are the public journal.
+// and rejects a proof whose journal table states another sum. Its public values are the
+// journal's SHA-256 (JournalDigestOf), which no constraint reads: the transcript observes them
+// before alpha and beta are drawn, as it does the main trace, so both the table's rows and the
+// public journal are fixed before the challenges, and equal sums mean (Schwartz-Zippel) that the
+// rows are exactly the public journal: the bytes the guest wrote. Without the digest the journal
+// would be chosen after alpha and beta, and a journal of the same length whose fractions sum to
+// the same value (a generalised-birthday search over the 2^124 sums) would verify.
 
+#include <openssl/sha.h>
+
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string_view>
 
 #include "verifier/air/air.h"
@@ -39,6 +47,16 @@
 #include "verifier/rv32im/memory_air.h"
 
 namespace prova::rv32im {
+
+// The journal's SHA-256: the journal table's public values, one byte each.
+inline constexpr size_t kJournalDigestBytes = 32;
+using JournalDigest = std::array<uint8_t, kJournalDigestBytes>;
+
+inline JournalDigest JournalDigestOf(std::span<const uint8_t> journal) {
+  JournalDigest digest;
+  SHA256(journal.data(), journal.size(), digest.data());
+  return digest;
+}
 
 // SYSCALL bus: (is_input, clock, word, byte offset, bytes remaining, journal index).
 template <class B, class K, class C, class W, class O, class R, class J, class M>
@@ -208,7 +226,7 @@ struct JournalAir {
   std::string_view name() const { return "journal"; }
   size_t main_width() const { return air::kWidth<JournalCols>; }
   size_t preprocessed_width() const { return 0; }
-  size_t num_public_values() const { return 0; }
+  size_t num_public_values() const { return kJournalDigestBytes; }
 
   template <air::AirBuilder B>
   void eval(B& b) const {
