@@ -30,6 +30,7 @@ int RunInspect(const InspectArgs& args) {
   const std::string claim_digest = ToHex(receipt::ClaimDigest(r.claim));
   if (args.json) {
     nlohmann::json report = {
+        {"verified", false},  // inspect shows what the receipt claims; `prova verify` checks it
         {"version", decoded.version},
         {"file_bytes", bytes.size()},
         {"image_id", ToHex(r.claim.image_id)},
@@ -51,6 +52,7 @@ int RunInspect(const InspectArgs& args) {
     fmt::print("{}\n", report.dump(2));
     return 0;
   }
+  fmt::print("not verified: what the receipt claims (`prova verify` checks it)\n");
   fmt::print("receipt version   {} ({} bytes)\n", decoded.version, bytes.size());
   fmt::print("image ID          {}\n", ToHex(r.claim.image_id));
   fmt::print("exit code         {}\n", r.claim.exit_code);

@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <span>
 #include <string>
 #include <thread>
 
@@ -17,6 +19,8 @@
 #include "common/file_io.h"
 #include "prover/rv32im/image_id.h"
 #include "service/crypto.h"
+#include "verifier/receipt/sha256.h"
+#include "verifier/receipt/verify_receipt.h"
 #include "vm/elf_loader.h"
 
 namespace prova::cli {
@@ -76,9 +80,16 @@ std::string Path(const std::string& url) {
   return slash == std::string::npos ? "/" : url.substr(slash);
 }
 
-std::string Upload(Api& api, const RemoteArgs& args) {
+struct Uploaded {
+  std::string session_id;
+  rv32im::ImageId image_id;  // computed here, from the ELF: what the receipt must prove
+  std::string input_digest;  // SHA-256 of the input sent, hex
+};
+
+Uploaded Upload(Api& api, const RemoteArgs& args) {
   const std::vector<uint8_t> elf = ReadFileBytes(args.elf_path);
-  const std::string image_id = ToHex(rv32im::ComputeImageId(vm::LoadElf(elf)));
+  const rv32im::ImageId image_id_bytes = rv32im::ComputeImageId(vm::LoadElf(elf));
+  const std::string image_id = ToHex(image_id_bytes);
   httplib::Result slot = api.Get("/images/upload/" + image_id);
   if (slot->status == 200) {
     api.Put(Path(nlohmann::json::parse(slot->body).at("url")), std::string(elf.begin(), elf.end()));
@@ -88,6 +99,8 @@ std::string Upload(Api& api, const RemoteArgs& args) {
     std::vector<uint8_t> bytes = ReadFileBytes(args.input_path);
     input.assign(bytes.begin(), bytes.end());
   }
+  const std::string input_digest =
+      ToHex(receipt::Sha256({reinterpret_cast<const uint8_t*>(input.data()), input.size()}));
   const nlohmann::json input_slot = api.GetJson("/inputs/upload");
   api.Put(Path(input_slot.at("url")), input);
   nlohmann::json request = {{"img", image_id},
@@ -95,7 +108,8 @@ std::string Upload(Api& api, const RemoteArgs& args) {
                             {"execute_only", args.execute_only},
                             {"optimistic", args.optimistic}};
   if (args.max_cycles > 0) request["exec_cycle_limit"] = args.max_cycles;
-  return nlohmann::json::parse(api.Post("/sessions/create", request.dump())->body).at("uuid");
+  return {nlohmann::json::parse(api.Post("/sessions/create", request.dump())->body).at("uuid"),
+          image_id_bytes, input_digest};
 }
 
 nlohmann::json WaitForSession(Api& api, const std::string& id, bool show_progress) {
@@ -125,7 +139,8 @@ int SaveReceipt(Api& api, const std::string& id, const std::string& path) {
 
 int RunProve(const RemoteArgs& args) {
   Api api;
-  const std::string id = Upload(api, args);
+  const Uploaded uploaded = Upload(api, args);
+  const std::string& id = uploaded.session_id;
   if (args.no_wait) {
     fmt::print("{}\n", id);
     return 0;
@@ -137,11 +152,33 @@ int RunProve(const RemoteArgs& args) {
     const nlohmann::json key = api.GetJson("/public-key");
     status["claim_signature_valid"] = service::VerifyEd25519(
         key.value("public_key", ""), status.value("claim", ""), status.value("signature", ""));
+    // The signature only shows that the service stands by the claim; the claim must also be
+    // about what was sent.
+    const nlohmann::json claim = nlohmann::json::parse(status.value("claim", ""), nullptr, false);
+    status["claim_matches_request"] = claim.is_object() && claim.value("session_id", "") == id &&
+                                      claim.value("image_id", "") == ToHex(uploaded.image_id) &&
+                                      claim.value("input_digest", "") == uploaded.input_digest;
   }
+  bool trusted =
+      status.value("claim_signature_valid", true) && status.value("claim_matches_request", true);
   if (succeeded && status["receipt_url"].is_string() && !args.output_path.empty()) {
-    const int bytes = SaveReceipt(api, id, args.output_path);
-    if (!args.quiet && !args.json) {
-      fmt::print(stderr, "prova: wrote {} ({} bytes)\n", args.output_path, bytes);
+    // The service is not trusted: a receipt is written only if it proves this ELF's image ID.
+    const httplib::Result r = api.Get("/receipts/" + id);
+    const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(r->body.data()),
+                                         r->body.size());
+    const stark::VerifyResult verified =
+        receipt::VerifyReceipt(bytes, uploaded.image_id, std::nullopt);
+    status["receipt_verified"] = verified.ok;
+    if (verified.ok) {
+      WriteFileAtomic(args.output_path, bytes);
+      if (!args.quiet && !args.json) {
+        fmt::print(stderr, "prova: wrote {} ({} bytes)\n", args.output_path, bytes.size());
+      }
+    } else {
+      trusted = false;
+      status["receipt_rejected"] = verified.reason;
+      fmt::print(stderr, "prova: the service's receipt does not verify, not written: {}\n",
+                 verified.reason);
     }
   }
   status["uuid"] = id;
@@ -153,7 +190,7 @@ int RunProve(const RemoteArgs& args) {
         status.value("state", ""), status["stats"].value("cycles", 0),
         status["error_msg"].is_string() ? ": " + status["error_msg"].get<std::string>() : "");
   }
-  return succeeded ? 0 : kRejected;
+  return succeeded && trusted ? 0 : kRejected;
 }
 
 void AddProve(CLI::App& remote, const std::shared_ptr<RemoteArgs>& args, int* exit_status) {

@@ -24,6 +24,7 @@ struct VerifyArgs {
   std::string receipt_path;
   std::string image_id;
   std::string journal_path;
+  bool journal_given = false;  // --journal was given, even as an empty string
   bool json = false;
 };
 
@@ -33,11 +34,18 @@ int Report(const VerifyArgs& args, bool ok, const std::string& reason,
     nlohmann::json report = {{"verified", ok}, {"seconds", seconds}};
     if (!ok) report["reason"] = reason;
     if (receipt != nullptr) {
-      report["image_id"] = ToHex(receipt->claim.image_id);
-      report["exit_code"] = receipt->claim.exit_code;
-      report["journal_len"] = receipt->journal.size();
-      report["journal_hex"] = ToHex(receipt->journal);
-      report["claim_digest"] = ToHex(receipt::ClaimDigest(receipt->claim));
+      const nlohmann::json claim = {{"image_id", ToHex(receipt->claim.image_id)},
+                                    {"exit_code", receipt->claim.exit_code},
+                                    {"journal_len", receipt->journal.size()},
+                                    {"journal_hex", ToHex(receipt->journal)},
+                                    {"claim_digest", ToHex(receipt::ClaimDigest(receipt->claim))}};
+      // A rejected receipt's claim is what its author wrote: kept apart, so that a script
+      // reading the top-level fields only ever reads verified ones.
+      if (ok) {
+        report.update(claim);
+      } else {
+        report["unverified_claim"] = claim;
+      }
     }
     fmt::print("{}\n", report.dump());
   } else if (ok) {
@@ -58,6 +66,11 @@ int RunVerify(const VerifyArgs& args) {
     fmt::print(stderr, "prova: {}\n", e.what());
     return kUsageError;
   }
+  if (args.journal_given && args.journal_path.empty()) {
+    // An empty path (an unset shell variable) must not turn the journal check off.
+    fmt::print(stderr, "prova: --journal needs a file\n");
+    return kUsageError;
+  }
   auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -68,7 +81,7 @@ int RunVerify(const VerifyArgs& args) {
   std::optional<std::vector<uint8_t>> expected_journal;
   try {
     std::vector<uint8_t> bytes = ReadFileBytes(args.receipt_path, receipt::kMaxReceiptBytes);
-    if (!args.journal_path.empty()) {
+    if (args.journal_given) {
       expected_journal = ReadFileBytes(args.journal_path, receipt::kMaxJournalBytes);
     }
     decoded = receipt::DecodeReceipt(bytes);
@@ -92,10 +105,13 @@ void AddVerifyOptions(CLI::App& app, int* exit_status) {
   app.add_option("--image-id", args->image_id,
                  "Expected image ID (64 hex digits, from `prova image-id guest.elf`)")
       ->required();
-  app.add_option("--journal", args->journal_path,
-                 "Also require the journal to be exactly this file's bytes");
+  CLI::Option* journal = app.add_option("--journal", args->journal_path,
+                                        "Also require the journal to be exactly this file's bytes");
   app.add_flag("--json", args->json, "Print a JSON result on stdout");
-  app.callback([args, exit_status] { *exit_status = RunVerify(*args); });
+  app.callback([args, journal, exit_status] {
+    args->journal_given = journal->count() > 0;
+    *exit_status = RunVerify(*args);
+  });
 }
 
 void RegisterVerifyCommand(CLI::App& app, int* exit_status) {

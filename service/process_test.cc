@@ -7,8 +7,10 @@
 
 #include <signal.h>
 
+#include <filesystem>
 #include <fstream>
 #include <map>
+#include <thread>
 
 #include "service/service_fixture.h"
 #include "verifier/receipt/verify_receipt.h"
@@ -176,6 +178,7 @@ TEST(RemoteCommand, ProvesThroughTheServiceAndWritesAVerifyingReceipt) {
       RunCommand(env + kProva + " remote prove " + dir + "/guest.elf --input " + dir +
                  "/input.bin -o " + dir + "/receipt.bin --json"));
   EXPECT_EQ(result.value("status", ""), "SUCCEEDED") << result.dump();
+  EXPECT_TRUE(result.value("receipt_verified", false)) << result.dump();
   const std::vector<uint8_t> receipt = ReadFileBytes(dir + "/receipt.bin");
   EXPECT_TRUE(
       ReceiptVerifies(std::string(receipt.begin(), receipt.end()), ImageIdOf(elf), "remote"));
@@ -198,6 +201,55 @@ TEST(RemoteCommand, ProvesThroughTheServiceAndWritesAVerifyingReceipt) {
                  "/input.bin --optimistic --json"));
   EXPECT_EQ(optimistic.value("state", ""), "claimed") << optimistic.dump();
   EXPECT_TRUE(optimistic.value("claim_signature_valid", false));
+  EXPECT_TRUE(optimistic.value("claim_matches_request", false)) << optimistic.dump();
+}
+
+// The client does not trust the service: a server that answers every request but returns a
+// receipt of another program (valid in itself) gets nothing written and a non-zero exit.
+TEST(RemoteCommand, RefusesAReceiptForAnotherImage) {
+  const std::string dir = MakeTempDir("prova-remote-liar");
+  WriteFileAtomic(dir + "/guest.elf", EchoGuestElf(1, 0));
+  WriteFileAtomic(dir + "/other.elf", EchoGuestElf(2, 0));
+  const std::string input = EchoInput("liar");
+  WriteFileAtomic(dir + "/input.bin",
+                  {reinterpret_cast<const uint8_t*>(input.data()), input.size()});
+  RunCommand(std::string(kProva) + " prove " + dir + "/other.elf --input " + dir +
+             "/input.bin -o " + dir + "/other.receipt --quiet");
+  const std::vector<uint8_t> other = ReadFileBytes(dir + "/other.receipt");
+
+  httplib::Server liar;
+  auto json = [](httplib::Response& res, const nlohmann::json& j) {
+    res.set_content(j.dump(), "application/json");
+  };
+  liar.Get(R"(/images/upload/.*)", [](const httplib::Request&, httplib::Response& res) {
+    res.status = 204;  // "already uploaded"
+  });
+  liar.Get("/inputs/upload", [&](const httplib::Request&, httplib::Response& res) {
+    json(res, {{"uuid", "input-1"}, {"url", "/inputs/input-1"}});
+  });
+  liar.Put("/inputs/input-1", [](const httplib::Request&, httplib::Response&) {});
+  liar.Post("/sessions/create", [&](const httplib::Request&, httplib::Response& res) {
+    json(res, {{"uuid", "session-1"}});
+  });
+  liar.Get("/sessions/status/session-1", [&](const httplib::Request&, httplib::Response& res) {
+    json(res, {{"status", "SUCCEEDED"},
+               {"state", "proved"},
+               {"receipt_url", "/receipts/session-1"},
+               {"stats", {{"cycles", 1}}}});
+  });
+  liar.Get("/receipts/session-1", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_content(std::string(other.begin(), other.end()), "application/octet-stream");
+  });
+  const int port = liar.bind_to_any_port("127.0.0.1");
+  std::thread server([&] { liar.listen_after_bind(); });
+  const std::string command = "PROVA_API_URL=http://127.0.0.1:" + std::to_string(port) +
+                              " PROVA_API_KEY=any " + kProva + " remote prove " + dir +
+                              "/guest.elf --input " + dir + "/input.bin -o " + dir +
+                              "/receipt.bin --json 2>/dev/null";
+  EXPECT_THROW(RunCommand(command), std::runtime_error);
+  EXPECT_FALSE(std::filesystem::exists(dir + "/receipt.bin"));
+  liar.stop();
+  server.join();
 }
 
 TEST(Postgres, TwoWorkersProveTenSessionsEachExactlyOnce) {

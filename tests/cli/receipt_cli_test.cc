@@ -203,6 +203,34 @@ TEST_F(ReceiptCliTest, VerifyAcceptsTheRightImageAndJournal) {
   EXPECT_EQ(report["image_id"], id);
 }
 
+// An empty --journal (say, an unset shell variable) is a usage error: it used to turn the journal
+// check off, so any receipt of the image verified.
+TEST_F(ReceiptCliTest, EmptyJournalPathIsAUsageError) {
+  ASSERT_FALSE(Proved("hello").is_null());
+  const std::string args =
+      ReceiptPath("hello").string() + " --image-id " + ImageId("hello") + " --journal ''";
+  for (const CommandResult& run : {Prova("verify " + args), ProvaVerify(args)}) {
+    EXPECT_EQ(run.status, 2) << run.err;
+    EXPECT_NE(run.err.find("--journal needs a file"), std::string::npos) << run.err;
+  }
+}
+
+// With --json a rejected receipt's claim is reported under "unverified_claim", never as the
+// top-level fields a script reads after a success.
+TEST_F(ReceiptCliTest, JsonKeepsARejectedClaimApart) {
+  ASSERT_FALSE(Proved("hello").is_null());
+  const std::string args =
+      ReceiptPath("hello").string() + " --image-id " + ImageId("sha256") + " --json";
+  for (const CommandResult& run : {Prova("verify " + args), ProvaVerify(args)}) {
+    EXPECT_EQ(run.status, 1) << run.err;
+    const nlohmann::json report = nlohmann::json::parse(run.out);
+    EXPECT_EQ(report["verified"], false);
+    EXPECT_FALSE(report.contains("image_id"));
+    EXPECT_FALSE(report.contains("journal_hex"));
+    EXPECT_EQ(report["unverified_claim"]["image_id"], ImageId("hello"));
+  }
+}
+
 TEST_F(ReceiptCliTest, VerifyRejectsAnotherImageId) {
   ASSERT_FALSE(Proved("hello").is_null());
   const std::string args = ReceiptPath("hello").string() + " --image-id " + ImageId("sha256");
@@ -292,13 +320,14 @@ TEST_F(ReceiptCliTest, InspectShowsTheClaim) {
   ASSERT_FALSE(summary.is_null());
   CommandResult text = Prova("inspect " + ReceiptPath("hello").string());
   ASSERT_EQ(text.status, 0) << text.err;
-  for (const char* field : {"receipt version", "image ID", "exit code", "journal", "claim digest",
-                            "seal", "rv32im-stark"}) {
+  for (const char* field : {"not verified", "receipt version", "image ID", "exit code", "journal",
+                            "claim digest", "seal", "rv32im-stark"}) {
     EXPECT_NE(text.out.find(field), std::string::npos) << field << "\n" << text.out;
   }
   CommandResult json = Prova("inspect " + ReceiptPath("hello").string() + " --json");
   ASSERT_EQ(json.status, 0) << json.err;
   nlohmann::json info = nlohmann::json::parse(json.out);
+  EXPECT_EQ(info["verified"], false);
   EXPECT_EQ(info["version"], 1);
   EXPECT_EQ(info["journal_hex"], summary["journal_hex"]);
   EXPECT_EQ(info["journal_len"], summary["journal_len"]);
