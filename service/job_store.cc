@@ -517,6 +517,10 @@ std::unique_ptr<JobStore> OpenJobStore(const std::string& db, const std::string&
     throw Error("--db must be empty, 'sqlite' or a postgres:// URL, not '" + db + "'");
   }
   std::filesystem::create_directories(data_dir);
+  // The data directory holds private inputs (blobs/inputs) and the database: its owner's alone,
+  // whatever the files inside are created with.
+  std::filesystem::permissions(data_dir, std::filesystem::perms::owner_all,
+                               std::filesystem::perm_options::replace);
   connections.push_back(OpenSqlite((std::filesystem::path(data_dir) / "prova.db").string()));
   return std::make_unique<SqlJobStore>(std::move(connections),
                                        (std::filesystem::path(data_dir) / "blobs").string());

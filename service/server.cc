@@ -8,6 +8,7 @@
 
 #include "common/error.h"
 #include "common/file_io.h"
+#include "prover/rv32im/fixed_columns.h"
 #include "prover/rv32im/image_id.h"
 #include "vm/elf_loader.h"
 
@@ -110,8 +111,23 @@ nlohmann::json StatusJson(const Session& s, const std::string& base_url) {
   return j;
 }
 
+// Request bodies nest a few levels. A deeper one is refused while it is parsed: the parser itself
+// is iterative, but copying or printing a value recurses once per level, and 200 000 levels
+// (400 KB of brackets) overflow a thread's stack.
+constexpr int kMaxJsonDepth = 32;
+
 nlohmann::json ParseBody(const Request& req) {
-  nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
+  bool too_deep = false;
+  const nlohmann::json::parser_callback_t limit_depth =
+      [&too_deep](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+        too_deep = too_deep || depth > kMaxJsonDepth;
+        return !too_deep;  // keep nothing once too deep
+      };
+  nlohmann::json body = nlohmann::json::parse(req.body, limit_depth, false);
+  if (too_deep) {
+    throw ApiError{400, "invalid_json",
+                   fmt::format("the request body nests deeper than {} levels", kMaxJsonDepth)};
+  }
   if (body.is_discarded() || !body.is_object()) {
     throw ApiError{400, "invalid_json", "the request body must be a JSON object"};
   }
@@ -293,10 +309,23 @@ void Server::ImageUploadUrl(const Request& req, Response& res, const Caller&) {
 void Server::ImageUpload(const Request& req, Response& res, const Caller&) {
   const std::string id = req.matches[1];
   CheckImageId(id);
+  if (const std::optional<std::string> stored = store_.GetImage(id);
+      stored && *stored == req.body) {
+    // The same ELF again: its ID was checked when it was stored.
+    ReplyJson(res, 200, {{"image_id", id}, {"bytes", req.body.size()}, {"already_stored", true}});
+    return;
+  }
   std::string computed;
   try {
     const vm::ProgramImage image =
         vm::LoadElf({reinterpret_cast<const uint8_t*>(req.body.data()), req.body.size()});
+    if (rv32im::ImageSpanBytes(image) > options_.max_image_span_bytes) {
+      throw ApiError{400, "image_too_large",
+                     fmt::format("the image spans {} bytes of memory (code, data and .bss); this "
+                                 "service takes at most {}",
+                                 rv32im::ImageSpanBytes(image), options_.max_image_span_bytes)};
+    }
+    const std::lock_guard<std::mutex> lock(image_id_mutex_);
     computed = ToHex(rv32im::ComputeImageId(image));
   } catch (const Error& e) {
     throw ApiError{400, "invalid_elf",
@@ -355,7 +384,8 @@ Session Server::SessionFromRequest(const nlohmann::json& body, const std::string
       Field<double>(body, "timeout_seconds", Seconds(options_.session_timeout_ms));
   const double window =
       Field<double>(body, "challenge_window_seconds", Seconds(options_.challenge_window_ms));
-  if (!Field<nlohmann::json>(body, "assumptions", nlohmann::json::array()).empty()) {
+  if (const auto it = body.find("assumptions");
+      it != body.end() && !it->is_null() && !it->empty()) {
     throw ApiError{400, "unsupported", "assumptions (composition) are not supported"};
   }
   if (s.options.execute_only && s.options.optimistic) {

@@ -29,8 +29,11 @@ namespace prova::service {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  int port = 8080;                           // 0: any free port (see Bind)
-  uint64_t max_upload_bytes = 64ull << 20;   // images and inputs; larger is 413
+  int port = 8080;                          // 0: any free port (see Bind)
+  uint64_t max_upload_bytes = 64ull << 20;  // images and inputs; larger is 413
+  // An uploaded image whose memory image (rv32im::ImageSpanBytes: code, data and .bss) is larger
+  // is refused before its image ID is computed, which takes memory and time in proportion.
+  uint64_t max_image_span_bytes = 16ull << 20;
   uint64_t max_cycles = uint64_t{1} << 22;   // per session (the single-proof limit)
   int64_t session_timeout_ms = 3600 * 1000;  // wall time of one attempt; then TIMED_OUT
   int64_t challenge_window_ms = 600 * 1000;  // optimistic sessions' default and maximum
@@ -96,7 +99,8 @@ class Server {
   std::unique_ptr<httplib::Server> http_;
   std::vector<RouteInfo> routes_;
 
-  std::mutex create_mutex_;  // quota checks and session creation, one at a time
+  std::mutex create_mutex_;    // quota checks and session creation, one at a time
+  std::mutex image_id_mutex_;  // image ID computations (memory in proportion), one at a time
 
   struct Bucket {
     double tokens;

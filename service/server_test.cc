@@ -2,6 +2,7 @@
 // quotas and limits, optimistic sessions, and a bounded load test.
 
 #include <atomic>
+#include <filesystem>
 #include <set>
 
 #include "common/error.h"
@@ -195,6 +196,21 @@ TEST(Api, MalformedRequestsGetClear4xx) {
               nlohmann::json{{"img", image_id}, {"input", input_id}, {"assumptions", {"x"}}}.dump(),
               "application/json"),
       400, "unsupported");
+  // JSON nested deeper than requests ever are: refused while parsed (copying it recursed once
+  // per level: 200 000 levels overflowed the stack), and the server goes on.
+  ExpectError(c->Post("/sessions/create",
+                      "{\"assumptions\":" + std::string(30000, '[') + std::string(30000, ']') + "}",
+                      "application/json"),
+              400, "invalid_json");
+  ExpectError(
+      c->Post("/sessions/create", std::string(40, '[') + std::string(40, ']'), "application/json"),
+      400, "invalid_json");
+  // A small ELF whose .bss spans 32 MiB: refused before its image ID is computed.
+  const std::vector<uint8_t> wide = LargeBssElf(32u << 20);
+  ASSERT_LT(wide.size(), 64u * 1024);
+  ExpectError(c->Put("/images/upload/" + std::string(64, 'c'),
+                     std::string(wide.begin(), wide.end()), "application/octet-stream"),
+              400, "image_too_large");
   ExpectError(c->Get("/sessions/status/not-a-uuid"), 404, "session_not_found");
   ExpectError(c->Get("/sessions/status/3f0c1c2e-0000-4000-8000-000000000000"), 404,
               "session_not_found");
@@ -216,6 +232,32 @@ TEST(Api, MalformedRequestsGetClear4xx) {
   ExpectError(c->Put("/inputs/upload/3f0c1c2e-0000-4000-8000-000000000000", "x",
                      "application/octet-stream"),
               404, "input_not_found");
+}
+
+// A guest that writes more journal than a worker keeps (1 MiB) fails its session, with the
+// reason, instead of filling the worker's memory; the service goes on.
+TEST(Api, JournalFloodFailsTheSession) {
+  TestService service;
+  auto c = service.Client(service.NewKey("alice"));
+  auto [image_id, input_id] = Upload(*c, JournalFloodElf(64 * 1024, 17), "x");
+  const std::string id =
+      CreateSession(*c, {{"img", image_id}, {"input", input_id}, {"execute_only", true}});
+  const nlohmann::json status = WaitForSession(*c, id);
+  EXPECT_EQ(status.value("status", ""), "FAILED") << status.dump();
+  EXPECT_NE(status.value("error_msg", "").find("journal would exceed 1048576 bytes"),
+            std::string::npos)
+      << status.dump();
+  auto [echo_image, echo_input] = Upload(*c, EchoGuestElf(), "after");
+  const nlohmann::json after = WaitForSession(
+      *c, CreateSession(*c, {{"img", echo_image}, {"input", echo_input}, {"execute_only", true}}));
+  EXPECT_EQ(after.value("status", ""), "SUCCEEDED") << after.dump();
+}
+
+// The data directory, which holds the private inputs, is its owner's alone.
+TEST(Api, DataDirectoryIsPrivate) {
+  TestService service;
+  const auto perms = std::filesystem::status(service.data_dir()).permissions();
+  EXPECT_EQ(perms & std::filesystem::perms::all, std::filesystem::perms::owner_all);
 }
 
 TEST(Api, QuotasAndRateLimits) {

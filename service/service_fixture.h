@@ -51,6 +51,12 @@ class TestService {
     server_ = std::make_unique<Server>(*store_, signer_, log_, options);
     port_ = server_->Bind();
     thread_ = std::thread([this] { server_->Listen(); });
+    // Listening before the constructor returns: a stop that comes before the listen loop starts
+    // would be lost, and the destructor would wait for the loop forever.
+    httplib::Client probe("127.0.0.1", port_);
+    for (int i = 0; i < 500 && !probe.Get("/version"); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
     for (int i = 0; i < workers; ++i) AddWorker(lease_ms);
   }
   ~TestService() {
@@ -95,6 +101,7 @@ class TestService {
   JobStore& store() { return *store_; }
   const Ed25519Signer& signer() const { return signer_; }
   int port() const { return port_; }
+  const std::string& data_dir() const { return dir_; }
 
  private:
   std::string dir_;

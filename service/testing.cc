@@ -50,6 +50,48 @@ std::vector<uint8_t> EchoGuestElf(uint32_t iterations, uint32_t exit_code) {
        {kBuffer, rvgen::kSegmentRead | rvgen::kSegmentWrite, std::vector<uint8_t>(64, 0), 4096}});
 }
 
+namespace {
+
+std::vector<uint8_t> TextBytes(const vm::rv32::Code& c) {
+  std::vector<uint8_t> text;
+  for (uint32_t w : c.words()) {
+    for (int i = 0; i < 4; ++i) text.push_back(static_cast<uint8_t>(w >> (8 * i)));
+  }
+  return text;
+}
+
+}  // namespace
+
+std::vector<uint8_t> JournalFloodElf(uint32_t buffer_bytes, uint32_t writes) {
+  using namespace vm::rv32;
+  constexpr uint32_t kBuffer = kDefaultDataAddress;
+  Code c;
+  c << Li(t0, writes);
+  const int32_t loop = c.here();
+  c << Addi(a0, zero, 3) << Li(a1, kBuffer) << Li(a2, buffer_bytes) << Addi(a7, zero, 64)
+    << Ecall();  // write(3, buf, buffer_bytes)
+  c << Addi(t0, t0, -1);
+  c << Bne(t0, zero, loop - c.here());
+  c << Addi(a0, zero, 0) << Addi(a7, zero, 93) << Ecall();
+  const std::vector<uint8_t> text = TextBytes(c);
+  return rvgen::WriteElf(kDefaultCodeAddress,
+                         {{kDefaultCodeAddress, rvgen::kSegmentRead | rvgen::kSegmentExecute, text,
+                           static_cast<uint32_t>(text.size())},
+                          {kBuffer, rvgen::kSegmentRead | rvgen::kSegmentWrite, {}, buffer_bytes}});
+}
+
+std::vector<uint8_t> LargeBssElf(uint32_t bss_bytes) {
+  using namespace vm::rv32;
+  Code c;
+  c << Addi(a0, zero, 0) << Addi(a7, zero, 93) << Ecall();
+  const std::vector<uint8_t> text = TextBytes(c);
+  return rvgen::WriteElf(
+      kDefaultCodeAddress,
+      {{kDefaultCodeAddress, rvgen::kSegmentRead | rvgen::kSegmentExecute, text,
+        static_cast<uint32_t>(text.size())},
+       {kDefaultDataAddress, rvgen::kSegmentRead | rvgen::kSegmentWrite, {}, bss_bytes}});
+}
+
 std::string EchoInput(std::string_view payload) {
   std::string input(4, '\0');
   const uint32_t n = static_cast<uint32_t>(payload.size());

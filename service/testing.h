@@ -15,6 +15,13 @@ namespace prova::service::testing {
 std::vector<uint8_t> EchoGuestElf(uint32_t iterations = 1, uint32_t exit_code = 0);
 std::string EchoInput(std::string_view payload);
 
+// A guest that writes its `buffer_bytes`-byte buffer to the journal `writes` times, then exits 0.
+std::vector<uint8_t> JournalFloodElf(uint32_t buffer_bytes, uint32_t writes);
+
+// EchoGuestElf with a zero-initialised data segment (.bss) of `bss_bytes` after its code: a
+// small file whose memory image is large.
+std::vector<uint8_t> LargeBssElf(uint32_t bss_bytes);
+
 // A new directory under the system temporary directory, removed when the process exits.
 std::string MakeTempDir(const std::string& prefix);
 

@@ -138,8 +138,13 @@ struct SessionInputs {
 class SessionRunner {
  public:
   SessionRunner(JobStore& store, const Ed25519Signer& signer, const Session& session,
-                const Lease& lease, JobMonitor& monitor)
-      : store_(store), signer_(signer), s_(session), lease_(lease), monitor_(monitor) {}
+                const Lease& lease, JobMonitor& monitor, uint64_t max_journal_bytes)
+      : store_(store),
+        signer_(signer),
+        s_(session),
+        lease_(lease),
+        monitor_(monitor),
+        max_journal_bytes_(max_journal_bytes) {}
 
   JobResult Run() {
     SessionInputs in = Load();
@@ -167,6 +172,7 @@ class SessionRunner {
     std::string output;
     vm::ExecuteOptions options;
     options.max_cycles = s_.options.cycle_limit;
+    options.max_journal_bytes = max_journal_bytes_;
     options.input = AsBytes(in.input);
     options.on_output = [&](int fd, std::span<const uint8_t> bytes) {
       if (fd == 3 || output.size() >= kMaxGuestOutputLogged) return;
@@ -261,6 +267,7 @@ class SessionRunner {
   const Session& s_;
   const Lease& lease_;
   JobMonitor& monitor_;
+  const uint64_t max_journal_bytes_;
 };
 
 }  // namespace
@@ -328,7 +335,7 @@ bool Worker::RunOnce() {
   JobMonitor monitor(store_, lease, options_, s.options.timeout_ms, shutdown_);
   std::optional<JobResult> result;
   try {
-    result = SessionRunner(store_, signer_, s, lease, monitor).Run();
+    result = SessionRunner(store_, signer_, s, lease, monitor, options_.max_journal_bytes).Run();
   } catch (const Abandoned&) {
   } catch (const Error& e) {
     result = Failure(e.what());

@@ -24,6 +24,9 @@ struct WorkerOptions {
   int64_t heartbeat_ms = 1000;  // lease renewal, progress report and stop check
   int64_t max_attempts = 3;     // claims of one session before it is FAILED
   int64_t poll_ms = 200;        // idle wait between claims
+  // A guest that writes more journal faults (its session FAILED): the journal is held in memory,
+  // hex-encoded in the session's status and in a signed claim.
+  uint64_t max_journal_bytes = uint64_t{1} << 20;
 };
 
 class Worker {

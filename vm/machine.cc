@@ -269,6 +269,12 @@ Machine::SyscallOutcome Machine::Syscall(Context& ctx, uint32_t* x, uint32_t pc)
                                buffer, n, pc));
         return SyscallOutcome::kFault;
       }
+      if (fd == kFdJournal && journal_.size() + uint64_t{n} > max_journal_bytes_) {
+        RaiseFault(FaultKind::kBadSyscallArgument, pc, buffer,
+                   fmt::format("write: the journal would exceed {} bytes (pc 0x{:08x})",
+                               max_journal_bytes_, pc));
+        return SyscallOutcome::kFault;
+      }
       data = std::span<const uint8_t>(mem + buffer, n);
       if constexpr (Context::kTracing) {
         const uint64_t end = uint64_t{buffer} + n;
@@ -316,6 +322,7 @@ void Machine::FillResult(ExecuteResult* result, bool capture_memory) {
 
 ExecuteResult Execute(const ProgramImage& image, const ExecuteOptions& options) {
   Machine machine(image, options.input, options.on_output);
+  machine.set_max_journal_bytes(options.max_journal_bytes);
   FastContext ctx;
   machine.Run(ctx, options.max_cycles);
   ExecuteResult result;
@@ -326,6 +333,7 @@ ExecuteResult Execute(const ProgramImage& image, const ExecuteOptions& options) 
 ExecuteResult ExecuteTraced(const ProgramImage& image, const ExecuteOptions& options, Trace* out) {
   PROVA_CHECK(out != nullptr, "ExecuteTraced needs a trace");
   Machine machine(image, options.input, options.on_output);
+  machine.set_max_journal_bytes(options.max_journal_bytes);
   // Cleared, not replaced: a caller tracing repeatedly reuses the capacity (and its touched pages).
   out->steps.clear();
   out->syscalls.clear();

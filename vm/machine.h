@@ -20,6 +20,9 @@ namespace prova::vm {
 struct Trace;  // vm/trace.h
 
 inline constexpr uint64_t kDefaultMaxCycles = uint64_t{1} << 32;
+// The longest journal a receipt verifier accepts (verifier/rv32im/verify.cc): the default limit
+// of ExecuteOptions::max_journal_bytes. A write to fd 3 past it faults.
+inline constexpr uint64_t kMaxJournalBytes = (uint64_t{1} << 28) - 1;
 
 // Called with fd 1 (stdout), 2 (stderr) or 3 (journal) and the bytes of each write.
 using OutputCallback = std::function<void(int fd, std::span<const uint8_t>)>;
@@ -31,6 +34,9 @@ struct ExecuteOptions {
   // writes are passed here too and always collected.
   OutputCallback on_output;
   bool capture_memory = false;  // fill ExecuteResult::final_memory
+  // A write to fd 3 that would make the journal longer faults (kBadSyscallArgument): a service
+  // keeps a guest from filling its memory with journal.
+  uint64_t max_journal_bytes = kMaxJournalBytes;
 };
 
 struct ExecuteResult {
@@ -93,6 +99,8 @@ class Machine {
 
   // Moves the collected outputs and the final state into `result`.
   void FillResult(ExecuteResult* result, bool capture_memory);
+  // See ExecuteOptions::max_journal_bytes.
+  void set_max_journal_bytes(uint64_t bytes) { max_journal_bytes_ = bytes; }
 
  private:
   enum class SyscallOutcome { kContinue, kExit, kFault };
@@ -121,6 +129,7 @@ class Machine {
   size_t input_pos_ = 0;
   OutputCallback on_output_;
   std::vector<uint8_t> journal_, stdout_, stderr_;
+  uint64_t max_journal_bytes_ = kMaxJournalBytes;
 
   uint32_t heap_start_ = 0, heap_limit_ = 0, brk_ = 0;
 };

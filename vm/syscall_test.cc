@@ -62,6 +62,27 @@ TEST(SyscallTest, OutputCallbackStreams) {
   EXPECT_EQ(r.journal, Bytes("JRNL"));  // the journal is always collected
 }
 
+// A write that would take the journal past ExecuteOptions::max_journal_bytes faults, in both
+// modes; up to the limit it is written.
+TEST(SyscallTest, JournalLimitFaults) {
+  Code c = Concat({Write(3, 0, 4, s2), Write(3, 4, 4, s3)});
+  c << Addi(a0, zero, 0) << Addi(a7, zero, 93) << Ecall();
+  const ProgramImage image = MakeImage(c.words(), Bytes("JRNLmore"), 64);
+  ExecuteOptions options;
+  options.max_journal_bytes = 8;
+  EXPECT_EQ(Execute(image, options).journal, Bytes("JRNLmore"));
+  options.max_journal_bytes = 7;
+  for (const bool traced : {false, true}) {
+    Trace trace;
+    ExecuteResult r = traced ? ExecuteTraced(image, options, &trace) : Execute(image, options);
+    ASSERT_EQ(r.status, ExecuteResult::kFault);
+    EXPECT_EQ(r.fault->kind, FaultKind::kBadSyscallArgument);
+    EXPECT_NE(r.fault->message.find("journal would exceed 7 bytes"), std::string::npos)
+        << r.fault->message;
+    EXPECT_EQ(r.journal, Bytes("JRNL"));
+  }
+}
+
 TEST(SyscallTest, ReadReturnsInputInChunksThenZero) {
   Code c;
   for (Reg result : {s2, s3, s4, s5}) {

@@ -1,5 +1,7 @@
 #include "prover/rv32im/fixed_columns.h"
 
+#include <fmt/format.h>
+
 #include <bit>
 #include <map>
 #include <string>
@@ -8,6 +10,7 @@
 #include "prover/rv32im/alu_trace.h"
 #include "verifier/rv32im/circuit.h"
 #include "verifier/rv32im/opcodes.h"
+#include "verifier/stark/layout.h"
 #include "vm/decoder.h"
 #include "vm/machine.h"
 #include "vm/memory.h"
@@ -228,16 +231,42 @@ DecodedRow DecodeForCircuit(uint32_t pc, uint32_t word) {
   return r;
 }
 
+namespace {
+
+uint64_t ImageBegin(const vm::ProgramImage& image) {
+  return image.segments.front().vaddr & ~uint64_t{vm::kPageSize - 1};
+}
+
+uint64_t ImageEnd(const vm::ProgramImage& image) {
+  const uint64_t end_byte = uint64_t{image.segments.back().vaddr} + image.segments.back().mem_size;
+  return (end_byte + vm::kPageSize - 1) & ~uint64_t{vm::kPageSize - 1};
+}
+
+}  // namespace
+
+uint64_t ImageSpanBytes(const vm::ProgramImage& image) {
+  return image.segments.empty() ? 0 : ImageEnd(image) - ImageBegin(image);
+}
+
 FixedColumns BuildFixedColumns(const vm::ProgramImage& image) {
   FixedColumns fc;
+  if (image.segments.empty()) throw Error("image has no segments");
+  // The memory image table holds a row per word of the span (and of the stack page and the
+  // registers); a verifier accepts tables of at most 2^kMaxLogHeight rows. Checked before any
+  // row is built: a 200-byte ELF can declare a span of gigabytes.
+  const uint64_t span_words = ImageSpanBytes(image) / 4;
+  if (span_words + 1024 + 32 > (uint64_t{1} << stark::kMaxLogHeight)) {
+    throw Error(
+        fmt::format("not provable: the image spans {} MiB, more than the {} MiB one proof's "
+                    "memory image table holds",
+                    ImageSpanBytes(image) >> 20, (uint64_t{4} << stark::kMaxLogHeight) >> 20));
+  }
   vm::Machine machine(image, {}, {});
   fc.entry_pc = image.entry;
   fc.initial_sp = machine.reg(2);
   fc.stack_image_word = StackImageWord(fc.initial_sp);
-  if (image.segments.empty()) throw Error("image has no segments");
-  const uint64_t begin = image.segments.front().vaddr & ~uint64_t{vm::kPageSize - 1};
-  const uint64_t end_byte = uint64_t{image.segments.back().vaddr} + image.segments.back().mem_size;
-  const uint64_t end = (end_byte + vm::kPageSize - 1) & ~uint64_t{vm::kPageSize - 1};
+  const uint64_t begin = ImageBegin(image);
+  const uint64_t end = ImageEnd(image);
   if (end > uint64_t{fc.stack_image_word} * 4) {
     throw Error("not provable: the image reaches the initial stack page");
   }

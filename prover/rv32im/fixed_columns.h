@@ -44,6 +44,10 @@ struct FixedColumns {
   air::RowMajorMatrix<BabyBear> memory_fixed;   // MemoryInitCols, padded likewise
 };
 
+// The bytes of [first segment's page, end of the last segment rounded up to a page): what the
+// memory image table holds a row for every word of (code, data and .bss alike).
+uint64_t ImageSpanBytes(const vm::ProgramImage& image);
+
 // Decodes one instruction word at pc.
 DecodedRow DecodeForCircuit(uint32_t pc, uint32_t word);
 
