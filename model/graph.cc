@@ -12,8 +12,16 @@
 namespace prova::model {
 
 size_t ElementCount(std::span<const int64_t> shape) {
+  // A hostile model's dims can multiply past 64 bits and wrap to a small count that matches a
+  // small buffer; no tensor a guest runs holds more than kMaxTensorElements anyway.
   size_t count = 1;
-  for (int64_t d : shape) count *= static_cast<size_t>(d);
+  for (int64_t d : shape) {
+    if (d < 0 || __builtin_mul_overflow(count, static_cast<size_t>(d), &count) ||
+        count > kMaxTensorElements) {
+      throw Error("tensor shape " + ShapeString(shape) + " has more than " +
+                  std::to_string(kMaxTensorElements) + " elements");
+    }
+  }
   return count;
 }
 

@@ -20,6 +20,12 @@ struct Tensor {
   size_t size() const { return data.size(); }
 };
 
+// The most elements a tensor may have: the guest runtime's arena holds at most 64 MiB of int8
+// (prova/nn/format.h kMaxArenaBytes), and the host evaluates in float.
+inline constexpr size_t kMaxTensorElements = size_t{64} << 20;
+
+// The product of the dims; throws prova::Error for a negative dim or more than
+// kMaxTensorElements elements.
 size_t ElementCount(std::span<const int64_t> shape);
 std::string ShapeString(std::span<const int64_t> shape);
 

@@ -248,6 +248,67 @@ TEST(ModelCompilerTest, UnsupportedShapeNamesTheNode) {
   }
 }
 
+// Hostile window attributes and shapes get an error naming the node, not a hang, a huge
+// allocation or a wrapped element count.
+TEST(ModelCompilerTest, HostileWindowsAndShapesAreRejected) {
+  std::mt19937 rng(5);
+  auto expect_rejected = [&](GraphBuilder& b, const std::vector<int64_t>& input_shape,
+                             const std::string& why) {
+    b.Output("y");
+    Graph graph = b.Parse();
+    EXPECT_THROW(
+        Compile(graph, std::vector<Tensor>{RandomTensor(&rng, input_shape)}, CompileOptions{}),
+        Error)
+        << why;
+  };
+  {
+    // 2^50 kernel rows over 2^50 - 1 rows of padding: the reference would loop 2^50 times.
+    GraphBuilder b;
+    b.Input("x", {1, 1, 1, 1});
+    auto* pool = b.Node("MaxPool", "pool", {"x"}, "y");
+    GraphBuilder::Ints(pool, "kernel_shape", {int64_t{1} << 50, 1});
+    GraphBuilder::Ints(pool, "pads", {(int64_t{1} << 50) - 1, 0, 0, 0});
+    expect_rejected(b, {1, 1, 1, 1}, "huge pool kernel");
+  }
+  {
+    // Pads whose output dims multiply to 2^64 + 1: one element, written past.
+    GraphBuilder b;
+    b.Input("x", {1, 1, 1, 1});
+    b.Initializer("w", {1, 1, 1, 1}, {1.f});
+    auto* conv = b.Node("Conv", "conv", {"x", "w"}, "y");
+    GraphBuilder::Ints(conv, "pads", {0, 0, 274176, 67280421310720});
+    expect_rejected(b, {1, 1, 1, 1}, "wrapping conv pads");
+  }
+  {
+    GraphBuilder b;
+    b.Input("x", {1, 4});
+    auto* unsqueeze = b.Node("Unsqueeze", "twice", {"x", "axes"}, "y");
+    (void)unsqueeze;
+    b.Initializer("axes", {2}, {0.f, 0.f});
+    expect_rejected(b, {1, 4}, "an axis inserted twice");
+  }
+  {
+    GraphBuilder b;
+    b.Input("x", {1, 4});
+    b.Initializer("empty", {0, 4}, {});
+    b.Node("Add", "add", {"x", "empty"}, "y");
+    expect_rejected(b, {1, 4}, "an empty initializer");
+  }
+  EXPECT_THROW(ElementCount(std::vector<int64_t>{274177, 67280421310721}), Error);
+  EXPECT_THROW(ElementCount(std::vector<int64_t>{2, -3}), Error);
+  EXPECT_EQ(ElementCount(std::vector<int64_t>{2, 3, 4}), 24u);
+}
+
+// The loader's size checks saturate: 4294901761 * 65537 * 65536 is 2^64 + 2^16, which wrapped
+// to a 65536-byte output and let a kernel write 2^64 bytes.
+TEST(ModelFormatTest, SizeProductsSaturate) {
+  EXPECT_EQ(nn::SaturatingProduct(4294901761u, 65537u, 65536u), ~uint64_t{0});
+  EXPECT_EQ(nn::SaturatingProduct(65536u, 4294901761u, 65537u), ~uint64_t{0});
+  EXPECT_EQ(nn::SaturatingProduct(3u, 5u, 7u, 11u), 1155u);
+  EXPECT_EQ(nn::SaturatingSum(~uint64_t{0} - 1, 2), ~uint64_t{0});
+  EXPECT_EQ(nn::SaturatingSum(40, 2), 42u);
+}
+
 TEST(ModelCompilerTest, MalformedOnnxIsRejected) {
   const std::vector<uint8_t> garbage = {0xff, 0xff, 0xff, 0x01, 0x02};
   EXPECT_THROW(ParseOnnx(garbage), Error);

@@ -31,7 +31,14 @@ const Tensor& Input(const Node& node, const Values& values, size_t i) {
   if (!node.HasInput(i)) Fail(node, fmt::format("missing input {}", i));
   auto it = values.find(node.inputs[i]);
   if (it == values.end()) Fail(node, fmt::format("input '{}' is not computed", node.inputs[i]));
-  return it->second;
+  // Every operator below may read any element its shape names, and divides by dims: a hostile
+  // model's tensor whose values disagree with its shape, or that is empty, stops here.
+  const Tensor& t = it->second;
+  if (t.data.empty() || t.data.size() != ElementCount(t.shape)) {
+    Fail(node, fmt::format("input '{}' has shape {} but {} values", node.inputs[i],
+                           ShapeString(t.shape), t.data.size()));
+  }
+  return t;
 }
 
 int64_t NormalizeAxis(const Node& node, int64_t axis, size_t rank) {
@@ -104,6 +111,16 @@ Window ComputeWindow(const Node& node, int64_t h, int64_t w, int64_t kh, int64_t
       kw < 1) {
     Fail(node, "strides, dilations and kernel sizes must be positive");
   }
+  // The compiled model's limits (prova/nn/model.h), checked before any product is formed: larger
+  // values overflow the window arithmetic or make the reference loop for hours.
+  constexpr int64_t kMaxWindowValue = 65535;
+  for (const int64_t v :
+       {h, w, kh, kw, win.stride_h, win.stride_w, win.dilation_h, win.dilation_w}) {
+    if (v > kMaxWindowValue) Fail(node, "window sizes, strides and dilations must be <= 65535");
+  }
+  for (const int64_t pad : pads) {
+    if (pad < 0 || pad > kMaxWindowValue) Fail(node, "pads must be in [0, 65535]");
+  }
   const int64_t eh = (kh - 1) * win.dilation_h + 1, ew = (kw - 1) * win.dilation_w + 1;
   const std::string auto_pad = node.String("auto_pad", "NOTSET");
   const bool ceil_mode = node.Int("ceil_mode", 0) != 0;
@@ -153,6 +170,9 @@ Tensor Conv(const Node& node, const Tensor& x, const Tensor& weights, const Tens
   const int64_t cout = weights.shape[0], groups = node.Int("group", 1);
   if (groups < 1 || cin % groups || cout % groups || weights.shape[1] != cin / groups) {
     Fail(node, "input channels, weight shape and group do not agree");
+  }
+  if (bias != nullptr && bias->data.size() != static_cast<size_t>(cout)) {
+    Fail(node, "the bias has another length than the output channels");
   }
   const Window win = ComputeWindow(node, h, w, weights.shape[2], weights.shape[3]);
   const int64_t cin_g = cin / groups, cout_g = cout / groups;
@@ -626,13 +646,18 @@ Values Evaluate(const Graph& graph, const Values& feeds) {
           for (int64_t a : axes) {
             if (NormalizeAxis(node, a, x.shape.size()) == static_cast<int64_t>(d)) drop = true;
           }
+          if (drop && x.shape[d] != 1) Fail(node, "squeezes a dimension that is not 1");
           if (!drop) shape.push_back(x.shape[d]);
         }
         out.shape = shape;
       } else {
         const size_t rank = x.shape.size() + axes.size();
         std::vector<bool> inserted(rank, false);
-        for (int64_t a : axes) inserted[NormalizeAxis(node, a, rank)] = true;
+        for (int64_t a : axes) {
+          const int64_t axis = NormalizeAxis(node, a, rank);
+          if (inserted[axis]) Fail(node, "an axis is inserted twice");
+          inserted[axis] = true;
+        }
         std::vector<int64_t> shape;
         size_t next = 0;
         for (size_t d = 0; d < rank; ++d) shape.push_back(inserted[d] ? 1 : x.shape[next++]);

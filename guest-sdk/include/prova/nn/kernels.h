@@ -185,7 +185,8 @@ inline void MaxPoolLayer(const PoolParams& p, const int8_t* x, int8_t* y) {
       const uint32_t iy = oy * p.stride_h;
       for (uint32_t ox = 0; ox < p.out_width; ++ox) {
         const uint32_t ix = ox * p.stride_w;
-        if (unpadded && iy + extent_h < p.height && ix + extent_w < p.width) {
+        // In 64 bits: (out - 1) * stride + extent can pass 2^32 (the loader bounds each term).
+        if (unpadded && uint64_t{iy} + extent_h < p.height && uint64_t{ix} + extent_w < p.width) {
           const int8_t* row = plane + iy * p.width + ix;
           int32_t best = -128;
           for (uint32_t ky = 0; ky < p.kernel_h; ++ky, row += p.dilation_h * p.width) {

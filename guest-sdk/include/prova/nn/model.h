@@ -62,6 +62,22 @@ inline const char* StatusMessage(Status status) {
   return "unknown status";
 }
 
+// first * rest..., or the largest uint64_t if that overflows: a blob's sizes are 32-bit, and
+// three or four of them can multiply past 2^64 and wrap to a small number that matches a small
+// tensor. Saturated, the product never equals a tensor size and exceeds every limit.
+template <class... Rest>
+inline uint64_t SaturatingProduct(uint64_t first, Rest... rest) {
+  uint64_t p = first;
+  bool overflow = false;
+  ((overflow = overflow || __builtin_mul_overflow(p, uint64_t{rest}, &p)), ...);
+  return overflow ? ~uint64_t{0} : p;
+}
+
+inline uint64_t SaturatingSum(uint64_t a, uint64_t b) {
+  uint64_t s;
+  return __builtin_add_overflow(a, b, &s) ? ~uint64_t{0} : s;
+}
+
 class Model {
  public:
   Status Load(const uint8_t* data, size_t size) {
@@ -255,15 +271,16 @@ class Model {
             (padded_w - extent_w) / p.stride_w + 1 != p.out_width) {
           return Status::kBadParams;
         }
-        const uint64_t weights = uint64_t{p.cout} * (p.cin / p.groups) * p.kernel_h * p.kernel_w;
-        if (!ParamsFit(op, sizeof(ConvParams) + uint64_t{p.cout} * 12 + weights) ||
-            uint64_t{p.batch} * p.cin * p.height * p.width != x.size ||
-            uint64_t{p.batch} * p.cout * p.out_height * p.out_width != y.size ||
-            uint64_t{p.cin} * padded_h * padded_w > header_.scratch_size) {
+        const uint64_t weights =
+            SaturatingProduct(p.cout, p.cin / p.groups, p.kernel_h, p.kernel_w);
+        if (!ParamsFit(op, SaturatingSum(sizeof(ConvParams) + uint64_t{p.cout} * 12, weights)) ||
+            SaturatingProduct(p.batch, p.cin, p.height, p.width) != x.size ||
+            SaturatingProduct(p.batch, p.cout, p.out_height, p.out_width) != y.size ||
+            SaturatingProduct(p.cin, padded_h, padded_w) > header_.scratch_size) {
           return Status::kBadParams;
         }
         const int32_t* bias = reinterpret_cast<const int32_t*>(&p + 1);
-        if (uint64_t{p.cin / p.groups} * p.kernel_h * p.kernel_w > kMaxDotLength ||
+        if (SaturatingProduct(p.cin / p.groups, p.kernel_h, p.kernel_w) > kMaxDotLength ||
             !BiasesValid(bias, p.cout) ||
             !RequantArraysValid(bias + p.cout, bias + 2 * p.cout, p.cout)) {
           return Status::kBadParams;
@@ -278,8 +295,9 @@ class Model {
             p.dilation_h == 0 || p.dilation_w == 0 || p.kernel_h > 4096 || p.kernel_w > 4096 ||
             p.height > 65535 || p.width > 65535 || p.out_height > 65535 || p.out_width > 65535 ||
             p.pad_top > 65535 || p.pad_left > 65535 || p.dilation_h > 65535 ||
-            p.dilation_w > 65535 || uint64_t{p.planes} * p.height * p.width != x.size ||
-            uint64_t{p.planes} * p.out_height * p.out_width != y.size) {
+            p.dilation_w > 65535 || p.stride_h > 65535 || p.stride_w > 65535 ||
+            SaturatingProduct(p.planes, p.height, p.width) != x.size ||
+            SaturatingProduct(p.planes, p.out_height, p.out_width) != y.size) {
           return Status::kBadParams;
         }
         if (static_cast<OpKind>(op.kind) == OpKind::kAveragePool) {
@@ -338,8 +356,8 @@ class Model {
         if (!ParamsFit(op, sizeof(ArgMaxParams))) return Status::kBadParams;
         const ArgMaxParams& p = *Params<ArgMaxParams>(op);
         if (p.length == 0 || p.length > 128 || p.select_last > 1 ||
-            uint64_t{p.outer} * p.length * p.inner != x.size ||
-            uint64_t{p.outer} * p.inner != y.size) {
+            SaturatingProduct(p.outer, p.length, p.inner) != x.size ||
+            SaturatingProduct(p.outer, p.inner) != y.size) {
           return Status::kBadParams;
         }
         return Status::kOk;
@@ -348,7 +366,7 @@ class Model {
         if (!ParamsFit(op, sizeof(ChannelAffineParams))) return Status::kBadParams;
         const ChannelAffineParams& p = *Params<ChannelAffineParams>(op);
         if (p.activation > 1 || p.channels == 0 ||
-            uint64_t{p.outer} * p.channels * p.inner != x.size || x.size != y.size ||
+            SaturatingProduct(p.outer, p.channels, p.inner) != x.size || x.size != y.size ||
             !ParamsFit(op, sizeof(ChannelAffineParams) + uint64_t{p.channels} * 16)) {
           return Status::kBadParams;
         }
@@ -370,9 +388,12 @@ class Model {
         const MatMulParams& p = *Params<MatMulParams>(op);
         const TensorEntry& b = tensors_[op.inputs[1]];
         if (p.batch == 0 || p.rows == 0 || p.inner == 0 || p.cols == 0 || p.inner > kMaxDotLength ||
-            !ValidRequant(p.multiplier, p.shift) || uint64_t{p.batch} * p.rows * p.cols != y.size ||
-            uint64_t{p.batch - 1} * p.a_batch_stride + uint64_t{p.rows} * p.inner > x.size ||
-            uint64_t{p.batch - 1} * p.b_batch_stride + uint64_t{p.inner} * p.cols > b.size) {
+            !ValidRequant(p.multiplier, p.shift) ||
+            SaturatingProduct(p.batch, p.rows, p.cols) != y.size ||
+            SaturatingSum(SaturatingProduct(p.batch - 1, p.a_batch_stride),
+                          SaturatingProduct(p.rows, p.inner)) > x.size ||
+            SaturatingSum(SaturatingProduct(p.batch - 1, p.b_batch_stride),
+                          SaturatingProduct(p.inner, p.cols)) > b.size) {
           return Status::kBadParams;
         }
         return Status::kOk;
