@@ -360,6 +360,8 @@ void Server::InputUpload(const Request& req, Response& res, const Caller& caller
     throw ApiError{403, "forbidden", "input '" + id + "' belongs to another API key"};
   }
   // An input is written once: a session created on it must prove the bytes it was created on.
+  // One upload at a time, so two simultaneous ones cannot both find it empty.
+  const std::lock_guard<std::mutex> lock(input_upload_mutex_);
   if (store_.GetInput(id)) {
     throw ApiError{409, "input_already_uploaded",
                    "input '" + id + "' was uploaded already; get a new upload URL"};

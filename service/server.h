@@ -99,8 +99,9 @@ class Server {
   std::unique_ptr<httplib::Server> http_;
   std::vector<RouteInfo> routes_;
 
-  std::mutex create_mutex_;    // quota checks and session creation, one at a time
-  std::mutex image_id_mutex_;  // image ID computations (memory in proportion), one at a time
+  std::mutex create_mutex_;        // quota checks and session creation, one at a time
+  std::mutex image_id_mutex_;      // image ID computations (memory in proportion), one at a time
+  std::mutex input_upload_mutex_;  // the write-once check and write of an input, one at a time
 
   struct Bucket {
     double tokens;
