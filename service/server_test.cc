@@ -124,6 +124,8 @@ TEST(Api, FailedAndCycleLimitedSessions) {
   EXPECT_EQ(status.value("status", ""), "FAILED");
   EXPECT_NE(status.value("error_msg", "").find("cycle limit of 1000"), std::string::npos)
       << status.dump();
+  // The 1000 cycles it ran are charged to the key's budget.
+  EXPECT_EQ(Json(c->Get("/user/quotas")).value("cycle_usage", int64_t{0}), 1000);
 }
 
 TEST(Api, AuthenticationFailures) {
@@ -300,13 +302,21 @@ TEST(Api, CycleBudgetIsEnforced) {
   const nlohmann::json status = WaitForSession(*c, id);
   EXPECT_EQ(status.value("cycle_limit", 0), 500);
   EXPECT_EQ(status.value("status", ""), "FAILED");
+  // The failed run's 500 cycles are charged: the budget is spent, and the next session refused.
+  EXPECT_EQ(Json(c->Get("/user/quotas")).value("cycle_usage", int64_t{0}), 500);
   auto [image2, input2] = Upload(*c, EchoGuestElf(1), "x");
+  ExpectError(
+      c->Post("/sessions/create",
+              nlohmann::json{{"img", image2}, {"input", input2}, {"execute_only", true}}.dump(),
+              "application/json"),
+      403, "cycle_budget_exhausted");
+  // A key with budget left runs the small session and is charged for it.
+  auto d = service.Client(service.NewKey("bob", 8, /*cycle_budget=*/500));
+  auto [image3, input3] = Upload(*d, EchoGuestElf(1), "x");
   const std::string small =
-      CreateSession(*c, {{"img", image2}, {"input", input2}, {"execute_only", true}});
-  EXPECT_EQ(WaitForSession(*c, small).value("status", ""), "SUCCEEDED");
-  // Cycles are charged once the budget is spent (a failed run is charged nothing).
-  const int64_t used = Json(c->Get("/user/quotas")).value("cycle_usage", int64_t{0});
-  EXPECT_GT(used, 0);
+      CreateSession(*d, {{"img", image3}, {"input", input3}, {"execute_only", true}});
+  EXPECT_EQ(WaitForSession(*d, small).value("status", ""), "SUCCEEDED");
+  EXPECT_GT(Json(d->Get("/user/quotas")).value("cycle_usage", int64_t{0}), 0);
   ASSERT_TRUE(service.store().FindKey(HashApiKey("nope")) == std::nullopt);
 }
 

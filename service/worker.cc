@@ -150,7 +150,13 @@ class SessionRunner {
     SessionInputs in = Load();
     monitor_.Report("executing", 0.0);
     vm::ExecuteResult run = Execute(in);
-    if (run.fault) return Failure(FaultReason(run, s_.options.cycle_limit));
+    if (run.fault) {
+      // The cycles ran: a guest that faults (or runs out of its limit) is charged them too, or a
+      // key could spend any number of cycles on sessions that never finish.
+      JobResult r = Failure(FaultReason(run, s_.options.cycle_limit));
+      r.cycles = static_cast<int64_t>(run.cycles);
+      return r;
+    }
     store_.AppendLog(s_.id, fmt::format("executed {} cycles, exit code {}, journal {} bytes",
                                         run.cycles, run.exit_code, run.journal.size()));
     monitor_.Check();
