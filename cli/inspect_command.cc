@@ -52,7 +52,7 @@ int RunInspect(const InspectArgs& args) {
     fmt::print("{}\n", report.dump(2));
     return 0;
   }
-  fmt::print("not verified: what the receipt claims (`prova verify` checks it)\n");
+  fmt::print("unverified claim (inspect does not check it; `prova verify` does)\n");
   fmt::print("receipt version   {} ({} bytes)\n", decoded.version, bytes.size());
   fmt::print("image ID          {}\n", ToHex(r.claim.image_id));
   fmt::print("exit code         {}\n", r.claim.exit_code);

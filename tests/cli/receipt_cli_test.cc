@@ -320,8 +320,8 @@ TEST_F(ReceiptCliTest, InspectShowsTheClaim) {
   ASSERT_FALSE(summary.is_null());
   CommandResult text = Prova("inspect " + ReceiptPath("hello").string());
   ASSERT_EQ(text.status, 0) << text.err;
-  for (const char* field : {"not verified", "receipt version", "image ID", "exit code", "journal",
-                            "claim digest", "seal", "rv32im-stark"}) {
+  for (const char* field : {"unverified claim", "receipt version", "image ID", "exit code",
+                            "journal", "claim digest", "seal", "rv32im-stark"}) {
     EXPECT_NE(text.out.find(field), std::string::npos) << field << "\n" << text.out;
   }
   CommandResult json = Prova("inspect " + ReceiptPath("hello").string() + " --json");
