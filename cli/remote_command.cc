@@ -19,7 +19,6 @@
 #include "common/file_io.h"
 #include "prover/rv32im/image_id.h"
 #include "service/crypto.h"
-#include "verifier/receipt/sha256.h"
 #include "verifier/receipt/verify_receipt.h"
 #include "vm/elf_loader.h"
 
@@ -83,7 +82,7 @@ std::string Path(const std::string& url) {
 struct Uploaded {
   std::string session_id;
   rv32im::ImageId image_id;  // computed here, from the ELF: what the receipt must prove
-  std::string input_digest;  // SHA-256 of the input sent, hex
+  std::string input;         // the input sent
 };
 
 Uploaded Upload(Api& api, const RemoteArgs& args) {
@@ -99,8 +98,6 @@ Uploaded Upload(Api& api, const RemoteArgs& args) {
     std::vector<uint8_t> bytes = ReadFileBytes(args.input_path);
     input.assign(bytes.begin(), bytes.end());
   }
-  const std::string input_digest =
-      ToHex(receipt::Sha256({reinterpret_cast<const uint8_t*>(input.data()), input.size()}));
   const nlohmann::json input_slot = api.GetJson("/inputs/upload");
   api.Put(Path(input_slot.at("url")), input);
   nlohmann::json request = {{"img", image_id},
@@ -109,7 +106,7 @@ Uploaded Upload(Api& api, const RemoteArgs& args) {
                             {"optimistic", args.optimistic}};
   if (args.max_cycles > 0) request["exec_cycle_limit"] = args.max_cycles;
   return {nlohmann::json::parse(api.Post("/sessions/create", request.dump())->body).at("uuid"),
-          image_id_bytes, input_digest};
+          image_id_bytes, input};
 }
 
 nlohmann::json WaitForSession(Api& api, const std::string& id, bool show_progress) {
@@ -155,9 +152,11 @@ int RunProve(const RemoteArgs& args) {
     // The signature only shows that the service stands by the claim; the claim must also be
     // about what was sent.
     const nlohmann::json claim = nlohmann::json::parse(status.value("claim", ""), nullptr, false);
-    status["claim_matches_request"] = claim.is_object() && claim.value("session_id", "") == id &&
-                                      claim.value("image_id", "") == ToHex(uploaded.image_id) &&
-                                      claim.value("input_digest", "") == uploaded.input_digest;
+    status["claim_matches_request"] =
+        claim.is_object() && claim.value("session_id", "") == id &&
+        claim.value("image_id", "") == ToHex(uploaded.image_id) &&
+        claim.value("input_digest", "") ==
+            service::SaltedInputDigestHex(status.value("input_salt", ""), uploaded.input);
   }
   bool trusted =
       status.value("claim_signature_valid", true) && status.value("claim_matches_request", true);

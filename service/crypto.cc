@@ -77,6 +77,23 @@ std::string Sha256Hex(std::string_view bytes) {
   return BytesToHex(digest, sizeof digest);
 }
 
+namespace {
+
+std::string FromHexString(std::string_view hex) {
+  const std::vector<uint8_t> bytes = FromHex(hex);
+  return std::string(bytes.begin(), bytes.end());
+}
+
+}  // namespace
+
+std::string InputSaltHex(const Ed25519Signer& signer, std::string_view session_id) {
+  return Sha256Hex(FromHexString(signer.Sign("prova-input-salt:" + std::string(session_id))));
+}
+
+std::string SaltedInputDigestHex(std::string_view salt_hex, std::string_view input) {
+  return Sha256Hex(FromHexString(salt_hex) + std::string(input));
+}
+
 std::string RandomHex(size_t bytes) {
   std::vector<uint8_t> buffer(bytes);
   if (RAND_bytes(buffer.data(), static_cast<int>(bytes)) != 1) {

@@ -48,4 +48,12 @@ class Ed25519Signer {
 bool VerifyEd25519(std::string_view public_key_hex, std::string_view message,
                    std::string_view signature_hex);
 
+// An optimistic claim commits to its input as SHA-256(salt || input), not SHA-256(input), which
+// would let whoever sees the claim test guesses of a low-entropy input (a PIN, a vote). The salt,
+// 32 bytes, is the SHA-256 of the service's Ed25519 signature over "prova-input-salt:" and the
+// session ID: deterministic (nothing to store), unpredictable without the signing key, and shown
+// only to the session's owner (its status), who can reveal it to open the commitment.
+std::string InputSaltHex(const Ed25519Signer& signer, std::string_view session_id);
+std::string SaltedInputDigestHex(std::string_view salt_hex, std::string_view input);
+
 }  // namespace prova::service

@@ -9,6 +9,7 @@
 #include <regex>
 
 #include "common/error.h"
+#include "common/file_io.h"
 #include "service/testing.h"
 #include "service/worker.h"
 
@@ -28,6 +29,25 @@ TEST(Crypto, KeysAndIdsAreRandomAndWellFormed) {
   EXPECT_TRUE(std::regex_match(
       uuid, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
       << uuid;
+}
+
+// The salt of a claim's input digest: the same for a session each time it is asked for (nothing
+// stored), another for another session or another service key; the salted digests of one input
+// differ with the salt, and none is the plain SHA-256.
+TEST(Crypto, InputSaltsAreDeterministicPerSessionAndKey) {
+  const Ed25519Signer a = Ed25519Signer::Generate(), b = Ed25519Signer::Generate();
+  const std::string salt = InputSaltHex(a, "session-1");
+  EXPECT_EQ(salt.size(), 64u);
+  EXPECT_EQ(InputSaltHex(a, "session-1"), salt);
+  EXPECT_NE(InputSaltHex(a, "session-2"), salt);
+  EXPECT_NE(InputSaltHex(b, "session-1"), salt);
+  const std::string pin = "1234";
+  EXPECT_NE(SaltedInputDigestHex(salt, pin),
+            SaltedInputDigestHex(InputSaltHex(a, "session-2"), pin));
+  EXPECT_NE(SaltedInputDigestHex(salt, pin), Sha256Hex(pin));
+  const std::vector<uint8_t> salt_bytes = FromHex(salt);
+  EXPECT_EQ(SaltedInputDigestHex(salt, pin),
+            Sha256Hex(std::string(salt_bytes.begin(), salt_bytes.end()) + pin));
 }
 
 TEST(Ed25519, SignaturesVerifyOnlyForTheSignedMessageAndKey) {

@@ -73,7 +73,8 @@ std::string BaseUrl(const Request& req, bool tls) {
 double Seconds(int64_t ms) { return static_cast<double>(ms) / 1000.0; }
 
 // Bonsai's status: queued and running sessions both report RUNNING; `state` says which.
-nlohmann::json StatusJson(const Session& s, const std::string& base_url) {
+nlohmann::json StatusJson(const Session& s, const std::string& base_url,
+                          const Ed25519Signer& signer) {
   const int64_t now = NowMs();
   const int64_t end = IsTerminal(s.state) && s.finished_ms > 0 ? s.finished_ms : now;
   std::string phase = s.phase;
@@ -104,6 +105,8 @@ nlohmann::json StatusJson(const Session& s, const std::string& base_url) {
   if (!s.claim.empty()) {
     j["claim"] = s.claim;
     j["signature"] = s.signature;
+    // The owner's alone (a status is): it opens the claim's salted input digest.
+    j["input_salt"] = InputSaltHex(signer, s.id);
     j["challenge_deadline_ms"] = s.challenge_deadline_ms;
     j["challenged"] = s.challenged;
   }
@@ -455,8 +458,9 @@ void Server::CreateSession(const Request& req, Response& res, const Caller& call
 }
 
 void Server::SessionStatus(const Request& req, Response& res, const Caller& caller) {
-  ReplyJson(res, 200,
-            StatusJson(OwnedSession(req, caller), BaseUrl(req, !options_.tls_cert.empty())));
+  ReplyJson(
+      res, 200,
+      StatusJson(OwnedSession(req, caller), BaseUrl(req, !options_.tls_cert.empty()), signer_));
 }
 
 void Server::StopSession(const Request& req, Response& res, const Caller& caller) {

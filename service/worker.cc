@@ -206,7 +206,7 @@ class SessionRunner {
     ExecutionClaimFields claim;
     claim.session_id = s_.id;
     claim.image_id = s_.image_id;
-    claim.input_digest = Sha256Hex(in.input);
+    claim.input_digest = SaltedInputDigestHex(InputSaltHex(signer_, s_.id), in.input);
     claim.journal_hex = r.journal_hex;
     claim.exit_code = run.exit_code;
     claim.cycles = static_cast<int64_t>(run.cycles);
@@ -281,7 +281,7 @@ class SessionRunner {
 std::string EncodeExecutionClaim(const ExecutionClaimFields& f) {
   // nlohmann::json objects keep keys sorted, so the encoding is canonical.
   const nlohmann::json claim = {
-      {"version", 1},
+      {"version", 2},  // 2: input_digest is salted (service/crypto.h)
       {"kind", "prova-execution-claim"},
       {"session_id", f.session_id},
       {"image_id", f.image_id},
