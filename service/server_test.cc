@@ -400,6 +400,28 @@ TEST(Api, OptimisticClaimChallengedInTimeIsProved) {
           .ok);
 }
 
+// A challenge whose proof cannot finish (here: the session's 0.3 s timeout, far below the proof's
+// time) leaves the signed claim standing, SUCCEEDED with its journal, its dispute unresolved.
+TEST(Api, OptimisticClaimWhoseChallengeProofFailsStands) {
+  TestService service;
+  auto c = service.Client(service.NewKey("alice"));
+  auto [image_id, input_id] = Upload(*c, EchoGuestElf(20000, 3), "claim");
+  const std::string id = CreateSession(*c, {{"img", image_id},
+                                            {"input", input_id},
+                                            {"optimistic", true},
+                                            {"timeout_seconds", 0.3},
+                                            {"challenge_window_seconds", 3}});
+  const nlohmann::json claimed = WaitForSession(*c, id);
+  ASSERT_EQ(claimed.value("state", ""), "claimed") << claimed.dump();
+  auto other = service.Client(service.NewKey("challenger"));
+  EXPECT_EQ(other->Post("/sessions/challenge/" + id, "", "application/json")->status, 200);
+  const nlohmann::json after = WaitForSession(*c, id);
+  EXPECT_EQ(after.value("status", ""), "SUCCEEDED") << after.dump();
+  EXPECT_EQ(after.value("journal", ""), claimed.value("journal", ""));
+  EXPECT_EQ(after.value("claim", ""), claimed.value("claim", ""));
+  EXPECT_EQ(after.value("dispute", "").rfind("unresolved: ", 0), 0u) << after.dump();
+}
+
 TEST(Api, OptimisticClaimNotChallengedBecomesFinal) {
   TestService service;
   auto c = service.Client(service.NewKey("alice"));

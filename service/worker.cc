@@ -371,6 +371,17 @@ bool Worker::RunOnce() {
         return true;
     }
   }
+  if (s.challenged && result->state != SessionState::kSucceeded) {
+    // A challenge whose proof fails (stopped, timed out, failed) settles nothing: the signed
+    // claim stands as it was, SUCCEEDED with its journal, and the dispute says why it is open.
+    // Without this the owner's session, or any key's challenge of it, could erase the claim.
+    JobResult kept;
+    kept.state = SessionState::kSucceeded;
+    kept.phase = "claimed";
+    kept.journal_hex = s.journal_hex;
+    kept.dispute = "unresolved: " + (result->error.empty() ? result->phase : result->error);
+    result = std::move(kept);
+  }
   if (!store_.Finish(lease, *result)) {
     // Another worker took the session over (this one was too slow to renew its lease): its
     // outcome is the one that counts.
