@@ -32,9 +32,10 @@ constexpr const char* kDocument = R"json({
         "journal": {"type": "string", "description": "hex"},
         "claim": {"type": "string", "description": "optimistic: the signed execution claim (JSON text)"},
         "signature": {"type": "string", "description": "Ed25519 signature of claim, hex"},
+        "input_salt": {"type": "string", "description": "optimistic: the salt of the claim's input_digest, SHA-256(salt || input); hex, shown only to the owner"},
         "challenge_deadline_ms": {"type": "integer"},
         "challenged": {"type": "boolean"},
-        "dispute": {"type": "string", "enum": ["claim_upheld", "claim_refuted"]}}},
+        "dispute": {"type": "string", "description": "claim_upheld, claim_refuted, or 'unresolved: <why>' when the challenge proof did not finish"}}},
       "CreateSession": {"type": "object", "required": ["img", "input"], "properties": {
         "img": {"type": "string", "description": "image ID, 64 hex digits"},
         "input": {"type": "string", "description": "input UUID"},
