@@ -249,17 +249,18 @@ TEST(ModelCompilerTest, UnsupportedShapeNamesTheNode) {
 }
 
 // Hostile window attributes and shapes get an error naming the node, not a hang, a huge
-// allocation or a wrapped element count.
+// allocation, a wrapped element count or a read past a tensor: the float reference interpreter,
+// which `prova model` runs before compiling, checks them itself.
 TEST(ModelCompilerTest, HostileWindowsAndShapesAreRejected) {
   std::mt19937 rng(5);
-  auto expect_rejected = [&](GraphBuilder& b, const std::vector<int64_t>& input_shape,
-                             const std::string& why) {
+  auto error_of = [&](GraphBuilder& b, const std::vector<int64_t>& input_shape) {
     b.Output("y");
-    Graph graph = b.Parse();
-    EXPECT_THROW(
-        Compile(graph, std::vector<Tensor>{RandomTensor(&rng, input_shape)}, CompileOptions{}),
-        Error)
-        << why;
+    try {
+      Evaluate(b.Parse(), RandomTensor(&rng, input_shape));
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
   };
   {
     // 2^50 kernel rows over 2^50 - 1 rows of padding: the reference would loop 2^50 times.
@@ -268,7 +269,8 @@ TEST(ModelCompilerTest, HostileWindowsAndShapesAreRejected) {
     auto* pool = b.Node("MaxPool", "pool", {"x"}, "y");
     GraphBuilder::Ints(pool, "kernel_shape", {int64_t{1} << 50, 1});
     GraphBuilder::Ints(pool, "pads", {(int64_t{1} << 50) - 1, 0, 0, 0});
-    expect_rejected(b, {1, 1, 1, 1}, "huge pool kernel");
+    const std::string error = error_of(b, {1, 1, 1, 1});
+    EXPECT_NE(error.find("must be <= 65535"), std::string::npos) << error;
   }
   {
     // Pads whose output dims multiply to 2^64 + 1: one element, written past.
@@ -277,22 +279,26 @@ TEST(ModelCompilerTest, HostileWindowsAndShapesAreRejected) {
     b.Initializer("w", {1, 1, 1, 1}, {1.f});
     auto* conv = b.Node("Conv", "conv", {"x", "w"}, "y");
     GraphBuilder::Ints(conv, "pads", {0, 0, 274176, 67280421310720});
-    expect_rejected(b, {1, 1, 1, 1}, "wrapping conv pads");
+    const std::string error = error_of(b, {1, 1, 1, 1});
+    EXPECT_NE(error.find("pads must be in [0, 65535]"), std::string::npos) << error;
   }
   {
+    // Axis 0 inserted twice: the output shape took an input dim past the input's rank.
     GraphBuilder b;
     b.Input("x", {1, 4});
-    auto* unsqueeze = b.Node("Unsqueeze", "twice", {"x", "axes"}, "y");
-    (void)unsqueeze;
     b.Initializer("axes", {2}, {0.f, 0.f});
-    expect_rejected(b, {1, 4}, "an axis inserted twice");
+    b.Node("Unsqueeze", "twice", {"x", "axes"}, "y");
+    const std::string error = error_of(b, {1, 4});
+    EXPECT_NE(error.find("an axis is inserted twice"), std::string::npos) << error;
   }
   {
+    // An empty initializer: operators divide by dims and read element 0.
     GraphBuilder b;
     b.Input("x", {1, 4});
     b.Initializer("empty", {0, 4}, {});
     b.Node("Add", "add", {"x", "empty"}, "y");
-    expect_rejected(b, {1, 4}, "an empty initializer");
+    const std::string error = error_of(b, {1, 4});
+    EXPECT_NE(error.find("input 'empty' has shape [0,4] but 0 values"), std::string::npos) << error;
   }
   EXPECT_THROW(ElementCount(std::vector<int64_t>{274177, 67280421310721}), Error);
   EXPECT_THROW(ElementCount(std::vector<int64_t>{2, -3}), Error);
