@@ -153,6 +153,31 @@ TEST(Rv32imExecution, ProofIsBoundToTheImage) {
   EXPECT_FALSE(VerifyExecution(p.seal, other_id, p.journal, p.exit_code, stark::TestConfig()).ok);
 }
 
+// The zero-init table's range checks hold modulo p; an image that ends within about 2^27 words
+// of its stack page would let one address be initialised twice (memory_air.h). The edge of the
+// accepted layouts, and a seal whose image parts (so its image ID) claim such a layout.
+TEST(Rv32imExecution, ZeroInitRangeMustNotWrap) {
+  const uint32_t stack = StackImageWord(0x7ffff000);
+  const uint32_t edge = static_cast<uint32_t>(BabyBear::kPrime + uint64_t{stack} -
+                                              2 * kZeroInitReach - 1);  // first wrapping end
+  EXPECT_TRUE(ZeroInitRangeIsSound(edge - 1, stack));
+  EXPECT_FALSE(ZeroInitRangeIsSound(edge, stack));
+  EXPECT_FALSE(ZeroInitRangeIsSound(stack + 1, stack)) << "the image above the stack";
+  EXPECT_FALSE(ZeroInitRangeIsSound(0, 1u << 30)) << "a range wider than p - reach";
+
+  const ExecutionProof p = ProveExecution(TestProgram(), {}, TestOptions());
+  Seal seal = DecodeSeal(p.seal);
+  ASSERT_TRUE(
+      ZeroInitRangeIsSound(seal.image.image_end_word, StackImageWord(seal.image.initial_sp)));
+  seal.image.image_end_word = static_cast<uint32_t>(
+      BabyBear::kPrime + uint64_t{StackImageWord(seal.image.initial_sp)} - 2 * kZeroInitReach - 1);
+  const ImageId forged_id = ImageIdFromParts(seal.image);
+  const stark::VerifyResult r =
+      VerifyExecution(EncodeSeal(seal), forged_id, p.journal, p.exit_code, stark::TestConfig());
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.reason.find("zero-initialised memory"), std::string::npos) << r.reason;
+}
+
 TEST(Rv32imExecution, UnsupportedIsReportedAtProveTime) {
   Code c;  // write to fd 5: the emulator answers EBADF, the circuit has no such call
   c << Addi(a0, zero, 5) << Addi(a1, sp, 0) << Addi(a2, zero, 1) << Addi(a7, zero, 64) << Ecall()
@@ -364,6 +389,27 @@ TEST(Rv32imSoundness, WrongJumpTarget) {
     Cpu& r = CpuRow(cpu, FindRow(cpu, [](const Cpu& c) { return Flag(c, kFlagJal); }));
     r.target = r.target + BabyBear::from_canonical(4);
   });
+}
+
+// A target pc + imm that wraps below 0 is a hart address near 2^32, whose residue mod p is below
+// 2^30. For a misaligned target (the hart faults) the residue is 4-aligned and could be a program
+// pc, since 2^32 - 2p = 2 mod 4: the fixed column must name no program row instead.
+TEST(Rv32imProgram, TargetsAtOrAbovePNameNoProgramRow) {
+  // A branch and a JAL at 0x800 and 0x804, both to 0xfffffffa.
+  const vm::ProgramImage image = MakeImage({Beq(a0, a1, -0x806), Jal(zero, -0x80a)}, {}, 0, 0x800);
+  const FixedColumns fixed = BuildFixedColumns(image);
+  for (const uint32_t pc : {0x800u, 0x804u}) {
+    const size_t row = fixed.program_row.at(pc);
+    EXPECT_EQ(fixed.program[row].target, 0xfffffffau) << "the hart's target, modulo 2^32";
+    const uint32_t residue = BabyBear::from_u64(0xfffffffau).as_canonical();
+    ASSERT_LT(residue, 1u << 30);
+    ASSERT_EQ(residue % 4, 0u) << "the residue alone could name a program row";
+    const auto& cols =
+        *reinterpret_cast<const ProgramCols<BabyBear>*>(fixed.program_fixed.row(row).data());
+    EXPECT_GE(cols.target.as_canonical(), 1u << 30) << "pc " << pc;
+    EXPECT_NE(cols.target.as_canonical() % 4, 0u) << "pc " << pc;
+  }
+  EXPECT_EQ(TargetField(0x1000).as_canonical(), 0x1000u) << "a target below p is itself";
 }
 
 TEST(Rv32imSoundness, InstructionDiffersFromProgram) {

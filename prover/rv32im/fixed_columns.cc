@@ -271,6 +271,9 @@ FixedColumns BuildFixedColumns(const vm::ProgramImage& image) {
     throw Error("not provable: the image reaches the initial stack page");
   }
   fc.image_end_word = static_cast<uint32_t>(end / 4);
+  if (!ZeroInitRangeIsSound(fc.image_end_word, fc.stack_image_word)) {
+    throw Error("not provable: the image ends too close to the initial stack page");
+  }
 
   // Program rows: every word of every executable segment.
   for (const vm::Segment& s : image.segments) {
@@ -304,7 +307,7 @@ FixedColumns BuildFixedColumns(const vm::ProgramImage& image) {
       cols.imm[k] = BabyBear::from_u64((r.imm >> (8 * k)) & 0xff);
       cols.rd_const[k] = BabyBear::from_u64((r.rd_const >> (8 * k)) & 0xff);
     }
-    cols.target = BabyBear::from_u64(r.target);
+    cols.target = TargetField(r.target);
     cols.alu_op = BabyBear::from_u64(r.alu_op);
     cols.flags = BabyBear::from_u64(r.flags);
     cols.is_real = r.provable ? BabyBear::one() : BabyBear::zero();

@@ -51,6 +51,15 @@ uint64_t ImageSpanBytes(const vm::ProgramImage& image);
 // Decodes one instruction word at pc.
 DecodedRow DecodeForCircuit(uint32_t pc, uint32_t word);
 
+// The field value of a JAL or branch target (pc + imm modulo 2^32, as the hart computes it). A
+// target at or above p would reduce to a smaller integer that can be a program pc, where the hart
+// jumps outside the program; such targets get 2^30 + 2, which no program pc is (they are aligned
+// and below 2^30), so the jump can never be proven to land.
+inline BabyBear TargetField(uint32_t target) {
+  constexpr uint32_t kNoProgramPc = (1u << 30) + 2;
+  return BabyBear::from_u64(target < BabyBear::kPrime ? target : kNoProgramPc);
+}
+
 // Throws prova::Error if the image's layout is outside what the circuit supports (code at or
 // above 2^30, segments overlapping the initial stack page).
 FixedColumns BuildFixedColumns(const vm::ProgramImage& image);

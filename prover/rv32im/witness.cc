@@ -214,7 +214,7 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
     r.rs2 = Fe(d.rs2);
     SetWord(r.imm, d.imm);
     SetWord(r.rd_const, d.rd_const);
-    r.target = Fe(d.target);
+    r.target = TargetField(d.target);
     r.alu_op = Fe(d.alu_op);
     for (size_t f = 0; f < kNumCpuFlags; ++f) r.flag[f] = Fe((d.flags >> f) & 1);
 

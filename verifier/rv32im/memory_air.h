@@ -43,7 +43,7 @@ void MemoryAccess(B& b, const A& addr, const W0& prev, const P& prev_ts, const W
 // An access at timestamp ts whose previous timestamp is ts - 1 - diff[0] - 2^16 diff[1]: with
 // diff[0] < 2^16 (checked here) and diff[1] a byte (the caller range-checks it, two at a time),
 // that is below ts, so the previous timestamp needs no column of its own. Timestamps are below
-// 2^26, far below p, so the difference cannot wrap.
+// 4 * 2^24 + 4 (clocks below the 2^24-row limit), far below p, so the difference cannot wrap.
 template <class B, class A, class W0, class W1, class T, class D, class M>
 void TimedAccess(B& b, const A& addr, const W0& prev, const W1& value, const T& ts, const D& diff,
                  const M& multiplicity, std::string_view name) {
@@ -96,6 +96,25 @@ struct MemoryInitAir {
                Expr(p.is_real), air::Direction::kReceive, "final value");
   }
 };
+
+// The largest value of lo + 2^14 hi with both halves below 2^16: the reach of the zero-init
+// table's above, below and gap checks (just over 2^30).
+inline constexpr uint64_t kZeroInitReach = 0xffff + (uint64_t{1} << 14) * 0xffff;
+
+// Whether the zero-init checks, which hold modulo p, confine the table's addresses to distinct
+// integers in [image_end_word E, stack_image_word S). "above" accepts [E, E + reach]; "below"
+// accepts [S - 1 - reach, S) and, its difference wrapping, [p + S - 1 - reach, p). Where the
+// second range meets [E, E + reach], an address there passes both and lets the next row's
+// address wrap back below it, so one address could be initialised twice (two chains of
+// accesses, a load returning a stale value). Kept apart, every accepted address is an integer in
+// [E, S) (E + reach < p follows, S being below 2^30), and a step down from a to b <= a leaves
+// p - (a - b) - 1 >= p - (S - E) > reach, which "strictly increase" refuses. Images built by
+// the prover (E below 2^28 + 2^24, S about 2^29) are far inside; the verifier checks it anyway,
+// since the image ID is all it knows of the layout.
+inline constexpr bool ZeroInitRangeIsSound(uint32_t image_end_word, uint32_t stack_image_word) {
+  const uint64_t e = image_end_word, s = stack_image_word, p = BabyBear::kPrime;
+  return e <= s && e + 2 * kZeroInitReach + 1 < p + s && s - e + kZeroInitReach < p;
+}
 
 template <class T>
 struct ZeroInitCols {

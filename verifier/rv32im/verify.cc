@@ -87,6 +87,9 @@ std::optional<std::string> DecodeInstance(std::span<const uint8_t> seal_bytes,
     out->vk.preprocessed_log_heights[kFixedTables[i]] = heights[i];
   }
   out->vk.preprocessed_root = seal.image.preprocessed_root;
+  if (!ZeroInitRangeIsSound(seal.image.image_end_word, StackImageWord(seal.image.initial_sp))) {
+    return "the image's layout puts zero-initialised memory outside what the circuit can check";
+  }
   CircuitPublics publics;
   publics.entry_pc = seal.image.entry_pc;
   publics.exit_code = exit_code;
