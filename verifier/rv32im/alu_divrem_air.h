@@ -134,6 +134,9 @@ struct DivRemAir {
                         row.is_signed * alu::OpDelta<B>(Opcode::kDiv, Opcode::kDivu) +
                         row.is_rem * alu::OpDelta<B>(Opcode::kRemu, Opcode::kDivu);
     ReceiveAlu(b, opcode, a, row.b, row.c, row.multiplicity, "divrem");
+    // The bound is sent on every row with a non-zero divisor, whatever the row's multiplicity:
+    // the multiplicity column is free (any field element), so the argument rests on every row
+    // being a true statement, which tying this send to the multiplicity would give up.
     const Expr bound_true[4] = {one, Const<B>(0), Const<B>(0), Const<B>(0)};
     SendAlu(b, alu::OpConst<B>(Opcode::kSltu), bound_true, row.r_abs, row.c_abs, one - row.c_zero,
             "divrem: remainder bound");

@@ -3,8 +3,9 @@
 // SLT and SLTU (docs/rv32im-alu.md): a = (b < c) as the word (lt, 0, 0, 0). The row proves the
 // subtraction b' - c' = d - 2^32 lt with d a 32-bit value (two 16-bit halves on the BYTE bus) and
 // lt boolean, where b', c' are b, c for SLTU and b XOR 2^31, c XOR 2^31 for SLT (flipping the
-// sign bit maps signed order onto unsigned order). The sign bits are proven by the lookup
-// (b3, 2 b3 - 256 msb_b) of a byte pair: 2 b3 - 256 msb_b is a byte only if msb_b = b3 >> 7.
+// sign bit maps signed order onto unsigned order). The sign bits are proven by the lookup of
+// the byte pair (2 b3 - 256 msb_b, 2 c3 - 256 msb_c), b3 and c3 being range-checked bytes:
+// 2 b3 - 256 msb_b is a byte only if msb_b = b3 >> 7.
 
 #include <cstddef>
 #include <string_view>

@@ -1,0 +1,41 @@
+// LogUp over a field of characteristic p: a tuple that no receiver holds still balances its bus
+// if it is sent a multiple of p times. Every sending interaction of the circuit counts 0 or 1 per
+// row (is_real, a flag or a sum of exclusive flags), so no tuple is sent p times as long as, on
+// each bus, the interactions of all tables at the verifier's largest height (2^kMaxLogHeight rows)
+// number fewer than p. This test counts them from the tables' symbolic pass, so adding
+// interactions or raising the height limit cannot silently break the bound.
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <map>
+
+#include "verifier/air/logup.h"
+#include "verifier/air/symbolic_builder.h"
+#include "verifier/rv32im/circuit.h"
+#include "verifier/stark/layout.h"
+
+namespace prova::rv32im {
+namespace {
+
+TEST(BusBoundTest, NoBusCarriesPInteractionsAtTheLargestHeights) {
+  CircuitTables<VerifierTable, stark::Table> tables(ProgramAir{}, MemoryInitAir{});
+  std::map<uint32_t, uint64_t> per_row;  // bus -> interactions per row, summed over the tables
+  for (const stark::Table* table : tables.List()) {
+    air::SymbolicBuilder s(table->preprocessed_width(), table->main_width(),
+                           table->num_public_values(), air::kLogUpChallenges);
+    table->Eval(s);
+    for (const air::InteractionInfo& i : s.interactions()) ++per_row[i.bus];
+  }
+  ASSERT_FALSE(per_row.empty());
+  const uint64_t rows = uint64_t{1} << stark::kMaxLogHeight;
+  for (const auto& [bus, count] : per_row) {
+    EXPECT_LT(count * rows, uint64_t{BabyBear::kPrime}) << "bus " << bus << ": " << count;
+  }
+  // The byte bus is the busiest (range checks in every table): today 84 interactions per row
+  // (81 sends and the byte table's 3 receives), so the bound holds with a factor of about 1.4.
+  EXPECT_GE(per_row.at(kByteBus), 80u);
+}
+
+}  // namespace
+}  // namespace prova::rv32im
