@@ -26,10 +26,10 @@
 namespace prova::rv32im {
 
 // Every table of the circuit has at least this many rows. Zero knowledge needs
-// num_queries + 4 <= rows (docs/stark.md, section 4; a test checks it against DefaultConfig());
-// 2048 = kRandomizerMargin * 64 also gives every table short randomisers and puts all small tables
-// in one Merkle height group, which saves their salts: 7 KB of the Fashion MLP receipt, for
-// about 0.1 s more on the smallest guests.
+// stark::RevealedValues <= rows (docs/stark.md, section 4); 2048 also gives every table short
+// randomisers (at least kRandomizerMargin * RevealedValues rows: a test checks both against
+// DefaultConfig()) and puts all small tables in one Merkle height group, which saves their salts: 7
+// KB of the Fashion MLP receipt, for about 0.1 s more on the smallest guests.
 inline constexpr size_t kMinTableHeight = 2048;
 inline constexpr size_t kMinAluHeight = kMinTableHeight;
 

@@ -23,6 +23,7 @@
 #include "verifier/rv32im/seal.h"
 #include "verifier/rv32im/verify.h"
 #include "verifier/stark/config.h"
+#include "verifier/stark/layout.h"
 #include "verifier/stark/proof.h"
 #include "vm/assembler.h"
 #include "vm/machine.h"
@@ -132,10 +133,14 @@ TEST(Rv32imExecution, JournalIsBoundBeforeTheLogUpChallenges) {
                    .has_value());
 }
 
-// Zero knowledge needs every table to have at least num_queries + 4 rows (docs/stark.md, section
-// 4): even a program of a few instructions, whose tables hold a handful of rows, pads them all.
+// Zero knowledge needs every table to have at least RevealedValues rows (docs/stark.md, section
+// 4), and short randomisers need kRandomizerMargin times that many: even a program of a few
+// instructions, whose tables hold a handful of rows, pads them all.
 TEST(Rv32imExecution, EveryTableIsTallEnoughForZeroKnowledge) {
-  ASSERT_GE(kMinTableHeight, stark::DefaultConfig().fri.num_queries + 4);
+  const stark::StarkConfig config = stark::DefaultConfig();
+  ASSERT_GE(kMinTableHeight, stark::RevealedValues(config));
+  ASSERT_LT(stark::RandomizerLength(std::bit_width(kMinTableHeight) - 1, config), kMinTableHeight)
+      << "the smallest tables double their degree instead of taking short randomisers";
   ExecutionProof p = ProveExecution(TestProgram(), {}, TestOptions());
   const stark::StarkProof proof = stark::DeserializeProof(DecodeSeal(p.seal).stark_proof);
   ASSERT_FALSE(proof.log_heights.empty());

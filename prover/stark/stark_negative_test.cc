@@ -354,9 +354,9 @@ TEST(StarkSecurityTest, DefaultConfigReachesOneHundredBits) {
   EXPECT_LT(r.johnson_bits, r.conjectured_bits);
   EXPECT_GT(r.johnson_bits, r.unique_decoding_bits);
   EXPECT_NEAR(r.field_bits, 123.6, 0.1);  // 4 log2(p)
-  // Zero knowledge's short randomisers (46 coefficients from 2048 rows) and the final layer's
-  // extra coefficient (33 over 128 points) raise the rate a little above 1/4.
-  EXPECT_DOUBLE_EQ(r.rate, 33.0 / 128);
+  // Zero knowledge's short randomisers (100 coefficients from 2048 rows) and the final layer's
+  // two extra coefficients (34 over 128 points) raise the rate a little above 1/4.
+  EXPECT_DOUBLE_EQ(r.rate, 34.0 / 128);
   StarkConfig no_zk = DefaultConfig();
   no_zk.zero_knowledge = false;
   EXPECT_DOUBLE_EQ(AnalyzeSecurity(no_zk, uint64_t{1} << 20, 3).rate, 0.25);

@@ -164,15 +164,16 @@ TEST(StarkTest, MixedTablesInOneProof) {
   EXPECT_TRUE(r.ok) << r.reason << "\n";
 }
 
-// With zero knowledge, tables of kRandomizerMargin * (num_queries + 4) rows or more take
-// randomisers of num_queries + 4 coefficients and keep the LDE domain of a proof without zero
-// knowledge; smaller tables double theirs. Both kinds in one proof, and in one Merkle height
-// group: the 1024-row lookup user and the 512-row Fibonacci table both have 2^12-point LDEs.
+// With zero knowledge, tables of kRandomizerMargin * RevealedValues rows or more take
+// randomisers of RevealedValues = 2 num_queries + 16 coefficients and keep the LDE domain of a
+// proof without zero knowledge; smaller tables double theirs. Both kinds in one proof, and in one
+// Merkle height group: the 1024-row lookup user and the 512-row Fibonacci table both have
+// 2^12-point LDEs.
 TEST(StarkTest, ShortRandomizersForTallTables) {
   const StarkConfig config = TestConfig();
   const TableLayout tall = MakeLayout(kFibonacci, 10, config);
-  EXPECT_EQ(tall.randomizer_len, config.fri.num_queries + 4);
-  EXPECT_EQ(tall.degree_bound, 1024 + config.fri.num_queries + 4);
+  EXPECT_EQ(tall.randomizer_len, 2 * config.fri.num_queries + 16);
+  EXPECT_EQ(tall.degree_bound, 1024 + 2 * config.fri.num_queries + 16);
   EXPECT_EQ(tall.log_lde, 10 + config.fri.log_blowup);
   const TableLayout small = MakeLayout(kFibonacci, 9, config);
   EXPECT_EQ(small.randomizer_len, 512u);

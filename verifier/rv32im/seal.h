@@ -29,8 +29,9 @@ namespace prova::rv32im {
 // proven in the ecall table (the break's bounds are its public values). Version 10: padding rows
 // of the CPU and read-call tables are constrained to do nothing (in version 9 a padding row could
 // write memory), and the journal's SHA-256 is a public value of the journal table, so the
-// transcript binds the journal before the LogUp challenges (in version 9 it did not).
-inline constexpr uint32_t kSealVersion = 10;
+// transcript binds the journal before the LogUp challenges (in version 9 it did not). Version 11:
+// STARK proof version 9 (randomisers long enough for zero knowledge, 42 queries).
+inline constexpr uint32_t kSealVersion = 11;
 inline constexpr char kSealMagic[4] = {'P', 'V', 'S', 'L'};
 
 struct Seal {

@@ -14,7 +14,7 @@ namespace prova::stark {
 
 struct StarkConfig {
   fri::FriParams fri;
-  // Zero knowledge: randomised trace polynomials (degree bound n + num_queries + 2, or 2n for
+  // Zero knowledge: randomised trace polynomials (degree bound n + RevealedValues, or 2n for
   // small tables: TableLayout), masked quotient chunks, a random polynomial in the FRI batch,
   // salted (hiding) Merkle leaves. docs/stark.md.
   bool zero_knowledge = true;
@@ -23,12 +23,14 @@ struct StarkConfig {
   friend bool operator==(const StarkConfig&, const StarkConfig&) = default;
 };
 
-// log_blowup 2, 41 queries, 20 bits of grinding, folding arity 8 (fewer layers: smaller proofs
+// log_blowup 2, 42 queries, 20 bits of grinding, folding arity 8 (fewer layers: smaller proofs
 // and faster verification than arity 2 or 4), final polynomial of 32 coefficients: >= 100
-// conjectured bits (AnalyzeSecurity, docs/security.md). 41 queries give 80.2 query bits at the
-// worst zero-knowledge rate, 100.2 with grinding; the field term, with two out-of-domain points,
-// stays at 112.6 bits. 20 bits of grinding take 0.06 s on two cores on average (hash_bench), 22
-// bits 0.26 s, 5 % of a 2^20-row proof, for one query less, about 3 to 7 KB of proof.
+// conjectured bits (AnalyzeSecurity, docs/security.md). 42 queries give 80.3 query bits at the
+// worst zero-knowledge rate (a 2048-row table with 100 randomiser coefficients, whose final FRI
+// layer has 34 coefficients on 128 points), 100.3 with grinding; the field term, with two
+// out-of-domain points, stays above 112 bits. 20 bits of grinding take 0.05 s on two cores on
+// average (hash_bench), 22 bits 0.26 s, 5 % of a 2^20-row proof, for one query less, about 3 to
+// 7 KB of proof.
 // Every table is opened and its constraints checked at this many independent out-of-domain
 // points (zeta, zeta'): with one, the DEEP-ALI error of 14 lifted tables would cap the RV32IM
 // circuit at 96.8 bits at 2^20 rows (docs/security.md).
@@ -39,7 +41,7 @@ inline StarkConfig DefaultConfig() {
   c.fri.log_blowup = 2;
   c.fri.log_arity = 3;
   c.fri.log_final_poly_len = 5;
-  c.fri.num_queries = 41;
+  c.fri.num_queries = 42;
   c.fri.pow_bits = 20;
   c.zero_knowledge = true;
   c.salt_elements = 4;
@@ -64,12 +66,13 @@ void Validate(const StarkConfig& config);
 //  - conjectured: min(queries * log2(1 / rho) + grinding, field bound), under the ethSTARK
 //    conjecture that FRI's query soundness is rho per query up to the list-decoding radius;
 //    rho is the worst code rate of any FRI layer (WorstRate): 1 / blowup, or slightly above it
-//    where zero knowledge commits polynomials of degree n + num_queries + 2;
+//    where zero knowledge commits polynomials of degree n + RevealedValues;
 //  - provable, unique decoding: per query (1 + rho) / 2, commit phase ~ N * layers / |EF|;
 //  - provable, Johnson bound (BCIKS20 as used in ethSTARK, proximity parameter m = 3): per query
 //    sqrt(rho) * (1 + 1 / (2m)), commit phase ~ (m + 1/2)^7 / (3 rho^(3/2)) * N^2 / |EF|.
 // The field bound counts the DEEP-ALI and batching errors:
-// min(points * (log2|EF| - log2((degree + tables - 1) D)), log2|EF| - log2(constraints + tables - 1))
+// min(points * (log2|EF| - log2((degree + tables - 1) D)), log2|EF| - log2(constraints + tables -
+// 1))
 // - 1.
 // The largest degree-bound-to-domain ratio of any FRI layer in a proof whose tallest table has
 // 2^log_rows rows: every table is lifted into one FRI input (PlanFriInput), whose degree bound is

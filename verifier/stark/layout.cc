@@ -9,11 +9,14 @@
 
 namespace prova::stark {
 
+size_t RevealedValues(const StarkConfig& config) {
+  return 2 * config.fri.num_queries + 2 * kOutOfDomainPoints * BabyBear4::kDegree;
+}
+
 size_t RandomizerLength(size_t log_height, const StarkConfig& config) {
   if (!config.zero_knowledge) return 0;
   const size_t n = size_t{1} << log_height;
-  // The points a column is opened at: the queries, two out-of-domain points and their next rows.
-  const size_t short_len = config.fri.num_queries + 4;
+  const size_t short_len = RevealedValues(config);
   return n >= kRandomizerMargin * short_len ? short_len : n;
 }
 

@@ -18,10 +18,11 @@ inline constexpr size_t kMaxLogHeight = 24;
 inline constexpr size_t kMaxTables = 64;
 
 // With zero knowledge a committed trace column is t + Z_H r, r uniformly random with
-// `randomizer_len` coefficients (docs/stark.md, section 4): num_queries + 4 for tables of at least
-// kRandomizerMargin times that many rows, whose LDE then stays blowup * n, at a rate of at most
-// (1 + 1 / kRandomizerMargin) / blowup; n for smaller tables, whose LDE doubles.
-inline constexpr size_t kRandomizerMargin = 32;
+// `randomizer_len` coefficients (docs/stark.md, section 4): RevealedValues(config) for tables of
+// at least kRandomizerMargin times that many rows, whose LDE then stays blowup * n, at a rate of
+// at most (1 + 1 / kRandomizerMargin) / blowup; n for smaller tables, whose LDE doubles. With 42
+// queries (h = 100) a margin of 16 gives every table of 2048 rows or more short randomisers.
+inline constexpr size_t kRandomizerMargin = 16;
 
 struct TableLayout {
   size_t log_height = 0;      // n = 2^log_height trace rows
@@ -58,6 +59,15 @@ TableLayout MakeLayout(const Table& table, size_t log_height, const StarkConfig&
 
 // The randomiser length and LDE degree of a table of 2^log_height rows (see TableLayout).
 size_t RandomizerLength(size_t log_height, const StarkConfig& config);
+
+// How many base-field values of one committed polynomial a proof determines: its value at each
+// query point (the opened row), at the next row of each query point (the quotient's value there,
+// which the verifier computes from the opened quotient chunks, reads the columns the constraints
+// read at the next row), and at zeta, zeta g, zeta' and zeta' g, four base-field coordinates
+// each (an extension-field point gives four linear equations in r's base-field coefficients).
+// A randomiser of at least this many coefficients makes all of them uniform and independent of
+// the trace (docs/stark.md, section 4).
+size_t RevealedValues(const StarkConfig& config);
 size_t LogDegree(size_t log_height, const StarkConfig& config);
 
 // FRI's one input: every table's DEEP quotient lifted to the largest LDE (docs/stark.md,

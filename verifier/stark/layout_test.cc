@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
+#include <utility>
 #include <vector>
 
 #include "verifier/air/examples/fibonacci.h"
@@ -99,6 +101,74 @@ TEST(LiftingTest, CombinedQuotientHoldsEveryLiftedQuotient) {
         }
       }
     }
+  }
+}
+
+// Zero knowledge by counting (docs/stark.md, section 4). A committed column is t + Z_H r with r
+// uniform of h base-field coefficients; what a proof determines of it is uniform and independent
+// of t if the linear map from r to those values is onto. Take the points of one proof of the
+// smallest table with short randomisers: every query point x in the LDE coset and its next row
+// x g (the quotient's value at x reads it), and zeta, zeta g, zeta', zeta' g in the extension
+// field, each giving four base-field equations (the coordinates of z^i). With Z_H(x) != 0 factored
+// out, the map's rows are the powers of those points; they must be linearly independent.
+size_t RankModP(std::vector<std::vector<BabyBear>> rows) {
+  size_t rank = 0;
+  const size_t width = rows.empty() ? 0 : rows[0].size();
+  for (size_t col = 0; col < width && rank < rows.size(); ++col) {
+    size_t pivot = rank;
+    while (pivot < rows.size() && rows[pivot][col] == BabyBear::zero()) ++pivot;
+    if (pivot == rows.size()) continue;
+    std::swap(rows[rank], rows[pivot]);
+    const BabyBear inv = rows[rank][col].inverse();
+    for (size_t r = rank + 1; r < rows.size(); ++r) {
+      const BabyBear factor = rows[r][col] * inv;
+      if (factor == BabyBear::zero()) continue;
+      for (size_t c = col; c < width; ++c) rows[r][c] = rows[r][c] - factor * rows[rank][c];
+    }
+    ++rank;
+  }
+  return rank;
+}
+
+TEST(ZeroKnowledgeTest, RandomisersCoverEveryValueAProofDetermines) {
+  for (const StarkConfig& config : {DefaultConfig(), TestConfig()}) {
+    size_t log_n = 1;
+    while (RandomizerLength(log_n, config) == (size_t{1} << log_n)) ++log_n;
+    const size_t h = RandomizerLength(log_n, config);
+    const size_t log_lde = log_n + config.fri.log_blowup;
+    const BabyBear g = BabyBear::two_adic_generator(static_cast<uint32_t>(log_n));
+    std::vector<std::vector<BabyBear>> rows;
+    auto powers_of = [&](BabyBear x) {
+      std::vector<BabyBear> row(h);
+      BabyBear p = BabyBear::one();
+      for (BabyBear& v : row) v = std::exchange(p, p * x);
+      rows.push_back(std::move(row));
+    };
+    auto coordinates_of_powers = [&](BabyBear4 z) {
+      std::vector<std::vector<BabyBear>> four(4, std::vector<BabyBear>(h));
+      BabyBear4 p = BabyBear4::one();
+      for (size_t i = 0; i < h; ++i, p = p * z) {
+        for (size_t k = 0; k < 4; ++k) four[k][i] = p.coeff(k);
+      }
+      for (auto& row : four) rows.push_back(std::move(row));
+    };
+    std::mt19937_64 rng(11);
+    for (size_t q = 0; q < config.fri.num_queries; ++q) {
+      const uint64_t index = rng() & ((uint64_t{1} << log_lde) - 1);
+      const BabyBear x = fri::DomainPoint(fri::DomainShift(), log_lde, index);
+      powers_of(x);
+      powers_of(x * g);
+    }
+    for (size_t k = 0; k < kOutOfDomainPoints; ++k) {
+      const BabyBear4 zeta =
+          BabyBear4::from_coeffs({BabyBear::from_u64(rng()), BabyBear::from_u64(rng()),
+                                  BabyBear::from_u64(rng()), BabyBear::from_u64(rng())});
+      coordinates_of_powers(zeta);
+      coordinates_of_powers(zeta * BabyBear4(g));
+    }
+    EXPECT_EQ(rows.size(), RevealedValues(config));
+    EXPECT_GE(h, rows.size());
+    EXPECT_EQ(RankModP(rows), rows.size()) << "h = " << h << " for " << rows.size() << " values";
   }
 }
 
