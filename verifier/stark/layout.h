@@ -57,9 +57,6 @@ std::vector<uint32_t> BaseColumnsOf(std::span<const uint32_t> ext_columns);
 // out of range, constraint degree too high for the blowup, preprocessed height mismatch).
 TableLayout MakeLayout(const Table& table, size_t log_height, const StarkConfig& config);
 
-// The randomiser length and LDE degree of a table of 2^log_height rows (see TableLayout).
-size_t RandomizerLength(size_t log_height, const StarkConfig& config);
-
 // How many base-field values of one committed polynomial a proof determines: its value at each
 // query point (the opened row), at the next row of each query point (the quotient's value there,
 // which the verifier computes from the opened quotient chunks, reads the columns the constraints
@@ -68,6 +65,9 @@ size_t RandomizerLength(size_t log_height, const StarkConfig& config);
 // A randomiser of at least this many coefficients makes all of them uniform and independent of
 // the trace (docs/stark.md, section 4).
 size_t RevealedValues(const StarkConfig& config);
+
+// The randomiser length and LDE degree of a table of 2^log_height rows (see TableLayout).
+size_t RandomizerLength(size_t log_height, const StarkConfig& config);
 size_t LogDegree(size_t log_height, const StarkConfig& config);
 
 // FRI's one input: every table's DEEP quotient lifted to the largest LDE (docs/stark.md,
