@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <random>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -152,12 +153,17 @@ TEST(ZeroKnowledgeTest, RandomisersCoverEveryValueAProofDetermines) {
       }
       for (auto& row : four) rows.push_back(std::move(row));
     };
+    // Distinct points: a proof whose queries collide reveals fewer values, not more.
     std::mt19937_64 rng(11);
-    for (size_t q = 0; q < config.fri.num_queries; ++q) {
+    std::set<uint32_t> used;
+    for (size_t q = 0; q < config.fri.num_queries;) {
       const uint64_t index = rng() & ((uint64_t{1} << log_lde) - 1);
       const BabyBear x = fri::DomainPoint(fri::DomainShift(), log_lde, index);
+      if (used.contains(x.as_canonical()) || used.contains((x * g).as_canonical())) continue;
+      used.insert({x.as_canonical(), (x * g).as_canonical()});
       powers_of(x);
       powers_of(x * g);
+      ++q;
     }
     for (size_t k = 0; k < kOutOfDomainPoints; ++k) {
       const BabyBear4 zeta =
