@@ -163,8 +163,14 @@ TEST(Rv32imExecution, ProofIsBoundToTheImage) {
 // accepted layouts, and a seal whose image parts (so its image ID) claim such a layout.
 TEST(Rv32imExecution, ZeroInitRangeMustNotWrap) {
   const uint32_t stack = StackImageWord(0x7ffff000);
-  const uint32_t edge = static_cast<uint32_t>(BabyBear::kPrime + uint64_t{stack} -
-                                              2 * kZeroInitReach - 1);  // first wrapping end
+  // From the constraints themselves: the lowest address that "below" accepts by wrapping is
+  // H = p + S - 1 - reach; "above" accepts it once it is within reach of the image end.
+  const uint64_t prime = BabyBear::kPrime, reach = kZeroInitReach;
+  const uint64_t wrapping = prime + stack - 1 - reach;
+  const uint32_t edge = 402553858;  // the auditor's threshold for sp = 0x7ffff000
+  EXPECT_EQ((stack - 1 + prime - wrapping) % prime, reach) << "below accepts H";
+  EXPECT_LE(wrapping - edge, reach) << "above accepts H from this image end";
+  EXPECT_GT(wrapping - (edge - 1), reach) << "and not from one word lower";
   EXPECT_TRUE(ZeroInitRangeIsSound(edge - 1, stack));
   EXPECT_FALSE(ZeroInitRangeIsSound(edge, stack));
   EXPECT_FALSE(ZeroInitRangeIsSound(stack + 1, stack)) << "the image above the stack";
