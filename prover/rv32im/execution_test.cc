@@ -9,6 +9,7 @@
 #include <initializer_list>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/error.h"
@@ -17,6 +18,8 @@
 #include "prover/rv32im/image_id.h"
 #include "prover/rv32im/prove.h"
 #include "verifier/air/air.h"
+#include "verifier/air/blinding.h"
+#include "verifier/air/check.h"
 #include "verifier/rv32im/circuit.h"
 #include "verifier/rv32im/cpu_air.h"
 #include "verifier/rv32im/io_air.h"
@@ -189,6 +192,70 @@ TEST(Rv32imExecution, ZeroInitRangeMustNotWrap) {
   EXPECT_NE(r.reason.find("zero-initialised memory"), std::string::npos) << r.reason;
 }
 
+// The proof states every table's LogUp sum (stark::StarkProof::cumulative_sums). Recomputed
+// from the witness under the proof's own challenges, they match; without the blinding tuples
+// (air/blinding.h) they would be what a verifier could test a guessed witness against, so for
+// every blinded table the stated sum must differ from that. Without zero knowledge nothing is
+// blinded and both agree (which shows the recomputation is the prover's).
+std::vector<BabyBear4> RecomputedLogUpSums(const ExecutionProof& p,
+                                           const std::vector<stark::TableWitness>& witness,
+                                           const stark::StarkConfig& config,
+                                           bool without_blinding) {
+  FixedColumns fixed = BuildFixedColumns(TestProgram());
+  CircuitTables<VerifierTable, stark::Table> tables(ProgramAir{std::move(fixed.program_fixed)},
+                                                    MemoryInitAir{std::move(fixed.memory_fixed)});
+  const auto challenges = JournalChallenges(p.seal, p.image_id, p.journal, p.exit_code, config);
+  if (!challenges) {
+    ADD_FAILURE() << "the seal does not decode";
+    return {};
+  }
+  std::vector<BabyBear4> sums;
+  for (size_t t = 0; t < kNumTables; ++t) {
+    const stark::Table& table = *tables.List()[t];
+    const air::RowMajorMatrix<BabyBear> fixed_columns = table.preprocessed_trace();
+    air::RowMajorMatrix<BabyBear> main = witness[t].main;
+    if (without_blinding && IsBlinded(static_cast<TableIndex>(t))) {
+      for (size_t r = 0; r < main.height(); ++r) {
+        for (BabyBear& cell : main.row(r).last(air::kBlindingWidth)) cell = BabyBear::zero();
+      }
+    }
+    BabyBear4 sum;
+    air::GenerateAuxTrace<BabyBear, BabyBear4>(
+        table, table.preprocessed_width() > 0 ? &fixed_columns : nullptr, main,
+        witness[t].public_values, std::span<const BabyBear4>(*challenges), &sum);
+    sums.push_back(sum);
+  }
+  return sums;
+}
+
+TEST(Rv32imZeroKnowledge, StatedLogUpSumsAreBlinded) {
+  for (const bool zero_knowledge : {true, false}) {
+    SCOPED_TRACE(zero_knowledge ? "zero knowledge" : "without zero knowledge");
+    ProveExecutionOptions o = TestOptions();
+    o.config.zero_knowledge = zero_knowledge;
+    std::vector<stark::TableWitness> witness;
+    o.tamper = [&](WitnessView v) { witness.assign(v.witnesses.begin(), v.witnesses.end()); };
+    const ExecutionProof p = ProveExecution(TestProgram(), {}, o);
+    const stark::VerifyResult verified =
+        VerifyExecution(p.seal, p.image_id, p.journal, p.exit_code, o.config);
+    ASSERT_TRUE(verified.ok) << verified.reason;
+    const stark::StarkProof proof = stark::DeserializeProof(DecodeSeal(p.seal).stark_proof);
+    ASSERT_EQ(proof.cumulative_sums.size(), size_t{kNumTables});
+    const std::vector<BabyBear4> with = RecomputedLogUpSums(p, witness, o.config, false);
+    const std::vector<BabyBear4> without = RecomputedLogUpSums(p, witness, o.config, true);
+    ASSERT_EQ(with.size(), size_t{kNumTables});
+    ASSERT_EQ(without.size(), size_t{kNumTables});
+    for (size_t t = 0; t < kNumTables; ++t) {
+      EXPECT_EQ(with[t], proof.cumulative_sums[t]) << "table " << t;
+      if (zero_knowledge && IsBlinded(static_cast<TableIndex>(t))) {
+        EXPECT_NE(without[t], proof.cumulative_sums[t]) << "table " << t << " is not blinded";
+      } else {
+        EXPECT_EQ(without[t], proof.cumulative_sums[t]) << "table " << t;
+      }
+    }
+  }
+}
+
 TEST(Rv32imExecution, UnsupportedIsReportedAtProveTime) {
   Code c;  // write to fd 5: the emulator answers EBADF, the circuit has no such call
   c << Addi(a0, zero, 5) << Addi(a1, sp, 0) << Addi(a2, zero, 1) << Addi(a7, zero, 64) << Ecall()
@@ -266,6 +333,21 @@ TEST(Rv32imSoundness, HonestWitnessThroughTheUncheckedProverVerifies) {
   o.tamper = [](WitnessView) {};
   ExecutionProof p = ProveExecution(TestProgram(), {}, o);
   EXPECT_TRUE(VerifyProof(p).ok);
+}
+
+// A blinding tuple that the blinding table does not receive, or receives changed, leaves the
+// blinding bus unbalanced: the sums no longer add up to zero.
+TEST(Rv32imSoundness, BlindingTupleNotReceived) {
+  ExpectRejected([](std::vector<stark::TableWitness>& w) {
+    Matrix& cpu = w[kCpuTable].main;
+    BabyBear& value = cpu.row(cpu.height() - 1).last(air::kBlindingWidth)[1];
+    value = value + kOne;
+  });
+  ExpectRejected([](std::vector<stark::TableWitness>& w) {
+    BabyBear& multiplicity = w[kBlindingTable].main.at(kCpuTable, 0);
+    ASSERT_EQ(multiplicity, kOne);
+    multiplicity = BabyBear::from_canonical(2);
+  });
 }
 
 TEST(Rv32imSoundness, AluResultOffByOne) {

@@ -13,6 +13,7 @@
 #include "prover/rv32im/alu_events.h"
 #include "prover/rv32im/alu_trace.h"
 #include "prover/rv32im/byte_trace.h"
+#include "prover/stark/blinding.h"
 #include "prover/stark/zeroed_matrix.h"
 #include "verifier/rv32im/opcodes.h"
 #include "vm/memory.h"
@@ -482,7 +483,8 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
   w.tables[kEcallTable].main = std::move(ecalls);
 
   // Program multiplicities.
-  air::RowMajorMatrix<BabyBear> program(fixed.program_fixed.height(), 1);
+  air::RowMajorMatrix<BabyBear> program(fixed.program_fixed.height(),
+                                        air::kWidth<ProgramMultiplicityCols>);
   for (size_t i = 0; i < program_counts.size(); ++i) program.at(i, 0) = Fe(program_counts[i]);
   w.tables[kProgramTable].main = std::move(program);
 
@@ -555,9 +557,21 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
   w.publics.journal_length = static_cast<uint32_t>(journal.size());
   w.publics.journal_digest = JournalDigestOf(journal);
 
+  // Blinding tuples are drawn by BlindWitness; until then the blinding columns send nothing.
+  w.tables[kBlindingTable].main =
+      air::RowMajorMatrix<BabyBear>(PaddedHeight(kNumTables), air::kBlindingWidth);
+
   const auto pv = PublicValues(w.publics);
   for (size_t t = 0; t < kNumTables; ++t) w.tables[t].public_values = pv[t];
   return w;
+}
+
+void BlindWitness(CircuitWitness* witness) {
+  std::vector<air::RowMajorMatrix<BabyBear>*> blinded;
+  for (size_t t = 0; t < kNumTables; ++t) {
+    if (IsBlinded(static_cast<TableIndex>(t))) blinded.push_back(&witness->tables[t].main);
+  }
+  stark::BlindLogUpSums(blinded, &witness->tables[kBlindingTable].main);
 }
 
 }  // namespace prova::rv32im

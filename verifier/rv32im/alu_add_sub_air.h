@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "verifier/air/air.h"
+#include "verifier/air/blinding.h"
 #include "verifier/rv32im/alu_common.h"
 #include "verifier/rv32im/buses.h"
 #include "verifier/rv32im/opcodes.h"
@@ -24,7 +25,9 @@ struct AddSubCols {
   T x[4];  // the sum
   T y[4];
   T z[4];
+  air::BlindingCols<T> blinding;
 };
+static_assert(air::kBlindingIsLast<AddSubCols>);
 
 struct AddSubAir {
   std::string_view name() const { return "alu add/sub"; }
@@ -61,6 +64,7 @@ struct AddSubAir {
       SendByteRange(b, row.y[i], row.y[i + 1], B::F::one(), "add/sub: y bytes");
       SendByteRange(b, row.z[i], row.z[i + 1], B::F::one(), "add/sub: z bytes");
     }
+    air::SendBlinding(b, row.blinding);
   }
 };
 

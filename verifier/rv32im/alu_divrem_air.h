@@ -18,6 +18,7 @@
 #include <string_view>
 
 #include "verifier/air/air.h"
+#include "verifier/air/blinding.h"
 #include "verifier/rv32im/alu_common.h"
 #include "verifier/rv32im/buses.h"
 #include "verifier/rv32im/opcodes.h"
@@ -43,7 +44,9 @@ struct DivRemCols {
   T carry_high[4];
   T r_abs[4];
   T c_abs[4];
+  air::BlindingCols<T> blinding;
 };
+static_assert(air::kBlindingIsLast<DivRemCols>);
 
 struct DivRemAir {
   std::string_view name() const { return "alu divrem"; }
@@ -158,6 +161,7 @@ struct DivRemAir {
     for (int k = 0; k < 4; ++k) {
       SendByteRange(b, row.carry_low[k], row.carry_high[k], one, "divrem: carry");
     }
+    air::SendBlinding(b, row.blinding);
   }
 };
 

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "verifier/air/air.h"
+#include "verifier/air/blinding.h"
 #include "verifier/rv32im/alu_common.h"
 #include "verifier/rv32im/buses.h"
 #include "verifier/rv32im/opcodes.h"
@@ -28,7 +29,9 @@ struct LessThanCols {
   T msb_c;
   T diff_lo;  // d = b' - c' mod 2^32, in 16-bit halves
   T diff_hi;
+  air::BlindingCols<T> blinding;
 };
+static_assert(air::kBlindingIsLast<LessThanCols>);
 
 struct LessThanAir {
   std::string_view name() const { return "alu less-than"; }
@@ -73,6 +76,7 @@ struct LessThanAir {
                   row.c[3] * F::two() - row.msb_c * Const<B>(256), one, "less-than: sign bits");
     SendU16Range(b, row.diff_lo, one, "less-than: diff low");
     SendU16Range(b, row.diff_hi, one, "less-than: diff high");
+    air::SendBlinding(b, row.blinding);
   }
 };
 

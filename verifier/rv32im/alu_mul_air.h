@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "verifier/air/air.h"
+#include "verifier/air/blinding.h"
 #include "verifier/rv32im/alu_common.h"
 #include "verifier/rv32im/buses.h"
 #include "verifier/rv32im/opcodes.h"
@@ -35,7 +36,9 @@ struct MulCols {
   T carry_high[4];
   T sign_b;  // 1 when b is signed (MULH, MULHSU) and negative
   T sign_c;  // 1 when c is signed (MULH) and negative
+  air::BlindingCols<T> blinding;
 };
+static_assert(air::kBlindingIsLast<MulCols>);
 
 struct MulAir {
   std::string_view name() const { return "alu mul"; }
@@ -108,6 +111,7 @@ struct MulAir {
     for (int k = 0; k < 4; ++k) {
       SendByteRange(b, row.carry_low[k], row.carry_high[k], one, "mul: carry");
     }
+    air::SendBlinding(b, row.blinding);
   }
 };
 

@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "verifier/air/air.h"
+#include "verifier/air/blinding.h"
 #include "verifier/rv32im/alu_common.h"
 #include "verifier/rv32im/buses.h"
 #include "verifier/rv32im/opcodes.h"
@@ -36,7 +37,9 @@ struct ShiftCols {
   T pow;            // 2^k (left) or 2^(8 - k) (right)
   T lo[4];
   T hi[4];
+  air::BlindingCols<T> blinding;
 };
+static_assert(air::kBlindingIsLast<ShiftCols>);
 
 struct ShiftAir {
   std::string_view name() const { return "alu shift"; }
@@ -125,6 +128,7 @@ struct ShiftAir {
     for (int j = 0; j < 4; ++j) {
       SendByteRange(b, row.lo[j], row.hi[j], one, "shift: byte split");
     }
+    air::SendBlinding(b, row.blinding);
   }
 };
 

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "verifier/air/air.h"
+#include "verifier/air/blinding.h"
 #include "verifier/rv32im/alu_common.h"
 #include "verifier/rv32im/buses.h"
 #include "verifier/rv32im/opcodes.h"
@@ -24,7 +25,9 @@ struct BitwiseCols {
   T b[4];
   T c[4];
   T b_and_c[4];
+  air::BlindingCols<T> blinding;
 };
+static_assert(air::kBlindingIsLast<BitwiseCols>);
 
 struct BitwiseAir {
   std::string_view name() const { return "alu bitwise"; }
@@ -56,6 +59,7 @@ struct BitwiseAir {
     for (int i = 0; i < 4; ++i) {
       SendByteAnd(b, row.b[i], row.c[i], row.b_and_c[i], F::one(), "bitwise: byte and");
     }
+    air::SendBlinding(b, row.blinding);
   }
 };
 

@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "verifier/air/air.h"
+#include "verifier/air/blinding.h"
 #include "verifier/air/matrix.h"
 #include "verifier/field/babybear.h"
 #include "verifier/rv32im/buses.h"
@@ -33,7 +34,9 @@ struct ByteCountCols {
   T range;  // how many (kRange, x, y) lookups this row serves
   T and_;   // (kAnd, x, y, x & y)
   T u16;    // (kU16, x + 256 y)
+  air::BlindingCols<T> blinding;
 };
+static_assert(air::kBlindingIsLast<ByteCountCols>);
 
 struct ByteAir {
   static constexpr size_t kLogHeight = 16;
@@ -74,6 +77,7 @@ struct ByteAir {
     ByteInteract(b, air::Direction::kReceive, ByteOp::kU16,
                  fixed.x + fixed.y * F::from_canonical(256), F::zero(), F::zero(), count.u16,
                  "u16 range");
+    air::SendBlinding(b, count.blinding);
   }
 };
 

@@ -24,6 +24,7 @@
 #include <string_view>
 
 #include "verifier/air/air.h"
+#include "verifier/air/blinding.h"
 #include "verifier/rv32im/buses.h"
 #include "verifier/rv32im/ecall_air.h"
 #include "verifier/rv32im/memory_air.h"
@@ -71,7 +72,9 @@ struct CpuCols {
   // Exit (a7 = 93 or 94); every other ecall is a row of the ecall table (ecall_air.h).
   T sys_exit;
   T exit_group;  // a7 = 94 instead of 93
+  air::BlindingCols<T> blinding;
 };
+static_assert(air::kBlindingIsLast<CpuCols>);
 
 // Public values of the CPU table.
 enum CpuPublic : size_t {
@@ -237,6 +240,7 @@ struct CpuAir {
       operand_c[k] = f[kFlagImm] * l.imm[k] + (one - f[kFlagImm]) * l.rs2_val[k];
     }
     SendAlu(b, l.alu_op, l.alu_a, l.rs1_val, operand_c, f[kFlagAluSend], "alu");
+    air::SendBlinding(b, l.blinding);
   }
 };
 

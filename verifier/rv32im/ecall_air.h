@@ -31,6 +31,7 @@
 #include <string_view>
 
 #include "verifier/air/air.h"
+#include "verifier/air/blinding.h"
 #include "verifier/rv32im/buses.h"
 #include "verifier/rv32im/io_air.h"
 #include "verifier/rv32im/memory_air.h"
@@ -82,7 +83,9 @@ struct EcallCols {
   T brk_above;    // heap_limit <u a0
   T brk_moves;    // sys_brk and neither: the break becomes a0
   T sys_counter;  // rdcycle / rdinstret: result = clk - 1
+  air::BlindingCols<T> blinding;
 };
+static_assert(air::kBlindingIsLast<EcallCols>);
 
 // The journal length, then the bytes of the initial break and of the highest break (circuit.h
 // kHeapLimit), low byte first.
@@ -218,6 +221,7 @@ struct EcallAir {
     t.assert_eq(n.input_eof, l.input_eof + l.short_read * (one - l.input_eof), "input eof");
     b.when_last_row().assert_eq(l.journal_len + l.sys_journal * count, pv[kPublicJournalLength],
                                 "journal length is public");
+    air::SendBlinding(b, l.blinding);
   }
 };
 

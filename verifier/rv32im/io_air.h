@@ -43,6 +43,7 @@
 #include <string_view>
 
 #include "verifier/air/air.h"
+#include "verifier/air/blinding.h"
 #include "verifier/rv32im/buses.h"
 #include "verifier/rv32im/memory_air.h"
 
@@ -91,7 +92,9 @@ struct ReadCallCols {
   T short_read;
   T n_nonzero;
   T n_inverse;
+  air::BlindingCols<T> blinding;
 };
+static_assert(air::kBlindingIsLast<ReadCallCols>);
 
 struct ReadCallAir {
   std::string_view name() const { return "read call"; }
@@ -127,6 +130,7 @@ struct ReadCallAir {
     // Only a real call starts a chain: on a padding row nothing binds the clock, buffer or n.
     b.assert_zero(l.n_nonzero * (one - l.is_real), "input only from a real call");
     IoToken(b, air::Direction::kSend, one, l.clk, l.word, l.offset, n_value, zero, l.n_nonzero);
+    air::SendBlinding(b, l.blinding);
   }
 };
 
@@ -144,7 +148,9 @@ struct IoWordCols {
   T value[4];      // the word before the access
   T new_value[4];  // after it (equal to value for the journal)
   T ts_diff[2];    // the previous access's timestamp, as a difference (memory_air.h)
+  air::BlindingCols<T> blinding;
 };
+static_assert(air::kBlindingIsLast<IoWordCols>);
 
 struct IoWordAir {
   std::string_view name() const { return "io words"; }
@@ -212,6 +218,7 @@ struct IoWordAir {
                  air::Direction::kSend, "journal byte");
       index = index + l.enabled[k];
     }
+    air::SendBlinding(b, l.blinding);
   }
 };
 

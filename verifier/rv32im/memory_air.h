@@ -20,6 +20,7 @@
 #include <string_view>
 
 #include "verifier/air/air.h"
+#include "verifier/air/blinding.h"
 #include "verifier/air/matrix.h"
 #include "verifier/field/babybear.h"
 #include "verifier/rv32im/buses.h"
@@ -66,7 +67,9 @@ template <class T>
 struct MemoryFinalCols {
   T value[4];
   T timestamp;
+  air::BlindingCols<T> blinding;
 };
+static_assert(air::kBlindingIsLast<MemoryFinalCols>);
 
 struct MemoryInitAir {
   air::RowMajorMatrix<BabyBear> fixed;  // empty on the verifier side
@@ -94,6 +97,7 @@ struct MemoryInitAir {
                {Expr(p.address), Expr(l.value[0]), Expr(l.value[1]), Expr(l.value[2]),
                 Expr(l.value[3]), Expr(l.timestamp)},
                Expr(p.is_real), air::Direction::kReceive, "final value");
+    air::SendBlinding(b, l.blinding);
   }
 };
 
@@ -128,7 +132,9 @@ struct ZeroInitCols {
   T below[2];
   // next.address - address - 1, likewise (checked when the next row is real).
   T gap[2];
+  air::BlindingCols<T> blinding;
 };
+static_assert(air::kBlindingIsLast<ZeroInitCols>);
 
 enum ZeroInitPublic : size_t {
   kPublicImageEndWord = 0,
@@ -173,6 +179,7 @@ struct ZeroInitAir {
                {Expr(l.address), Expr(l.value[0]), Expr(l.value[1]), Expr(l.value[2]),
                 Expr(l.value[3]), Expr(l.timestamp)},
                Expr(l.is_real), air::Direction::kReceive, "final value");
+    air::SendBlinding(b, l.blinding);
   }
 };
 

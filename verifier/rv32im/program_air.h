@@ -20,6 +20,7 @@
 #include <utility>
 
 #include "verifier/air/air.h"
+#include "verifier/air/blinding.h"
 #include "verifier/air/matrix.h"
 #include "verifier/field/babybear.h"
 #include "verifier/rv32im/buses.h"
@@ -73,7 +74,9 @@ struct ProgramCols {
 template <class T>
 struct ProgramMultiplicityCols {
   T multiplicity;
+  air::BlindingCols<T> blinding;
 };
+static_assert(air::kBlindingIsLast<ProgramMultiplicityCols>);
 
 // The PROGRAM-bus interaction, shared by the CPU (send) and the program table (receive).
 template <class B, class Row, class Flags, class M>
@@ -107,6 +110,7 @@ struct ProgramAir {
     (void)next;
     b.assert_zero((F::one() - p.is_real) * local.multiplicity, "padding never executes");
     ProgramInteract(b, air::Direction::kReceive, p, p.flags, local.multiplicity);
+    air::SendBlinding(b, local.blinding);
   }
 };
 
