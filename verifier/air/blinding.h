@@ -45,13 +45,14 @@ inline constexpr size_t kBlindingWidth = kWidth<BlindingCols>;
 // Whether a row struct ends with its blinding columns (the prover fills the last kBlindingWidth
 // columns of a blinded table's main trace).
 template <template <class> class Cols>
-inline constexpr bool kBlindingIsLast =
-    offsetof(Cols<ColumnSlot>, blinding) + kBlindingWidth == kWidth<Cols>;
+inline constexpr bool kBlindingIsLast = offsetof(Cols<ColumnSlot>, blinding) + kBlindingWidth
+                                        == kWidth<Cols>;
 
 // The blinded table's side: called once per row, at the end of its eval().
 template <class B, class T>
 void SendBlinding(B& b, const BlindingCols<T>& c) {
-  b.send(kBlindingBus, {c.value[0], c.value[1], c.value[2], c.value[3]}, c.multiplicity, "blinding");
+  b.send(kBlindingBus, {c.value[0], c.value[1], c.value[2], c.value[3]}, c.multiplicity,
+         "blinding");
 }
 
 // The receiving table: one row per blinded table, zero on padding rows. Its
