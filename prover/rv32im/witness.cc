@@ -557,10 +557,6 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
   w.publics.journal_length = static_cast<uint32_t>(journal.size());
   w.publics.journal_digest = JournalDigestOf(journal);
 
-  // Blinding tuples are drawn by BlindWitness; until then the blinding columns send nothing.
-  w.tables[kBlindingTable].main =
-      air::RowMajorMatrix<BabyBear>(PaddedHeight(kNumTables), air::kBlindingWidth);
-
   const auto pv = PublicValues(w.publics);
   for (size_t t = 0; t < kNumTables; ++t) w.tables[t].public_values = pv[t];
   return w;
@@ -571,7 +567,7 @@ void BlindWitness(CircuitWitness* witness) {
   for (size_t t = 0; t < kNumTables; ++t) {
     if (IsBlinded(static_cast<TableIndex>(t))) blinded.push_back(&witness->tables[t].main);
   }
-  stark::BlindLogUpSums(blinded, &witness->tables[kBlindingTable].main);
+  stark::BlindLogUpSums(blinded);
 }
 
 }  // namespace prova::rv32im

@@ -26,8 +26,8 @@ struct CircuitWitness {
 CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace,
                                uint32_t exit_code);
 
-// Zero knowledge: fresh random blinding tuples in every blinded table (IsBlinded) and the blinding
-// table (verifier/air/blinding.h), so that the proof's per-table LogUp sums reveal nothing.
+// Zero knowledge: fresh random LogUp sum offsets in every blinded table (IsBlinded;
+// verifier/air/blinding.h), so that the proof's per-table LogUp sums reveal nothing.
 void BlindWitness(CircuitWitness* witness);
 
 // The longest execution one proof can hold (timestamps stay below 2^24).

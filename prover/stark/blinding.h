@@ -1,7 +1,7 @@
 #pragma once
 
-// The prover's half of the LogUp-sum blinding (verifier/air/blinding.h): fresh random blinding
-// tuples in the blinded tables and the same tuples in the table that receives them.
+// The prover's half of the LogUp-sum blinding (verifier/air/blinding.h): random sum offsets that
+// cancel across the blinded tables.
 
 #include <span>
 
@@ -10,12 +10,11 @@
 
 namespace prova::stark {
 
-// Puts multiplicity 1 and four uniformly random values (OpenSSL's private DRBG, as every other
-// random value of a zero-knowledge proof) into the blinding columns, the last kBlindingWidth, of
-// the last row of each trace in `blinded`, and the same tuples into the rows of `receiver`, the
-// BlindingAir table's main trace, which must have a row for each of them. Without zero knowledge
-// the columns stay zero, which sends nothing.
-void BlindLogUpSums(std::span<air::RowMajorMatrix<BabyBear>* const> blinded,
-                    air::RowMajorMatrix<BabyBear>* receiver);
+// Fills the blinding columns, the last kBlindingWidth, of the last row of each trace in
+// `blinded` (at least two) with uniformly random values (OpenSSL's private DRBG, as every other
+// random value of a zero-knowledge proof), but the last trace's with minus the sum of the
+// others', so that the offsets add up to zero whatever beta is. Without zero knowledge the
+// columns stay zero, which offsets nothing.
+void BlindLogUpSums(std::span<air::RowMajorMatrix<BabyBear>* const> blinded);
 
 }  // namespace prova::stark

@@ -288,6 +288,7 @@ air::RowMajorMatrix<BabyBear4> ParallelAuxTrace(const ProverTable& table,
     const size_t groups = (end - begin + kLanes - 1) / kLanes;
     std::vector<PackedBabyBear4> denominators(groups * k);
     std::vector<Packed> multiplicities(groups * k);
+    std::vector<PackedBabyBear4> row_offsets(groups);  // air::LogUpOffset
     std::vector<Packed> prep_local(prep_width), prep_next(prep_width);
     std::vector<Packed> main_local(main.width), main_next(main.width);
     for (size_t first = begin; first < end; first += kLanes) {
@@ -318,6 +319,7 @@ air::RowMajorMatrix<BabyBear4> ParallelAuxTrace(const ProverTable& table,
                 denominators.begin() + static_cast<std::ptrdiff_t>(g * k));
       std::copy(collector.multiplicities.begin(), collector.multiplicities.end(),
                 multiplicities.begin() + static_cast<std::ptrdiff_t>(g * k));
+      row_offsets[g] = collector.offset;
     }
     // h_i = +-m_i / d_i, then summed per column and per row.
     std::vector<PackedBabyBear4> h(denominators.size());
@@ -331,7 +333,7 @@ air::RowMajorMatrix<BabyBear4> ParallelAuxTrace(const ProverTable& table,
     BabyBear4 running = BabyBear4::zero();
     for (size_t g = 0; g < groups; ++g) {
       std::fill(column_sums.begin(), column_sums.end(), PackedBabyBear4::zero());
-      PackedBabyBear4 row_sums = PackedBabyBear4::zero();
+      PackedBabyBear4 row_sums = row_offsets[g];
       for (size_t i = 0; i < k; ++i) {
         if (plan[i] != running_sum) column_sums[plan[i]] += h[g * k + i];
         row_sums += h[g * k + i];

@@ -104,6 +104,9 @@ class ProverFolder : public PackedRowBuilder<ProverFolder> {
                 air::Direction direction, std::string_view name) {
     air::LogUpInteract(*this, logup_, bus, values, multiplicity, direction, name);
   }
+  void offset_logup_sum(std::initializer_list<Expr> values) {
+    air::LogUpOffset(*this, logup_, values);
+  }
   void finish_interactions() { air::LogUpFinish(*this, logup_); }
 
   PackedBabyBear4 folded() {
@@ -160,11 +163,15 @@ class PackedInteractionCollector : public PackedRowBuilder<PackedInteractionColl
     denominators.push_back(air::LogUpDenominator(*this, bus, values));
     multiplicities.push_back(direction == air::Direction::kSend ? multiplicity : -multiplicity);
   }
+  void offset_logup_sum(std::initializer_list<Expr> values) {
+    offset = air::LogUpCombination(*this, offset, values);
+  }
   void finish_interactions() {}
 
   // In eval order, for the rows of the batch.
   std::vector<PackedBabyBear4> denominators;
   std::vector<Packed> multiplicities;
+  PackedBabyBear4 offset = PackedBabyBear4::zero();  // the rows' sum offsets (air::LogUpOffset)
 };
 
 static_assert(air::AirBuilder<PackedInteractionCollector>);

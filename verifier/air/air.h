@@ -100,6 +100,7 @@ concept AirBuilder = requires(B& b, const typename B::Expr& e, const typename B:
   { b.public_values() } -> std::convertible_to<std::span<const typename B::Expr>>;
   { b.challenges() } -> std::convertible_to<std::span<const typename B::ExprEF>>;
   b.interact(uint32_t{0}, vs, e, Direction::kSend, name);
+  b.offset_logup_sum(vs);
 };
 
 // Constraints under a condition: assert_zero(x) becomes assert_zero(condition * x), so the

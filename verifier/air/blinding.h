@@ -3,42 +3,39 @@
 // Blinding of the per-table LogUp sums (docs/stark.md, section 4). A proof states every table's
 // cumulative sum S_t (logup.h), and S_t is a fingerprint of the multiset of tuples the table
 // sends and receives under public challenges: for a table whose multiplicities count executions
-// it is a linear form in those counts. To hide it, a table carries five free main columns
-// (BlindingCols) and one more interaction on the BLINDING bus, sending (v_0, .., v_3) with
-// multiplicity m. The prover leaves them zero except on one row, where it puts m = 1 and four
-// fresh uniformly random values, so the stated sum becomes S_t + 1 / (alpha - fp(BLINDING, v)).
-// One more table (BlindingAir) receives every such tuple, so the BLINDING bus balances and the
-// sums of all tables still add up to zero.
+// it is a linear form in those counts. To hide it, a table carries four free main columns
+// (BlindingCols) that add an offset to its sum: every row adds
+//   sum_i beta^(i+1) v_i
+// of its cells v to the running sum's step (air::LogUpOffset), so the stated sum is S_t + Z_t with
+// Z_t the sum of the offsets of its rows. The prover leaves the cells zero but on one row, where it
+// puts fresh uniformly random values, except in the last blinded table, whose cells are minus
+// the sum of the others' (coordinate by coordinate), so that the offsets cancel for every beta and
+// the sums of all tables still add up to zero.
 //
-// Hiding: alpha - fp(BLINDING, v) = alpha - BLINDING - sum_i beta^(i+1) v_i is uniform over the
-// extension field when beta, .., beta^4 are a basis of it over BabyBear, that is unless beta lies
-// in a proper subfield (probability at most p^-2 over beta); the blinding term, its inverse, is
-// then uniform over the non-zero elements (a zero denominator, probability p^-4, makes the prover
-// abort). So each stated sum is within p^-2 + p^-4 of uniform, whatever S_t is. The cells
-// themselves are hidden like every trace value. A free multiplicity (rather than a row selector)
-// keeps all-zero blinding columns inert, so a table proved without zero knowledge needs no
-// receiver rows.
+// Hiding: Z_t is uniform over the extension field when beta, .., beta^4 are a basis of it over
+// BabyBear, that is unless beta lies in a proper subfield (probability at most p^-2 over beta).
+// So the stated sums are uniform and independent but for adding up to what the buses need,
+// whatever the tables hold, within p^-2. The cells themselves are hidden like every trace value.
+// Zero cells add nothing, so a table proved without zero knowledge is unchanged.
 //
-// Soundness is untouched: the BLINDING bus has its own bus constant, so its fingerprints are
-// distinct polynomials from every other bus's and no BLINDING tuple can cancel another bus's
-// fraction, whatever the prover puts in these columns; and they are main-trace cells, committed
-// before the challenges are drawn.
+// Soundness is untouched: the offsets are main-trace cells, committed before alpha and beta are
+// drawn, so their total C is a constant for the challenges. The verifier accepts only if
+// R(alpha) + C = 0, where R = sum over all tables of +-m / (alpha - fp) is the bus's rational
+// function. If some tuple does not balance, R has a pole, so R + C is a non-zero rational function
+// of alpha (with C != 0, it tends to C at infinity, where R vanishes), zero with probability at
+// most (total rows x interactions) / |EF|, the bound without offsets; if every tuple balances,
+// R = 0 and the check asks only that the offsets cancel.
 
 #include <cstddef>
 #include <cstdint>
-#include <string_view>
 
 #include "verifier/air/air.h"
 
 namespace prova::air {
 
-// Distinct from every bus of the circuits (small integers).
-inline constexpr uint32_t kBlindingBus = uint32_t{1} << 30;
-
 template <class T>
 struct BlindingCols {
-  T multiplicity;
-  T value[4];
+  T offset[4];
 };
 inline constexpr size_t kBlindingWidth = kWidth<BlindingCols>;
 
@@ -48,29 +45,10 @@ template <template <class> class Cols>
 inline constexpr bool kBlindingIsLast = offsetof(Cols<ColumnSlot>, blinding) + kBlindingWidth
                                         == kWidth<Cols>;
 
-// The blinded table's side: called once per row, at the end of its eval().
+// Called once per row by a blinded table's eval().
 template <class B, class T>
-void SendBlinding(B& b, const BlindingCols<T>& c) {
-  b.send(kBlindingBus, {c.value[0], c.value[1], c.value[2], c.value[3]}, c.multiplicity,
-         "blinding");
+void BlindLogUpSum(B& b, const BlindingCols<T>& c) {
+  b.offset_logup_sum({c.offset[0], c.offset[1], c.offset[2], c.offset[3]});
 }
-
-// The receiving table: one row per blinded table, zero on padding rows. Its
-// own sum is minus the sum of all blinding terms, which the other stated sums already determine
-// (they add up to zero), so it needs no blinding itself.
-struct BlindingAir {
-  std::string_view name() const { return "blinding"; }
-  size_t main_width() const { return kBlindingWidth; }
-  size_t preprocessed_width() const { return 0; }
-  size_t num_public_values() const { return 0; }
-
-  template <AirBuilder B>
-  void eval(B& b) const {
-    auto [local, next] = b.template rows<BlindingCols>();
-    (void)next;
-    b.receive(kBlindingBus, {local.value[0], local.value[1], local.value[2], local.value[3]},
-              local.multiplicity, "blinding");
-  }
-};
 
 }  // namespace prova::air

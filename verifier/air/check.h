@@ -157,7 +157,7 @@ RowMajorMatrix<EF> GenerateAuxTrace(const A& air, const RowMajorMatrix<F>* prepr
   InteractionCollector<F, EF> c(public_values, challenges);
   CollectInteractions(air, preprocessed, main, 0, height, c);
   return BuildLogUpTrace<F, EF>(height, RunSymbolic(air, challenges.size()).logup_plan(),
-                                c.denominators, c.multiplicities, cumulative_sum);
+                                c.denominators, c.multiplicities, c.offsets, cumulative_sum);
 }
 
 // Net multiplicity of every (bus, tuple) over a set of tables: sends minus receives. A balanced

@@ -121,6 +121,7 @@ class DebugBuilder : public BuilderBase<DebugBuilder<FieldT, EF>> {
                 Direction direction, std::string_view name) {
     LogUpInteract(*this, logup_, bus, values, multiplicity, direction, name);
   }
+  void offset_logup_sum(std::initializer_list<Expr> values) { LogUpOffset(*this, logup_, values); }
   void finish_interactions() { LogUpFinish(*this, logup_); }
 
  private:

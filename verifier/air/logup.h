@@ -148,7 +148,9 @@ struct LogUpState {
     count = 0;
     numerator.reset();
     denominator.reset();
+    offset.reset();
     names.clear();
+    running_sum_name.clear();
   }
 
   std::span<const uint32_t> plan;
@@ -156,20 +158,23 @@ struct LogUpState {
   size_t count = 0;
   std::optional<ExprEF> numerator, denominator;
   std::string names;
+  // The row's share of the table's sum offset (LogUpOffset), and the running sum's constraint,
+  // which LogUpFinish emits once the whole row (offset included) is known.
+  std::optional<ExprEF> offset;
+  std::string running_sum_name;
 };
 
-// The fingerprint alpha - fp(bus, values), in any builder's extension expression type. Builder
-// must provide lift(Expr) -> ExprEF and lift_constant(F) -> ExprEF. A builder that evaluates many
+// start + sum_i beta^(i+1) v_i, in any builder's extension expression type: with start = bus, the
+// fingerprint fp(bus, v). Builder must provide lift(Expr) -> ExprEF. A builder that evaluates many
 // rows may also provide beta_powers(): beta^1 .. beta^kMaxTupleLength computed once, which turns
 // two extension products per value into one product of an extension by a base-field value.
 template <class B>
-typename B::ExprEF LogUpDenominator(B& b, uint32_t bus,
+typename B::ExprEF LogUpCombination(B& b, typename B::ExprEF start,
                                     std::initializer_list<typename B::Expr> values) {
   using ExprEF = typename B::ExprEF;
   auto ch = b.challenges();
   PROVA_CHECK(ch.size() >= kLogUpChallenges, "LogUp needs the alpha and beta challenges");
-  const ExprEF& alpha = ch[0];
-  ExprEF fingerprint = b.lift_constant(B::F::from_canonical(bus));
+  ExprEF sum = std::move(start);
   if constexpr (requires { b.beta_powers(); }) {
     const auto powers = b.beta_powers();
     PROVA_CHECK(values.size() <= powers.size(), "a LogUp tuple longer than kMaxTupleLength");
@@ -186,19 +191,37 @@ typename B::ExprEF LogUpDenominator(B& b, uint32_t bus,
                                                powers[i + 2].coeff(k), powers[i + 3].coeff(k)};
           coeffs[k] = Expr::dot4(v, weights.data());
         }
-        fingerprint = fingerprint + ExprEF::from_coeffs(coeffs);
+        sum = sum + ExprEF::from_coeffs(coeffs);
       }
     }
-    for (; i < values.size(); ++i, ++v) fingerprint = fingerprint + powers[i] * *v;
+    for (; i < values.size(); ++i, ++v) sum = sum + powers[i] * *v;
   } else {
     const ExprEF& beta = ch[1];
     ExprEF beta_power = beta;
     for (const auto& v : values) {
-      fingerprint = fingerprint + beta_power * b.lift(v);
+      sum = sum + beta_power * b.lift(v);
       beta_power = beta_power * beta;
     }
   }
-  return alpha - fingerprint;
+  return sum;
+}
+
+// The denominator alpha - fp(bus, values). Builder must also provide lift_constant(F) -> ExprEF.
+template <class B>
+typename B::ExprEF LogUpDenominator(B& b, uint32_t bus,
+                                    std::initializer_list<typename B::Expr> values) {
+  auto fingerprint = LogUpCombination(b, b.lift_constant(B::F::from_canonical(bus)), values);
+  return b.challenges()[0] - fingerprint;
+}
+
+// A table's LogUp sum offset (blinding.h): this row adds sum_i beta^(i+1) v_i to the table's
+// cumulative sum, v main-trace cells (committed before alpha and beta are drawn). At most once
+// per row.
+template <class B>
+void LogUpOffset(B& b, LogUpState<typename B::ExprEF>& state,
+                 std::initializer_list<typename B::Expr> values) {
+  PROVA_CHECK(!state.offset.has_value(), "a LogUp sum offset given twice in one row");
+  state.offset = LogUpCombination(b, b.lift_constant(B::F::zero()), values);
 }
 
 // beta^1 .. beta^kMaxTupleLength, for builders' beta_powers().
@@ -243,27 +266,34 @@ void LogUpInteract(B& b, LogUpState<typename B::ExprEF>& state, uint32_t bus,
   const std::string name_of_column =
       state.with_names ? LogUpName(state.names, column, running_sum) : std::string();
   if (running_sum) {
-    // The last batch has no column of its own: it is the running sum's step, less the other
-    // columns and plus the cumulative sum's share of the row.
-    auto next = b.aux_next();
-    PROVA_CHECK(aux.size() == column + 1 && next.size() == column + 1,
-                "auxiliary width does not match the interactions");
-    typename B::ExprEF step = next[column] - aux[column] + b.cumulative_sum_per_row();
-    for (size_t j = 0; j < column; ++j) step = step - aux[j];
-    b.assert_zero_ext(step * *state.denominator - *state.numerator, name_of_column);
-  } else {
-    b.assert_zero_ext(aux[column] * *state.denominator - *state.numerator, name_of_column);
+    state.running_sum_name = name_of_column;  // constrained by LogUpFinish
+    return;
   }
+  b.assert_zero_ext(aux[column] * *state.denominator - *state.numerator, name_of_column);
   state.numerator.reset();
   state.denominator.reset();
   state.names.clear();
 }
 
-// After eval() has issued all the plan's interactions (the running sum was constrained with the
-// last one).
+// After eval() has issued all the plan's interactions: the running sum's constraint. The last
+// batch has no column of its own: it is the running sum's step, less the other columns and the
+// row's sum offset, plus the cumulative sum's share of the row.
 template <class B>
-void LogUpFinish(B& /*b*/, LogUpState<typename B::ExprEF>& state) {
+void LogUpFinish(B& b, LogUpState<typename B::ExprEF>& state) {
   PROVA_CHECK(state.count == state.plan.size(), "eval issued a different number of interactions");
+  if (state.plan.empty()) {
+    PROVA_CHECK(!state.offset.has_value(), "a LogUp sum offset in a table without interactions");
+    return;
+  }
+  auto aux = b.aux_local();
+  auto next = b.aux_next();
+  const size_t column = state.plan.back();
+  PROVA_CHECK(aux.size() == column + 1 && next.size() == column + 1,
+              "auxiliary width does not match the interactions");
+  typename B::ExprEF step = next[column] - aux[column] + b.cumulative_sum_per_row();
+  for (size_t j = 0; j < column; ++j) step = step - aux[j];
+  if (state.offset) step = step - *state.offset;
+  b.assert_zero_ext(step * *state.denominator - *state.numerator, state.running_sum_name);
 }
 
 }  // namespace prova::air

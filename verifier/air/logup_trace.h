@@ -81,11 +81,26 @@ class InteractionCollector : public BuilderBase<InteractionCollector<FieldT, EF>
     denominators.push_back(challenges_[0] - fingerprint);
     multiplicities.push_back(signed_multiplicity);
   }
+  // One value per row (air::LogUpOffset), zero where eval() gives none.
+  void offset_logup_sum(std::initializer_list<Expr> values) {
+    if (record_tuples) return;
+    PROVA_CHECK(!beta_powers_.empty(), "LogUp needs the alpha and beta challenges");
+    while (beta_powers_.size() < values.size()) {
+      beta_powers_.push_back(beta_powers_.back() * beta_powers_.front());
+    }
+    EF offset = EF::zero();
+    size_t j = 0;
+    for (const F& v : values) offset = offset + beta_powers_[j++] * v;
+    offsets.resize(index_ + 1, EF::zero());
+    offsets[index_] = offset;
+  }
   void finish_interactions() {}
 
   // Row-major (row, interaction): filled by every eval() call in turn.
   std::vector<EF> denominators;
   std::vector<F> multiplicities;
+  // offsets[r]: row r's sum offset (shorter than the table where the last rows have none).
+  std::vector<EF> offsets;
 
   // Diagnostics: with record_tuples set, the raw tuples are kept instead (no challenges needed).
   struct Tuple {
@@ -111,13 +126,18 @@ class InteractionCollector : public BuilderBase<InteractionCollector<FieldT, EF>
 template <class F, class EF>
 RowMajorMatrix<EF> BuildLogUpTrace(size_t height, const LogUpPlan& plan,
                                    const std::vector<EF>& denominators,
-                                   const std::vector<F>& multiplicities, EF* cumulative_sum) {
+                                   const std::vector<F>& multiplicities,
+                                   const std::vector<EF>& offsets, EF* cumulative_sum) {
   const size_t k = plan.size();
   PROVA_CHECK(denominators.size() == height * k && multiplicities.size() == height * k,
               "an AIR issued a different number of interactions on different rows");
   RowMajorMatrix<EF> aux(height, LogUpAuxWidth(plan));
   *cumulative_sum = EF::zero();
-  if (k == 0) return aux;
+  PROVA_CHECK(offsets.size() <= height, "more sum offsets than rows");
+  if (k == 0) {
+    PROVA_CHECK(offsets.empty(), "a LogUp sum offset in a table without interactions");
+    return aux;
+  }
   for (const EF& d : denominators) {
     if (d == EF::zero()) throw Error("LogUp challenge alpha equals a fingerprint");
   }
@@ -132,6 +152,7 @@ RowMajorMatrix<EF> BuildLogUpTrace(size_t height, const LogUpPlan& plan,
       if (plan[i] != running_sum) aux.at(r, plan[i]) = aux.at(r, plan[i]) + h;
       row_sums[r] = row_sums[r] + h;
     }
+    if (r < offsets.size()) row_sums[r] = row_sums[r] + offsets[r];
     *cumulative_sum = *cumulative_sum + row_sums[r];
   }
   const EF share = CumulativeSumPerRow(*cumulative_sum, height);

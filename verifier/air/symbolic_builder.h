@@ -139,7 +139,19 @@ class SymbolicBuilder : public BuilderBase<SymbolicBuilder> {
     interactions_.push_back({bus, values.size(), direction, std::string(name), fingerprint_degree,
                              multiplicity.degree});
   }
+  // A LogUp sum offset (air/blinding.h): main-trace cells added, with the powers of beta, to the
+  // running sum's step, whose constraint degree they do not raise.
+  void offset_logup_sum(std::initializer_list<Expr> values) {
+    for (const Expr& v : values) {
+      PROVA_CHECK(v.degree <= 1, "a LogUp sum offset must be trace cells");
+      Use(v);
+    }
+    has_logup_offset_ = true;
+  }
+  bool has_logup_offset() const { return has_logup_offset_; }
   void finish_interactions() {
+    PROVA_CHECK(!has_logup_offset_ || !interactions_.empty(),
+                "a LogUp sum offset in a table without interactions");
     if (interactions_.empty()) return;
     std::vector<std::pair<int, int>> degrees;
     int budget = 2;  // no table is planned below degree 2
@@ -210,6 +222,7 @@ class SymbolicBuilder : public BuilderBase<SymbolicBuilder> {
   std::vector<ConstraintInfo> constraints_;
   std::vector<InteractionInfo> interactions_;
   LogUpPlan logup_plan_;
+  bool has_logup_offset_ = false;
 };
 
 static_assert(AirBuilder<SymbolicBuilder>);

@@ -87,6 +87,7 @@ class VerifierFolder : public BuilderBase<VerifierFolder> {
                 Direction direction, std::string_view name) {
     LogUpInteract(*this, logup_, bus, values, multiplicity, direction, name);
   }
+  void offset_logup_sum(std::initializer_list<Expr> values) { LogUpOffset(*this, logup_, values); }
   void finish_interactions() { LogUpFinish(*this, logup_); }
 
   // sum_i alpha^(N-1-i) C_i(zeta) over the N constraints in eval order.

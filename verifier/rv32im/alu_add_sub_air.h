@@ -64,7 +64,7 @@ struct AddSubAir {
       SendByteRange(b, row.y[i], row.y[i + 1], B::F::one(), "add/sub: y bytes");
       SendByteRange(b, row.z[i], row.z[i + 1], B::F::one(), "add/sub: z bytes");
     }
-    air::SendBlinding(b, row.blinding);
+    air::BlindLogUpSum(b, row.blinding);
   }
 };
 

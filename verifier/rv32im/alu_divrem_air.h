@@ -161,7 +161,7 @@ struct DivRemAir {
     for (int k = 0; k < 4; ++k) {
       SendByteRange(b, row.carry_low[k], row.carry_high[k], one, "divrem: carry");
     }
-    air::SendBlinding(b, row.blinding);
+    air::BlindLogUpSum(b, row.blinding);
   }
 };
 

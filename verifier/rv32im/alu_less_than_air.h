@@ -76,7 +76,7 @@ struct LessThanAir {
                   row.c[3] * F::two() - row.msb_c * Const<B>(256), one, "less-than: sign bits");
     SendU16Range(b, row.diff_lo, one, "less-than: diff low");
     SendU16Range(b, row.diff_hi, one, "less-than: diff high");
-    air::SendBlinding(b, row.blinding);
+    air::BlindLogUpSum(b, row.blinding);
   }
 };
 

@@ -111,7 +111,7 @@ struct MulAir {
     for (int k = 0; k < 4; ++k) {
       SendByteRange(b, row.carry_low[k], row.carry_high[k], one, "mul: carry");
     }
-    air::SendBlinding(b, row.blinding);
+    air::BlindLogUpSum(b, row.blinding);
   }
 };
 

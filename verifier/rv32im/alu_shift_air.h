@@ -128,7 +128,7 @@ struct ShiftAir {
     for (int j = 0; j < 4; ++j) {
       SendByteRange(b, row.lo[j], row.hi[j], one, "shift: byte split");
     }
-    air::SendBlinding(b, row.blinding);
+    air::BlindLogUpSum(b, row.blinding);
   }
 };
 

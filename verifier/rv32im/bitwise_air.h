@@ -59,7 +59,7 @@ struct BitwiseAir {
     for (int i = 0; i < 4; ++i) {
       SendByteAnd(b, row.b[i], row.c[i], row.b_and_c[i], F::one(), "bitwise: byte and");
     }
-    air::SendBlinding(b, row.blinding);
+    air::BlindLogUpSum(b, row.blinding);
   }
 };
 

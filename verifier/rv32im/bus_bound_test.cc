@@ -2,10 +2,8 @@
 // if it is sent a multiple of p times. Every sending interaction of the circuit counts 0 or 1 per
 // row (is_real, a flag or a sum of exclusive flags), so no tuple is sent p times as long as, on
 // each bus, the interactions of all tables at the verifier's largest height (2^kMaxLogHeight rows)
-// number fewer than p. (The blinding bus is the exception, with free multiplicities: it carries
-// only blinding tuples, which no other bus's fingerprint can cancel; air/blinding.h.) This test
-// counts them from the tables' symbolic pass, so adding interactions or raising the height limit
-// cannot silently break the bound.
+// number fewer than p. This test counts them from the tables' symbolic pass, so adding
+// interactions or raising the height limit cannot silently break the bound.
 
 #include <gtest/gtest.h>
 

@@ -77,7 +77,7 @@ struct ByteAir {
     ByteInteract(b, air::Direction::kReceive, ByteOp::kU16,
                  fixed.x + fixed.y * F::from_canonical(256), F::zero(), F::zero(), count.u16,
                  "u16 range");
-    air::SendBlinding(b, count.blinding);
+    air::BlindLogUpSum(b, count.blinding);
   }
 };
 

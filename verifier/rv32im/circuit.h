@@ -10,7 +10,6 @@
 #include <utility>
 #include <vector>
 
-#include "verifier/air/blinding.h"
 #include "verifier/field/babybear.h"
 #include "verifier/rv32im/alu_add_sub_air.h"
 #include "verifier/rv32im/alu_divrem_air.h"
@@ -44,17 +43,15 @@ enum TableIndex : size_t {
   kJournalTable,
   kReadCallTable,
   kEcallTable,
-  kBlindingTable,  // receives every other table's blinding tuple (air/blinding.h)
   kNumTables
 };
 
 // The tables with fixed columns, in table order: their log heights are part of the image ID.
 inline constexpr TableIndex kFixedTables[] = {kProgramTable, kMemoryImageTable, kByteTable};
 
-// The tables that carry blinding columns (air/blinding.h): all but the journal table, whose
-// cumulative sum the verifier recomputes from the public journal, and the blinding table, whose
-// sum the others determine.
-inline constexpr bool IsBlinded(TableIndex t) { return t != kJournalTable && t != kBlindingTable; }
+// The tables whose LogUp sums are blinded (air/blinding.h): all but the journal table, whose sum
+// the verifier recomputes from the public journal.
+inline constexpr bool IsBlinded(TableIndex t) { return t != kJournalTable; }
 
 template <class A>
 using VerifierTable = stark::AirTable<A>;
@@ -78,7 +75,6 @@ struct CircuitTables {
   Wrap<JournalAir> journal{JournalAir{}};
   Wrap<ReadCallAir> read_call{ReadCallAir{}};
   Wrap<EcallAir> ecall{EcallAir{}};
-  Wrap<air::BlindingAir> blinding{air::BlindingAir{}};
 
   CircuitTables(ProgramAir p, MemoryInitAir m)
       : program(std::move(p)), memory_image(std::move(m)) {}
@@ -86,9 +82,9 @@ struct CircuitTables {
   CircuitTables& operator=(const CircuitTables&) = delete;
 
   std::vector<const Base*> List() const {
-    return {&program, &memory_image, &byte,  &cpu,     &zero_init, &add_sub,
-            &bitwise, &less_than,    &shift, &mul,     &divrem,    &io_words,
-            &journal, &read_call,    &ecall, &blinding};
+    return {&program, &memory_image, &byte,      &cpu,       &zero_init,
+            &add_sub, &bitwise,      &less_than, &shift,     &mul,
+            &divrem,  &io_words,     &journal,   &read_call, &ecall};
   }
   std::vector<std::string_view> Names() const {
     std::vector<std::string_view> names;

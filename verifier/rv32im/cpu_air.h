@@ -240,7 +240,7 @@ struct CpuAir {
       operand_c[k] = f[kFlagImm] * l.imm[k] + (one - f[kFlagImm]) * l.rs2_val[k];
     }
     SendAlu(b, l.alu_op, l.alu_a, l.rs1_val, operand_c, f[kFlagAluSend], "alu");
-    air::SendBlinding(b, l.blinding);
+    air::BlindLogUpSum(b, l.blinding);
   }
 };
 

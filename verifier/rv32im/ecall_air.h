@@ -221,7 +221,7 @@ struct EcallAir {
     t.assert_eq(n.input_eof, l.input_eof + l.short_read * (one - l.input_eof), "input eof");
     b.when_last_row().assert_eq(l.journal_len + l.sys_journal * count, pv[kPublicJournalLength],
                                 "journal length is public");
-    air::SendBlinding(b, l.blinding);
+    air::BlindLogUpSum(b, l.blinding);
   }
 };
 

@@ -130,7 +130,7 @@ struct ReadCallAir {
     // Only a real call starts a chain: on a padding row nothing binds the clock, buffer or n.
     b.assert_zero(l.n_nonzero * (one - l.is_real), "input only from a real call");
     IoToken(b, air::Direction::kSend, one, l.clk, l.word, l.offset, n_value, zero, l.n_nonzero);
-    air::SendBlinding(b, l.blinding);
+    air::BlindLogUpSum(b, l.blinding);
   }
 };
 
@@ -218,7 +218,7 @@ struct IoWordAir {
                  air::Direction::kSend, "journal byte");
       index = index + l.enabled[k];
     }
-    air::SendBlinding(b, l.blinding);
+    air::BlindLogUpSum(b, l.blinding);
   }
 };
 

@@ -97,7 +97,7 @@ struct MemoryInitAir {
                {Expr(p.address), Expr(l.value[0]), Expr(l.value[1]), Expr(l.value[2]),
                 Expr(l.value[3]), Expr(l.timestamp)},
                Expr(p.is_real), air::Direction::kReceive, "final value");
-    air::SendBlinding(b, l.blinding);
+    air::BlindLogUpSum(b, l.blinding);
   }
 };
 
@@ -179,7 +179,7 @@ struct ZeroInitAir {
                {Expr(l.address), Expr(l.value[0]), Expr(l.value[1]), Expr(l.value[2]),
                 Expr(l.value[3]), Expr(l.timestamp)},
                Expr(l.is_real), air::Direction::kReceive, "final value");
-    air::SendBlinding(b, l.blinding);
+    air::BlindLogUpSum(b, l.blinding);
   }
 };
 

@@ -110,7 +110,7 @@ struct ProgramAir {
     (void)next;
     b.assert_zero((F::one() - p.is_real) * local.multiplicity, "padding never executes");
     ProgramInteract(b, air::Direction::kReceive, p, p.flags, local.multiplicity);
-    air::SendBlinding(b, local.blinding);
+    air::BlindLogUpSum(b, local.blinding);
   }
 };
 
