@@ -15,6 +15,8 @@
 // batch's numerator, where S is the table's cumulative sum (stated in the proof) and n its height.
 // Summed over the n rows of the cyclic domain the left side telescopes to zero, so S is the sum
 // of every fraction of every row; s itself is free up to a constant (the prover starts it at 0).
+// A table may also add an offset to its sum, sum_i beta^(i+1) v_i of main-trace cells v per row
+// (LogUpOffset), which s steps by as well: blinding.h uses it to hide S.
 // Where no denominator is zero (the prover aborts otherwise, and a cheating prover hits a zero
 // only if alpha equals one of its fingerprints), each batch's constraint says exactly that its
 // column (or s's step) is the sum of its fractions, so batching changes nothing in the argument:
