@@ -19,12 +19,14 @@
 // Zero cells add nothing, so a table proved without zero knowledge is unchanged.
 //
 // Soundness is untouched: the offsets are main-trace cells, committed before alpha and beta are
-// drawn, so their total C is a constant for the challenges. The verifier accepts only if
-// R(alpha) + C = 0, where R = sum over all tables of +-m / (alpha - fp) is the bus's rational
-// function. If some tuple does not balance, R has a pole, so R + C is a non-zero rational function
-// of alpha (with C != 0, it tends to C at infinity, where R vanishes), zero with probability at
-// most (total rows x interactions) / |EF|, the bound without offsets; if every tuple balances,
-// R = 0 and the check asks only that the offsets cancel.
+// drawn, so their total C = sum_i beta^(i+1) V_i (V_i the total of coordinate i) is fixed before
+// the challenges and does not depend on alpha. The verifier accepts only if R(alpha) + C = 0,
+// where R = sum over all tables of +-m / (alpha - fp). For a beta without fingerprint collisions
+// (the term without offsets), if some tuple does not balance, R has a pole, so R + C times all
+// the denominators is a non-zero polynomial in alpha (leading coefficient C if C != 0, otherwise
+// R's numerator), zero with probability at most (total rows x interactions) / |EF|, the bound
+// without offsets; if every tuple balances, R = 0 and the check asks only that the offsets
+// cancel.
 
 #include <cstddef>
 #include <cstdint>

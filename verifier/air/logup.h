@@ -240,7 +240,8 @@ std::vector<EF> LogUpBetaPowers(const EF& beta) {
 
 // The interaction constraints, shared by every constraint-evaluating builder: the fractions
 // +-m / (alpha - fp) of one column are summed as numerator / denominator, and the column's
-// constraint h * denominator = numerator is emitted with its last interaction.
+// constraint h * denominator = numerator is emitted with its last interaction; the running sum's,
+// which also needs the row's offset, by LogUpFinish.
 template <class B>
 void LogUpInteract(B& b, LogUpState<typename B::ExprEF>& state, uint32_t bus,
                    std::initializer_list<typename B::Expr> values,

@@ -65,8 +65,14 @@ class VerifierFolder : public BuilderBase<VerifierFolder> {
 
   explicit VerifierFolder(const Inputs& in) : in_(in), logup_(in.logup_plan) {}
 
-  void assert_zero(const Expr& e, std::string_view = {}) { acc_ = acc_ * in_.alpha + e; }
-  void assert_zero_ext(const ExprEF& e, std::string_view = {}) { acc_ = acc_ * in_.alpha + e; }
+  void assert_zero(const Expr& e, std::string_view = {}) {
+    acc_ = acc_ * in_.alpha + e;
+    ++folded_;
+  }
+  void assert_zero_ext(const ExprEF& e, std::string_view = {}) {
+    acc_ = acc_ * in_.alpha + e;
+    ++folded_;
+  }
 
   Expr is_first_row() const { return in_.selectors.is_first_row; }
   Expr is_last_row() const { return in_.selectors.is_last_row; }
@@ -92,10 +98,14 @@ class VerifierFolder : public BuilderBase<VerifierFolder> {
 
   // sum_i alpha^(N-1-i) C_i(zeta) over the N constraints in eval order.
   const BabyBear4& folded() const { return acc_; }
+  // How many constraints were folded: the layout's num_constraints once eval() and
+  // finish_interactions() have run.
+  size_t constraints_folded() const { return folded_; }
 
  private:
   Inputs in_;
   BabyBear4 acc_;
+  size_t folded_ = 0;
   LogUpState<ExprEF> logup_;
 };
 

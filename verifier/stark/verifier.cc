@@ -306,6 +306,8 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
     air::VerifierFolder folder(in);
     tables[t]->Eval(folder);
     folder.finish_interactions();
+    PROVA_CHECK(folder.constraints_folded() == l.num_constraints,
+                "the verifier folded a different number of constraints than the layout counted");
     // Zero only if the point is in the trace domain: probability ~ n / |EF| for a random zeta.
     Expect(in.selectors.vanishing != BabyBear4::zero(),
            "the out-of-domain point lies on a trace domain");
