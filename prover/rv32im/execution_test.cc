@@ -195,8 +195,9 @@ TEST(Rv32imExecution, ZeroInitRangeMustNotWrap) {
 // The proof states every table's LogUp sum (stark::StarkProof::cumulative_sums). Recomputed
 // from the witness under the proof's own challenges, they match; without the blinding offsets
 // (air/blinding.h) they would be what a verifier could test a guessed witness against, so for
-// every blinded table the stated sum must differ from that. Without zero knowledge nothing is
-// blinded and both agree (which shows the recomputation is the prover's).
+// every blinded table the stated sum must differ from that (the prover's cells are on the last
+// row). Without zero knowledge nothing is random and both agree but for the table whose cells
+// cancel the others' offsets (which shows the recomputation is the prover's).
 std::vector<BabyBear4> RecomputedLogUpSums(const ExecutionProof& p,
                                            const std::vector<stark::TableWitness>& witness,
                                            const stark::StarkConfig& config,
@@ -214,10 +215,10 @@ std::vector<BabyBear4> RecomputedLogUpSums(const ExecutionProof& p,
     const stark::Table& table = *tables.List()[t];
     const air::RowMajorMatrix<BabyBear> fixed_columns = table.preprocessed_trace();
     air::RowMajorMatrix<BabyBear> main = witness[t].main;
-    if (without_blinding && IsBlinded(static_cast<TableIndex>(t))) {
-      for (size_t r = 0; r < main.height(); ++r) {
-        for (BabyBear& cell : main.row(r).last(air::kBlindingWidth)) cell = BabyBear::zero();
-      }
+    const auto index = static_cast<TableIndex>(t);
+    if (without_blinding && IsBlinded(index)) {  // the prover's cells are on the last row
+      const size_t first = BlindingColumn(index, main.width);
+      for (size_t i = 0; i < air::kBlindingWidth; ++i) main.at(main.height() - 1, first + i) = {};
     }
     BabyBear4 sum;
     air::GenerateAuxTrace<BabyBear, BabyBear4>(
@@ -245,9 +246,15 @@ TEST(Rv32imZeroKnowledge, StatedLogUpSumsAreBlinded) {
     const std::vector<BabyBear4> without = RecomputedLogUpSums(p, witness, o.config, true);
     ASSERT_EQ(with.size(), size_t{kNumTables});
     ASSERT_EQ(without.size(), size_t{kNumTables});
+    // The last blinded table's cells cancel the others', including the CPU's immediates on its
+    // real rows, so they are not zero even without zero knowledge.
+    size_t balancing = 0;
+    for (size_t t = 0; t < kNumTables; ++t) {
+      if (IsBlinded(static_cast<TableIndex>(t))) balancing = t;
+    }
     for (size_t t = 0; t < kNumTables; ++t) {
       EXPECT_EQ(with[t], proof.cumulative_sums[t]) << "table " << t;
-      if (zero_knowledge && IsBlinded(static_cast<TableIndex>(t))) {
+      if ((zero_knowledge && IsBlinded(static_cast<TableIndex>(t))) || t == balancing) {
         EXPECT_NE(without[t], proof.cumulative_sums[t]) << "table " << t << " is not blinded";
       } else {
         EXPECT_EQ(without[t], proof.cumulative_sums[t]) << "table " << t;
@@ -339,7 +346,7 @@ TEST(Rv32imSoundness, HonestWitnessThroughTheUncheckedProverVerifies) {
 TEST(Rv32imSoundness, BlindingOffsetsThatDoNotCancel) {
   ExpectRejected([](std::vector<stark::TableWitness>& w) {
     Matrix& cpu = w[kCpuTable].main;
-    BabyBear& offset = cpu.row(cpu.height() - 1).last(air::kBlindingWidth)[1];
+    BabyBear& offset = cpu.at(cpu.height() - 1, kCpuBlindingColumn + 1);
     offset = offset + kOne;
   });
 }
@@ -440,16 +447,14 @@ TEST(Rv32imSoundness, StoreNotApplied) {
   });
 }
 
-constexpr size_t kCpuColumnsWithoutBlinding = air::kWidth<CpuCols> - air::kBlindingWidth;
-
 TEST(Rv32imSoundness, SkippedInstruction) {
   ExpectRejected([](std::vector<stark::TableWitness>& w) {
     Matrix& cpu = w[kCpuTable].main;
-    // Drop step 5: shift the later rows up (but their blinding cells, whose offsets must still
-    // cancel for the test to reach the CPU's constraints and buses).
+    // Drop step 5: shift the later rows up, but the last (padding, with the blinding cells, whose
+    // offsets must still cancel for the test to reach the CPU's constraints and buses).
     const size_t skip = 5;
-    for (size_t r = skip; r + 1 < cpu.height(); ++r) {
-      for (size_t c = 0; c < kCpuColumnsWithoutBlinding; ++c) cpu.at(r, c) = cpu.at(r + 1, c);
+    for (size_t r = skip; r + 2 < cpu.height(); ++r) {
+      for (size_t c = 0; c < cpu.width; ++c) cpu.at(r, c) = cpu.at(r + 1, c);
     }
   });
 }
@@ -457,9 +462,9 @@ TEST(Rv32imSoundness, SkippedInstruction) {
 TEST(Rv32imSoundness, RepeatedInstruction) {
   ExpectRejected([](std::vector<stark::TableWitness>& w) {
     Matrix& cpu = w[kCpuTable].main;
-    const size_t repeat = 5;
-    for (size_t r = cpu.height() - 1; r > repeat; --r) {
-      for (size_t c = 0; c < kCpuColumnsWithoutBlinding; ++c) cpu.at(r, c) = cpu.at(r - 1, c);
+    const size_t repeat = 5;  // rows below the last (as above) move down
+    for (size_t r = cpu.height() - 2; r > repeat; --r) {
+      for (size_t c = 0; c < cpu.width; ++c) cpu.at(r, c) = cpu.at(r - 1, c);
     }
   });
 }

@@ -40,7 +40,7 @@ ExecutionProof ProveExecution(const vm::ProgramImage& image, std::span<const uin
   progress("witness", 0.05);
   CircuitWitness witness = GenerateWitness(fixed, trace, result.exit_code);
   trace = vm::Trace();  // 48 bytes per cycle, not needed any more
-  if (options.config.zero_knowledge) BlindWitness(&witness);
+  BlindWitness(&witness, options.config.zero_knowledge);
   PROVA_CHECK(witness.publics.journal_length == result.journal.size(),
               "the witness journal differs from the emulator's");
 

@@ -189,8 +189,9 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
   uint32_t brk = fixed.image_end_word * 4;  // the break (ecall_air.h)
   size_t next_syscall = 0;                  // cursor into trace.syscalls, which are in step order
 
+  // At least one padding row: the last row holds the CPU's blinding cells (kCpuBlindingColumn).
   air::RowMajorMatrix<BabyBear> cpu =
-      stark::ZeroedMatrix<BabyBear>(PaddedHeight(steps), air::kWidth<CpuCols>);
+      stark::ZeroedMatrix<BabyBear>(PaddedHeight(steps + 1), air::kWidth<CpuCols>);
   for (size_t i = 0; i < steps; ++i) {
     const vm::TraceStep& step = trace.steps[i];
     auto pit = fixed.program_row.find(step.pc);
@@ -562,12 +563,17 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
   return w;
 }
 
-void BlindWitness(CircuitWitness* witness) {
-  std::vector<air::RowMajorMatrix<BabyBear>*> blinded;
+void BlindWitness(CircuitWitness* witness, bool zero_knowledge) {
+  air::RowMajorMatrix<BabyBear>& cpu = witness->tables[kCpuTable].main;
+  PROVA_CHECK(RowAt<CpuCols>(cpu, cpu.height() - 1).is_real == BabyBear::zero(),
+              "the CPU table's last row, which holds its blinding cells, is not padding");
+  std::vector<stark::BlindedTrace> blinded;
   for (size_t t = 0; t < kNumTables; ++t) {
-    if (IsBlinded(static_cast<TableIndex>(t))) blinded.push_back(&witness->tables[t].main);
+    const auto index = static_cast<TableIndex>(t);
+    air::RowMajorMatrix<BabyBear>& main = witness->tables[t].main;
+    if (IsBlinded(index)) blinded.push_back({&main, BlindingColumn(index, main.width)});
   }
-  stark::BlindLogUpSums(blinded);
+  stark::BlindLogUpSums(blinded, zero_knowledge);
 }
 
 }  // namespace prova::rv32im

@@ -26,9 +26,11 @@ struct CircuitWitness {
 CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace,
                                uint32_t exit_code);
 
-// Zero knowledge: fresh random LogUp sum offsets in every blinded table (IsBlinded;
-// verifier/air/blinding.h), so that the proof's per-table LogUp sums reveal nothing.
-void BlindWitness(CircuitWitness* witness);
+// Fills the blinding cells of every blinded table (IsBlinded, BlindingColumn;
+// verifier/air/blinding.h): with zero knowledge fresh random LogUp sum offsets, so that the
+// proof's per-table sums reveal nothing; in any case offsets that cancel (the CPU table's are
+// its imm columns, which hold the program's immediates on the real rows).
+void BlindWitness(CircuitWitness* witness, bool zero_knowledge);
 
 // The longest execution one proof can hold (timestamps stay below 2^24).
 inline constexpr uint64_t kMaxProvableCycles = (uint64_t{1} << 22) - 1;

@@ -9,20 +9,26 @@
 
 namespace prova::stark {
 
-void BlindLogUpSums(std::span<air::RowMajorMatrix<BabyBear>* const> blinded) {
+void BlindLogUpSums(std::span<const BlindedTrace> blinded, bool random) {
   constexpr size_t kWidth = air::kBlindingWidth;
   PROVA_CHECK(blinded.size() >= 2, "blinding needs two tables for the offsets to cancel");
-  std::vector<BabyBear> random(kWidth * (blinded.size() - 1));
-  merkle::FillWithSecureRandomness(random);
+  std::vector<BabyBear> values(kWidth * (blinded.size() - 1), BabyBear::zero());
+  if (random) merkle::FillWithSecureRandomness(values);
   std::array<BabyBear, kWidth> total{};
   for (size_t t = 0; t < blinded.size(); ++t) {
-    air::RowMajorMatrix<BabyBear>& main = *blinded[t];
-    PROVA_CHECK(main.width >= kWidth && main.height() > 0,
-                "a blinded trace without blinding columns");
-    std::span<BabyBear> cells = main.row(main.height() - 1).last(kWidth);
+    air::RowMajorMatrix<BabyBear>& main = *blinded[t].main;
+    const size_t first = blinded[t].first_column;
+    PROVA_CHECK(first + kWidth <= main.width && main.height() > 0,
+                "blinding columns outside the trace");
+    const size_t last = main.height() - 1;
+    // The other rows' cells count too (a table may use columns that hold values elsewhere).
+    for (size_t r = 0; r < last; ++r) {
+      for (size_t i = 0; i < kWidth; ++i) total[i] = total[i] + main.at(r, first + i);
+    }
     for (size_t i = 0; i < kWidth; ++i) {
-      cells[i] = t + 1 < blinded.size() ? random[kWidth * t + i] : -total[i];
-      total[i] = total[i] + cells[i];
+      BabyBear& cell = main.at(last, first + i);
+      cell = t + 1 < blinded.size() ? values[kWidth * t + i] : -total[i];
+      total[i] = total[i] + cell;
     }
   }
 }

@@ -3,6 +3,7 @@
 // The prover's half of the LogUp-sum blinding (verifier/air/blinding.h): random sum offsets that
 // cancel across the blinded tables.
 
+#include <cstddef>
 #include <span>
 
 #include "verifier/air/matrix.h"
@@ -10,11 +11,19 @@
 
 namespace prova::stark {
 
-// Fills the blinding columns, the last kBlindingWidth, of the last row of each trace in
-// `blinded` (at least two) with uniformly random values (OpenSSL's private DRBG, as every other
-// random value of a zero-knowledge proof), but the last trace's with minus the sum of the
-// others', so that the offsets add up to zero whatever beta is. Without zero knowledge the
-// columns stay zero, which offsets nothing.
-void BlindLogUpSums(std::span<air::RowMajorMatrix<BabyBear>* const> blinded);
+// A blinded table's main trace and the first of the kBlindingWidth columns that offset its sum.
+struct BlindedTrace {
+  air::RowMajorMatrix<BabyBear>* main = nullptr;
+  size_t first_column = 0;
+};
+
+// Overwrites the blinding cells of the last row of each trace (at least two; the last row's cells
+// must be free: read by the offset alone, or on a padding row) with uniformly random values
+// (OpenSSL's private DRBG, as every other random value of a zero-knowledge proof), or zeros when
+// `random` is false (a proof without zero knowledge), but the last trace's with what makes the
+// blinding cells of all rows of all traces add up to zero, coordinate by coordinate, so that the
+// offsets cancel whatever beta is. A table whose blinding columns hold values on other rows needs
+// that last step even without zero knowledge.
+void BlindLogUpSums(std::span<const BlindedTrace> blinded, bool random = true);
 
 }  // namespace prova::stark

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "verifier/air/blinding.h"
 #include "verifier/field/babybear.h"
 #include "verifier/rv32im/alu_add_sub_air.h"
 #include "verifier/rv32im/alu_divrem_air.h"
@@ -52,6 +53,13 @@ inline constexpr TableIndex kFixedTables[] = {kProgramTable, kMemoryImageTable, 
 // The tables whose LogUp sums are blinded (air/blinding.h): all but the journal table, whose sum
 // the verifier recomputes from the public journal.
 inline constexpr bool IsBlinded(TableIndex t) { return t != kJournalTable; }
+
+// The first of the kBlindingWidth main columns whose cells offset table t's LogUp sum: the
+// trailing air::BlindingCols of every blinded table but the CPU's, which uses its imm columns
+// (cpu_air.h). The prover fills them on the table's last row.
+inline size_t BlindingColumn(TableIndex t, size_t main_width) {
+  return t == kCpuTable ? kCpuBlindingColumn : main_width - air::kBlindingWidth;
+}
 
 template <class A>
 using VerifierTable = stark::AirTable<A>;

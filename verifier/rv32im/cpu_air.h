@@ -72,9 +72,12 @@ struct CpuCols {
   // Exit (a7 = 93 or 94); every other ecall is a row of the ecall table (ecall_air.h).
   T sys_exit;
   T exit_group;  // a7 = 94 instead of 93
-  air::BlindingCols<T> blinding;
 };
-static_assert(air::kBlindingIsLast<CpuCols>);
+
+// Where the CPU table's blinding cells are: imm, on the last row, which the witness keeps a
+// padding row (four more columns would take the row past five width-24 permutations).
+inline constexpr size_t kCpuBlindingColumn = offsetof(CpuCols<air::ColumnSlot>, imm);
+static_assert(sizeof(CpuCols<air::ColumnSlot>::imm) == air::kBlindingWidth);
 
 // Public values of the CPU table.
 enum CpuPublic : size_t {
@@ -240,7 +243,11 @@ struct CpuAir {
       operand_c[k] = f[kFlagImm] * l.imm[k] + (one - f[kFlagImm]) * l.rs2_val[k];
     }
     SendAlu(b, l.alu_op, l.alu_a, l.rs1_val, operand_c, f[kFlagAluSend], "alu");
-    air::BlindLogUpSum(b, l.blinding);
+
+    // The LogUp sum's blinding (air/blinding.h) takes no columns of its own: the offset is the imm
+    // columns, which nothing but the is_real- and flag-weighted lookups above reads, so they are
+    // free on padding rows, and the table's last row always is one (kCpuBlindingColumn).
+    b.offset_logup_sum({l.imm[0], l.imm[1], l.imm[2], l.imm[3]});
   }
 };
 
