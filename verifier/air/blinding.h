@@ -10,7 +10,9 @@
 // Z_t the sum of the offsets of its rows. The prover leaves the cells zero but on one row, where it
 // puts fresh uniformly random values, except in the last blinded table, whose cells are minus
 // the sum of the others' (coordinate by coordinate), so that the offsets cancel for every beta and
-// the sums of all tables still add up to zero.
+// the sums of all tables still add up to zero. A table may instead take its offset from columns it
+// has anyway, if they are free on some row it always has (the RV32IM CPU table: its imm columns,
+// on its last row, kept padding); the cancelling cells then cancel the other rows' values too.
 //
 // Hiding: Z_t is uniform over the extension field when beta, .., beta^4 are a basis of it over
 // BabyBear, that is unless beta lies in a proper subfield (probability at most p^-2 over beta).
