@@ -18,7 +18,8 @@
 // BabyBear, that is unless beta lies in a proper subfield (probability at most p^-2 over beta).
 // So the stated sums are uniform and independent but for adding up to what the buses need,
 // whatever the tables hold, within p^-2. The cells themselves are hidden like every trace value.
-// Zero cells add nothing, so a table proved without zero knowledge is unchanged.
+// Zero cells add nothing, so a table with columns of its own for them is unchanged without zero
+// knowledge (but the cancelling table, where another table's cells are not zero).
 //
 // Soundness is untouched: the offsets are main-trace cells, committed before alpha and beta are
 // drawn, so their total C = sum_i beta^(i+1) V_i (V_i the total of coordinate i) is fixed before
@@ -43,8 +44,8 @@ struct BlindingCols {
 };
 inline constexpr size_t kBlindingWidth = kWidth<BlindingCols>;
 
-// Whether a row struct ends with its blinding columns (the prover fills the last kBlindingWidth
-// columns of a blinded table's main trace).
+// Whether a row struct ends with its blinding columns (for a table with columns of its own for
+// them; the prover fills the cells on the table's last row).
 template <template <class> class Cols>
 inline constexpr bool kBlindingIsLast = offsetof(Cols<ColumnSlot>, blinding) + kBlindingWidth
                                         == kWidth<Cols>;

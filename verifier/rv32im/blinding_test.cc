@@ -1,7 +1,7 @@
 // Which tables of the circuit blind their LogUp sums (air/blinding.h): exactly the tables the
-// prover fills blinding columns in (IsBlinded) give a sum offset (from their last kBlindingWidth
-// columns: each row struct static_asserts it). A new table that forgot its blinding columns would
-// state its sum in the clear: this test names it.
+// prover fills blinding cells in (IsBlinded) give a sum offset (from their last kBlindingWidth
+// columns, which each row struct static_asserts, or the CPU's imm; BlindingColumn). A new table
+// that forgot its blinding columns would state its sum in the clear: this test names it.
 
 #include "verifier/air/blinding.h"
 

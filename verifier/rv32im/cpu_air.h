@@ -1,7 +1,8 @@
 #pragma once
 
-// The CPU table: one row per executed instruction (height: the next power of two; padding rows
-// have is_real = 0 and only follow the real rows). docs/rv32im-circuit.md has the full argument.
+// The CPU table: one row per executed instruction (height: the next power of two above the step
+// count, so at least one padding row, which holds the blinding cells; padding rows have
+// is_real = 0 and only follow the real rows). docs/rv32im-circuit.md has the full argument.
 //
 // Per real row with clock c (1, 2, 3, ... from the first row), at timestamps 4c + k:
 //  - PROGRAM bus: sends (pc, decoded fields) once: the instruction must be in the image;

@@ -31,8 +31,9 @@ namespace prova::rv32im {
 // write memory), and the journal's SHA-256 is a public value of the journal table, so the
 // transcript binds the journal before the LogUp challenges (in version 9 it did not). Version 11:
 // STARK proof version 9 (randomisers long enough for zero knowledge, 42 queries). Version 12:
-// every table but the journal's has four blinding columns that offset its LogUp sum, so the
-// stated per-table sums hide the tables' contents (air/blinding.h).
+// every table but the journal's offsets its LogUp sum by random cells (four columns of its own;
+// the CPU table's imm on its last row, always padding), so the stated per-table sums hide the
+// tables' contents (air/blinding.h).
 inline constexpr uint32_t kSealVersion = 12;
 inline constexpr char kSealMagic[4] = {'P', 'V', 'S', 'L'};
 
