@@ -69,30 +69,14 @@ class InteractionCollector : public BuilderBase<InteractionCollector<FieldT, EF>
       tuples.push_back({bus, std::vector<F>(values.begin(), values.end()), signed_multiplicity});
       return;
     }
-    // LogUpDenominator's value, with the powers of beta computed once and multiplied by base
-    // field values (a quarter of the work of extension products): this runs for every row.
-    PROVA_CHECK(!beta_powers_.empty(), "LogUp needs the alpha and beta challenges");
-    while (beta_powers_.size() < values.size()) {
-      beta_powers_.push_back(beta_powers_.back() * beta_powers_.front());
-    }
-    EF fingerprint(F::from_canonical(bus));
-    size_t j = 0;
-    for (const F& v : values) fingerprint = fingerprint + beta_powers_[j++] * v;
-    denominators.push_back(challenges_[0] - fingerprint);
+    denominators.push_back(challenges_[0] - Combination(EF(F::from_canonical(bus)), values));
     multiplicities.push_back(signed_multiplicity);
   }
   // One value per row (air::LogUpOffset), zero where eval() gives none.
   void offset_logup_sum(std::initializer_list<Expr> values) {
     if (record_tuples) return;
-    PROVA_CHECK(!beta_powers_.empty(), "LogUp needs the alpha and beta challenges");
-    while (beta_powers_.size() < values.size()) {
-      beta_powers_.push_back(beta_powers_.back() * beta_powers_.front());
-    }
-    EF offset = EF::zero();
-    size_t j = 0;
-    for (const F& v : values) offset = offset + beta_powers_[j++] * v;
     offsets.resize(index_ + 1, EF::zero());
-    offsets[index_] = offset;
+    offsets[index_] = Combination(EF::zero(), values);
   }
   void finish_interactions() {}
 
@@ -112,6 +96,19 @@ class InteractionCollector : public BuilderBase<InteractionCollector<FieldT, EF>
   std::vector<Tuple> tuples;
 
  private:
+  // LogUpCombination's value, start + sum_i beta^(i+1) v_i, with the powers of beta computed once
+  // and multiplied by base field values (a quarter of the work of extension products): this runs
+  // for every row.
+  EF Combination(EF start, std::initializer_list<Expr> values) {
+    PROVA_CHECK(!beta_powers_.empty(), "LogUp needs the alpha and beta challenges");
+    while (beta_powers_.size() < values.size()) {
+      beta_powers_.push_back(beta_powers_.back() * beta_powers_.front());
+    }
+    size_t j = 0;
+    for (const F& v : values) start = start + beta_powers_[j++] * v;
+    return start;
+  }
+
   std::span<const F> public_values_;
   std::span<const EF> challenges_;
   std::vector<EF> beta_powers_;  // beta, beta^2, ...
