@@ -224,10 +224,10 @@ MerkleTree::DigestBuffer MerkleTree::HashGroup(size_t g, std::vector<BlockScratc
         for (const auto& [base, width] : rows.matrices) {
           chunk.matrices.emplace_back(base + part * width, width);
         }
-        salts.resize(count * salt_elements_);
+        salts.resize(count * GroupSalt(g));
         FillSalts(g, first + part, salts);
         chunk.salts = salts.data();
-        chunk.salt_elements = salt_elements_;
+        chunk.salt_elements = GroupSalt(g);
         size_t i = 0;
         if (count >= kLanes) {
           for (; i + kLanes <= count; i += kLanes) {
@@ -242,7 +242,7 @@ MerkleTree::DigestBuffer MerkleTree::HashGroup(size_t g, std::vector<BlockScratc
 }
 
 void MerkleTree::FillSalts(size_t group, uint64_t first_row, std::span<BabyBear> out) const {
-  if (salt_elements_ != 0) salts_->Fill(group, first_row * salt_elements_, out);
+  if (GroupSalt(group) != 0) salts_->Fill(group, first_row * GroupSalt(group), out);
 }
 
 void MerkleTree::Build(std::shared_ptr<const SaltSource> salts) {
@@ -328,7 +328,7 @@ Digest MerkleTree::GroupRowDigest(size_t group, uint64_t row, const OpenedRows& 
   for (size_t k : groups_[group].matrices) {
     hasher.Absorb(std::span<const BabyBear>(opened[k].at(row)));
   }
-  std::vector<BabyBear> salt(salt_elements_);
+  std::vector<BabyBear> salt(GroupSalt(group));
   FillSalts(group, row, salt);
   hasher.Absorb(std::span<const BabyBear>(salt));
   return hasher.Finalize();
@@ -370,7 +370,7 @@ QueryOpening MerkleTree::OpenQuery(uint64_t index, const OpenedRows& opened) con
   }
   for (size_t g = 0; g < groups_.size(); ++g) {
     uint64_t row = index >> (log_max - groups_[g].log_height);
-    std::vector<BabyBear>& salt = query.salts.emplace_back(salt_elements_);
+    std::vector<BabyBear>& salt = query.salts.emplace_back(GroupSalt(g));
     FillSalts(g, row, salt);
   }
   return query;

@@ -156,8 +156,8 @@ class SecretSalts final : public SaltSource {
 class MerkleTree {
  public:
   // Commits to `matrices`. salt_elements = 0: a plain (binding) commitment. salt_elements > 0:
-  // a hiding commitment; every hashed row group gets that many elements from `salts` (a fresh
-  // SecretSalts when null).
+  // a hiding commitment; every leaf (a row of the tallest matrices) gets that many elements from
+  // `salts` (a fresh SecretSalts when null), the shorter groups' rows none (GroupSaltElements).
   // Throws prova::Error if there is no matrix, a width is 0, values.size() is not a multiple of
   // the width, or a height is not a power of two.
   explicit MerkleTree(std::vector<RowMajorMatrix> matrices, size_t salt_elements = 0,
@@ -191,7 +191,9 @@ class MerkleTree {
   using OpenedRows = std::vector<std::map<uint64_t, std::vector<BabyBear>>>;
 
   void Build(std::shared_ptr<const SaltSource> salts);
-  // The salts of rows [first_row, first_row + out.size() / salt_elements_) of a height group.
+  // Salt elements per row of a height group (GroupSaltElements).
+  size_t GroupSalt(size_t group) const { return GroupSaltElements(group, salt_elements_); }
+  // The salts of rows [first_row, first_row + out.size() / GroupSalt(group)) of a height group.
   void FillSalts(size_t group, uint64_t first_row, std::span<BabyBear> out) const;
   // The digests of every row of a height group (matrices in commit order, then the salt).
   // `scratch` holds the blocks of row sources (one buffer per matrix of the group).

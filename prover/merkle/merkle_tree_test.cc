@@ -45,9 +45,11 @@ Digest ReferenceRoot(const std::vector<RowMajorMatrix>& matrices, size_t salt_el
   std::vector<MatrixDimensions> dims;
   for (const auto& m : matrices) dims.push_back(m.dimensions());
   std::vector<HeightGroup> groups = GroupByHeight(dims);
+  // Only the leaves (the tallest group's rows) are salted.
+  auto salt_length = [&](size_t g) { return g == 0 ? salt_elements : 0; };
   std::vector<std::vector<BabyBear>> salts(groups.size());
   for (size_t g = 0; g < groups.size(); ++g) {
-    salts[g].resize(groups[g].height * salt_elements);
+    salts[g].resize(groups[g].height * salt_length(g));
     for (size_t e = 0; e < salts[g].size(); ++e) {
       salts[g][e] = BabyBear::from_u64(salt_seed + g * kGroupStride + e);
     }
@@ -58,7 +60,9 @@ Digest ReferenceRoot(const std::vector<RowMajorMatrix>& matrices, size_t salt_el
       auto r = matrices[k].row(row);
       input.insert(input.end(), r.begin(), r.end());
     }
-    for (size_t s = 0; s < salt_elements; ++s) input.push_back(salts[g][row * salt_elements + s]);
+    for (size_t s = 0; s < salt_length(g); ++s) {
+      input.push_back(salts[g][row * salt_length(g) + s]);
+    }
     return hash::HashElements(std::span<const BabyBear>(input));
   };
   std::vector<Digest> level;
@@ -192,7 +196,7 @@ TEST(MerkleTreeTest, EveryVerifierBatchSizeAcceptsAndCatchesATamperedLane) {
             << count << " queries, query " << q << ", matrix " << k;
       }
       MultiOpening bad_salt = opening;
-      bad_salt.queries[q].salts.back().back() += BabyBear::one();
+      bad_salt.queries[q].salts.front().back() += BabyBear::one();
       EXPECT_FALSE(verifier.Verify(tree.root(), indices, bad_salt)) << count << " queries";
     }
     for (size_t s = 0; s < opening.siblings.size(); s += 3) {
@@ -215,16 +219,22 @@ TEST(MerkleTreeTest, HidingCommitmentIsSaltedAndVerifies) {
   std::vector<uint64_t> indices = {0, 17, 200, 201};
   MultiOpening opening = hiding_a.Open(indices);
   for (const QueryOpening& q : opening.queries) {
-    ASSERT_EQ(q.salts.size(), 4u);  // distinct heights 256, 64, 8, 1
-    for (const auto& salt : q.salts) EXPECT_EQ(salt.size(), 4u);
+    ASSERT_EQ(q.salts.size(), 4u);     // distinct heights 256, 64, 8, 1
+    EXPECT_EQ(q.salts[0].size(), 4u);  // the leaves are salted, the injected groups not
+    for (size_t g = 1; g < 4; ++g) EXPECT_TRUE(q.salts[g].empty()) << "group " << g;
   }
   EXPECT_TRUE(verifier.Verify(hiding_a.root(), indices, opening));
   EXPECT_FALSE(verifier.Verify(hiding_b.root(), indices, opening));
 
-  // Wrong salt: any changed salt element (leaf group or injected group) is rejected.
-  for (size_t g = 0; g < 4; ++g) {
+  // Wrong salt: any changed salt element is rejected, and so is a salt on an injected group.
+  for (size_t e = 0; e < 4; ++e) {
     MultiOpening bad = opening;
-    bad.queries[1].salts[g][2] += BabyBear::one();
+    bad.queries[1].salts[0][e] += BabyBear::one();
+    EXPECT_FALSE(verifier.Verify(hiding_a.root(), indices, bad)) << "element " << e;
+  }
+  for (size_t g = 1; g < 4; ++g) {
+    MultiOpening bad = opening;
+    bad.queries[1].salts[g] = opening.queries[1].salts[0];
     EXPECT_FALSE(verifier.Verify(hiding_a.root(), indices, bad)) << "group " << g;
   }
   // Missing or short salts, or a verifier expecting no salt, are rejected.
@@ -475,7 +485,7 @@ TEST_F(MerkleNegativeTest, RandomMutationsAreRejected) {
         q.rows.erase(q.rows.begin() + static_cast<ptrdiff_t>(pick(q.rows.size())));
         break;
       case 3:
-        q.salts[pick(q.salts.size())].clear();
+        q.salts.front().clear();  // the leaves' salt (the shorter groups have none)
         break;
       case 4:
         bad.siblings.erase(bad.siblings.begin() +
@@ -525,7 +535,7 @@ TEST(MerkleTreeTest, RejectsInvalidMatrices) {
 
 // A frozen root: any change to the commitment layout (order, injection, salts) shows up here.
 // A frozen root over both row hashes: the taller matrix's rows and salt (5 elements, one narrow
-// permutation) and the shorter one's (23 elements, one wide permutation).
+// permutation) and the shorter one's, unsalted (21 elements, one wide permutation).
 TEST(MerkleTreeTest, FrozenRoot) {
   std::vector<BabyBear> a, b;
   for (uint32_t i = 0; i < 64 * 3; ++i) a.push_back(BabyBear::from_canonical(i));
@@ -533,10 +543,10 @@ TEST(MerkleTreeTest, FrozenRoot) {
   std::vector<RowMajorMatrix> matrices;
   matrices.emplace_back(a, 3);
   matrices.emplace_back(b, 21);
-  // Salts 7, 8, ... for the taller group's 64 rows, then on for the shorter one's 8.
+  // Salts 7, 8, ... for the taller group's 64 rows; the shorter group has none.
   MerkleTree tree(std::move(matrices), 2, CountingSalts(7, 64 * 2));
-  const std::array<uint32_t, 8> expected = {1220604094, 1564144125, 1304364044, 881186352,
-                                            994060873,  1922038890, 1090345627, 722711081};
+  const std::array<uint32_t, 8> expected = {1611359483, 1725481916, 318876869, 1012412219,
+                                            210056762,  1365681484, 661070241, 1256277232};
   for (size_t i = 0; i < 8; ++i) EXPECT_EQ(tree.root()[i].as_canonical(), expected[i]);
 }
 

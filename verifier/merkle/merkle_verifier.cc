@@ -139,11 +139,13 @@ Verdict MerkleVerifier::Verify(const Digest& root, std::span<const uint64_t> ind
                              std::to_string(query.salts.size()) + " salts for " +
                              std::to_string(groups_.size()) + " height groups");
     }
-    for (const std::vector<BabyBear>& salt : query.salts) {
-      if (salt.size() != salt_elements_) {
-        return Verdict::Reject("Merkle opening: query " + std::to_string(q) + " has a salt of " +
-                               std::to_string(salt.size()) + " elements, expected " +
-                               std::to_string(salt_elements_));
+    for (size_t g = 0; g < groups_.size(); ++g) {
+      const size_t expected = GroupSaltElements(g, salt_elements_);
+      if (query.salts[g].size() != expected) {
+        return Verdict::Reject("Merkle opening: query " + std::to_string(q) + ", height group " +
+                               std::to_string(g) + ": salt of " +
+                               std::to_string(query.salts[g].size()) + " elements, expected " +
+                               std::to_string(expected));
       }
     }
   }

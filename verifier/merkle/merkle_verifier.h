@@ -2,13 +2,15 @@
 
 // Verification of openings of a mixed-height matrix commitment (the Plonky3 MMCS layout):
 //  - all matrices have power-of-two heights; the tallest (height 2^L) are the leaf level: leaf i is
-//    the hash (HashElements) of row i of every tallest matrix (commit order), then that group's salt;
+//    the hash (HashElements) of row i of every tallest matrix (commit order), then that group's
+//    salt;
 //  - node j of level k+1 is Compress(node 2j, node 2j+1) of level k; when level k+1 has as many
 //    nodes as a shorter group of matrices has rows, that group is injected:
 //    node = Compress(node, Hash(rows of the group at j || salt));
 //  - the root is the single node of level L.
-// Hiding commitments append `salt_elements` random field elements to every hashed row group; the
-// salts are revealed with the opening. The layout is documented in verifier/hash/README.md.
+// Hiding commitments append `salt_elements` random field elements to every leaf (the tallest
+// group's hashed rows; GroupSaltElements); the salts are revealed with the opening. The layout is
+// documented in verifier/hash/README.md.
 //
 // Everything in an opening is untrusted: the verifier checks every size against the dimensions it
 // was configured with and returns a rejection with a reason, never crashes.
@@ -35,12 +37,23 @@ struct MatrixDimensions {
   friend bool operator==(const MatrixDimensions&, const MatrixDimensions&) = default;
 };
 
+// How many salt elements the rows of height group g (tallest first) carry in a commitment with
+// `salt_elements`: all of them for the leaves, none for the shorter groups. Salting the leaves
+// hides the whole tree: a digest that an opening reveals (a sibling) is a node none of whose
+// leaves is opened, so secret salts enter it, and a shorter group's row enters the tree only
+// inside such nodes (compressed into the node at its level), never as a digest of its own. So
+// the shorter rows need no salt, and an opening does not carry 4 elements per group per query.
+inline constexpr size_t GroupSaltElements(size_t group, size_t salt_elements) {
+  return group == 0 ? salt_elements : 0;
+}
+
 // What one queried index reveals.
 struct QueryOpening {
   // rows[k]: the row of matrix k (commit order) at index >> (L - log2(height_k)).
   std::vector<std::vector<BabyBear>> rows;
   // salts[g]: the salt of height group g (distinct heights, tallest first) at that row index.
-  // One entry per group, each of salt_elements elements (empty when the tree is not hiding).
+  // One entry per group, of GroupSaltElements(g, salt_elements) elements: only the leaves are
+  // salted, and nothing is when the tree is not hiding.
   std::vector<std::vector<BabyBear>> salts;
 };
 

@@ -33,8 +33,9 @@ namespace prova::rv32im {
 // STARK proof version 9 (randomisers long enough for zero knowledge, 42 queries). Version 12:
 // every table but the journal's offsets its LogUp sum by random cells (four columns of its own;
 // the CPU table's imm on its last row, always padding), so the stated per-table sums hide the
-// tables' contents (air/blinding.h).
-inline constexpr uint32_t kSealVersion = 12;
+// tables' contents (air/blinding.h). Version 13: STARK proof version 10 (only the leaves of a
+// Merkle commitment are salted).
+inline constexpr uint32_t kSealVersion = 13;
 inline constexpr char kSealMagic[4] = {'P', 'V', 'S', 'L'};
 
 struct Seal {

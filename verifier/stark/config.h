@@ -18,7 +18,7 @@ struct StarkConfig {
   // small tables: TableLayout), masked quotient chunks, a random polynomial in the FRI batch,
   // salted (hiding) Merkle leaves. docs/stark.md.
   bool zero_knowledge = true;
-  size_t salt_elements = 4;  // per hashed row group when zero_knowledge (4 * 31 bits of salt)
+  size_t salt_elements = 4;  // per Merkle leaf when zero_knowledge (4 * 31 bits of salt)
 
   friend bool operator==(const StarkConfig&, const StarkConfig&) = default;
 };

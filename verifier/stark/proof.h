@@ -45,7 +45,10 @@ namespace prova::stark {
 // each query row and its next row, and four base-field coordinates per out-of-domain point),
 // 2 * num_queries + 16 coefficients instead of num_queries + 4, with 42 queries instead of 41:
 // version 8 proofs let a verifier test a guessed witness.
-inline constexpr uint32_t kProofVersion = 9;
+// Version 10: a hiding Merkle commitment salts its leaves only, not the rows of the shorter
+// matrices injected above them (merkle::GroupSaltElements): 4 elements fewer per query and
+// height group after the first.
+inline constexpr uint32_t kProofVersion = 10;
 inline constexpr char kProofMagic[4] = {'P', 'R', 'V', 'S'};
 
 // Values of one table's committed columns at its point ("local") and the next row ("next").
