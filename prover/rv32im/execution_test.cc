@@ -18,6 +18,8 @@
 #include "prover/rv32im/fixed_columns.h"
 #include "prover/rv32im/image_id.h"
 #include "prover/rv32im/prove.h"
+#include "prover/rv32im/witness.h"
+#include "prover/stark/blinding.h"
 #include "verifier/air/air.h"
 #include "verifier/air/blinding.h"
 #include "verifier/air/check.h"
@@ -218,8 +220,7 @@ std::vector<BabyBear4> RecomputedLogUpSums(const ExecutionProof& p,
     air::RowMajorMatrix<BabyBear> main = witness[t].main;
     const auto index = static_cast<TableIndex>(t);
     if (without_blinding && IsBlinded(index)) {  // the prover's cells are on the last row
-      const size_t first = BlindingColumn(index, main.width);
-      for (size_t i = 0; i < air::kBlindingWidth; ++i) main.at(main.height() - 1, first + i) = {};
+      for (size_t c : BlindingColumns(index, main.width)) main.at(main.height() - 1, c) = {};
     }
     BabyBear4 sum;
     air::GenerateAuxTrace<BabyBear, BabyBear4>(
@@ -304,16 +305,27 @@ using EcallRow = EcallCols<BabyBear>;
 
 using Tamper = std::function<void(std::vector<stark::TableWitness>&)>;
 
-// Proves `image` on `input` with the unchecked prover and a tampered witness; the verifier must
-// reject (or the prover must fail).
+// Most tables' LogUp-sum offset cells are columns that hold values on the real rows too (the
+// CPU's immediates, final memory values, clocks: BlindingColumns). A tamper that changes one
+// would be rejected for offsets that no longer cancel, whatever it was meant to test; so the
+// cancelling table's cells take the difference, as a cheating prover's would.
+void KeepOffsetsCancelling(std::vector<stark::TableWitness>& w) {
+  stark::CancelLogUpOffsets(BlindedTraces(w));
+}
+
+// Proves `image` on `input` with the unchecked prover and a tampered witness (its offsets kept
+// cancelling, unless `keep_offsets_cancelling` is false); the verifier must reject (or the prover
+// must fail).
 void ExpectRejectedFor(const vm::ProgramImage& image, std::span<const uint8_t> input,
                        const Tamper& tamper, uint32_t claimed_exit_delta = 0,
-                       const std::function<void(std::vector<uint8_t>&)>& edit_journal = {}) {
+                       const std::function<void(std::vector<uint8_t>&)>& edit_journal = {},
+                       bool keep_offsets_cancelling = true) {
   ProveExecutionOptions o = TestOptions();
   o.check_constraints = false;
   o.tamper = [&](WitnessView v) {
     std::vector<stark::TableWitness> w(v.witnesses.begin(), v.witnesses.end());
     tamper(w);
+    if (keep_offsets_cancelling) KeepOffsetsCancelling(w);
     std::copy(w.begin(), w.end(), v.witnesses.begin());
   };
   ExecutionProof p;
@@ -345,11 +357,17 @@ TEST(Rv32imSoundness, HonestWitnessThroughTheUncheckedProverVerifies) {
 
 // Offsets that do not cancel: the sums no longer add up to zero, whatever the other tables hold.
 TEST(Rv32imSoundness, BlindingOffsetsThatDoNotCancel) {
-  ExpectRejected([](std::vector<stark::TableWitness>& w) {
-    Matrix& cpu = w[kCpuTable].main;
-    BabyBear& offset = cpu.at(cpu.height() - 1, kCpuBlindingColumn + 1);
-    offset = offset + kOne;
-  });
+  for (const TableIndex t : {kCpuTable, kMemoryImageTable, kAddSubTable, kEcallTable}) {
+    SCOPED_TRACE(static_cast<int>(t));
+    ExpectRejectedFor(
+        TestProgram(), {},
+        [t](std::vector<stark::TableWitness>& w) {
+          Matrix& m = w[t].main;
+          BabyBear& offset = m.at(m.height() - 1, BlindingColumns(t, m.width)[1]);
+          offset = offset + kOne;
+        },
+        0, {}, /*keep_offsets_cancelling=*/false);
+  }
 }
 
 TEST(Rv32imSoundness, AluResultOffByOne) {
@@ -448,75 +466,56 @@ TEST(Rv32imSoundness, StoreNotApplied) {
   });
 }
 
-// Moving CPU rows moves their immediates, which are the CPU table's LogUp-sum offset cells
-// (kCpuBlindingColumn): the table that cancels the offsets (the last blinded one) takes the
-// difference, so that a tampered witness reaches the CPU's constraints and buses instead of
-// failing on offsets that do not cancel.
-void KeepOffsetsCancelling(std::vector<stark::TableWitness>& w,
-                           const std::function<void(Matrix&)>& tamper_cpu) {
-  Matrix& cpu = w[kCpuTable].main;
-  auto immediates = [&] {
-    std::array<BabyBear, air::kBlindingWidth> total{};
-    for (size_t r = 0; r < cpu.height(); ++r) {
-      for (size_t i = 0; i < air::kBlindingWidth; ++i) {
-        total[i] = total[i] + cpu.at(r, kCpuBlindingColumn + i);
-      }
-    }
-    return total;
-  };
-  const auto before = immediates();
-  tamper_cpu(cpu);
-  const auto after = immediates();
-  Matrix& balancing = w[kEcallTable].main;
-  ASSERT_TRUE(IsBlinded(kEcallTable) && kEcallTable + 1 == kNumTables);
-  const size_t first = BlindingColumn(kEcallTable, balancing.width);
-  for (size_t i = 0; i < air::kBlindingWidth; ++i) {
-    BabyBear& cell = balancing.at(balancing.height() - 1, first + i);
-    cell = cell - (after[i] - before[i]);
-  }
-}
-
 TEST(Rv32imSoundness, SkippedInstruction) {
   ExpectRejected([](std::vector<stark::TableWitness>& w) {
-    KeepOffsetsCancelling(w, [](Matrix& cpu) {
-      // Drop step 5: shift the later rows up, but the last (padding, with the blinding cells).
-      const size_t skip = 5;
-      for (size_t r = skip; r + 2 < cpu.height(); ++r) {
-        for (size_t c = 0; c < cpu.width; ++c) cpu.at(r, c) = cpu.at(r + 1, c);
-      }
-    });
+    // Drop step 5: shift the later rows up, but the last (padding, with the blinding cells).
+    Matrix& cpu = w[kCpuTable].main;
+    const size_t skip = 5;
+    for (size_t r = skip; r + 2 < cpu.height(); ++r) {
+      for (size_t c = 0; c < cpu.width; ++c) cpu.at(r, c) = cpu.at(r + 1, c);
+    }
   });
 }
 
 TEST(Rv32imSoundness, RepeatedInstruction) {
   ExpectRejected([](std::vector<stark::TableWitness>& w) {
-    KeepOffsetsCancelling(w, [](Matrix& cpu) {
-      const size_t repeat = 5;  // rows below the last (as above) move down
-      for (size_t r = cpu.height() - 2; r > repeat; --r) {
-        for (size_t c = 0; c < cpu.width; ++c) cpu.at(r, c) = cpu.at(r - 1, c);
-      }
-    });
+    Matrix& cpu = w[kCpuTable].main;
+    const size_t repeat = 5;  // rows below the last (as above) move down
+    for (size_t r = cpu.height() - 2; r > repeat; --r) {
+      for (size_t c = 0; c < cpu.width; ++c) cpu.at(r, c) = cpu.at(r - 1, c);
+    }
   });
 }
 
-// What the CPU table's blinding rests on: its imm cells are free on padding rows. Immediates
-// written into another padding row, with the offsets kept cancelling, still prove and verify
-// (through the checked prover); KeepOffsetsCancelling works.
-TEST(Rv32imZeroKnowledge, CpuImmediatesAreFreeOnPaddingRows) {
-  ProveExecutionOptions o = TestOptions();
-  o.tamper = [](WitnessView v) {
-    std::vector<stark::TableWitness> w(v.witnesses.begin(), v.witnesses.end());
-    KeepOffsetsCancelling(w, [](Matrix& cpu) {
-      ASSERT_EQ(CpuRow(cpu, cpu.height() - 2).is_real, BabyBear::zero());
-      for (size_t i = 0; i < air::kBlindingWidth; ++i) {
-        cpu.at(cpu.height() - 2, kCpuBlindingColumn + i) = BabyBear::from_canonical(1000 + i);
+// What the blinding of the tables that take their offset cells from columns they have anyway
+// rests on (BlindingColumns): those cells are free on padding rows. Values written into another
+// padding row of each such table, with the offsets kept cancelling, still prove and verify
+// through the checked prover (which refuses a witness that breaks a constraint or a bus).
+TEST(Rv32imZeroKnowledge, BlindingCellsAreFreeOnPaddingRows) {
+  for (const TableIndex t :
+       {kCpuTable, kMemoryImageTable, kZeroInitTable, kIoWordTable, kReadCallTable, kEcallTable}) {
+    SCOPED_TRACE(static_cast<int>(t));
+    ProveExecutionOptions o = TestOptions();
+    o.tamper = [t](WitnessView v) {
+      std::vector<stark::TableWitness> w(v.witnesses.begin(), v.witnesses.end());
+      Matrix& m = w[t].main;
+      const size_t row = m.height() - 2;
+      // is_real is the first column of these tables' rows (the memory image's is fixed, and its
+      // rows are fewer than height - 1, fixed_columns.cc).
+      if (t != kMemoryImageTable) {
+        ASSERT_EQ(m.at(row, 0), BabyBear::zero());
       }
-    });
-    std::copy(w.begin(), w.end(), v.witnesses.begin());
-  };
-  const ExecutionProof p = ProveExecution(TestProgram(), {}, o);
-  const stark::VerifyResult r = VerifyProof(p);
-  EXPECT_TRUE(r.ok) << r.reason;
+      const air::BlindingColumns columns = BlindingColumns(t, m.width);
+      for (size_t i = 0; i < air::kBlindingWidth; ++i) {
+        m.at(row, columns[i]) = BabyBear::from_canonical(1000 + static_cast<uint32_t>(i));
+      }
+      KeepOffsetsCancelling(w);
+      std::copy(w.begin(), w.end(), v.witnesses.begin());
+    };
+    const ExecutionProof p = ProveExecution(TestProgram(), {}, o);
+    const stark::VerifyResult r = VerifyProof(p);
+    EXPECT_TRUE(r.ok) << r.reason;
+  }
 }
 
 TEST(Rv32imSoundness, WrongBranchDecision) {

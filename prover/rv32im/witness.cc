@@ -92,10 +92,12 @@ void TimestampDiffWitness(uint32_t ts, uint32_t prev_ts, BabyBear (&diff)[2], By
   if (counted) bytes->U16(d & 0xffff);
 }
 
+// The rows, then zero (padding) rows: at least one, the last, which holds the table's blinding
+// cells (BlindingColumns: the ecall, read-call and io-word tables use columns free there).
 template <template <class> class Cols>
 air::RowMajorMatrix<BabyBear> RowsToMatrix(const std::vector<Cols<BabyBear>>& rows) {
   air::RowMajorMatrix<BabyBear> m =
-      stark::ZeroedMatrix<BabyBear>(PaddedHeight(rows.size()), air::kWidth<Cols>);
+      stark::ZeroedMatrix<BabyBear>(PaddedHeight(rows.size() + 1), air::kWidth<Cols>);
   for (size_t i = 0; i < rows.size(); ++i) RowAt<Cols>(m, i) = rows[i];
   return m;
 }
@@ -189,7 +191,7 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
   uint32_t brk = fixed.image_end_word * 4;  // the break (ecall_air.h)
   size_t next_syscall = 0;                  // cursor into trace.syscalls, which are in step order
 
-  // At least one padding row: the last row holds the CPU's blinding cells (kCpuBlindingColumn).
+  // At least one padding row: the last row holds the CPU's blinding cells (kCpuBlinding).
   air::RowMajorMatrix<BabyBear> cpu =
       stark::ZeroedMatrix<BabyBear>(PaddedHeight(steps + 1), air::kWidth<CpuCols>);
   for (size_t i = 0; i < steps; ++i) {
@@ -492,6 +494,8 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
   // Final memory of the image.
   air::RowMajorMatrix<BabyBear> image_final(fixed.memory_fixed.height(),
                                             air::kWidth<MemoryFinalCols>);
+  PROVA_CHECK(fixed.memory_addresses.size() < image_final.height(),
+              "the memory image table's last row, which holds its blinding cells, is not padding");
   for (size_t i = 0; i < fixed.memory_addresses.size(); ++i) {
     const Cell& cell = memory.At(fixed.memory_addresses[i]);
     auto& r = RowAt<MemoryFinalCols>(image_final, i);
@@ -563,17 +567,37 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
   return w;
 }
 
-void BlindWitness(CircuitWitness* witness, bool zero_knowledge) {
-  air::RowMajorMatrix<BabyBear>& cpu = witness->tables[kCpuTable].main;
-  PROVA_CHECK(RowAt<CpuCols>(cpu, cpu.height() - 1).is_real == BabyBear::zero(),
-              "the CPU table's last row, which holds its blinding cells, is not padding");
+std::vector<stark::BlindedTrace> BlindedTraces(std::span<stark::TableWitness> tables) {
+  PROVA_CHECK(tables.size() == kNumTables, "a witness of every table");
   std::vector<stark::BlindedTrace> blinded;
   for (size_t t = 0; t < kNumTables; ++t) {
     const auto index = static_cast<TableIndex>(t);
-    air::RowMajorMatrix<BabyBear>& main = witness->tables[t].main;
-    if (IsBlinded(index)) blinded.push_back({&main, BlindingColumn(index, main.width)});
+    air::RowMajorMatrix<BabyBear>& main = tables[t].main;
+    if (IsBlinded(index)) blinded.push_back({&main, BlindingColumns(index, main.width)});
   }
-  stark::BlindLogUpSums(blinded, zero_knowledge);
+  return blinded;
+}
+
+namespace {
+
+template <template <class> class Cols>
+void CheckLastRowIsPadding(CircuitWitness* witness, TableIndex t) {
+  air::RowMajorMatrix<BabyBear>& m = witness->tables[t].main;
+  PROVA_CHECK(RowAt<Cols>(m, m.height() - 1).is_real == BabyBear::zero(),
+              "a table's last row, which holds its blinding cells, is not padding");
+}
+
+}  // namespace
+
+void BlindWitness(CircuitWitness* witness, bool zero_knowledge) {
+  // The tables whose blinding cells are columns free on a padding row end with one (the memory
+  // image's last row is checked where its final values are filled in).
+  CheckLastRowIsPadding<CpuCols>(witness, kCpuTable);
+  CheckLastRowIsPadding<ZeroInitCols>(witness, kZeroInitTable);
+  CheckLastRowIsPadding<IoWordCols>(witness, kIoWordTable);
+  CheckLastRowIsPadding<ReadCallCols>(witness, kReadCallTable);
+  CheckLastRowIsPadding<EcallCols>(witness, kEcallTable);
+  stark::BlindLogUpSums(BlindedTraces(witness->tables), zero_knowledge);
 }
 
 }  // namespace prova::rv32im

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "prover/rv32im/fixed_columns.h"
+#include "prover/stark/blinding.h"
 #include "prover/stark/prover.h"
 #include "verifier/rv32im/circuit.h"
 #include "vm/trace.h"
@@ -26,11 +27,15 @@ struct CircuitWitness {
 CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace,
                                uint32_t exit_code);
 
-// Fills the blinding cells of every blinded table (IsBlinded, BlindingColumn;
+// Fills the blinding cells of every blinded table (IsBlinded, BlindingColumns;
 // verifier/air/blinding.h): with zero knowledge fresh random LogUp sum offsets, so that the
-// proof's per-table sums reveal nothing; in any case offsets that cancel (the CPU table's are
-// its imm columns, which hold the program's immediates on the real rows).
+// proof's per-table sums reveal nothing; in any case offsets that cancel (most tables' cells are
+// columns they have anyway, free on their last row, which hold values on the real rows).
 void BlindWitness(CircuitWitness* witness, bool zero_knowledge);
+
+// The blinded tables' main traces with their blinding columns, in table order (the last is the
+// one whose cells cancel the others').
+std::vector<stark::BlindedTrace> BlindedTraces(std::span<stark::TableWitness> tables);
 
 // The longest execution one proof can hold (timestamps stay below 2^24).
 inline constexpr uint64_t kMaxProvableCycles = (uint64_t{1} << 22) - 1;

@@ -6,15 +6,16 @@
 #include <cstddef>
 #include <span>
 
+#include "verifier/air/blinding.h"
 #include "verifier/air/matrix.h"
 #include "verifier/field/babybear.h"
 
 namespace prova::stark {
 
-// A blinded table's main trace and the first of the kBlindingWidth columns that offset its sum.
+// A blinded table's main trace and the kBlindingWidth columns that offset its sum.
 struct BlindedTrace {
   air::RowMajorMatrix<BabyBear>* main = nullptr;
-  size_t first_column = 0;
+  air::BlindingColumns columns{};
 };
 
 // Overwrites the blinding cells of the last row of each trace (at least two; the last row's cells
@@ -25,5 +26,10 @@ struct BlindedTrace {
 // offsets cancel whatever beta is. A table whose blinding columns hold values on other rows needs
 // that last step even without zero knowledge.
 void BlindLogUpSums(std::span<const BlindedTrace> blinded, bool random = true);
+
+// The last step of BlindLogUpSums alone: sets the last trace's last-row blinding cells so that
+// the blinding cells of all rows of all traces add up to zero, coordinate by coordinate. (Tests
+// that tamper with cells which are also offset cells use it to keep the offsets cancelling.)
+void CancelLogUpOffsets(std::span<const BlindedTrace> blinded);
 
 }  // namespace prova::stark

@@ -16,7 +16,9 @@ using Matrix = air::RowMajorMatrix<BabyBear>;
 // coordinate (so for every beta).
 TEST(BlindLogUpSumsTest, OneRandomRowPerTableAndOffsetsThatCancel) {
   Matrix a(8, 3 + air::kBlindingWidth), b(16, air::kBlindingWidth), c(4, 1 + air::kBlindingWidth);
-  std::vector<BlindedTrace> blinded = {{&a, 3}, {&b, 0}, {&c, 1}};
+  std::vector<BlindedTrace> blinded = {{&a, air::ConsecutiveBlindingColumns(3)},
+                                       {&b, air::ConsecutiveBlindingColumns(0)},
+                                       {&c, air::TrailingBlindingColumns(c.width)}};
   BlindLogUpSums(blinded);
   std::array<BabyBear, air::kBlindingWidth> total{};
   for (size_t t = 0; t < blinded.size(); ++t) {
@@ -41,26 +43,28 @@ TEST(BlindLogUpSumsTest, OneRandomRowPerTableAndOffsetsThatCancel) {
   EXPECT_NE(first, std::vector<BabyBear>(a.row(7).last(4).begin(), a.row(7).last(4).end()));
 }
 
-// Blinding columns that hold values on other rows (the CPU table's imm): the last table's cells
-// cancel those too, and the other rows are left alone.
+// Blinding columns that hold values on other rows (the CPU table's imm), here not adjacent (the
+// read-call table's): the last table's cells cancel those too, coordinate i with coordinate i, and
+// the other cells are left alone.
 TEST(BlindLogUpSumsTest, CellsOfOtherRowsAreCancelledToo) {
   Matrix a(4, 6), b(4, 4);
   for (size_t r = 0; r < 3; ++r) {
     for (size_t c = 0; c < 6; ++c) a.at(r, c) = BabyBear::from_canonical(10 * r + c + 1);
   }
   const Matrix before = a;
-  std::vector<BlindedTrace> blinded = {{&a, 1}, {&b, 0}};
+  const air::BlindingColumns scattered = {5, 0, 2, 3};
+  std::vector<BlindedTrace> blinded = {{&a, scattered}, {&b, air::ConsecutiveBlindingColumns(0)}};
   BlindLogUpSums(blinded);
   for (size_t i = 0; i < air::kBlindingWidth; ++i) {
     BabyBear sum = BabyBear::zero();
-    for (size_t r = 0; r < 4; ++r) sum = sum + a.at(r, 1 + i) + b.at(r, i);
+    for (size_t r = 0; r < 4; ++r) sum = sum + a.at(r, scattered[i]) + b.at(r, i);
     EXPECT_EQ(sum, BabyBear::zero()) << "coordinate " << i;
   }
   for (size_t r = 0; r < 3; ++r) {
     for (size_t c = 0; c < 6; ++c) EXPECT_EQ(a.at(r, c), before.at(r, c));
   }
-  EXPECT_EQ(a.at(3, 0), BabyBear::zero());
-  EXPECT_EQ(a.at(3, 5), BabyBear::zero());
+  EXPECT_EQ(a.at(3, 1), BabyBear::zero());
+  EXPECT_EQ(a.at(3, 4), BabyBear::zero());
 }
 
 }  // namespace

@@ -11,8 +11,10 @@
 // puts fresh uniformly random values, except in the last blinded table, whose cells are minus
 // the sum of the others' (coordinate by coordinate), so that the offsets cancel for every beta and
 // the sums of all tables still add up to zero. A table may instead take its offset from columns it
-// has anyway, if they are free on some row it always has (the RV32IM CPU table: its imm columns,
-// on its last row, kept padding); the cancelling cells then cancel the other rows' values too.
+// has anyway (BlindingColumns), if they are free on some row it always has (most RV32IM tables
+// whose rows have an is_real flag: columns that only is_real-weighted interactions and
+// constraints read, on their last row, kept padding); the cancelling cells then cancel the other
+// rows' values too.
 //
 // Hiding: Z_t is uniform over the extension field when beta, .., beta^4 are a basis of it over
 // BabyBear, that is unless beta lies in a proper subfield (probability at most p^-2 over beta).
@@ -31,6 +33,7 @@
 // without offsets; if every tuple balances, R = 0 and the check asks only that the offsets
 // cancel.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 
@@ -54,6 +57,27 @@ inline constexpr bool kBlindingIsLast = offsetof(Cols<ColumnSlot>, blinding) + k
 template <class B, class T>
 void BlindLogUpSum(B& b, const BlindingCols<T>& c) {
   b.offset_logup_sum({c.offset[0], c.offset[1], c.offset[2], c.offset[3]});
+}
+
+// The main columns whose cells offset a table's LogUp sum: its BlindingCols, or kBlindingWidth
+// columns it has anyway that are free on a row it always has. One constant per table says which,
+// for its eval() (the overload below) and for the prover, which fills them.
+using BlindingColumns = std::array<size_t, kBlindingWidth>;
+
+inline constexpr BlindingColumns ConsecutiveBlindingColumns(size_t first) {
+  return {first, first + 1, first + 2, first + 3};
+}
+
+// The trailing BlindingCols of a row of `main_width` columns (kBlindingIsLast).
+inline constexpr BlindingColumns TrailingBlindingColumns(size_t main_width) {
+  return ConsecutiveBlindingColumns(main_width - kBlindingWidth);
+}
+
+// Called once per row by a table whose offset cells are `columns` of its main row.
+template <class B>
+void BlindLogUpSum(B& b, const BlindingColumns& columns) {
+  const auto row = b.main_local();
+  b.offset_logup_sum({row[columns[0]], row[columns[1]], row[columns[2]], row[columns[3]]});
 }
 
 }  // namespace prova::air

@@ -54,11 +54,26 @@ inline constexpr TableIndex kFixedTables[] = {kProgramTable, kMemoryImageTable, 
 // the verifier recomputes from the public journal.
 inline constexpr bool IsBlinded(TableIndex t) { return t != kJournalTable; }
 
-// The first of the kBlindingWidth main columns whose cells offset table t's LogUp sum: the
-// trailing air::BlindingCols of every blinded table but the CPU's, which uses its imm columns
-// (cpu_air.h). The prover fills them on the table's last row.
-inline size_t BlindingColumn(TableIndex t, size_t main_width) {
-  return t == kCpuTable ? kCpuBlindingColumn : main_width - air::kBlindingWidth;
+// The main columns whose cells offset table t's LogUp sum, which the prover fills on the table's
+// last row: in the tables whose last row is always padding, columns free there (each table's
+// k...Blinding says which and why); in the others, their trailing air::BlindingCols.
+inline air::BlindingColumns BlindingColumns(TableIndex t, size_t main_width) {
+  switch (t) {
+    case kCpuTable:
+      return kCpuBlinding;
+    case kMemoryImageTable:
+      return kMemoryImageBlinding;
+    case kZeroInitTable:
+      return kZeroInitBlinding;
+    case kIoWordTable:
+      return kIoWordBlinding;
+    case kReadCallTable:
+      return kReadCallBlinding;
+    case kEcallTable:
+      return kEcallBlinding;
+    default:
+      return air::TrailingBlindingColumns(main_width);
+  }
 }
 
 template <class A>

@@ -77,7 +77,8 @@ struct CpuCols {
 
 // Where the CPU table's blinding cells are: imm, on the last row, which the witness keeps a
 // padding row (four more columns would take the row past five width-24 permutations).
-inline constexpr size_t kCpuBlindingColumn = offsetof(CpuCols<air::ColumnSlot>, imm);
+inline constexpr air::BlindingColumns kCpuBlinding =
+    air::ConsecutiveBlindingColumns(offsetof(CpuCols<air::ColumnSlot>, imm));
 static_assert(sizeof(CpuCols<air::ColumnSlot>::imm) == air::kBlindingWidth);
 
 // Public values of the CPU table.
@@ -247,8 +248,8 @@ struct CpuAir {
 
     // The LogUp sum's blinding (air/blinding.h) takes no columns of its own: the offset is the imm
     // columns, which nothing but the is_real- and flag-weighted lookups above reads, so they are
-    // free on padding rows, and the table's last row always is one (kCpuBlindingColumn).
-    b.offset_logup_sum({l.imm[0], l.imm[1], l.imm[2], l.imm[3]});
+    // free on padding rows, and the table's last row always is one (kCpuBlinding).
+    air::BlindLogUpSum(b, kCpuBlinding);
   }
 };
 

@@ -83,9 +83,14 @@ struct EcallCols {
   T brk_above;    // heap_limit <u a0
   T brk_moves;    // sys_brk and neither: the break becomes a0
   T sys_counter;  // rdcycle / rdinstret: result = clk - 1
-  air::BlindingCols<T> blinding;
 };
-static_assert(air::kBlindingIsLast<EcallCols>);
+
+// The ecall table's blinding cells (air/blinding.h): a0, which on a padding row (is_real = 0, so
+// every sys_* flag and brk_moves are 0) only interactions and constraints weighted by those read;
+// the witness always ends the table with a padding row.
+inline constexpr air::BlindingColumns kEcallBlinding =
+    air::ConsecutiveBlindingColumns(offsetof(EcallCols<air::ColumnSlot>, a0));
+static_assert(sizeof(EcallCols<air::ColumnSlot>::a0) == air::kBlindingWidth);
 
 // The journal length, then the bytes of the initial break and of the highest break (circuit.h
 // kHeapLimit), low byte first.
@@ -221,7 +226,7 @@ struct EcallAir {
     t.assert_eq(n.input_eof, l.input_eof + l.short_read * (one - l.input_eof), "input eof");
     b.when_last_row().assert_eq(l.journal_len + l.sys_journal * count, pv[kPublicJournalLength],
                                 "journal length is public");
-    air::BlindLogUpSum(b, l.blinding);
+    air::BlindLogUpSum(b, kEcallBlinding);
   }
 };
 

@@ -92,9 +92,16 @@ struct ReadCallCols {
   T short_read;
   T n_nonzero;
   T n_inverse;
-  air::BlindingCols<T> blinding;
 };
-static_assert(air::kBlindingIsLast<ReadCallCols>);
+
+// The read-call table's blinding cells (air/blinding.h): on a padding row (is_real = 0, so
+// n_nonzero = 0 and n = 0) the clock, word and offset are read only by lookups weighted by is_real
+// or n_nonzero, and n_inverse only by n_nonzero - n * n_inverse = 0; the witness always ends the
+// table with a padding row.
+inline constexpr air::BlindingColumns kReadCallBlinding = {
+    offsetof(ReadCallCols<air::ColumnSlot>, clk), offsetof(ReadCallCols<air::ColumnSlot>, word),
+    offsetof(ReadCallCols<air::ColumnSlot>, offset),
+    offsetof(ReadCallCols<air::ColumnSlot>, n_inverse)};
 
 struct ReadCallAir {
   std::string_view name() const { return "read call"; }
@@ -130,7 +137,7 @@ struct ReadCallAir {
     // Only a real call starts a chain: on a padding row nothing binds the clock, buffer or n.
     b.assert_zero(l.n_nonzero * (one - l.is_real), "input only from a real call");
     IoToken(b, air::Direction::kSend, one, l.clk, l.word, l.offset, n_value, zero, l.n_nonzero);
-    air::BlindLogUpSum(b, l.blinding);
+    air::BlindLogUpSum(b, kReadCallBlinding);
   }
 };
 
@@ -148,9 +155,16 @@ struct IoWordCols {
   T value[4];      // the word before the access
   T new_value[4];  // after it (equal to value for the journal)
   T ts_diff[2];    // the previous access's timestamp, as a difference (memory_air.h)
-  air::BlindingCols<T> blinding;
 };
-static_assert(air::kBlindingIsLast<IoWordCols>);
+
+// The io-word table's blinding cells (air/blinding.h): on a padding row (is_real = 0, so last,
+// every start and every enabled flag are 0) the clock, word, remaining count and journal index
+// are read only by interactions weighted by is_real, is_real - last or enabled, and by
+// last * (remaining - count); the witness always ends the table with a padding row.
+inline constexpr air::BlindingColumns kIoWordBlinding = {
+    offsetof(IoWordCols<air::ColumnSlot>, clk), offsetof(IoWordCols<air::ColumnSlot>, word),
+    offsetof(IoWordCols<air::ColumnSlot>, remaining),
+    offsetof(IoWordCols<air::ColumnSlot>, journal_index)};
 
 struct IoWordAir {
   std::string_view name() const { return "io words"; }
@@ -218,7 +232,7 @@ struct IoWordAir {
                  air::Direction::kSend, "journal byte");
       index = index + l.enabled[k];
     }
-    air::BlindLogUpSum(b, l.blinding);
+    air::BlindLogUpSum(b, kIoWordBlinding);
   }
 };
 

@@ -67,9 +67,15 @@ template <class T>
 struct MemoryFinalCols {
   T value[4];
   T timestamp;
-  air::BlindingCols<T> blinding;
 };
-static_assert(air::kBlindingIsLast<MemoryFinalCols>);
+
+// The memory image table's blinding cells (air/blinding.h): the final value, which only the
+// final-value receive reads, weighted by the fixed is_real, so it is free on padding rows; and the
+// last row always is one (the image has a row per word of its pages, of the stack page and per
+// register: 32 more than a multiple of 1024, never a power of two).
+inline constexpr air::BlindingColumns kMemoryImageBlinding =
+    air::ConsecutiveBlindingColumns(offsetof(MemoryFinalCols<air::ColumnSlot>, value));
+static_assert(sizeof(MemoryFinalCols<air::ColumnSlot>::value) == air::kBlindingWidth);
 
 struct MemoryInitAir {
   air::RowMajorMatrix<BabyBear> fixed;  // empty on the verifier side
@@ -97,7 +103,7 @@ struct MemoryInitAir {
                {Expr(p.address), Expr(l.value[0]), Expr(l.value[1]), Expr(l.value[2]),
                 Expr(l.value[3]), Expr(l.timestamp)},
                Expr(p.is_real), air::Direction::kReceive, "final value");
-    air::BlindLogUpSum(b, l.blinding);
+    air::BlindLogUpSum(b, kMemoryImageBlinding);
   }
 };
 
@@ -132,9 +138,14 @@ struct ZeroInitCols {
   T below[2];
   // next.address - address - 1, likewise (checked when the next row is real).
   T gap[2];
-  air::BlindingCols<T> blinding;
 };
-static_assert(air::kBlindingIsLast<ZeroInitCols>);
+
+// The zero-init table's blinding cells (air/blinding.h): the final value, which only the
+// is_real-weighted final-value receive reads, so it is free on padding rows; the witness always
+// ends the table with one.
+inline constexpr air::BlindingColumns kZeroInitBlinding =
+    air::ConsecutiveBlindingColumns(offsetof(ZeroInitCols<air::ColumnSlot>, value));
+static_assert(sizeof(ZeroInitCols<air::ColumnSlot>::value) == air::kBlindingWidth);
 
 enum ZeroInitPublic : size_t {
   kPublicImageEndWord = 0,
@@ -179,7 +190,7 @@ struct ZeroInitAir {
                {Expr(l.address), Expr(l.value[0]), Expr(l.value[1]), Expr(l.value[2]),
                 Expr(l.value[3]), Expr(l.timestamp)},
                Expr(l.is_real), air::Direction::kReceive, "final value");
-    air::BlindLogUpSum(b, l.blinding);
+    air::BlindLogUpSum(b, kZeroInitBlinding);
   }
 };
 
