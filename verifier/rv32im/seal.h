@@ -34,7 +34,9 @@ namespace prova::rv32im {
 // every table but the journal's offsets its LogUp sum by random cells (four columns of its own;
 // the CPU table's imm on its last row, always padding), so the stated per-table sums hide the
 // tables' contents (air/blinding.h). Version 13: STARK proof version 10 (only the leaves of a
-// Merkle commitment are salted).
+// Merkle commitment are salted), and the memory image, zero-init, io-word, read-call and ecall
+// tables take their blinding cells from columns free on their last row, always padding, instead
+// of four columns of their own.
 inline constexpr uint32_t kSealVersion = 13;
 inline constexpr char kSealMagic[4] = {'P', 'V', 'S', 'L'};
 
