@@ -484,8 +484,12 @@ TEST_F(MerkleNegativeTest, RandomMutationsAreRejected) {
       case 2:
         q.rows.erase(q.rows.begin() + static_cast<ptrdiff_t>(pick(q.rows.size())));
         break;
-      case 3:
-        q.salts.front().clear();  // the leaves' salt (the shorter groups have none)
+      case 3:  // the leaves' salt dropped, or a salt on a shorter group (they have none)
+        if (q.salts.size() > 1 && pick(2) == 0) {
+          q.salts.back().push_back(BabyBear::zero());
+        } else {
+          q.salts.front().clear();
+        }
         break;
       case 4:
         bad.siblings.erase(bad.siblings.begin() +

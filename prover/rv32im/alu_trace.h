@@ -28,8 +28,10 @@ namespace prova::rv32im {
 // Every table of the circuit has at least this many rows. Zero knowledge needs
 // stark::RevealedValues <= rows (docs/stark.md, section 4); 2048 also gives every table short
 // randomisers (at least kRandomizerMargin * RevealedValues rows: a test checks both against
-// DefaultConfig()) and puts all small tables in one Merkle height group, which saves their salts: 7
-// KB of the Fashion MLP receipt, for about 0.1 s more on the smallest guests.
+// DefaultConfig()) and puts all small tables in one Merkle height group, which saved their salts
+// (7 KB of the Fashion MLP receipt, for about 0.1 s more on the smallest guests) while every
+// group was salted; since only the leaves are (merkle::GroupSaltElements) it saves a hashed
+// row's partial permutation per group.
 inline constexpr size_t kMinTableHeight = 2048;
 inline constexpr size_t kMinAluHeight = kMinTableHeight;
 

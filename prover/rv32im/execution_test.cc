@@ -248,8 +248,10 @@ TEST(Rv32imZeroKnowledge, StatedLogUpSumsAreBlinded) {
     const std::vector<BabyBear4> without = RecomputedLogUpSums(p, witness, o.config, true);
     ASSERT_EQ(with.size(), size_t{kNumTables});
     ASSERT_EQ(without.size(), size_t{kNumTables});
-    // The last blinded table's cells cancel the others', including the CPU's immediates on its
-    // real rows, so they are not zero even without zero knowledge.
+    // The last blinded table's cells cancel the others', including the real rows' values of the
+    // shared columns (the CPU's immediates, final memory values, clocks), so they are not zero
+    // even without zero knowledge. (So the sums "without blinding" still count those values:
+    // not the tables' own sums, but what the proof would state with zero cells on the last row.)
     size_t balancing = 0;
     for (size_t t = 0; t < kNumTables; ++t) {
       if (IsBlinded(static_cast<TableIndex>(t))) balancing = t;
@@ -357,7 +359,8 @@ TEST(Rv32imSoundness, HonestWitnessThroughTheUncheckedProverVerifies) {
 
 // Offsets that do not cancel: the sums no longer add up to zero, whatever the other tables hold.
 TEST(Rv32imSoundness, BlindingOffsetsThatDoNotCancel) {
-  for (const TableIndex t : {kCpuTable, kMemoryImageTable, kAddSubTable, kEcallTable}) {
+  for (const TableIndex t : {kCpuTable, kMemoryImageTable, kZeroInitTable, kAddSubTable,
+                             kIoWordTable, kReadCallTable, kEcallTable}) {
     SCOPED_TRACE(static_cast<int>(t));
     ExpectRejectedFor(
         TestProgram(), {},
@@ -516,6 +519,18 @@ TEST(Rv32imZeroKnowledge, BlindingCellsAreFreeOnPaddingRows) {
     const stark::VerifyResult r = VerifyProof(p);
     EXPECT_TRUE(r.ok) << r.reason;
   }
+  // The same with a column that is not free on a padding row (the ecall table's syscall number,
+  // which must be 0 there): the checked prover refuses it.
+  ProveExecutionOptions o = TestOptions();
+  o.tamper = [](WitnessView v) {
+    std::vector<stark::TableWitness> w(v.witnesses.begin(), v.witnesses.end());
+    Matrix& m = w[kEcallTable].main;
+    m.at(m.height() - 2, offsetof(EcallCols<air::ColumnSlot>, number)) =
+        BabyBear::from_canonical(7);
+    KeepOffsetsCancelling(w);
+    std::copy(w.begin(), w.end(), v.witnesses.begin());
+  };
+  EXPECT_THROW(ProveExecution(TestProgram(), {}, o), Error);
 }
 
 TEST(Rv32imSoundness, WrongBranchDecision) {
