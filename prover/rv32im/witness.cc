@@ -16,12 +16,24 @@
 #include "prover/stark/blinding.h"
 #include "prover/stark/zeroed_matrix.h"
 #include "verifier/rv32im/opcodes.h"
+#include "verifier/stark/layout.h"
 #include "vm/memory.h"
 
 namespace prova::rv32im {
 namespace {
 
-size_t PaddedHeight(size_t rows) { return std::bit_ceil(std::max(rows, kMinTableHeight)); }
+// The height of a table of `rows` rows. The CPU's rows are bounded by the cycles, but a read or a
+// journal write adds rows (io words, journal bytes, memory words first touched) by its byte count,
+// so the height a verifier accepts is checked here.
+size_t PaddedHeight(size_t rows) {
+  if (rows > (size_t{1} << stark::kMaxLogHeight)) {
+    throw Error(fmt::format(
+        "not provable: a table of {} rows (input or journal buffers, or memory first touched); "
+        "one proof's tables hold at most 2^{} rows",
+        rows, stark::kMaxLogHeight));
+  }
+  return std::bit_ceil(std::max(rows, kMinTableHeight));
+}
 
 BabyBear Fe(uint64_t v) { return BabyBear::from_u64(v); }
 
