@@ -207,6 +207,36 @@ TEST(MerkleTreeTest, EveryVerifierBatchSizeAcceptsAndCatchesATamperedLane) {
   }
 }
 
+// What leaf-only salts rest on (GroupSaltElements, verifier/hash/README.md): every digest an
+// opening reveals is the tree's node at a position that is not an ancestor of any opened leaf,
+// so all the leaves under it are unopened (and salted), and no injected row's hash appears on
+// its own. Walked level by level as the verifier does, for random sets of indices.
+TEST(MerkleTreeTest, RevealedDigestsCoverOnlyUnopenedLeaves) {
+  std::mt19937_64 rng(12);
+  MerkleTree tree(MixedMatrices(rng), 4);
+  for (int trial = 0; trial < 30; ++trial) {
+    std::vector<uint64_t> indices;
+    const size_t count = 1 + rng() % 40;
+    for (size_t i = 0; i < count; ++i) indices.push_back(rng() % tree.max_height());
+    const MultiOpening opening = tree.Open(indices);
+    std::set<uint64_t> known(indices.begin(), indices.end());  // ancestors of opened leaves
+    size_t next = 0;
+    for (size_t level = 0; level < tree.log_max_height(); ++level) {
+      const std::span<const Digest> nodes = tree.layer(level);
+      for (uint64_t k : known) {
+        const uint64_t sibling = k ^ 1;
+        if (known.count(sibling) != 0) continue;
+        ASSERT_LT(next, opening.siblings.size()) << "trial " << trial;
+        EXPECT_EQ(opening.siblings[next++], nodes[sibling]) << "trial " << trial;
+      }
+      std::set<uint64_t> parents;
+      for (uint64_t k : known) parents.insert(k >> 1);
+      known = std::move(parents);
+    }
+    EXPECT_EQ(next, opening.siblings.size()) << "trial " << trial;
+  }
+}
+
 TEST(MerkleTreeTest, HidingCommitmentIsSaltedAndVerifies) {
   std::mt19937_64 rng(5);
   std::vector<RowMajorMatrix> matrices = MixedMatrices(rng);
