@@ -495,18 +495,17 @@ TEST(Rv32imSoundness, RepeatedInstruction) {
 // padding row of each such table, with the offsets kept cancelling, still prove and verify
 // through the checked prover (which refuses a witness that breaks a constraint or a bus).
 TEST(Rv32imZeroKnowledge, BlindingCellsAreFreeOnPaddingRows) {
-  for (const TableIndex t :
-       {kCpuTable, kMemoryImageTable, kZeroInitTable, kIoWordTable, kReadCallTable, kEcallTable}) {
+  for (const TableIndex t : kSharedBlindingTables) {
     SCOPED_TRACE(static_cast<int>(t));
     ProveExecutionOptions o = TestOptions();
     o.tamper = [t](WitnessView v) {
       std::vector<stark::TableWitness> w(v.witnesses.begin(), v.witnesses.end());
       Matrix& m = w[t].main;
       const size_t row = m.height() - 2;
-      // is_real is the first column of these tables' rows (the memory image's is fixed, and its
-      // rows are fewer than height - 1, fixed_columns.cc).
+      // The memory image's is_real is fixed, and its rows are fewer than height - 1
+      // (fixed_columns.cc).
       if (t != kMemoryImageTable) {
-        ASSERT_EQ(m.at(row, 0), BabyBear::zero());
+        ASSERT_EQ(m.at(row, kIsRealColumn), BabyBear::zero());
       }
       const air::BlindingColumns columns = BlindingColumns(t, m.width);
       for (size_t i = 0; i < air::kBlindingWidth; ++i) {

@@ -590,25 +590,15 @@ std::vector<stark::BlindedTrace> BlindedTraces(std::span<stark::TableWitness> ta
   return blinded;
 }
 
-namespace {
-
-template <template <class> class Cols>
-void CheckLastRowIsPadding(CircuitWitness* witness, TableIndex t) {
-  air::RowMajorMatrix<BabyBear>& m = witness->tables[t].main;
-  PROVA_CHECK(RowAt<Cols>(m, m.height() - 1).is_real == BabyBear::zero(),
-              "a table's last row, which holds its blinding cells, is not padding");
-}
-
-}  // namespace
-
 void BlindWitness(CircuitWitness* witness, bool zero_knowledge) {
   // The tables whose blinding cells are columns free on a padding row end with one (the memory
   // image's last row is checked where its final values are filled in).
-  CheckLastRowIsPadding<CpuCols>(witness, kCpuTable);
-  CheckLastRowIsPadding<ZeroInitCols>(witness, kZeroInitTable);
-  CheckLastRowIsPadding<IoWordCols>(witness, kIoWordTable);
-  CheckLastRowIsPadding<ReadCallCols>(witness, kReadCallTable);
-  CheckLastRowIsPadding<EcallCols>(witness, kEcallTable);
+  for (const TableIndex t : kSharedBlindingTables) {
+    if (t == kMemoryImageTable) continue;
+    const air::RowMajorMatrix<BabyBear>& m = witness->tables[t].main;
+    PROVA_CHECK(m.at(m.height() - 1, kIsRealColumn) == BabyBear::zero(),
+                "a table's last row, which holds its blinding cells, is not padding");
+  }
   stark::BlindLogUpSums(BlindedTraces(witness->tables), zero_knowledge);
 }
 

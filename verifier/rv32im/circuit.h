@@ -54,9 +54,21 @@ inline constexpr TableIndex kFixedTables[] = {kProgramTable, kMemoryImageTable, 
 // the verifier recomputes from the public journal.
 inline constexpr bool IsBlinded(TableIndex t) { return t != kJournalTable; }
 
+// The tables whose blinding cells are columns they have anyway, free on padding rows, on their
+// last row, which is always padding (BlindingColumns below). In all of them but the memory image,
+// whose is_real is a fixed column, is_real is the first main column (kIsRealColumn).
+inline constexpr TableIndex kSharedBlindingTables[] = {
+    kCpuTable, kMemoryImageTable, kZeroInitTable, kIoWordTable, kReadCallTable, kEcallTable};
+inline constexpr size_t kIsRealColumn = 0;
+static_assert(offsetof(CpuCols<air::ColumnSlot>, is_real) == kIsRealColumn &&
+              offsetof(ZeroInitCols<air::ColumnSlot>, is_real) == kIsRealColumn &&
+              offsetof(IoWordCols<air::ColumnSlot>, is_real) == kIsRealColumn &&
+              offsetof(ReadCallCols<air::ColumnSlot>, is_real) == kIsRealColumn &&
+              offsetof(EcallCols<air::ColumnSlot>, is_real) == kIsRealColumn);
+
 // The main columns whose cells offset table t's LogUp sum, which the prover fills on the table's
-// last row: in the tables whose last row is always padding, columns free there (each table's
-// k...Blinding says which and why); in the others, their trailing air::BlindingCols.
+// last row: in kSharedBlindingTables, columns free on padding rows (each table's k...Blinding
+// says which and why); in the others, their trailing air::BlindingCols.
 inline air::BlindingColumns BlindingColumns(TableIndex t, size_t main_width) {
   switch (t) {
     case kCpuTable:
