@@ -106,7 +106,14 @@ void MakeGuest(const Options& o, const std::string& guest, int log_cycles, vm::P
     uint32_t repetitions = std::max<uint32_t>(1, static_cast<uint32_t>(limit / 8200));
     while (Cycles(vm::DotProductProgram(repetitions + 1), {}) <= limit) ++repetitions;
     while (repetitions > 1 && Cycles(vm::DotProductProgram(repetitions), {}) > limit) --repetitions;
-    *image = vm::DotProductProgram(repetitions);
+    // One repetition more over a shorter vector, as long as one fits: the largest such length.
+    uint32_t low = 0, high = vm::kVectorLength;  // fits(low) (0: none), !fits(high)
+    while (high - low > 1) {
+      const uint32_t mid = (low + high) / 2;
+      (Cycles(vm::DotProductProgram(repetitions + 1, mid), {}) <= limit ? low : high) = mid;
+    }
+    *image =
+        low == 0 ? vm::DotProductProgram(repetitions) : vm::DotProductProgram(repetitions + 1, low);
   } else if (guest == "sha256") {
     *image = vm::LoadElf(ReadFile(o.examples + "/sha256/sha256.elf"));
     auto make_input = [](size_t length) {
