@@ -46,6 +46,29 @@ TEST(AluShiftTest, WrongByteSplitIsCaught) {
   ExpectCaught(traces, kShift, "shift: byte split", true, true);
 }
 
+// A multiplier that is not 2^k (left) or 2^(8 - k) (right) for the row's bits, with the byte
+// split, the result and the sender all consistent with it: only the multiplier's constraint
+// objects, and nothing but that constraint ties the multiplier to the bits.
+TEST(AluShiftTest, WrongLeftMultiplierIsCaught) {
+  auto traces = BuildTraces(kSmall);
+  auto& row = RowOf<ShiftCols>(traces[kShift], 1);  // SLL(1, 0x100): a shift by 0, pow 1
+  row.pow = BabyBear::from_canonical(2);
+  row.lo[0] = BabyBear::from_canonical(2);
+  row.a[0] = BabyBear::from_canonical(2);
+  SenderRow(traces, Opcode::kSll, 1, 0x100).a[0] = BabyBear::from_canonical(2);
+  ExpectCaught(traces, kShift, "shift: left multiplier", true, true);
+}
+
+TEST(AluShiftTest, WrongRightMultiplierIsCaught) {
+  auto traces = BuildTraces(kSmall);
+  auto& row = RowOf<ShiftCols>(traces[kShift], 2);  // SRL(0x80000000, 4): pow 16
+  row.pow = BabyBear::from_canonical(32);           // 0x80 * 32 = 16 * 256
+  row.hi[3] = BabyBear::from_canonical(16);
+  row.a[3] = BabyBear::from_canonical(16);  // 0x10000000 = 0x80000000 >> 3
+  SenderRow(traces, Opcode::kSrl, 0x80000000, 4).a[3] = BabyBear::from_canonical(16);
+  ExpectCaught(traces, kShift, "shift: right multiplier", true, true);
+}
+
 TEST(AluShiftTest, LimbOutOfByteRangeIsCaught) {
   auto traces = BuildTraces(kSmall);
   // SLL(1, 0x100) shifts by 0; as limbs (256, 0, 0, 0) the amount would read c0 = 256 = 32 * 8,

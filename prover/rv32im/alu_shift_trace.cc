@@ -25,7 +25,6 @@ void FillShift(ShiftCols<BabyBear>& row, Opcode op, uint32_t b, uint32_t c, Byte
   for (uint32_t i = 0; i < 4; ++i) row.byte_shift[i] = Fe(i == m);
   row.c0_high = Fe(q);
   row.sign = Fe(sign);
-  row.pow_k = Fe(1u << k);
   row.pow = Fe(pow);
   for (int j = 0; j < 4; ++j) {
     const uint32_t product = Byte(b, j) * pow;

@@ -36,8 +36,9 @@ namespace prova::rv32im {
 // tables' contents (air/blinding.h). Version 13: STARK proof version 10 (only the leaves of a
 // Merkle commitment are salted), and the memory image, zero-init, io-word, read-call and ecall
 // tables take their blinding cells from columns free on their last row, always padding, instead
-// of four columns of their own.
-inline constexpr uint32_t kSealVersion = 13;
+// of four columns of their own. Version 14: the shift table proves its multiplier from the bits of
+// the shift without a column for 2^k.
+inline constexpr uint32_t kSealVersion = 14;
 inline constexpr char kSealMagic[4] = {'P', 'V', 'S', 'L'};
 
 struct Seal {
