@@ -28,16 +28,16 @@ class ByteCounter {
   // Adds another counter's lookups (witness generators may run on separate counters).
   void Merge(const ByteCounter& other);
 
-  // The byte table's main trace (ByteCountCols), 2^16 rows. Throws prova::Error if a count does
-  // not fit a field element.
+  // The byte table's main trace (ByteCountCols), 2^14 rows of four pairs. Throws prova::Error if a
+  // count does not fit a field element.
   air::RowMajorMatrix<BabyBear> Trace() const;
 
-  uint64_t range_count(uint32_t x, uint32_t y) const { return range_[ByteAir::Row(x, y)]; }
-  uint64_t and_count(uint32_t x, uint32_t y) const { return and_[ByteAir::Row(x, y)]; }
+  uint64_t range_count(uint32_t x, uint32_t y) const { return range_[ByteAir::PairIndex(x, y)]; }
+  uint64_t and_count(uint32_t x, uint32_t y) const { return and_[ByteAir::PairIndex(x, y)]; }
   uint64_t u16_count(uint32_t v) const { return u16_[v]; }
 
  private:
-  std::vector<uint64_t> range_, and_, u16_;
+  std::vector<uint64_t> range_, and_, u16_;  // by ByteAir::PairIndex
 };
 
 }  // namespace prova::rv32im

@@ -728,8 +728,8 @@ uint32_t CompleteForgedAccess(std::vector<stark::TableWitness>& w, const UnreadW
   cell.timestamp = Fe(ts);
   const uint32_t diff = ts - 1;
   EXPECT_LT(diff, 1u << 16);
-  TableRow<ByteCountCols<BabyBear>>(w, kByteTable, ByteAir::Row(diff & 0xff, diff >> 8)).u16 +=
-      kOne;
+  const ByteAir::Slot slot = ByteAir::SlotOf(diff);
+  TableRow<ByteCountCols<BabyBear>>(w, kByteTable, slot.row).u16[slot.lane] += kOne;
   return diff;
 }
 
@@ -798,7 +798,8 @@ void ForgeInputInPadding(const vm::ProgramImage& image, std::vector<stark::Table
   r.ts_diff[1] = Fe(diff >> 16);
   // The io-word row's byte lookups: its new bytes, two at a time, and the difference's high byte.
   auto range = [&](uint32_t x, uint32_t y) {
-    TableRow<ByteCountCols<BabyBear>>(w, kByteTable, ByteAir::Row(x, y)).range += kOne;
+    const ByteAir::Slot slot = ByteAir::SlotOf(x, y);
+    TableRow<ByteCountCols<BabyBear>>(w, kByteTable, slot.row).range[slot.lane] += kOne;
   };
   range(forged & 0xff, (forged >> 8) & 0xff);
   range((forged >> 16) & 0xff, forged >> 24);
@@ -1185,8 +1186,9 @@ TEST(Rv32imCounterSoundness, CountOffByOne) {
   // own constraint can reject.
   ExpectRejectedFor(CounterProgram(), {}, [](std::vector<stark::TableWitness>& w) {
     ForgeLastCounter(w, [](BabyBear(&result)[4]) { result[0] += kOne; });
-    TableRow<ByteCountCols<BabyBear>>(w, kByteTable, ByteAir::Row(7, 0)).range -= kOne;
-    TableRow<ByteCountCols<BabyBear>>(w, kByteTable, ByteAir::Row(8, 0)).range += kOne;
+    const ByteAir::Slot seven = ByteAir::SlotOf(7, 0), eight = ByteAir::SlotOf(8, 0);
+    TableRow<ByteCountCols<BabyBear>>(w, kByteTable, seven.row).range[seven.lane] -= kOne;
+    TableRow<ByteCountCols<BabyBear>>(w, kByteTable, eight.row).range[eight.lane] += kOne;
   });
 }
 

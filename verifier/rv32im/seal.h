@@ -37,8 +37,9 @@ namespace prova::rv32im {
 // Merkle commitment are salted), and the memory image, zero-init, io-word, read-call and ecall
 // tables take their blinding cells from columns free on their last row, always padding, instead
 // of four columns of their own. Version 14: the shift table proves its multiplier from the bits of
-// the shift without a column for 2^k.
-inline constexpr uint32_t kSealVersion = 14;
+// the shift without a column for 2^k. Version 15: the byte table serves four byte pairs a row
+// (2^14 rows instead of 2^16), which changes every image ID's byte-table height and root.
+inline constexpr uint32_t kSealVersion = 15;
 inline constexpr char kSealMagic[4] = {'P', 'V', 'S', 'L'};
 
 struct Seal {
