@@ -410,8 +410,8 @@ inline ::testing::AssertionResult RowsMatchReference(const std::vector<Matrix>& 
 // After `traces` were tampered with: recounts the byte table, then expects the debug checker to
 // name `constraint` in `table` (when not empty), each bus to balance or not as stated, and an
 // unchecked proof to be rejected by the verifier.
-// Proving is the slow part (the byte table has 2^16 rows): `prove` = false checks the debug
-// report only.
+// Proving is the slow part (the byte table has 2^14 rows of four pairs): `prove` = false checks the
+// debug report only.
 inline void ExpectCaught(std::vector<Matrix> traces, size_t table, std::string_view constraint,
                          bool alu_balances, bool byte_balances, bool prove = true) {
   RecountBytes(traces);

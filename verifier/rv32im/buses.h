@@ -84,7 +84,7 @@ typename B::Expr OpcodeConstant(Opcode op) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// BYTE bus: (op, x, y, z), served by the byte table (byte_air.h, 2^16 rows, one per byte pair).
+// BYTE bus: (op, x, y, z), served by the byte table (byte_air.h, 2^14 rows, four byte pairs each).
 //  kRange: x and y are bytes, z = 0                   (range check of two bytes at once)
 //  kAnd:   x and y are bytes, z = x AND y             (x XOR y = x + y - 2 z, x OR y = x + y - z)
 //  kU16:   x < 2^16, y = z = 0                        (16-bit range check of one value)
