@@ -106,14 +106,25 @@ void MakeGuest(const Options& o, const std::string& guest, int log_cycles, vm::P
     uint32_t repetitions = std::max<uint32_t>(1, static_cast<uint32_t>(limit / 8200));
     while (Cycles(vm::DotProductProgram(repetitions + 1), {}) <= limit) ++repetitions;
     while (repetitions > 1 && Cycles(vm::DotProductProgram(repetitions), {}) > limit) --repetitions;
-    // One repetition more over a shorter vector, as long as one fits: the largest such length.
+    // One repetition more over a shorter vector, as long as one fits (the largest such length),
+    // when that runs longer than the full-length repetitions alone.
     uint32_t low = 0, high = vm::kVectorLength;  // fits(low) (0: none), !fits(high)
     while (high - low > 1) {
       const uint32_t mid = (low + high) / 2;
       (Cycles(vm::DotProductProgram(repetitions + 1, mid), {}) <= limit ? low : high) = mid;
     }
-    *image =
-        low == 0 ? vm::DotProductProgram(repetitions) : vm::DotProductProgram(repetitions + 1, low);
+    *image = vm::DotProductProgram(repetitions);
+    if (repetitions == 1 && Cycles(*image, {}) > limit) {  // below 2^14: one shorter repetition
+      uint32_t fits = 1, too_long = vm::kVectorLength;
+      while (too_long - fits > 1) {
+        const uint32_t mid = (fits + too_long) / 2;
+        (Cycles(vm::DotProductProgram(1, mid), {}) <= limit ? fits : too_long) = mid;
+      }
+      *image = vm::DotProductProgram(1, fits);
+    } else if (low > 0) {
+      vm::ProgramImage longer = vm::DotProductProgram(repetitions + 1, low);
+      if (Cycles(longer, {}) > Cycles(*image, {})) *image = std::move(longer);
+    }
   } else if (guest == "sha256") {
     *image = vm::LoadElf(ReadFile(o.examples + "/sha256/sha256.elf"));
     auto make_input = [](size_t length) {
