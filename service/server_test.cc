@@ -6,6 +6,7 @@
 #include <set>
 
 #include "common/error.h"
+#include "prover/rv32im/witness.h"
 #include "service/service_fixture.h"
 #include "verifier/receipt/verify_receipt.h"
 
@@ -376,6 +377,16 @@ TEST(Api, OptimisticClaimChallengedInTimeIsProved) {
   EXPECT_EQ(claim.find(Sha256Hex(EchoInput("claim"))), std::string::npos);
   EXPECT_EQ(fields.value("journal", ""), ToHex(std::vector<uint8_t>{'c', 'l', 'a', 'i', 'm'}));
   EXPECT_EQ(fields.value("exit_code", -1), 3);
+  // The claim bounds the cycles by the power of two a receipt would reveal, not the exact count
+  // (which the owner's status has, and which can depend on the private input).
+  const int64_t cycles = claimed["stats"].value("cycles", int64_t{-1});
+  ASSERT_GT(cycles, 0);
+  EXPECT_FALSE(fields.contains("cycles"));
+  const int64_t bound = fields.value("cycle_bound", int64_t{0});
+  EXPECT_GT(bound, cycles);
+  EXPECT_EQ(bound & (bound - 1), 0) << bound;  // a power of two, as the CPU table's height
+  EXPECT_EQ(bound, static_cast<int64_t>(rv32im::CpuTableHeight(static_cast<uint64_t>(cycles))));
+  EXPECT_EQ(fields.value("version", 0), 3);
   // A claim altered by anyone else no longer carries the service's signature.
   std::string forged = claim;
   forged.replace(forged.find("\"exit_code\":3"), 13, "\"exit_code\":4");

@@ -9,6 +9,7 @@
 #include "common/error.h"
 #include "common/file_io.h"
 #include "prover/receipt/prove_receipt.h"
+#include "prover/rv32im/witness.h"
 #include "verifier/receipt/receipt.h"
 #include "vm/elf_loader.h"
 #include "vm/fault.h"
@@ -209,7 +210,7 @@ class SessionRunner {
     claim.input_digest = SaltedInputDigestHex(InputSaltHex(signer_, s_.id), in.input);
     claim.journal_hex = r.journal_hex;
     claim.exit_code = run.exit_code;
-    claim.cycles = static_cast<int64_t>(run.cycles);
+    claim.cycle_bound = static_cast<int64_t>(rv32im::CpuTableHeight(run.cycles));
     claim.issued_ms = NowMs();
     claim.challenge_deadline_ms = claim.issued_ms + s_.options.challenge_window_ms;
     claim.public_key_hex = signer_.PublicKeyHex();
@@ -281,14 +282,15 @@ class SessionRunner {
 std::string EncodeExecutionClaim(const ExecutionClaimFields& f) {
   // nlohmann::json objects keep keys sorted, so the encoding is canonical.
   const nlohmann::json claim = {
-      {"version", 2},  // 2: input_digest is salted (service/crypto.h)
+      // 2: input_digest is salted (service/crypto.h); 3: cycle_bound instead of the exact cycles.
+      {"version", 3},
       {"kind", "prova-execution-claim"},
       {"session_id", f.session_id},
       {"image_id", f.image_id},
       {"input_digest", f.input_digest},
       {"journal", f.journal_hex},
       {"exit_code", f.exit_code},
-      {"cycles", f.cycles},
+      {"cycle_bound", f.cycle_bound},
       {"issued_ms", f.issued_ms},
       {"challenge_deadline_ms", f.challenge_deadline_ms},
       {"service_public_key", f.public_key_hex},

@@ -62,7 +62,10 @@ class Worker {
 // The bytes an optimistic claim's signature covers and the fields it holds (docs/service.md).
 struct ExecutionClaimFields {
   std::string session_id, image_id, input_digest, journal_hex, public_key_hex;
-  int64_t exit_code = 0, cycles = 0, issued_ms = 0, challenge_deadline_ms = 0;
+  // cycle_bound: rv32im::CpuTableHeight of the execution's cycles, a power of two above them,
+  // which a receipt of the execution reveals too; the exact count, which can depend on the
+  // private input, stays in the owner's session status.
+  int64_t exit_code = 0, cycle_bound = 0, issued_ms = 0, challenge_deadline_ms = 0;
 };
 std::string EncodeExecutionClaim(const ExecutionClaimFields& fields);
 

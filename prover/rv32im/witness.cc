@@ -205,7 +205,7 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
 
   // At least one padding row: the last row holds the CPU's blinding cells (kCpuBlinding).
   air::RowMajorMatrix<BabyBear> cpu =
-      stark::ZeroedMatrix<BabyBear>(PaddedHeight(steps + 1), air::kWidth<CpuCols>);
+      stark::ZeroedMatrix<BabyBear>(CpuTableHeight(steps), air::kWidth<CpuCols>);
   for (size_t i = 0; i < steps; ++i) {
     const vm::TraceStep& step = trace.steps[i];
     auto pit = fixed.program_row.find(step.pc);

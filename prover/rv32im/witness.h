@@ -3,9 +3,12 @@
 // Witness generation: from the emulator's trace to the main trace of every table of the circuit
 // (verifier/rv32im/circuit.h), in table order.
 
+#include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <vector>
 
+#include "prover/rv32im/alu_trace.h"
 #include "prover/rv32im/fixed_columns.h"
 #include "prover/stark/blinding.h"
 #include "prover/stark/prover.h"
@@ -39,5 +42,12 @@ std::vector<stark::BlindedTrace> BlindedTraces(std::span<stark::TableWitness> ta
 
 // The longest execution one proof can hold (timestamps stay below 2^24).
 inline constexpr uint64_t kMaxProvableCycles = (uint64_t{1} << 22) - 1;
+
+// The height of the CPU table of a proof of `cycles` steps: a power of two above the steps (its
+// last row is always padding, for the blinding cells), at least kMinTableHeight. A proof reveals
+// it, so it is what may be said of an execution's length without saying more than a receipt.
+inline uint64_t CpuTableHeight(uint64_t cycles) {
+  return std::bit_ceil(std::max<uint64_t>(cycles + 1, kMinTableHeight));
+}
 
 }  // namespace prova::rv32im
