@@ -106,23 +106,22 @@ void MakeGuest(const Options& o, const std::string& guest, int log_cycles, vm::P
     uint32_t repetitions = std::max<uint32_t>(1, static_cast<uint32_t>(limit / 8200));
     while (Cycles(vm::DotProductProgram(repetitions + 1), {}) <= limit) ++repetitions;
     while (repetitions > 1 && Cycles(vm::DotProductProgram(repetitions), {}) > limit) --repetitions;
-    // One repetition more over a shorter vector, as long as one fits (the largest such length),
-    // when that runs longer than the full-length repetitions alone.
-    uint32_t low = 0, high = vm::kVectorLength;  // fits(low) (0: none), !fits(high)
-    while (high - low > 1) {
-      const uint32_t mid = (low + high) / 2;
-      (Cycles(vm::DotProductProgram(repetitions + 1, mid), {}) <= limit ? low : high) = mid;
-    }
-    *image = vm::DotProductProgram(repetitions);
-    if (repetitions == 1 && Cycles(*image, {}) > limit) {  // below 2^14: one shorter repetition
-      uint32_t fits = 1, too_long = vm::kVectorLength;
-      while (too_long - fits > 1) {
-        const uint32_t mid = (fits + too_long) / 2;
-        (Cycles(vm::DotProductProgram(1, mid), {}) <= limit ? fits : too_long) = mid;
+    // The longest vector (up to the full length) that `r` repetitions run within the limit; 0 if
+    // even one pair per repetition runs over.
+    auto longest = [&](uint32_t r) {
+      uint32_t fits = 0, over = vm::kVectorLength + 1;
+      while (over - fits > 1) {
+        const uint32_t mid = (fits + over) / 2;
+        (Cycles(vm::DotProductProgram(r, mid), {}) <= limit ? fits : over) = mid;
       }
-      *image = vm::DotProductProgram(1, fits);
-    } else if (low > 0) {
-      vm::ProgramImage longer = vm::DotProductProgram(repetitions + 1, low);
+      return fits;
+    };
+    // The full-length repetitions that fit, or one repetition more over a shorter vector when
+    // that runs longer (below 2^14 cycles: one shorter repetition).
+    const uint32_t full = longest(repetitions), extra = longest(repetitions + 1);
+    *image = vm::DotProductProgram(repetitions, std::max<uint32_t>(full, 1));
+    if (extra > 0) {
+      vm::ProgramImage longer = vm::DotProductProgram(repetitions + 1, extra);
       if (Cycles(longer, {}) > Cycles(*image, {})) *image = std::move(longer);
     }
   } else if (guest == "sha256") {

@@ -12,6 +12,8 @@
 // of the rows used, at least kMinAluHeight; padding rows hold a valid operation with
 // multiplicity 0.
 
+#include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -34,6 +36,11 @@ namespace prova::rv32im {
 // row's partial permutation per group.
 inline constexpr size_t kMinTableHeight = 2048;
 inline constexpr size_t kMinAluHeight = kMinTableHeight;
+
+// The height of a table of `rows` rows: the next power of two, at least kMinTableHeight.
+inline size_t PaddedTableHeight(size_t rows) {
+  return std::bit_ceil(std::max(rows, kMinTableHeight));
+}
 
 // One distinct operation and how many lookups of it the table serves.
 struct AluRow {

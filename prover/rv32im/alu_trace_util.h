@@ -35,7 +35,7 @@ Cols<BabyBear>& RowAt(Matrix& m, size_t r) {
 template <template <class> class Cols, class Fill>
 inline Matrix BuildTable(std::span<const AluRow> rows, AluTable table, Opcode padding_op, Fill fill,
                          ByteCounter* bytes) {
-  const size_t height = std::max(kMinAluHeight, std::bit_ceil(rows.size()));
+  const size_t height = PaddedTableHeight(rows.size());
   Matrix m = stark::ZeroedMatrix<BabyBear>(height, air::kWidth<Cols>);
   for (size_t r = 0; r < rows.size(); ++r) {
     const AluRow& row = rows[r];

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <bit>
 #include <map>
 #include <string>
 
@@ -19,8 +18,6 @@ namespace prova::rv32im {
 namespace {
 
 using vm::Op;
-
-size_t PaddedHeight(size_t rows) { return std::bit_ceil(std::max(rows, kMinTableHeight)); }
 
 Opcode AluOpcodeOf(Op op) {
   switch (op) {
@@ -294,7 +291,7 @@ FixedColumns BuildFixedColumns(const vm::ProgramImage& image) {
     }
   }
   fc.program_fixed =
-      air::RowMajorMatrix<BabyBear>(PaddedHeight(fc.program.size()), air::kWidth<ProgramCols>);
+      air::RowMajorMatrix<BabyBear>(PaddedTableHeight(fc.program.size()), air::kWidth<ProgramCols>);
   for (size_t i = 0; i < fc.program.size(); ++i) {
     const DecodedRow& r = fc.program[i];
     auto row = fc.program_fixed.row(i);
@@ -335,7 +332,7 @@ FixedColumns BuildFixedColumns(const vm::ProgramImage& image) {
     fc.memory_addresses.push_back(kRegisterBase + r);
     fc.memory_values.push_back(machine.reg(r));
   }
-  fc.memory_fixed = air::RowMajorMatrix<BabyBear>(PaddedHeight(fc.memory_addresses.size()),
+  fc.memory_fixed = air::RowMajorMatrix<BabyBear>(PaddedTableHeight(fc.memory_addresses.size()),
                                                   air::kWidth<MemoryInitCols>);
   for (size_t i = 0; i < fc.memory_addresses.size(); ++i) {
     auto row = fc.memory_fixed.row(i);

@@ -32,7 +32,7 @@ size_t PaddedHeight(size_t rows) {
         "one proof's tables hold at most 2^{} rows",
         rows, stark::kMaxLogHeight));
   }
-  return std::bit_ceil(std::max(rows, kMinTableHeight));
+  return PaddedTableHeight(rows);
 }
 
 BabyBear Fe(uint64_t v) { return BabyBear::from_u64(v); }

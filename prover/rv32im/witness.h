@@ -3,8 +3,6 @@
 // Witness generation: from the emulator's trace to the main trace of every table of the circuit
 // (verifier/rv32im/circuit.h), in table order.
 
-#include <algorithm>
-#include <bit>
 #include <cstdint>
 #include <vector>
 
@@ -46,8 +44,6 @@ inline constexpr uint64_t kMaxProvableCycles = (uint64_t{1} << 22) - 1;
 // The height of the CPU table of a proof of `cycles` steps: a power of two above the steps (its
 // last row is always padding, for the blinding cells), at least kMinTableHeight. A proof reveals
 // it, so it is what may be said of an execution's length without saying more than a receipt.
-inline uint64_t CpuTableHeight(uint64_t cycles) {
-  return std::bit_ceil(std::max<uint64_t>(cycles + 1, kMinTableHeight));
-}
+inline uint64_t CpuTableHeight(uint64_t cycles) { return PaddedTableHeight(cycles + 1); }
 
 }  // namespace prova::rv32im

@@ -55,9 +55,7 @@ struct ByteAir {
     size_t row;
     size_t lane;
   };
-  static constexpr Slot SlotOf(size_t pair) {
-    return {pair % (256 * size_t{kLaneStep}), pair / (256 * size_t{kLaneStep})};
-  }
+  static constexpr Slot SlotOf(size_t pair) { return {pair % kHeight, pair / kHeight}; }
   static constexpr Slot SlotOf(uint32_t x, uint32_t y) { return SlotOf(PairIndex(x, y)); }
 
   std::string_view name() const { return "byte"; }
