@@ -27,14 +27,14 @@
 
 namespace prova::rv32im {
 
-// Every table of the circuit has at least this many rows. Zero knowledge needs
-// stark::RevealedValues <= rows (docs/stark.md, section 4); 2048 also gives every table short
-// randomisers (at least kRandomizerMargin * RevealedValues rows: a test checks both against
-// DefaultConfig()) and puts all small tables in one Merkle height group, which saved their salts
-// (7 KB of the Fashion MLP receipt, for about 0.1 s more on the smallest guests) while every
-// group was salted; since only the leaves are (merkle::GroupSaltElements) it saves a hashed
-// row's partial permutation per group.
-inline constexpr size_t kMinTableHeight = 2048;
+// Every table of the circuit has at least this many rows. Zero knowledge needs randomisers of
+// stark::RevealedValues (100) coefficients or more (docs/stark.md, section 4): a table this short
+// takes randomisers as long as itself (its degree and LDE double), which a test checks against
+// DefaultConfig(). 256 rather than 2048, where every table took short randomisers, makes the
+// small tables of a typical guest eight times shorter (docs/stark.md, section 9, has what that
+// saves); the price is that a table's height reveals its row count rounded up to a power of two
+// from 256 rows on instead of from 2048 (docs/security.md).
+inline constexpr size_t kMinTableHeight = 256;
 inline constexpr size_t kMinAluHeight = kMinTableHeight;
 
 // The height of a table of `rows` rows: the next power of two, at least kMinTableHeight.
