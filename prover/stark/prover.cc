@@ -1459,7 +1459,9 @@ StarkProof ProveImpl(const ProvingKey& pk, std::span<const ProverTable* const> t
     std::vector<std::vector<BabyBear4>> fri_inputs;
     fri_inputs.push_back(std::move(fri_input));
     const std::vector<size_t> degree_bounds = {fri_shape.degree_bound};
-    proof.fri = fri::Prove(config.fri, std::move(fri_inputs), degree_bounds, challenger, &indices);
+    fri::FriParams fri_params = ProofFriParams(config, fri_shape);
+    if (options.grinding_bits) fri_params.pow_bits = *options.grinding_bits;
+    proof.fri = fri::Prove(fri_params, std::move(fri_inputs), degree_bounds, challenger, &indices);
 
     auto open = [&](const merkle::MerkleTree& tree) {
       std::vector<uint64_t> shifted(indices.size());

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -81,6 +82,9 @@ struct ProveOptions {
   // The proof is the same whatever the value; the LDE of a main trace of 2^20 rows and 100
   // columns takes 1.6 GB (3.2 GB with zero knowledge).
   size_t lde_cache_bytes = kLdeCacheFromSpareHeap;
+  // Tests only: grind this many proof-of-work bits instead of what the proof's shape demands
+  // (ProofFriParams), to check that a proof grinding fewer is refused.
+  std::optional<size_t> grinding_bits = std::nullopt;
 };
 
 StarkProof Prove(const ProvingKey& pk, std::span<const ProverTable* const> tables,

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "common/error.h"
@@ -242,8 +243,7 @@ TEST(StarkNegativeTest, TamperedRegionsAreRejected) {
        [&](StarkProof& p) { p.second_openings[0].main_local[1] += ext_one; }},
       {"second aux next-row opening",
        [&](StarkProof& p) { p.second_openings[0].aux_next.at(0) += ext_one; }},
-      {"second quotient opening",
-       [&](StarkProof& p) { p.quotient_opening.back() += ext_one; }},
+      {"second quotient opening", [&](StarkProof& p) { p.quotient_opening.back() += ext_one; }},
       {"openings swapped", [&](StarkProof& p) { std::swap(p.openings, p.second_openings); }},
       {"FRI commitment", [&](StarkProof& p) { p.fri.commitments[0][0] += one; }},
       {"FRI layer opening",
@@ -345,6 +345,55 @@ TEST(StarkNegativeTest, ProofWithOtherParametersIsRejected) {
   // And a different set of tables.
   std::vector<const Table*> swapped = {&kByteTable, &kByteUser, &kScaled};
   EXPECT_FALSE(Verify(f.pk.vk, swapped, f.public_values, f.bytes).ok);
+}
+
+// The verifier demands the proof-of-work bits of the proof's shape (ProofFriParams), which the
+// prover cannot lower: tables this small take randomisers as long as themselves, so the worst FRI
+// layer has rate 1/4 and the proof grinds 100 - 42 * 2 = 16 bits; one that grinds none is refused
+// (unless candidate 0 happens to have 16 zero bits, probability 2^-16).
+TEST(StarkNegativeTest, ProofGrindingFewerBitsThanItsShapeDemandsIsRejected) {
+  const Fixture f(DefaultConfig());
+  std::vector<TableLayout> layouts;
+  for (size_t t = 0; t < f.tables.size(); ++t) {
+    layouts.push_back(MakeLayout(*f.tables[t], f.proof.log_heights[t], DefaultConfig()));
+  }
+  EXPECT_EQ(ProofFriParams(DefaultConfig(), PlanFriInput(layouts)).pow_bits, 16u);
+  VerifyResult honest = f.Check(f.proof);
+  EXPECT_TRUE(honest.ok) << honest.reason;
+  ProveOptions options;
+  options.grinding_bits = 0;
+  const StarkProof weak = Prove(f.pk, f.prover_tables, f.witnesses, options);
+  VerifyResult r = f.Check(weak);
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.reason.find("proof-of-work"), std::string::npos) << r.reason;
+}
+
+// Grinding makes up what the proof's worst FRI layer leaves of 100 conjectured bits, and no more.
+TEST(StarkSecurityTest, GrindingFollowsTheWorstLayer) {
+  const StarkConfig c = DefaultConfig();
+  EXPECT_EQ(GrindingBits(c, 34.0 / 128), 20u);  // a 2048-row table with short randomisers
+  EXPECT_EQ(GrindingBits(c, 33.0 / 128), 18u);  // its shortest such table has 4096 rows or more
+  EXPECT_EQ(GrindingBits(c, 0.25), 16u);        // none has short randomisers
+  for (double rate : {34.0 / 128, 33.0 / 128, 0.25, 2148.0 / 8192, 1031.0 / 4096}) {
+    const double query_bits = static_cast<double>(c.fri.num_queries) * -std::log2(rate);
+    const auto bits = static_cast<double>(GrindingBits(c, rate));
+    EXPECT_GE(query_bits + bits, kTargetConjecturedBits) << rate;
+    EXPECT_LT(query_bits + bits - 1, kTargetConjecturedBits) << rate;
+  }
+  EXPECT_EQ(GrindingBits(TestConfig(), 0.25), TestConfig().fri.pow_bits);  // falls short anyway
+  // FRI inputs of RV32IM proofs of 2^16 cycles (2^18-point LDE): tables of 2^14 rows with 100
+  // randomiser coefficients, lifted four times, set the degree bound; the final layer holds
+  // ceil(65 936 / 2^11) = 33 coefficients over 128 points. A 2048-row table lifted 32 times makes
+  // it 34; a power-of-two bound keeps every layer at 1/4.
+  const std::vector<size_t> log_sizes = {18};
+  for (const auto& [degree_bound, rate, bits] :
+       {std::tuple<size_t, double, size_t>{65936, 33.0 / 128, 18},
+        {68736, 34.0 / 128, 20},
+        {65536, 0.25, 16}}) {
+    const std::vector<size_t> bounds = {degree_bound};
+    EXPECT_DOUBLE_EQ(fri::WorstLayerRate(fri::PlanFolding(c.fri, log_sizes, bounds)), rate);
+    EXPECT_EQ(ProofFriParams(c, FriInput{18, degree_bound, 7}).pow_bits, bits);
+  }
 }
 
 TEST(StarkSecurityTest, DefaultConfigReachesOneHundredBits) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cmath>
 #include <string>
 
 #include "common/error.h"
@@ -54,6 +55,7 @@ FoldingPlan PlanFolding(const FriParams& params, std::span<const size_t> log_inp
     target = std::max(target, plan.log_final_size);
     size_t arity = std::min(params.log_arity, current - target);
     plan.log_sizes.push_back(current);
+    plan.degree_bounds.push_back(degree);
     plan.log_arities.push_back(arity);
     current -= arity;
     degree = (degree + (size_t{1} << arity) - 1) >> arity;
@@ -65,6 +67,16 @@ FoldingPlan PlanFolding(const FriParams& params, std::span<const size_t> log_inp
   PROVA_CHECK(next_input == log_input_sizes.size(), "FRI plan skipped an input");
   plan.final_poly_len = degree;
   return plan;
+}
+
+double WorstLayerRate(const FoldingPlan& plan) {
+  double rate =
+      std::ldexp(static_cast<double>(plan.final_poly_len), -static_cast<int>(plan.log_final_size));
+  for (size_t l = 0; l < plan.log_sizes.size(); ++l) {
+    rate = std::max(rate, std::ldexp(static_cast<double>(plan.degree_bounds[l]),
+                                     -static_cast<int>(plan.log_sizes[l])));
+  }
+  return rate;
 }
 
 std::vector<BabyBear> FoldTwiddlesInverse(size_t log_r) {

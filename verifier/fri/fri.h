@@ -67,10 +67,11 @@ struct FriProof {
 
 // The folding schedule, a function of public data only.
 struct FoldingPlan {
-  std::vector<size_t> log_sizes;    // codeword size entering each layer
-  std::vector<size_t> log_arities;  // arity of each layer's fold
-  size_t log_final_size = 0;        // size of the last codeword
-  size_t final_poly_len = 0;        // coefficients of the final polynomial
+  std::vector<size_t> log_sizes;      // codeword size entering each layer
+  std::vector<size_t> degree_bounds;  // its degree bound
+  std::vector<size_t> log_arities;    // arity of each layer's fold
+  size_t log_final_size = 0;          // size of the last codeword
+  size_t final_poly_len = 0;          // coefficients of the final polynomial
 };
 
 // log_input_sizes: strictly decreasing log2 sizes of the input codewords. The final size is
@@ -78,6 +79,12 @@ struct FoldingPlan {
 // degree_bounds: one per input (each at most its domain size), or empty for |domain| / blowup.
 FoldingPlan PlanFolding(const FriParams& params, std::span<const size_t> log_input_sizes,
                         std::span<const size_t> degree_bounds = {});
+
+// The largest degree-bound-to-size ratio of the codewords a plan folds, its final polynomial's
+// included: the code rate the query phase's soundness is counted at (docs/security.md). Degree
+// bounds that are not powers of two round up at each fold, so the final layer's is the largest
+// but for bounds that a power of two divides.
+double WorstLayerRate(const FoldingPlan& plan);
 
 // Bit reversal of the low `bits` bits.
 inline uint64_t ReverseBits(uint64_t x, size_t bits) {

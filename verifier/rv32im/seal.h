@@ -39,7 +39,10 @@ namespace prova::rv32im {
 // of four columns of their own. Version 14: the shift table proves its multiplier from the bits of
 // the shift without a column for 2^k. Version 15: the byte table serves four byte pairs a row
 // (2^14 rows instead of 2^16), which changes every image ID's byte-table height and root.
-inline constexpr uint32_t kSealVersion = 15;
+// Version 16: STARK proof version 11 (proof-of-work bits by the proof's worst FRI layer rate), and
+// tables start at 256 rows instead of 2048 (the image IDs of images under 2048 program or
+// memory-image words change).
+inline constexpr uint32_t kSealVersion = 16;
 inline constexpr char kSealMagic[4] = {'P', 'V', 'S', 'L'};
 
 struct Seal {

@@ -19,6 +19,13 @@ void Validate(const StarkConfig& config) {
   }
 }
 
+size_t GrindingBits(const StarkConfig& config, double rate) {
+  const double query_bits = static_cast<double>(config.fri.num_queries) * -std::log2(rate);
+  const double missing = std::ceil(kTargetConjecturedBits - query_bits);
+  if (missing <= 0) return 0;
+  return std::min(config.fri.pow_bits, static_cast<size_t>(missing));
+}
+
 double WorstRate(const StarkConfig& config, size_t log_rows) {
   const double blowup = std::ldexp(1.0, static_cast<int>(config.fri.log_blowup));
   // Short randomisers start at the smallest height that takes them, where h / n is largest.

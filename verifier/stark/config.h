@@ -60,6 +60,16 @@ inline StarkConfig TestConfig() {
 // Throws prova::Error if the configuration is outside the supported range.
 void Validate(const StarkConfig& config);
 
+// The conjectured security every proof keeps: num_queries * log2(1 / rate) + grinding bits at the
+// proof's own worst FRI layer rate (fri::WorstLayerRate; docs/security.md).
+inline constexpr double kTargetConjecturedBits = 100;
+
+// The proof-of-work bits a proof whose worst FRI layer has this rate grinds: the fewest with which
+// num_queries * log2(1 / rate) + bits >= kTargetConjecturedBits, at most config.fri.pow_bits (all
+// of them where even those fall short, as with TestConfig). DefaultConfig's 20 are what the worst
+// rate any proof can have, 34/128, needs; most RV32IM proofs' worst layer is 33/128, for 18.
+size_t GrindingBits(const StarkConfig& config, double rate);
+
 // Security of a configuration for a trace of `trace_rows` rows (the tallest table), constraints of
 // degree `constraint_degree` and `num_constraints` constraints, after ethSTARK (Ben-Sasson et al.,
 // "ethSTARK Documentation", IACR eprint 2021/582), section 5:

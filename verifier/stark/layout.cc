@@ -35,6 +35,14 @@ FriInput PlanFriInput(std::span<const TableLayout> layouts) {
   return f;
 }
 
+fri::FriParams ProofFriParams(const StarkConfig& config, const FriInput& input) {
+  fri::FriParams params = config.fri;
+  const std::vector<size_t> log_sizes = {input.log_size}, degree_bounds = {input.degree_bound};
+  params.pow_bits = GrindingBits(
+      config, fri::WorstLayerRate(fri::PlanFolding(config.fri, log_sizes, degree_bounds)));
+  return params;
+}
+
 QuotientPlan PlanQuotient(const FriInput& fri, std::span<const TableLayout> layouts,
                           const StarkConfig& config) {
   QuotientPlan q;

@@ -80,6 +80,12 @@ struct FriInput {
 };
 FriInput PlanFriInput(std::span<const TableLayout> layouts);
 
+// The FRI parameters of a proof with this input: the configuration's, grinding GrindingBits at the
+// worst rate of the input's folding plan. A function of the proof's shape, which the verifier
+// reads before any challenge, so a prover gains nothing by choosing its tables' heights: every
+// shape keeps kTargetConjecturedBits.
+fri::FriParams ProofFriParams(const StarkConfig& config, const FriInput& input);
+
 // log2 of the factor by which a table's polynomials are lifted: log_size - log_lde.
 inline size_t LogLift(const FriInput& fri, const TableLayout& l) {
   return fri.log_size - l.log_lde;

@@ -48,7 +48,9 @@ namespace prova::stark {
 // Version 10: a hiding Merkle commitment salts its leaves only, not the rows of the shorter
 // matrices injected above them (merkle::GroupSaltElements): 4 elements fewer per query and
 // height group after the first.
-inline constexpr uint32_t kProofVersion = 10;
+// Version 11: the proof-of-work bits follow the proof's worst FRI layer rate (ProofFriParams):
+// the fewest that keep 100 conjectured bits, 18 instead of 20 for most proofs.
+inline constexpr uint32_t kProofVersion = 11;
 inline constexpr char kProofMagic[4] = {'P', 'R', 'V', 'S'};
 
 // Values of one table's committed columns at its point ("local") and the next row ("next").

@@ -452,7 +452,8 @@ void VerifyOrThrow(const VerifyingKey& vk, std::span<const Table* const> tables,
     return reduced;
   };
   const std::vector<size_t> log_sizes = {log_max}, degree_bounds = {fri_input.degree_bound};
-  fri::Verify(config.fri, log_sizes, degree_bounds, proof.fri, challenger, open_inputs);
+  fri::Verify(ProofFriParams(config, fri_input), log_sizes, degree_bounds, proof.fri, challenger,
+              open_inputs);
 }
 
 }  // namespace
