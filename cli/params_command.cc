@@ -70,7 +70,7 @@ int RunParams(const ParamsArgs& args) {
         {"config",
          {{"blowup", blowup},
           {"queries", config.fri.num_queries},
-          {"grinding_bits", config.fri.pow_bits},
+          {"max_grinding_bits", config.fri.pow_bits},
           {"folding_arity", uint64_t{1} << config.fri.log_arity},
           {"final_poly_len", uint64_t{1} << config.fri.log_final_poly_len},
           {"zero_knowledge", config.zero_knowledge}}},
@@ -92,7 +92,7 @@ int RunParams(const ParamsArgs& args) {
     return 0;
   }
   fmt::print(
-      "configuration: blowup {}, {} queries, {} grinding bits, folding arity {}, "
+      "configuration: blowup {}, {} queries, at most {} grinding bits, folding arity {}, "
       "final polynomial {} coefficients, zero knowledge {}\n",
       blowup, config.fri.num_queries, config.fri.pow_bits, uint64_t{1} << config.fri.log_arity,
       uint64_t{1} << config.fri.log_final_poly_len, config.zero_knowledge ? "on" : "off");
@@ -105,6 +105,8 @@ int RunParams(const ParamsArgs& args) {
       "at {} out-of-domain points: {:.1f} bits)\n",
       r.field_bits, r.field_bound_bits, stark::kOutOfDomainPoints, r.ali_bits);
   fmt::print("worst FRI code rate: {:.4f} (1/{:.3f})\n", r.rate, 1 / r.rate);
+  // A proof grinds what its own worst layer needs, at most the configured bits
+  // (stark::ProofFriParams); at the worst rate of this trace size that is r.grinding_bits.
   fmt::print("conjectured security:           {:6.1f} bits (queries {:.1f} + grinding {:.1f})\n",
              r.conjectured_bits, r.query_bits, r.grinding_bits);
   fmt::print("provable, unique decoding:      {:6.1f} bits\n", r.unique_decoding_bits);
@@ -128,7 +130,9 @@ void RegisterParamsCommand(CLI::App& app, int* exit_status) {
   command->add_option("--queries", args->queries,
                       fmt::format("FRI queries (default {})", defaults.fri.num_queries));
   command->add_option("--grinding", args->grinding,
-                      fmt::format("Proof-of-work bits (default {})", defaults.fri.pow_bits));
+                      fmt::format("Most proof-of-work bits a proof grinds: it grinds what keeps "
+                                  "100 conjectured bits at its worst FRI rate (default {})",
+                                  defaults.fri.pow_bits));
   command->add_option("--arity", args->arity,
                       fmt::format("FRI folding arity, a power of two (default {})",
                                   uint64_t{1} << defaults.fri.log_arity));

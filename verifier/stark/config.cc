@@ -72,7 +72,8 @@ SecurityReport AnalyzeSecurity(const StarkConfig& config, uint64_t trace_rows,
   r.field_bound_bits = std::min(r.ali_bits, r.field_bits - combos) - 1;
   const double rho = r.rate;
   const double queries = static_cast<double>(config.fri.num_queries);
-  r.grinding_bits = static_cast<double>(config.fri.pow_bits);
+  // What a proof at this rate grinds (ProofFriParams), not the configured maximum.
+  r.grinding_bits = static_cast<double>(GrindingBits(config, rho));
   r.query_bits = queries * -std::log2(rho);
   r.conjectured_bits = std::min(r.query_bits + r.grinding_bits, r.field_bound_bits);
 

@@ -23,11 +23,12 @@ struct StarkConfig {
   friend bool operator==(const StarkConfig&, const StarkConfig&) = default;
 };
 
-// log_blowup 2, 42 queries, 20 bits of grinding, folding arity 8 (fewer layers: smaller proofs
-// and faster verification than arity 2 or 4), final polynomial of 32 coefficients: >= 100
-// conjectured bits (AnalyzeSecurity, docs/security.md). 42 queries give 80.3 query bits at the
-// worst zero-knowledge rate (a 2048-row table with 100 randomiser coefficients, whose final FRI
-// layer has 34 coefficients on 128 points), 100.3 with grinding; the field term, with two
+// log_blowup 2, 42 queries, up to 20 bits of grinding (GrindingBits: what the proof's own worst
+// FRI layer needs), folding arity 8 (fewer layers: smaller proofs and faster verification than
+// arity 2 or 4), final polynomial of 32 coefficients: >= 100 conjectured bits (AnalyzeSecurity,
+// docs/security.md). 42 queries give 80.3 query bits at the worst zero-knowledge rate (a 2048-row
+// table with 100 randomiser coefficients, whose final FRI layer has 34 coefficients on 128
+// points), 100.3 with 20 bits of grinding; the field term, with two
 // out-of-domain points, stays above 112 bits. 20 bits of grinding take 0.05 s on two cores on
 // average (hash_bench), 22 bits 0.26 s, 5 % of a 2^20-row proof, for one query less, about 3 to
 // 7 KB of proof.

@@ -181,7 +181,8 @@ void ExpectRandomisersCoverEveryValue(const StarkConfig& config, size_t log_n) {
 
 // Short randomisers, at the smallest height that takes them (h / n is largest there), and
 // randomisers as long as the table below it, from the smallest table that zero knowledge allows
-// (n >= RevealedValues, the RV32IM circuit's kMinTableHeight).
+// (the smallest power of two n >= RevealedValues; the RV32IM circuit's kMinTableHeight, 256, is
+// among these heights).
 TEST(ZeroKnowledgeTest, RandomisersCoverEveryValueAProofDetermines) {
   for (const StarkConfig& config : {DefaultConfig(), TestConfig()}) {
     size_t log_n = 1;
