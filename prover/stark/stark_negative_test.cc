@@ -403,15 +403,7 @@ TEST(StarkSecurityTest, GrindingFollowsTheWorstLayer) {
   }
   // Every pair of heights: no layer is worse than WorstRate assumes, so the configured 20 bits
   // always suffice, and every shape keeps 100 bits.
-  auto layout = [&](size_t log_height) {
-    TableLayout l;
-    l.log_height = log_height;
-    l.randomizer_len = RandomizerLength(log_height, c);
-    l.degree_bound = (size_t{1} << log_height) + l.randomizer_len;
-    l.log_degree = LogDegree(log_height, c);
-    l.log_lde = l.log_degree + c.fri.log_blowup;
-    return l;
-  };
+  auto layout = [&](size_t log_height) { return MakeLayout(kFibonacci, log_height, c); };
   for (size_t tall = 1; tall <= 24; ++tall) {
     for (size_t small = 1; small <= tall; ++small) {
       const std::vector<TableLayout> layouts = {layout(tall), layout(small)};
