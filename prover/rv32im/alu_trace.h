@@ -9,8 +9,8 @@
 //   ... alu.add_sub is the main trace of AddSubAir, bytes.Trace() that of ByteAir.
 //
 // Identical events share a row (its multiplicity counts them). Heights are the next power of two
-// of the rows used, at least kMinAluHeight; padding rows hold a valid operation with
-// multiplicity 0.
+// of the rows used, at least kMinTableHeight (PaddedTableHeight); padding rows hold a valid
+// operation with multiplicity 0.
 
 #include <algorithm>
 #include <bit>
@@ -35,7 +35,6 @@ namespace prova::rv32im {
 // saves); the price is that a table's height reveals its row count rounded up to a power of two
 // from 256 rows on instead of from 2048 (docs/security.md).
 inline constexpr size_t kMinTableHeight = 256;
-inline constexpr size_t kMinAluHeight = kMinTableHeight;
 
 // The height of a table of `rows` rows: the next power of two, at least kMinTableHeight.
 inline size_t PaddedTableHeight(size_t rows) {

@@ -25,7 +25,7 @@ namespace {
 // The height of a table of `rows` rows. The CPU's rows are bounded by the cycles, but a read or a
 // journal write adds rows (io words, journal bytes, memory words first touched) by its byte count,
 // so the height a verifier accepts is checked here.
-size_t PaddedHeight(size_t rows) {
+size_t CheckedTableHeight(size_t rows) {
   if (rows > (size_t{1} << stark::kMaxLogHeight)) {
     throw Error(fmt::format(
         "not provable: a table of {} rows (input or journal buffers, or memory first touched); "
@@ -109,7 +109,7 @@ void TimestampDiffWitness(uint32_t ts, uint32_t prev_ts, BabyBear (&diff)[2], By
 template <template <class> class Cols>
 air::RowMajorMatrix<BabyBear> RowsToMatrix(const std::vector<Cols<BabyBear>>& rows) {
   air::RowMajorMatrix<BabyBear> m =
-      stark::ZeroedMatrix<BabyBear>(PaddedHeight(rows.size() + 1), air::kWidth<Cols>);
+      stark::ZeroedMatrix<BabyBear>(CheckedTableHeight(rows.size() + 1), air::kWidth<Cols>);
   for (size_t i = 0; i < rows.size(); ++i) RowAt<Cols>(m, i) = rows[i];
   return m;
 }
@@ -518,7 +518,8 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
 
   // Zero-initialised words.
   const std::vector<uint32_t> zero = memory.ZeroInitAddresses();
-  air::RowMajorMatrix<BabyBear> zero_init(PaddedHeight(zero.size() + 1), air::kWidth<ZeroInitCols>);
+  air::RowMajorMatrix<BabyBear> zero_init(CheckedTableHeight(zero.size() + 1),
+                                          air::kWidth<ZeroInitCols>);
   for (size_t i = 0; i < zero.size(); ++i) {
     const uint32_t a = zero[i];
     const Cell& cell = memory.At(a);
@@ -562,7 +563,7 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
   // Read calls, io words and the journal itself.
   w.tables[kReadCallTable].main = RowsToMatrix<ReadCallCols>(read_rows);
   w.tables[kIoWordTable].main = RowsToMatrix<IoWordCols>(io_rows);
-  air::RowMajorMatrix<BabyBear> journal_table(PaddedHeight(journal.size()),
+  air::RowMajorMatrix<BabyBear> journal_table(CheckedTableHeight(journal.size()),
                                               air::kWidth<JournalCols>);
   for (size_t i = 0; i < journal.size(); ++i) {
     auto& row = RowAt<JournalCols>(journal_table, i);
