@@ -87,7 +87,7 @@ TEST(ServeProcess, KilledMidProofTheJobFinishesExactlyOnceAfterRestart) {
   const std::string dir = MakeTempDir("prova-crash");
   const std::string key = CreateKey(dir, "alice");
   const int port = FreePort();
-  const std::vector<uint8_t> elf = EchoGuestElf(5000);
+  const std::vector<uint8_t> elf = EchoGuestElf(kLongProofIterations);
   std::string image_id, input_id, id;
   {
     ServeProcess serve(dir, port);
@@ -122,7 +122,7 @@ TEST(ServeProcess, SigtermRequeuesTheRunningProofAndTheNextStartFinishesIt) {
   {
     ServeProcess serve(dir, port);
     auto c = Client(port, key);
-    std::tie(image_id, input_id) = Upload(*c, EchoGuestElf(5000), "term");
+    std::tie(image_id, input_id) = Upload(*c, EchoGuestElf(kLongProofIterations), "term");
     id = CreateSession(*c, {{"img", image_id}, {"input", input_id}});
     WaitUntilProving(*c, id);
     serve.process().Signal(SIGTERM);

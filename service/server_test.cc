@@ -324,7 +324,7 @@ TEST(Api, CycleBudgetIsEnforced) {
 TEST(Api, StopsARunningProof) {
   TestService service;
   auto c = service.Client(service.NewKey("alice"));
-  auto [image_id, input_id] = Upload(*c, EchoGuestElf(60000), "x");
+  auto [image_id, input_id] = Upload(*c, EchoGuestElf(kLongProofIterations), "x");
   const std::string id = CreateSession(*c, {{"img", image_id}, {"input", input_id}});
   for (int i = 0; i < 300; ++i) {
     if (Json(c->Get("/sessions/status/" + id)).value("progress", 0.0) > 0.0) break;
@@ -339,7 +339,7 @@ TEST(Api, StopsARunningProof) {
 TEST(Api, SessionTimesOut) {
   TestService service;
   auto c = service.Client(service.NewKey("alice"));
-  auto [image_id, input_id] = Upload(*c, EchoGuestElf(60000), "x");
+  auto [image_id, input_id] = Upload(*c, EchoGuestElf(kLongProofIterations), "x");
   const std::string id =
       CreateSession(*c, {{"img", image_id}, {"input", input_id}, {"timeout_seconds", 0.3}});
   const nlohmann::json status = WaitForSession(*c, id);
