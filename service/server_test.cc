@@ -416,7 +416,7 @@ TEST(Api, OptimisticClaimChallengedInTimeIsProved) {
 TEST(Api, OptimisticClaimWhoseChallengeProofFailsStands) {
   TestService service;
   auto c = service.Client(service.NewKey("alice"));
-  auto [image_id, input_id] = Upload(*c, EchoGuestElf(20000, 3), "claim");
+  auto [image_id, input_id] = Upload(*c, EchoGuestElf(kLongProofIterations, 3), "claim");
   const std::string id = CreateSession(*c, {{"img", image_id},
                                             {"input", input_id},
                                             {"optimistic", true},
