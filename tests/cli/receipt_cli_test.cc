@@ -41,8 +41,9 @@ fs::path ExpectedJournal(const std::string& name) {
 }
 
 std::string InputArg(const std::string& name) {
-  const fs::path p =
-      ExampleSource(name) / (name == "fashion_mlp" ? "input_mlp_0.bin" : "input.bin");
+  const fs::path p = ExampleSource(name) / (name == "fashion_mlp" ? "input_mlp_0.bin"
+                                            : name == "mlp"       ? "sample.bin"
+                                                                  : "input.bin");
   return fs::exists(p) ? " --input " + p.string() : "";
 }
 
@@ -128,7 +129,7 @@ TEST_F(ReceiptCliTest, ProveWritesAReceiptWithTheExpectedJournal) {
 // Every example guest, those that read private input included, proves and its receipt verifies
 // with the standalone verifier against the expected journal (and not against another one).
 TEST_F(ReceiptCliTest, EveryExampleProvesAndVerifies) {
-  for (const std::string name : {"hello", "sha256", "fashion_mlp"}) {
+  for (const std::string name : {"hello", "sha256", "mlp", "fashion_mlp"}) {
     const nlohmann::json& summary = Proved(name);
     ASSERT_FALSE(summary.is_null()) << name;
     const fs::path journal = ExpectedJournal(name);
