@@ -1,7 +1,8 @@
 // `prova verify` and `prova-verify`: does a receipt prove that the program with this image ID
-// produced its journal (and, with --journal, exactly that journal)? Exit 0 only if so; otherwise
-// exit 1 with one line saying why. This file links the verifier side only (prova_receipt), so the
-// standalone `prova-verify` can share it.
+// ran to a successful exit (exit code 0, or the one --exit-code names, or any with
+// --any-exit-code) and produced its journal (and, with --journal, exactly that journal)? Exit 0
+// only if so; otherwise exit 1 with one line saying why. This file links the verifier side only
+// (prova_receipt), so the standalone `prova-verify` can share it.
 
 #include <fmt/core.h>
 
@@ -25,6 +26,11 @@ struct VerifyArgs {
   std::string image_id;
   std::string journal_path;
   bool journal_given = false;  // --journal was given, even as an empty string
+  // A guest that fails (abort, a failed check) exits non-zero with a journal that may look
+  // plausible, so a receipt is accepted only for the expected exit code, 0 unless told otherwise,
+  // as RISC Zero's Receipt::verify accepts only Halted(0).
+  uint32_t exit_code = 0;
+  bool any_exit_code = false;
   bool json = false;
 };
 
@@ -93,7 +99,8 @@ int RunVerify(const VerifyArgs& args) {
   stark::VerifyResult result = receipt::VerifyReceiptWith(
       decoded->receipt, image_id, journal_view,
       [](const receipt::Seal& seal, const receipt::ExecutionClaim& claim,
-         std::span<const uint8_t> journal) { return receipt::VerifySeal(seal, claim, journal); });
+         std::span<const uint8_t> journal) { return receipt::VerifySeal(seal, claim, journal); },
+      args.any_exit_code ? std::nullopt : std::optional<uint32_t>(args.exit_code));
   return Report(args, result.ok, result.reason, &decoded->receipt, elapsed());
 }
 
@@ -107,6 +114,12 @@ void AddVerifyOptions(CLI::App& app, int* exit_status) {
       ->required();
   CLI::Option* journal = app.add_option("--journal", args->journal_path,
                                         "Also require the journal to be exactly this file's bytes");
+  CLI::Option* exit_code =
+      app.add_option("--exit-code", args->exit_code,
+                     "Require this exit code (default 0: a receipt of a failed run is rejected)");
+  app.add_flag("--any-exit-code", args->any_exit_code,
+               "Accept any exit code (the receipt still proves which one)")
+      ->excludes(exit_code);
   app.add_flag("--json", args->json, "Print a JSON result on stdout");
   app.callback([args, journal, exit_status] {
     args->journal_given = journal->count() > 0;

@@ -257,6 +257,43 @@ TEST_F(ReceiptCliTest, VerifyRejectsAnotherJournal) {
   }
 }
 
+// A guest whose check fails (an assert: abort, exit code 134) still proves: the receipt proves that
+// exit code. Verification asks for exit code 0 unless told otherwise, so such a receipt is not
+// taken for a successful run; --exit-code 134 or --any-exit-code accept it, another code does not.
+TEST_F(ReceiptCliTest, VerifyRequiresTheExpectedExitCode) {
+  const fs::path elf = fs::path(PROVA_SDK_TEST_GUEST_DIR) / "cxx_errors.elf";
+  const std::vector<uint8_t> assert_fails = {'b'};
+  const fs::path input = WriteFile("cxx_errors.input", assert_fails);
+  const fs::path receipt = *dir_ / "cxx_errors.receipt";
+  CommandResult prove = Prova("prove " + elf.string() + " --input " + input.string() + " -o " +
+                              receipt.string() + " --json");
+  ASSERT_EQ(prove.status, 0) << prove.err;
+  EXPECT_EQ(nlohmann::json::parse(prove.out)["exit_code"], 134);
+  CommandResult id = Prova("image-id " + elf.string());
+  ASSERT_EQ(id.status, 0) << id.err;
+  const std::string args = receipt.string() + " --image-id " + id.out.substr(0, 64);
+  for (const bool standalone : {false, true}) {
+    auto verify = [&](const std::string& extra) {
+      return standalone ? ProvaVerify(args + extra) : Prova("verify " + args + extra);
+    };
+    CommandResult by_default = verify("");
+    EXPECT_EQ(by_default.status, 1) << standalone;
+    EXPECT_NE(by_default.err.find("exit code mismatch: the guest exited with code 134, expected 0"),
+              std::string::npos)
+        << by_default.err;
+    EXPECT_EQ(verify(" --exit-code 0").status, 1) << standalone;
+    EXPECT_EQ(verify(" --exit-code 1").status, 1) << standalone;
+    CommandResult expected = verify(" --exit-code 134");
+    EXPECT_EQ(expected.status, 0) << expected.err;
+    EXPECT_NE(expected.out.find("exit code 134"), std::string::npos) << expected.out;
+    CommandResult any = verify(" --any-exit-code --json");
+    EXPECT_EQ(any.status, 0) << any.err;
+    EXPECT_EQ(nlohmann::json::parse(any.out)["exit_code"], 134);
+    EXPECT_EQ(verify(" --any-exit-code --exit-code 134").status, 2) << standalone;
+    EXPECT_EQ(verify(" --exit-code=-1").status, 2) << standalone;
+  }
+}
+
 // One flipped byte in each region of the receipt: header, claim (every field), journal, seal
 // header, seal; both verifiers reject every one.
 TEST_F(ReceiptCliTest, VerifyRejectsAFlippedByteInEachRegion) {

@@ -20,7 +20,8 @@ stark::VerifyResult Rejected(std::string reason) {
 stark::VerifyResult VerifyReceiptWith(const Receipt& receipt,
                                       std::span<const uint8_t, 32> expected_image_id,
                                       std::optional<std::span<const uint8_t>> expected_journal,
-                                      const SealVerifier& seal_verifier) {
+                                      const SealVerifier& seal_verifier,
+                                      std::optional<uint32_t> expected_exit_code) {
   const ExecutionClaim& claim = receipt.claim;
   if (!std::equal(claim.image_id.begin(), claim.image_id.end(), expected_image_id.begin())) {
     return Rejected("image ID mismatch: the receipt is for image " + ToHex(claim.image_id) +
@@ -35,6 +36,11 @@ stark::VerifyResult VerifyReceiptWith(const Receipt& receipt,
                     std::to_string(receipt.journal.size()) +
                     " bytes) differs from the expected journal (" +
                     std::to_string(expected_journal->size()) + " bytes)");
+  }
+  if (expected_exit_code && claim.exit_code != *expected_exit_code) {
+    return Rejected("exit code mismatch: the guest exited with code " +
+                    std::to_string(claim.exit_code) + ", expected " +
+                    std::to_string(*expected_exit_code));
   }
   if (claim.pre_state.memory_root != claim.image_id) {
     return Rejected("the claim's pre-state is not the image's initial state");
@@ -56,14 +62,16 @@ stark::VerifyResult VerifyReceiptWith(const Receipt& receipt,
 stark::VerifyResult VerifyReceiptWith(std::span<const uint8_t> receipt_bytes,
                                       std::span<const uint8_t, 32> expected_image_id,
                                       std::optional<std::span<const uint8_t>> expected_journal,
-                                      const SealVerifier& seal_verifier) {
+                                      const SealVerifier& seal_verifier,
+                                      std::optional<uint32_t> expected_exit_code) {
   DecodedReceipt decoded;
   try {
     decoded = DecodeReceipt(receipt_bytes);
   } catch (const Error& e) {
     return Rejected(e.what());
   }
-  return VerifyReceiptWith(decoded.receipt, expected_image_id, expected_journal, seal_verifier);
+  return VerifyReceiptWith(decoded.receipt, expected_image_id, expected_journal, seal_verifier,
+                           expected_exit_code);
 }
 
 stark::VerifyResult VerifySeal(const Seal& seal, const ExecutionClaim& claim,
@@ -89,12 +97,14 @@ stark::VerifyResult VerifySeal(const Seal& seal, const ExecutionClaim& claim,
 
 stark::VerifyResult VerifyReceipt(std::span<const uint8_t> receipt_bytes,
                                   std::span<const uint8_t, 32> expected_image_id,
-                                  std::optional<std::span<const uint8_t>> expected_journal) {
+                                  std::optional<std::span<const uint8_t>> expected_journal,
+                                  std::optional<uint32_t> expected_exit_code) {
   return VerifyReceiptWith(
       receipt_bytes, expected_image_id, expected_journal,
       [](const Seal& seal, const ExecutionClaim& claim, std::span<const uint8_t> journal) {
         return VerifySeal(seal, claim, journal);
-      });
+      },
+      expected_exit_code);
 }
 
 }  // namespace prova::receipt

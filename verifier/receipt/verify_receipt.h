@@ -1,7 +1,7 @@
 #pragma once
 
 // Receipt verification: does this receipt prove that the program with the expected image ID
-// produced its journal (and, if given, exactly the expected journal)?
+// produced its journal (and, if given, exactly the expected journal and exit code)?
 
 #include <functional>
 #include <optional>
@@ -33,21 +33,26 @@ stark::VerifyResult VerifySeal(const Seal& seal, const ExecutionClaim& claim,
 // Verifies a receipt of any known seal kind (VerifyReceiptWith + VerifySeal).
 stark::VerifyResult VerifyReceipt(std::span<const uint8_t> receipt_bytes,
                                   std::span<const uint8_t, 32> expected_image_id,
-                                  std::optional<std::span<const uint8_t>> expected_journal);
+                                  std::optional<std::span<const uint8_t>> expected_journal,
+                                  std::optional<uint32_t> expected_exit_code = std::nullopt);
 
 // In order: decode the bytes; the claim's image ID equals expected_image_id; SHA-256(journal)
-// equals the claim's journal digest; the journal equals expected_journal when given; the claim
-// is a whole-program claim (pre_state.memory_root = image ID, post_state = HaltedState()); then
-// the seal verifier checks the seal against the claim. The first failure is the reason. Never
-// throws on bad receipt bytes.
+// equals the claim's journal digest; the journal equals expected_journal when given; the exit
+// code equals expected_exit_code when given; the claim is a whole-program claim
+// (pre_state.memory_root = image ID, post_state = HaltedState()); then the seal verifier checks
+// the seal against the claim. The first failure is the reason. Never throws on bad receipt bytes.
+// Without an expected exit code any is accepted: the claim states it, and a caller that relies on
+// a successful run must ask for 0 (the CLI does by default).
 stark::VerifyResult VerifyReceiptWith(std::span<const uint8_t> receipt_bytes,
                                       std::span<const uint8_t, 32> expected_image_id,
                                       std::optional<std::span<const uint8_t>> expected_journal,
-                                      const SealVerifier& seal_verifier);
+                                      const SealVerifier& seal_verifier,
+                                      std::optional<uint32_t> expected_exit_code = std::nullopt);
 // The same checks on an already decoded receipt.
 stark::VerifyResult VerifyReceiptWith(const Receipt& receipt,
                                       std::span<const uint8_t, 32> expected_image_id,
                                       std::optional<std::span<const uint8_t>> expected_journal,
-                                      const SealVerifier& seal_verifier);
+                                      const SealVerifier& seal_verifier,
+                                      std::optional<uint32_t> expected_exit_code = std::nullopt);
 
 }  // namespace prova::receipt

@@ -54,6 +54,21 @@ TEST(VerifyReceiptTest, RejectsAnotherExpectedJournal) {
   }
 }
 
+// The exit code is checked only when one is expected; the claim states it either way.
+TEST(VerifyReceiptTest, RejectsAnotherExpectedExitCode) {
+  const std::vector<uint8_t> bytes = EncodeReceipt(MakeFakeReceipt(Bytes("journal"), 134));
+  auto check = [&](std::optional<uint32_t> exit_code) {
+    return VerifyReceiptWith(bytes, TestImageId(1), std::nullopt, FakeSealVerifier, exit_code);
+  };
+  EXPECT_TRUE(check(std::nullopt).ok) << check(std::nullopt).reason;
+  EXPECT_TRUE(check(134).ok) << check(134).reason;
+  for (const uint32_t other : {0u, 133u, 135u, 134u + 256u}) {
+    const stark::VerifyResult result = check(other);
+    EXPECT_FALSE(result.ok) << other;
+    EXPECT_NE(result.reason.find("exit code mismatch"), std::string::npos) << result.reason;
+  }
+}
+
 TEST(VerifyReceiptTest, RejectsAJournalThatDoesNotMatchItsDigest) {
   Receipt receipt = MakeFakeReceipt(Bytes("journal"));
   receipt.journal[0] ^= 1;
