@@ -6,6 +6,7 @@
 
 #include <fmt/core.h>
 
+#include <charconv>
 #include <chrono>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -29,7 +30,7 @@ struct VerifyArgs {
   // A guest that fails (abort, a failed check) exits non-zero with a journal that may look
   // plausible, so a receipt is accepted only for the expected exit code, 0 unless told otherwise,
   // as RISC Zero's Receipt::verify accepts only Halted(0).
-  uint32_t exit_code = 0;
+  std::string exit_code = "0";  // decimal (CLI11 would read 010 as octal and 0x86 as hex)
   bool any_exit_code = false;
   bool json = false;
 };
@@ -64,12 +65,27 @@ int Report(const VerifyArgs& args, bool ok, const std::string& reason,
   return ok ? 0 : kRejected;
 }
 
+// An exit code as the guest's a0 holds it: a decimal number below 2^32.
+std::optional<uint32_t> ParseExitCode(const std::string& text) {
+  uint32_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [stop, error] = std::from_chars(text.data(), end, value, 10);
+  if (text.empty() || error != std::errc() || stop != end) return std::nullopt;
+  return value;
+}
+
 int RunVerify(const VerifyArgs& args) {
   std::array<uint8_t, 32> image_id;
   try {
     image_id = ParseImageId(args.image_id);
   } catch (const Error& e) {
     fmt::print(stderr, "prova: {}\n", e.what());
+    return kUsageError;
+  }
+  const std::optional<uint32_t> exit_code = ParseExitCode(args.exit_code);
+  if (!exit_code) {
+    fmt::print(stderr, "prova: --exit-code needs a decimal number below 2^32, not '{}'\n",
+               args.exit_code);
     return kUsageError;
   }
   if (args.journal_given && args.journal_path.empty()) {
@@ -100,7 +116,7 @@ int RunVerify(const VerifyArgs& args) {
       decoded->receipt, image_id, journal_view,
       [](const receipt::Seal& seal, const receipt::ExecutionClaim& claim,
          std::span<const uint8_t> journal) { return receipt::VerifySeal(seal, claim, journal); },
-      args.any_exit_code ? std::nullopt : std::optional<uint32_t>(args.exit_code));
+      args.any_exit_code ? std::nullopt : exit_code);
   return Report(args, result.ok, result.reason, &decoded->receipt, elapsed());
 }
 
@@ -116,7 +132,8 @@ void AddVerifyOptions(CLI::App& app, int* exit_status) {
                                         "Also require the journal to be exactly this file's bytes");
   CLI::Option* exit_code =
       app.add_option("--exit-code", args->exit_code,
-                     "Require this exit code (default 0: a receipt of a failed run is rejected)");
+                     "Require this exit code (default 0: a receipt of a failed run is rejected)")
+          ->type_name("N");
   app.add_flag("--any-exit-code", args->any_exit_code,
                "Accept any exit code (the receipt still proves which one)")
       ->excludes(exit_code);

@@ -267,7 +267,9 @@ TEST(Postgres, TwoWorkersProveTenSessionsEachExactlyOnce) {
   std::map<std::string, std::pair<std::string, std::string>> sessions;  // id -> image, journal
   for (int i = 0; i < 10; ++i) {
     const std::string journal = "job" + std::to_string(i);
-    auto [image_id, input_id] = Upload(*c, EchoGuestElf(1 + i % 3), journal);
+    // Proofs of a few tenths of a second each, so that neither worker empties the queue before
+    // the other has started.
+    auto [image_id, input_id] = Upload(*c, EchoGuestElf(20'000 + i % 3), journal);
     sessions[CreateSession(*c, {{"img", image_id}, {"input", input_id}})] = {image_id, journal};
   }
   // An optimistic session, claimed by a worker process: signed by the key /public-key shows.

@@ -13,13 +13,13 @@ namespace prova::service::testing {
 // payload to the journal, counts down `iterations` times (to make proving take longer) and exits
 // with `exit_code`.
 std::vector<uint8_t> EchoGuestElf(uint32_t iterations = 1, uint32_t exit_code = 0);
+std::string EchoInput(std::string_view payload);
 
 // Iterations of the echo guest for tests that interrupt a proof: about 240 000 cycles, a proof of
 // a second or more. A worker publishes progress only with its heartbeat (every 400 ms under
-// `prova serve --lease-seconds 2`), so a proof shorter than a few heartbeats can finish before the
-// test sees it proving and interrupts it.
+// `prova serve --lease-seconds 2`, every 100 ms in TestService), so a proof shorter than a few
+// heartbeats can finish before the test sees it proving and interrupts it.
 inline constexpr uint32_t kLongProofIterations = 120'000;
-std::string EchoInput(std::string_view payload);
 
 // A guest that writes its `buffer_bytes`-byte buffer to the journal `writes` times, then exits 0.
 std::vector<uint8_t> JournalFloodElf(uint32_t buffer_bytes, uint32_t writes);
