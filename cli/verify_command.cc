@@ -41,14 +41,15 @@ int Report(const VerifyArgs& args, bool ok, const std::string& reason,
     nlohmann::json report = {{"verified", ok}, {"seconds", seconds}};
     if (!ok) report["reason"] = reason;
     if (receipt != nullptr) {
-      const nlohmann::json claim = {{"image_id", ToHex(receipt->claim.image_id)},
-                                    {"exit_code", receipt->claim.exit_code},
-                                    {"journal_len", receipt->journal.size()},
-                                    {"journal_hex", ToHex(receipt->journal)},
-                                    {"claim_digest", ToHex(receipt::ClaimDigest(receipt->claim))}};
+      nlohmann::json claim = {{"image_id", ToHex(receipt->claim.image_id)},
+                              {"exit_code", receipt->claim.exit_code},
+                              {"journal_len", receipt->journal.size()},
+                              {"claim_digest", ToHex(receipt::ClaimDigest(receipt->claim))}};
       // A rejected receipt's claim is what its author wrote: kept apart, so that a script
-      // reading the top-level fields only ever reads verified ones.
+      // reading the top-level fields only ever reads verified ones, and without its journal,
+      // which a hostile receipt can make 64 MiB long.
       if (ok) {
+        claim["journal_hex"] = ToHex(receipt->journal);
         report.update(claim);
       } else {
         report["unverified_claim"] = claim;

@@ -305,6 +305,35 @@ TEST(StarkNegativeTest, TruncatedAndExtendedProofsAreRejected) {
   EXPECT_NE(r.reason.find("trailing"), std::string::npos) << r.reason;
 }
 
+// A batched opening states its row and salt lengths once, then the queries' values. Rows of no
+// columns, or more salt groups than rows, would let a few bytes of lengths make the decoder
+// allocate a vector per query for nothing (512 queries x 512 empty parts per opening): refused.
+TEST(StarkNegativeTest, OpeningsOfEmptyRowsAreRefusedWhenDecoded) {
+  const Fixture& f = Shared();
+  const size_t queries = f.proof.main_queries.queries.size();
+  ASSERT_GT(queries, 0u);
+  StarkProof empty_rows = f.proof;
+  for (merkle::QueryOpening& q : empty_rows.main_queries.queries) {
+    q.rows.insert(q.rows.end(), 200, {});
+  }
+  auto refusal = [](const StarkProof& p) {
+    try {
+      DeserializeProof(SerializeProof(p));
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("decoded");
+  };
+  EXPECT_EQ(refusal(empty_rows), "proof: an empty row in main openings");
+  StarkProof extra_salts = f.proof;
+  for (merkle::QueryOpening& q : extra_salts.main_queries.queries) {
+    q.salts.resize(q.rows.size() + 1);
+  }
+  EXPECT_EQ(refusal(extra_salts), "proof: more salt groups than rows in main openings");
+  // The honest proof's openings have a column in every row and a salt group per height at most.
+  EXPECT_NO_THROW(DeserializeProof(f.bytes));
+}
+
 TEST(StarkNegativeTest, HostileBytesNeverCrash) {
   std::mt19937_64 rng(9);
   const Fixture& f = Shared();

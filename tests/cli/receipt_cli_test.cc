@@ -217,7 +217,7 @@ TEST_F(ReceiptCliTest, EmptyJournalPathIsAUsageError) {
 }
 
 // With --json a rejected receipt's claim is reported under "unverified_claim", never as the
-// top-level fields a script reads after a success.
+// top-level fields a script reads after a success, and without its journal.
 TEST_F(ReceiptCliTest, JsonKeepsARejectedClaimApart) {
   ASSERT_FALSE(Proved("hello").is_null());
   const std::string args =
@@ -229,6 +229,9 @@ TEST_F(ReceiptCliTest, JsonKeepsARejectedClaimApart) {
     EXPECT_FALSE(report.contains("image_id"));
     EXPECT_FALSE(report.contains("journal_hex"));
     EXPECT_EQ(report["unverified_claim"]["image_id"], ImageId("hello"));
+    // Its length, not its journal, which a hostile receipt can make 64 MiB long.
+    EXPECT_EQ(report["unverified_claim"]["journal_len"], Proved("hello")["journal_len"]);
+    EXPECT_FALSE(report["unverified_claim"].contains("journal_hex"));
   }
 }
 

@@ -162,18 +162,19 @@ void Verify(const FriParams& params, std::span<const size_t> log_input_sizes,
   // A layer's opened row omits the value at the queried position, which the verifier knows (the
   // input's value, or the previous layer's fold): the folding chain puts it back, then every
   // layer's completed rows are authenticated.
-  std::vector<merkle::MultiOpening> layer_openings = proof.layer_openings;
+  // Shapes first, so that a hostile opening is refused before it is copied.
   for (size_t l = 0; l < layers; ++l) {
     const size_t row_len = 4 * ((size_t{1} << plan.log_arities[l]) - 1);
-    if (layer_openings[l].queries.size() != indices.size()) {
+    if (proof.layer_openings[l].queries.size() != indices.size()) {
       throw Error("FRI layer " + std::to_string(l) + ": wrong number of query openings");
     }
-    for (const merkle::QueryOpening& opening : layer_openings[l].queries) {
+    for (const merkle::QueryOpening& opening : proof.layer_openings[l].queries) {
       if (opening.rows.size() != 1 || opening.rows[0].size() != row_len) {
         throw Error("FRI layer " + std::to_string(l) + ": opened row has the wrong shape");
       }
     }
   }
+  std::vector<merkle::MultiOpening> layer_openings = proof.layer_openings;
   std::vector<std::vector<BabyBear>> twiddles(layers);
   for (size_t l = 0; l < layers; ++l) twiddles[l] = FoldTwiddlesInverse(plan.log_arities[l]);
   for (size_t q = 0; q < indices.size(); ++q) {

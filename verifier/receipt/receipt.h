@@ -38,7 +38,9 @@ inline constexpr uint32_t kFlagSealZstd = 1u << 0;
 inline constexpr uint32_t kKnownFlags = kFlagSealZstd;
 
 inline constexpr size_t kMaxJournalBytes = size_t{64} << 20;
-inline constexpr size_t kMaxSealBytes = size_t{128} << 20;
+// Twice the STARK proof's cap (stark::kMaxProofBytes) and its image parts: a compressed seal
+// cannot make a verifier allocate much more than any seal it could accept.
+inline constexpr size_t kMaxSealBytes = size_t{16} << 20;
 inline constexpr size_t kReceiptHeaderSize = 16;
 inline constexpr size_t kSealHeaderSize = 16;
 // The largest well-formed receipt (an uncompressed seal of the maximum size).

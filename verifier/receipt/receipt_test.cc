@@ -190,8 +190,9 @@ TEST(ReceiptTest, CompressedSealMustDeclareTheHeaderSizeBeforeAllocation) {
   std::vector<uint8_t> bytes =
       EncodeReceipt(MakeFakeReceipt(Bytes("j"), 0, 5000), {.compress_seal = true});
   const size_t raw_at = 160 + 1 + 12;
-  // The header claims a 100 MiB seal; the frame declares 5000 bytes: rejected before allocating.
-  PutU32(bytes, raw_at, 100 << 20);
+  // The header claims a 10 MiB seal (within kMaxSealBytes); the frame declares 5000 bytes:
+  // rejected before allocating.
+  PutU32(bytes, raw_at, 10 << 20);
   EXPECT_LT(LargestAllocationOfFailingDecode(bytes), 4096u);
   EXPECT_NE(DecodeError(bytes).find("does not match the header"), std::string::npos);
 }

@@ -119,8 +119,17 @@ class Reader {
         for (size_t& length : *lengths) {
           length = U32();
           if (length > cap) throw Error(std::string("proof: too many values in ") + what);
+          // Every committed matrix has a column (salts may be empty): so every row vector this
+          // allocates per query is paid for by at least one element of input.
+          if (lengths == &row_lengths && length == 0) {
+            throw Error(std::string("proof: an empty row in ") + what);
+          }
           elements_per_query += length;
         }
+      }
+      // A salt per height group, and a group holds at least one matrix.
+      if (salt_lengths.size() > row_lengths.size()) {
+        throw Error(std::string("proof: more salt groups than rows in ") + what);
       }
     }
     if (num_queries * elements_per_query > RemainingBits() / kFieldBits) {  // before allocating
