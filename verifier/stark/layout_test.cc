@@ -135,48 +135,46 @@ size_t RankModP(std::vector<std::vector<BabyBear>> rows) {
 // of its randomisers' coefficients (their map has full rank), so they are uniform whatever the
 // trace.
 void ExpectRandomisersCoverEveryValue(const StarkConfig& config, size_t log_n) {
-  {
-    const size_t h = RandomizerLength(log_n, config);
-    const size_t log_lde = LogDegree(log_n, config) + config.fri.log_blowup;
-    const BabyBear g = BabyBear::two_adic_generator(static_cast<uint32_t>(log_n));
-    std::vector<std::vector<BabyBear>> rows;
-    auto powers_of = [&](BabyBear x) {
-      std::vector<BabyBear> row(h);
-      BabyBear p = BabyBear::one();
-      for (BabyBear& v : row) v = std::exchange(p, p * x);
-      rows.push_back(std::move(row));
-    };
-    auto coordinates_of_powers = [&](BabyBear4 z) {
-      std::vector<std::vector<BabyBear>> four(4, std::vector<BabyBear>(h));
-      BabyBear4 p = BabyBear4::one();
-      for (size_t i = 0; i < h; ++i, p = p * z) {
-        for (size_t k = 0; k < 4; ++k) four[k][i] = p.coeff(k);
-      }
-      for (auto& row : four) rows.push_back(std::move(row));
-    };
-    // Distinct points: a proof whose queries collide reveals fewer values, not more.
-    std::mt19937_64 rng(11);
-    std::set<uint32_t> used;
-    for (size_t q = 0; q < config.fri.num_queries;) {
-      const uint64_t index = rng() & ((uint64_t{1} << log_lde) - 1);
-      const BabyBear x = fri::DomainPoint(fri::DomainShift(), log_lde, index);
-      if (used.contains(x.as_canonical()) || used.contains((x * g).as_canonical())) continue;
-      used.insert({x.as_canonical(), (x * g).as_canonical()});
-      powers_of(x);
-      powers_of(x * g);
-      ++q;
+  const size_t h = RandomizerLength(log_n, config);
+  const size_t log_lde = LogDegree(log_n, config) + config.fri.log_blowup;
+  const BabyBear g = BabyBear::two_adic_generator(static_cast<uint32_t>(log_n));
+  std::vector<std::vector<BabyBear>> rows;
+  auto powers_of = [&](BabyBear x) {
+    std::vector<BabyBear> row(h);
+    BabyBear p = BabyBear::one();
+    for (BabyBear& v : row) v = std::exchange(p, p * x);
+    rows.push_back(std::move(row));
+  };
+  auto coordinates_of_powers = [&](BabyBear4 z) {
+    std::vector<std::vector<BabyBear>> four(4, std::vector<BabyBear>(h));
+    BabyBear4 p = BabyBear4::one();
+    for (size_t i = 0; i < h; ++i, p = p * z) {
+      for (size_t k = 0; k < 4; ++k) four[k][i] = p.coeff(k);
     }
-    for (size_t k = 0; k < kOutOfDomainPoints; ++k) {
-      const BabyBear4 zeta =
-          BabyBear4::from_coeffs({BabyBear::from_u64(rng()), BabyBear::from_u64(rng()),
-                                  BabyBear::from_u64(rng()), BabyBear::from_u64(rng())});
-      coordinates_of_powers(zeta);
-      coordinates_of_powers(zeta * BabyBear4(g));
-    }
-    EXPECT_EQ(rows.size(), RevealedValues(config));
-    EXPECT_GE(h, rows.size());
-    EXPECT_EQ(RankModP(rows), rows.size()) << "h = " << h << " for " << rows.size() << " values";
+    for (auto& row : four) rows.push_back(std::move(row));
+  };
+  // Distinct points: a proof whose queries collide reveals fewer values, not more.
+  std::mt19937_64 rng(11);
+  std::set<uint32_t> used;
+  for (size_t q = 0; q < config.fri.num_queries;) {
+    const uint64_t index = rng() & ((uint64_t{1} << log_lde) - 1);
+    const BabyBear x = fri::DomainPoint(fri::DomainShift(), log_lde, index);
+    if (used.contains(x.as_canonical()) || used.contains((x * g).as_canonical())) continue;
+    used.insert({x.as_canonical(), (x * g).as_canonical()});
+    powers_of(x);
+    powers_of(x * g);
+    ++q;
   }
+  for (size_t k = 0; k < kOutOfDomainPoints; ++k) {
+    const BabyBear4 zeta =
+        BabyBear4::from_coeffs({BabyBear::from_u64(rng()), BabyBear::from_u64(rng()),
+                                BabyBear::from_u64(rng()), BabyBear::from_u64(rng())});
+    coordinates_of_powers(zeta);
+    coordinates_of_powers(zeta * BabyBear4(g));
+  }
+  EXPECT_EQ(rows.size(), RevealedValues(config));
+  EXPECT_GE(h, rows.size());
+  EXPECT_EQ(RankModP(rows), rows.size()) << "h = " << h << " for " << rows.size() << " values";
 }
 
 // Short randomisers, at the smallest height that takes them (h / n is largest there), and
