@@ -38,5 +38,15 @@ TEST(BusBoundTest, NoBusCarriesPInteractionsAtTheLargestHeights) {
   EXPECT_GE(per_row.at(kByteBus), 80u);
 }
 
+// The memory argument's timestamps (memory_air.h, TimedAccess): an access at ts = 4c + k (k < 4,
+// clock c at most the 2^kMaxLogHeight-row limit) receives its previous timestamp as
+// ts - 1 - diff with diff < 2^24. If diff >= ts that wraps to at least p - 2^24, which must lie
+// above every timestamp a table sends, or a forged previous access could match a real one.
+TEST(BusBoundTest, AWrappedPreviousTimestampIsNoTimestamp) {
+  const uint64_t largest_timestamp = 4 * (uint64_t{1} << stark::kMaxLogHeight) + 3;
+  const uint64_t smallest_wrapped = uint64_t{BabyBear::kPrime} - (uint64_t{1} << 24);
+  EXPECT_LT(largest_timestamp, smallest_wrapped);
+}
+
 }  // namespace
 }  // namespace prova::rv32im
