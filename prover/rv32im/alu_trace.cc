@@ -178,27 +178,41 @@ std::vector<AluRow> MergeAluRows(std::span<const AluRow> x, std::span<const AluR
   return rows;
 }
 
-AluTraces GenerateAluTraces(std::span<const AluEvent> events, ByteCounter* bytes) {
+StartedAluTraces StartAluTraces(std::span<const AluEvent> events, ByteCounter* bytes) {
   std::vector<AluRow> per_table[kNumAluTables];
   for (const AluRow& row : CountAluRows(events)) {
     per_table[static_cast<size_t>(TableOf(row.op))].push_back(row);
   }
+  StartedAluTraces started;
+  started.less_than_rows = std::move(per_table[static_cast<size_t>(AluTable::kLessThan)]);
   // The remainder bounds of the divisions are lookups into the less-than table too.
   const auto& divrem_rows = per_table[static_cast<size_t>(AluTable::kDivRem)];
   if (!divrem_rows.empty()) {
-    auto& lt_rows = per_table[static_cast<size_t>(AluTable::kLessThan)];
     std::vector<AluEvent> bounds = DivRemBoundEvents(divrem_rows);
-    lt_rows = MergeAluRows(lt_rows, CountAluRows(bounds));
+    started.less_than_rows = MergeAluRows(started.less_than_rows, CountAluRows(bounds));
   }
-  AluTraces t;
+  AluTraces& t = started.traces;
   for (size_t i = 0; i < kNumAluTables; ++i) t.used_rows[i] = per_table[i].size();
   t.add_sub = GenerateAddSubTrace(per_table[0], bytes);
   t.bitwise = GenerateBitwiseTrace(per_table[1], bytes);
-  t.less_than = GenerateLessThanTrace(per_table[2], bytes);
   t.shift = GenerateShiftTrace(per_table[3], bytes);
   t.mul = GenerateMulTrace(per_table[4], bytes);
   t.divrem = GenerateDivRemTrace(per_table[5], bytes);
-  return t;
+  return started;
+}
+
+AluTraces FinishAluTraces(StartedAluTraces started, std::span<const AluEvent> less_than_events,
+                          ByteCounter* bytes) {
+  std::vector<AluRow>& rows = started.less_than_rows;
+  if (!less_than_events.empty()) rows = MergeAluRows(rows, CountAluRows(less_than_events));
+  AluTraces& t = started.traces;
+  t.used_rows[static_cast<size_t>(AluTable::kLessThan)] = rows.size();
+  t.less_than = GenerateLessThanTrace(rows, bytes);
+  return std::move(t);
+}
+
+AluTraces GenerateAluTraces(std::span<const AluEvent> events, ByteCounter* bytes) {
+  return FinishAluTraces(StartAluTraces(events, bytes), {}, bytes);
 }
 
 }  // namespace prova::rv32im

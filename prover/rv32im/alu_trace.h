@@ -77,6 +77,19 @@ struct AluTraces {
 // All ALU tables from the CPU's events (any order, repeats allowed).
 AluTraces GenerateAluTraces(std::span<const AluEvent> events, ByteCounter* bytes);
 
+// The same in two steps, for a caller that has every event but a few SLTU ones (the ecall
+// table's) well before the rest: StartAluTraces builds every table but less-than and keeps its
+// rows, FinishAluTraces adds the later less-than events and builds it. GenerateAluTraces(e, b)
+// is FinishAluTraces(StartAluTraces(e, b), {}, b); the rows may come in another order.
+struct StartedAluTraces {
+  AluTraces traces;  // less_than not built yet
+  std::vector<AluRow> less_than_rows;
+};
+StartedAluTraces StartAluTraces(std::span<const AluEvent> events, ByteCounter* bytes);
+// Throws prova::Error if a later event is not one of the less-than table's.
+AluTraces FinishAluTraces(StartedAluTraces started, std::span<const AluEvent> less_than_events,
+                          ByteCounter* bytes);
+
 // Groups equal events into rows, in order of first occurrence.
 std::vector<AluRow> CountAluRows(std::span<const AluEvent> events);
 // The union of two row lists (equal operations add their multiplicities).

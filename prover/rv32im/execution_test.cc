@@ -33,6 +33,7 @@
 #include "verifier/stark/proof.h"
 #include "vm/assembler.h"
 #include "vm/machine.h"
+#include "vm/trace.h"
 
 namespace prova::rv32im {
 namespace {
@@ -276,6 +277,34 @@ TEST(Rv32imExecution, UnsupportedIsReportedAtProveTime) {
   Code faulting;
   faulting << Ebreak();
   EXPECT_THROW(ProveExecution(MakeImage(faulting.words()), {}, TestOptions()), Error);
+}
+
+// The witness builds the ALU tables from the trace's operands on one thread and the CPU rows from
+// its own memory state on another, so it refuses a trace whose operands are not that state's.
+TEST(Rv32imExecution, WitnessRefusesATraceWhoseAluOperandsDisagree) {
+  const vm::ProgramImage image = TestProgram();
+  const FixedColumns fixed = BuildFixedColumns(image);
+  vm::ExecuteOptions exec;
+  exec.on_output = [](int, std::span<const uint8_t>) {};
+  vm::Trace trace;
+  const vm::ExecuteResult result = vm::ExecuteTraced(image, exec, &trace);
+  ASSERT_EQ(result.status, vm::ExecuteResult::kExited);
+  EXPECT_NO_THROW(GenerateWitness(fixed, trace, result.exit_code));
+  size_t add = 0;  // the first t0 += t1
+  while (add < trace.steps.size() && trace.steps[add].insn != Add(t0, t0, t1)) ++add;
+  ASSERT_LT(add, trace.steps.size());
+  for (uint32_t vm::TraceStep::*operand : {&vm::TraceStep::rs1_value, &vm::TraceStep::rs2_value}) {
+    vm::Trace tampered = trace;
+    tampered.steps[add].*operand += 1;
+    try {
+      GenerateWitness(fixed, tampered, result.exit_code);
+      ADD_FAILURE() << "a trace with a wrong ALU operand was accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("ALU operands of step " + std::to_string(add)),
+                std::string::npos)
+          << e.what();
+    }
+  }
 }
 
 // --- Soundness: the unchecked prover proves a tampered witness; the verifier must reject. ---

@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <bit>
+#include <future>
 #include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 #include "common/error.h"
 #include "prover/rv32im/alu_events.h"
@@ -21,6 +23,23 @@
 
 namespace prova::rv32im {
 namespace {
+
+// The ALU lookups of the CPU rows, from the trace: (alu_op, rs1, imm or rs2) of every step whose
+// instruction sends one. Steps outside the program or not provable are skipped (the CPU loop
+// refuses them).
+std::vector<AluEvent> CpuAluEvents(const FixedColumns& fixed, const vm::Trace& trace) {
+  std::vector<AluEvent> events;
+  events.reserve(trace.steps.size());
+  for (const vm::TraceStep& step : trace.steps) {
+    const auto it = fixed.program_row.find(step.pc);
+    if (it == fixed.program_row.end()) continue;
+    const DecodedRow& d = fixed.program[it->second];
+    if (!d.provable || !d.flag(kFlagAluSend)) continue;
+    events.push_back(AluEvent{static_cast<Opcode>(d.alu_op), step.rs1_value,
+                              d.flag(kFlagImm) ? d.imm : step.rs2_value});
+  }
+  return events;
+}
 
 // The height of a table of `rows` rows. The CPU's rows are bounded by the cycles, but a read or a
 // journal write adds rows (io words, journal bytes, memory words first touched) by its byte count,
@@ -190,8 +209,8 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
   w.publics.image_end_word = fixed.image_end_word;
   w.publics.stack_image_word = fixed.stack_image_word;
 
-  ByteCounter bytes;
-  std::vector<AluEvent> alu_events;
+  ByteCounter bytes, alu_bytes;
+  std::vector<AluEvent> less_than_events;  // the ecall table's
   std::vector<uint64_t> program_counts(fixed.program.size(), 0);
   MemoryState memory(fixed);
   std::vector<IoWordCols<BabyBear>> io_rows;
@@ -206,273 +225,287 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
   // At least one padding row: the last row holds the CPU's blinding cells (kCpuBlinding).
   air::RowMajorMatrix<BabyBear> cpu =
       stark::ZeroedMatrix<BabyBear>(CpuTableHeight(steps), air::kWidth<CpuCols>);
-  for (size_t i = 0; i < steps; ++i) {
-    const vm::TraceStep& step = trace.steps[i];
-    auto pit = fixed.program_row.find(step.pc);
-    if (pit == fixed.program_row.end()) {
-      throw Error(
-          fmt::format("not provable: step {} executes pc 0x{:x} outside the program", i, step.pc));
-    }
-    const DecodedRow& d = fixed.program[pit->second];
-    if (!d.provable) {
-      throw Error(fmt::format("not provable: instruction 0x{:08x} at pc 0x{:x} ({})", step.insn,
-                              step.pc, "not supported by the circuit"));
-    }
-    ++program_counts[pit->second];
-    const uint32_t clk = static_cast<uint32_t>(i + 1);
-    const uint32_t ts = 4 * clk;
-    auto& r = RowAt<CpuCols>(cpu, i);
-    r.is_real = BabyBear::one();
-    r.clk = Fe(clk);
-    r.pc = Fe(d.pc);
-    r.rd = Fe(d.rd);
-    r.rs1 = Fe(d.rs1);
-    r.rs2 = Fe(d.rs2);
-    SetWord(r.imm, d.imm);
-    SetWord(r.rd_const, d.rd_const);
-    r.target = TargetField(d.target);
-    r.alu_op = Fe(d.alu_op);
-    for (size_t f = 0; f < kNumCpuFlags; ++f) r.flag[f] = Fe((d.flags >> f) & 1);
-
-    // Register reads.
-    const Cell rs1 = memory.Access(kRegisterBase + d.rs1, ts, std::nullopt);
-    const Cell rs2 = memory.Access(kRegisterBase + d.rs2, ts + 1, std::nullopt);
-    SetWord(r.rs1_val, rs1.value);
-    SetWord(r.rs2_val, rs2.value);
-    TimestampDiffWitness(ts, rs1.timestamp, r.rs1_ts_diff, &bytes, true);
-    TimestampDiffWitness(ts + 1, rs2.timestamp, r.rs2_ts_diff, &bytes, true);
-
-    // ALU.
-    uint32_t alu_a = 0;
-    if (d.flag(kFlagAluSend)) {
-      const Opcode op = static_cast<Opcode>(d.alu_op);
-      const uint32_t c = d.flag(kFlagImm) ? d.imm : rs2.value;
-      alu_a = AluReference(op, rs1.value, c);
-      alu_events.push_back(AluEvent{op, rs1.value, c});
-    }
-    SetWord(r.alu_a, alu_a);
-
-    // Memory.
-    const bool is_load = d.flag(kFlagLoadByte) || d.flag(kFlagLoadHalf) || d.flag(kFlagLoadWord);
-    const bool is_store =
-        d.flag(kFlagStoreByte) || d.flag(kFlagStoreHalf) || d.flag(kFlagStoreWord);
-    uint32_t load = 0, mem_hi = 0, addr_quarter = 0, low7 = 0;
-    if (is_load || is_store) {
-      const uint32_t addr = alu_a;
-      const uint32_t offset = addr & 3;
-      addr_quarter = (addr & 0xff) >> 2;
-      const uint32_t word = addr >> 2;
-      const uint32_t old = memory.Peek(word);
-      uint32_t value = old;
-      if (d.flag(kFlagStoreWord)) value = rs2.value;
-      if (d.flag(kFlagStoreHalf)) {
-        const uint32_t shift = 8 * offset;
-        value = (old & ~(0xffffu << shift)) | ((rs2.value & 0xffff) << shift);
+  // The ALU tables need the operands the emulator read (in the trace) and the program, not the
+  // memory state, so they are built while another thread fills the CPU rows, which checks that
+  // the trace's operands are its own; only the ecall table's few SLTU lookups come later
+  // (FinishAluTraces). The ALU tables are built here and the rows there, not the other way
+  // round, because glibc gives each thread a heap of its own: here their large buffers reuse the
+  // memory that earlier proofs freed (and are freed where later ones will look). The future
+  // waits for the rows if the ALU tables throw.
+  std::future<void> cpu_rows = std::async(std::launch::async, [&] {
+    for (size_t i = 0; i < steps; ++i) {
+      const vm::TraceStep& step = trace.steps[i];
+      auto pit = fixed.program_row.find(step.pc);
+      if (pit == fixed.program_row.end()) {
+        throw Error(fmt::format("not provable: step {} executes pc 0x{:x} outside the program", i,
+                                step.pc));
       }
-      if (d.flag(kFlagStoreByte)) {
-        const uint32_t shift = 8 * offset;
-        value = (old & ~(0xffu << shift)) | ((rs2.value & 0xff) << shift);
+      const DecodedRow& d = fixed.program[pit->second];
+      if (!d.provable) {
+        throw Error(fmt::format("not provable: instruction 0x{:08x} at pc 0x{:x} ({})", step.insn,
+                                step.pc, "not supported by the circuit"));
       }
-      const Cell prev = memory.Access(word, ts + 2, value);
-      SetWord(r.mem_prev, prev.value);
-      SetWord(r.mem_new, value);
-      TimestampDiffWitness(ts + 2, prev.timestamp, r.mem_ts_diff, &bytes, true);
-      mem_hi = (ts + 2 - prev.timestamp - 1) >> 16;
-      r.byte_sel[offset] = BabyBear::one();
-      r.addr_quarter = Fe(addr_quarter);
-      if (is_load) {
-        uint32_t top = 0;
-        if (d.flag(kFlagLoadWord)) {
-          load = prev.value;
-        } else if (d.flag(kFlagLoadHalf)) {
-          const uint32_t h = (prev.value >> (8 * offset)) & 0xffff;
-          top = h >> 8;
-          load = (d.flag(kFlagSigned) && (h & 0x8000)) ? (h | 0xffff0000u) : h;
-        } else {
-          const uint32_t b = (prev.value >> (8 * offset)) & 0xff;
-          top = b;
-          load = (d.flag(kFlagSigned) && (b & 0x80)) ? (b | 0xffffff00u) : b;
+      ++program_counts[pit->second];
+      const uint32_t clk = static_cast<uint32_t>(i + 1);
+      const uint32_t ts = 4 * clk;
+      auto& r = RowAt<CpuCols>(cpu, i);
+      r.is_real = BabyBear::one();
+      r.clk = Fe(clk);
+      r.pc = Fe(d.pc);
+      r.rd = Fe(d.rd);
+      r.rs1 = Fe(d.rs1);
+      r.rs2 = Fe(d.rs2);
+      SetWord(r.imm, d.imm);
+      SetWord(r.rd_const, d.rd_const);
+      r.target = TargetField(d.target);
+      r.alu_op = Fe(d.alu_op);
+      for (size_t f = 0; f < kNumCpuFlags; ++f) r.flag[f] = Fe((d.flags >> f) & 1);
+
+      // Register reads.
+      const Cell rs1 = memory.Access(kRegisterBase + d.rs1, ts, std::nullopt);
+      const Cell rs2 = memory.Access(kRegisterBase + d.rs2, ts + 1, std::nullopt);
+      SetWord(r.rs1_val, rs1.value);
+      SetWord(r.rs2_val, rs2.value);
+      TimestampDiffWitness(ts, rs1.timestamp, r.rs1_ts_diff, &bytes, true);
+      TimestampDiffWitness(ts + 1, rs2.timestamp, r.rs2_ts_diff, &bytes, true);
+
+      // ALU.
+      uint32_t alu_a = 0;
+      if (d.flag(kFlagAluSend)) {
+        const Opcode op = static_cast<Opcode>(d.alu_op);
+        const uint32_t c = d.flag(kFlagImm) ? d.imm : rs2.value;
+        alu_a = AluReference(op, rs1.value, c);
+        if (step.rs1_value != rs1.value || (!d.flag(kFlagImm) && step.rs2_value != rs2.value)) {
+          throw Error(
+              fmt::format("witness: the ALU operands of step {} disagree with the trace", i));
         }
-        r.load_sign = Fe(top >> 7);
-        low7 = top & 0x7f;
-        r.load_low7 = Fe(low7);
       }
-      if (step.mem_addr != addr || step.mem_value != value) {
-        throw Error(fmt::format("witness: memory access of step {} disagrees with the trace", i));
+      SetWord(r.alu_a, alu_a);
+
+      // Memory.
+      const bool is_load = d.flag(kFlagLoadByte) || d.flag(kFlagLoadHalf) || d.flag(kFlagLoadWord);
+      const bool is_store =
+          d.flag(kFlagStoreByte) || d.flag(kFlagStoreHalf) || d.flag(kFlagStoreWord);
+      uint32_t load = 0, mem_hi = 0, addr_quarter = 0, low7 = 0;
+      if (is_load || is_store) {
+        const uint32_t addr = alu_a;
+        const uint32_t offset = addr & 3;
+        addr_quarter = (addr & 0xff) >> 2;
+        const uint32_t word = addr >> 2;
+        const uint32_t old = memory.Peek(word);
+        uint32_t value = old;
+        if (d.flag(kFlagStoreWord)) value = rs2.value;
+        if (d.flag(kFlagStoreHalf)) {
+          const uint32_t shift = 8 * offset;
+          value = (old & ~(0xffffu << shift)) | ((rs2.value & 0xffff) << shift);
+        }
+        if (d.flag(kFlagStoreByte)) {
+          const uint32_t shift = 8 * offset;
+          value = (old & ~(0xffu << shift)) | ((rs2.value & 0xff) << shift);
+        }
+        const Cell prev = memory.Access(word, ts + 2, value);
+        SetWord(r.mem_prev, prev.value);
+        SetWord(r.mem_new, value);
+        TimestampDiffWitness(ts + 2, prev.timestamp, r.mem_ts_diff, &bytes, true);
+        mem_hi = (ts + 2 - prev.timestamp - 1) >> 16;
+        r.byte_sel[offset] = BabyBear::one();
+        r.addr_quarter = Fe(addr_quarter);
+        if (is_load) {
+          uint32_t top = 0;
+          if (d.flag(kFlagLoadWord)) {
+            load = prev.value;
+          } else if (d.flag(kFlagLoadHalf)) {
+            const uint32_t h = (prev.value >> (8 * offset)) & 0xffff;
+            top = h >> 8;
+            load = (d.flag(kFlagSigned) && (h & 0x8000)) ? (h | 0xffff0000u) : h;
+          } else {
+            const uint32_t b = (prev.value >> (8 * offset)) & 0xff;
+            top = b;
+            load = (d.flag(kFlagSigned) && (b & 0x80)) ? (b | 0xffffff00u) : b;
+          }
+          r.load_sign = Fe(top >> 7);
+          low7 = top & 0x7f;
+          r.load_low7 = Fe(low7);
+        }
+        if (step.mem_addr != addr || step.mem_value != value) {
+          throw Error(fmt::format("witness: memory access of step {} disagrees with the trace", i));
+        }
       }
-    }
-    bytes.Range(low7, low7 + 128);
+      bytes.Range(low7, low7 + 128);
 
-    // Branches and jumps.
-    uint32_t next_pc = d.pc + 4;
-    uint32_t jalr_half = 0;
-    uint32_t top_check = 0;
-    if (d.flag(kFlagBranchEq) || d.flag(kFlagBranchNe)) {
-      const uint32_t sum =
-          (alu_a & 0xff) + ((alu_a >> 8) & 0xff) + ((alu_a >> 16) & 0xff) + (alu_a >> 24);
-      r.nonzero = Fe(sum != 0);
-      r.nonzero_inverse = sum != 0 ? Fe(sum).inverse() : BabyBear::zero();
-    }
-    bool taken = false;
-    if (d.flag(kFlagBranchNe)) taken = alu_a != 0;
-    if (d.flag(kFlagBranchEq)) taken = alu_a == 0;
-    if (d.flag(kFlagBranchLt)) taken = alu_a == 1;
-    if (d.flag(kFlagBranchGe)) taken = alu_a == 0;
-    if (taken || d.flag(kFlagJal)) next_pc = d.target;
-    if (d.flag(kFlagJalr)) {
-      next_pc = alu_a & ~1u;
-      jalr_half = (alu_a & 0xff) >> 1;
-      r.jalr_half = Fe(jalr_half);
-      r.jalr_bit0 = Fe(alu_a & 1);
-      top_check = (alu_a >> 24) + 0x88;
-      if (top_check > 0xff) throw Error("not provable: jalr target at or above 0x78000000");
-    }
-    bytes.Range(addr_quarter, jalr_half);
-    if (d.flag(kFlagJalr)) bytes.Range(top_check, 0);
-    if (step.next_pc != next_pc && !d.flag(kFlagEcall)) {
-      throw Error(fmt::format("witness: next pc of step {} disagrees with the trace", i));
-    }
+      // Branches and jumps.
+      uint32_t next_pc = d.pc + 4;
+      uint32_t jalr_half = 0;
+      uint32_t top_check = 0;
+      if (d.flag(kFlagBranchEq) || d.flag(kFlagBranchNe)) {
+        const uint32_t sum =
+            (alu_a & 0xff) + ((alu_a >> 8) & 0xff) + ((alu_a >> 16) & 0xff) + (alu_a >> 24);
+        r.nonzero = Fe(sum != 0);
+        r.nonzero_inverse = sum != 0 ? Fe(sum).inverse() : BabyBear::zero();
+      }
+      bool taken = false;
+      if (d.flag(kFlagBranchNe)) taken = alu_a != 0;
+      if (d.flag(kFlagBranchEq)) taken = alu_a == 0;
+      if (d.flag(kFlagBranchLt)) taken = alu_a == 1;
+      if (d.flag(kFlagBranchGe)) taken = alu_a == 0;
+      if (taken || d.flag(kFlagJal)) next_pc = d.target;
+      if (d.flag(kFlagJalr)) {
+        next_pc = alu_a & ~1u;
+        jalr_half = (alu_a & 0xff) >> 1;
+        r.jalr_half = Fe(jalr_half);
+        r.jalr_bit0 = Fe(alu_a & 1);
+        top_check = (alu_a >> 24) + 0x88;
+        if (top_check > 0xff) throw Error("not provable: jalr target at or above 0x78000000");
+      }
+      bytes.Range(addr_quarter, jalr_half);
+      if (d.flag(kFlagJalr)) bytes.Range(top_check, 0);
+      if (step.next_pc != next_pc && !d.flag(kFlagEcall)) {
+        throw Error(fmt::format("witness: next pc of step {} disagrees with the trace", i));
+      }
 
-    // Syscalls: exit in the CPU row, write and read in a row of the ecall table.
-    uint32_t syscall_result = 0;
-    bool syscall_writes_a0 = false;
-    if (d.flag(kFlagEcall)) {
-      const uint32_t number = rs1.value + d.rd_const, fd = rs2.value;
-      if (number == 93 || number == 94) {
-        if (i + 1 != steps) throw Error("witness: exit is not the last step");
-        r.sys_exit = BabyBear::one();
-        r.exit_group = Fe(number == 94);
-        if (rs2.value != exit_code) throw Error("witness: exit code disagrees with a0");
-      } else if ((number == 64 && fd >= 1 && fd <= 3) || (number == 63 && fd == 0) ||
-                 number == 214 || number == kCounterCallNumber) {
-        auto& e = ecall_rows.emplace_back();
-        e.is_real = BabyBear::one();
-        e.clk = Fe(clk);
-        e.number = Fe(number);
-        SetWord(e.a0, fd);
-        e.journal_len = Fe(journal_len);
-        e.input_eof = Fe(input_eof);
-        SetWord(e.brk, brk);
-        const Cell a1 = memory.Access(kRegisterBase + 11, ts + 2, std::nullopt);
-        const Cell a2 = memory.Access(kRegisterBase + 12, ts + 2, std::nullopt);
-        SetWord(e.arg1, a1.value);
-        SetWord(e.arg2, a2.value);
-        TimestampDiffWitness(ts + 2, a1.timestamp, e.arg1_ts_diff, &bytes, true);
-        TimestampDiffWitness(ts + 2, a2.timestamp, e.arg2_ts_diff, &bytes, true);
-        bytes.Range((ts + 2 - a1.timestamp - 1) >> 16, (ts + 2 - a2.timestamp - 1) >> 16);
-        syscall_writes_a0 = true;
-        uint32_t buf_quarter = 0, count_check = 0;
-        if (number == kCounterCallNumber) {
-          e.sys_counter = BabyBear::one();
-          syscall_result = clk - 1;  // the steps before this one (vm: instructions retired)
-          bytes.Range(syscall_result & 0xff, (syscall_result >> 8) & 0xff);
-          bytes.Range(syscall_result >> 16, 0);
-        } else if (number == 214) {
-          // Linux's brk (vm::Machine::Brk): the break moves to a request within the heap.
-          const uint32_t request = fd, heap_start = fixed.image_end_word * 4;
-          if (heap_start > kHeapLimit) {
-            throw Error("not provable: brk with the image's end above the stack's 8 MiB");
-          }
-          const bool below = request < heap_start, above = kHeapLimit < request;
-          e.sys_brk = BabyBear::one();
-          e.brk_below = Fe(below);
-          e.brk_above = Fe(above);
-          e.brk_moves = Fe(!below && !above);
-          alu_events.push_back(AluEvent{Opcode::kSltu, request, heap_start});
-          alu_events.push_back(AluEvent{Opcode::kSltu, kHeapLimit, request});
-          if (!below && !above) brk = request;
-          syscall_result = brk;
-        } else if (number == 63) {
-          while (next_syscall < trace.syscalls.size() &&
-                 trace.syscalls[next_syscall].timestamp < step.timestamp) {
-            ++next_syscall;
-          }
-          if (next_syscall == trace.syscalls.size() ||
-              trace.syscalls[next_syscall].timestamp != step.timestamp) {
-            throw Error(fmt::format("witness: no syscall record for the read of step {}", i));
-          }
-          const vm::SyscallRecord& call = trace.syscalls[next_syscall];
-          const uint32_t count = a2.value, n = call.result;
-          if (n > count || call.data_size != n || (input_eof && n != 0)) {
-            throw Error(fmt::format("witness: read of step {} disagrees with the input", i));
-          }
-          if (n >= 0x78000000u) throw Error("not provable: read of 0x78000000 bytes or more");
-          e.sys_read = BabyBear::one();
-          e.short_read = Fe(n < count);
-          buf_quarter = (a1.value & 0xff) >> 2;
-          e.buf_quarter = Fe(buf_quarter);
-          e.buf_sel[a1.value & 3] = BabyBear::one();
-          syscall_result = n;
-          alu_events.push_back(AluEvent{Opcode::kSltu, n, count});
-
-          auto& call_row = read_rows.emplace_back();
-          call_row.is_real = BabyBear::one();
-          call_row.clk = Fe(clk);
-          call_row.word = Fe(a1.value >> 2);
-          call_row.offset = Fe(a1.value & 3);
-          SetWord(call_row.count, count);
-          SetWord(call_row.n, n);
-          call_row.short_read = Fe(n < count);
-          call_row.n_nonzero = Fe(n != 0);
-          call_row.n_inverse = n != 0 ? Fe(n).inverse() : BabyBear::zero();
-          bytes.Range((n >> 24) + 0x88, 0);
-          const std::span<const uint8_t> data(trace.syscall_data.data() + call.data_offset, n);
-          AppendInputWords(clk, a1.value, data, &memory, &bytes, &io_rows);
-          input_eof = input_eof || n < count;
-        } else {
-          syscall_result = a2.value;
-          if (fd == 3) {
-            e.sys_journal = BabyBear::one();
-            const uint32_t count = a2.value;
+      // Syscalls: exit in the CPU row, write and read in a row of the ecall table.
+      uint32_t syscall_result = 0;
+      bool syscall_writes_a0 = false;
+      if (d.flag(kFlagEcall)) {
+        const uint32_t number = rs1.value + d.rd_const, fd = rs2.value;
+        if (number == 93 || number == 94) {
+          if (i + 1 != steps) throw Error("witness: exit is not the last step");
+          r.sys_exit = BabyBear::one();
+          r.exit_group = Fe(number == 94);
+          if (rs2.value != exit_code) throw Error("witness: exit code disagrees with a0");
+        } else if ((number == 64 && fd >= 1 && fd <= 3) || (number == 63 && fd == 0) ||
+                   number == 214 || number == kCounterCallNumber) {
+          auto& e = ecall_rows.emplace_back();
+          e.is_real = BabyBear::one();
+          e.clk = Fe(clk);
+          e.number = Fe(number);
+          SetWord(e.a0, fd);
+          e.journal_len = Fe(journal_len);
+          e.input_eof = Fe(input_eof);
+          SetWord(e.brk, brk);
+          const Cell a1 = memory.Access(kRegisterBase + 11, ts + 2, std::nullopt);
+          const Cell a2 = memory.Access(kRegisterBase + 12, ts + 2, std::nullopt);
+          SetWord(e.arg1, a1.value);
+          SetWord(e.arg2, a2.value);
+          TimestampDiffWitness(ts + 2, a1.timestamp, e.arg1_ts_diff, &bytes, true);
+          TimestampDiffWitness(ts + 2, a2.timestamp, e.arg2_ts_diff, &bytes, true);
+          bytes.Range((ts + 2 - a1.timestamp - 1) >> 16, (ts + 2 - a2.timestamp - 1) >> 16);
+          syscall_writes_a0 = true;
+          uint32_t buf_quarter = 0, count_check = 0;
+          if (number == kCounterCallNumber) {
+            e.sys_counter = BabyBear::one();
+            syscall_result = clk - 1;  // the steps before this one (vm: instructions retired)
+            bytes.Range(syscall_result & 0xff, (syscall_result >> 8) & 0xff);
+            bytes.Range(syscall_result >> 16, 0);
+          } else if (number == 214) {
+            // Linux's brk (vm::Machine::Brk): the break moves to a request within the heap.
+            const uint32_t request = fd, heap_start = fixed.image_end_word * 4;
+            if (heap_start > kHeapLimit) {
+              throw Error("not provable: brk with the image's end above the stack's 8 MiB");
+            }
+            const bool below = request < heap_start, above = kHeapLimit < request;
+            e.sys_brk = BabyBear::one();
+            e.brk_below = Fe(below);
+            e.brk_above = Fe(above);
+            e.brk_moves = Fe(!below && !above);
+            less_than_events.push_back(AluEvent{Opcode::kSltu, request, heap_start});
+            less_than_events.push_back(AluEvent{Opcode::kSltu, kHeapLimit, request});
+            if (!below && !above) brk = request;
+            syscall_result = brk;
+          } else if (number == 63) {
+            while (next_syscall < trace.syscalls.size() &&
+                   trace.syscalls[next_syscall].timestamp < step.timestamp) {
+              ++next_syscall;
+            }
+            if (next_syscall == trace.syscalls.size() ||
+                trace.syscalls[next_syscall].timestamp != step.timestamp) {
+              throw Error(fmt::format("witness: no syscall record for the read of step {}", i));
+            }
+            const vm::SyscallRecord& call = trace.syscalls[next_syscall];
+            const uint32_t count = a2.value, n = call.result;
+            if (n > count || call.data_size != n || (input_eof && n != 0)) {
+              throw Error(fmt::format("witness: read of step {} disagrees with the input", i));
+            }
+            if (n >= 0x78000000u) throw Error("not provable: read of 0x78000000 bytes or more");
+            e.sys_read = BabyBear::one();
+            e.short_read = Fe(n < count);
             buf_quarter = (a1.value & 0xff) >> 2;
             e.buf_quarter = Fe(buf_quarter);
             e.buf_sel[a1.value & 3] = BabyBear::one();
-            count_check = (count >> 24) + 0x88;
-            if (count_check > 0xff) {
-              throw Error("not provable: journal write of 2^31 bytes or more");
-            }
-            e.count_nonzero = Fe(count != 0);
-            e.count_inverse = count != 0 ? Fe(count).inverse() : BabyBear::zero();
-            AppendJournalWords(clk, a1.value, count, &journal, &memory, &bytes, &io_rows);
-            journal_len += count;
+            syscall_result = n;
+            less_than_events.push_back(AluEvent{Opcode::kSltu, n, count});
+
+            auto& call_row = read_rows.emplace_back();
+            call_row.is_real = BabyBear::one();
+            call_row.clk = Fe(clk);
+            call_row.word = Fe(a1.value >> 2);
+            call_row.offset = Fe(a1.value & 3);
+            SetWord(call_row.count, count);
+            SetWord(call_row.n, n);
+            call_row.short_read = Fe(n < count);
+            call_row.n_nonzero = Fe(n != 0);
+            call_row.n_inverse = n != 0 ? Fe(n).inverse() : BabyBear::zero();
+            bytes.Range((n >> 24) + 0x88, 0);
+            const std::span<const uint8_t> data(trace.syscall_data.data() + call.data_offset, n);
+            AppendInputWords(clk, a1.value, data, &memory, &bytes, &io_rows);
+            input_eof = input_eof || n < count;
           } else {
-            e.sys_console = BabyBear::one();
-            e.console_fd_bit = Fe(fd - 1);
+            syscall_result = a2.value;
+            if (fd == 3) {
+              e.sys_journal = BabyBear::one();
+              const uint32_t count = a2.value;
+              buf_quarter = (a1.value & 0xff) >> 2;
+              e.buf_quarter = Fe(buf_quarter);
+              e.buf_sel[a1.value & 3] = BabyBear::one();
+              count_check = (count >> 24) + 0x88;
+              if (count_check > 0xff) {
+                throw Error("not provable: journal write of 2^31 bytes or more");
+              }
+              e.count_nonzero = Fe(count != 0);
+              e.count_inverse = count != 0 ? Fe(count).inverse() : BabyBear::zero();
+              AppendJournalWords(clk, a1.value, count, &journal, &memory, &bytes, &io_rows);
+              journal_len += count;
+            } else {
+              e.sys_console = BabyBear::one();
+              e.console_fd_bit = Fe(fd - 1);
+            }
           }
+          SetWord(e.result, syscall_result);
+          bytes.Range(buf_quarter, count_check);
+        } else {
+          throw Error(fmt::format(
+              "not provable: syscall {} (fd {}) at pc 0x{:x}: the circuit supports exit, brk, "
+              "read from fd 0 and write to fd 1, 2, 3",
+              number, fd, d.pc));
         }
-        SetWord(e.result, syscall_result);
-        bytes.Range(buf_quarter, count_check);
-      } else {
-        throw Error(fmt::format(
-            "not provable: syscall {} (fd {}) at pc 0x{:x}: the circuit supports exit, brk, "
-            "read from fd 0 and write to fd 1, 2, 3",
-            number, fd, d.pc));
+      }
+
+      // The rd write.
+      uint32_t rd_value = 0;
+      const uint32_t rd_old = memory.Peek(kRegisterBase + d.rd);
+      if (d.flag(kFlagWriteAlu))
+        rd_value = alu_a;
+      else if (d.flag(kFlagWriteConst))
+        rd_value = d.rd_const;
+      else if (d.flag(kFlagWriteLoad))
+        rd_value = load;
+      else if (syscall_writes_a0)
+        rd_value = syscall_result;
+      else
+        rd_value = rd_old;
+      const Cell rd = memory.Access(kRegisterBase + d.rd, ts + 3, rd_value);
+      SetWord(r.rd_prev, rd.value);
+      SetWord(r.rd_val, rd_value);
+      TimestampDiffWitness(ts + 3, rd.timestamp, r.rd_ts_diff, &bytes, true);
+      bytes.Range((ts - rs1.timestamp - 1) >> 16, (ts + 1 - rs2.timestamp - 1) >> 16);
+      bytes.Range((ts + 3 - rd.timestamp - 1) >> 16, mem_hi);
+      if (step.rd != 0 && (step.rd != d.rd || step.rd_value != rd_value)) {
+        throw Error(fmt::format("witness: rd of step {} disagrees with the trace", i));
       }
     }
-
-    // The rd write.
-    uint32_t rd_value = 0;
-    const uint32_t rd_old = memory.Peek(kRegisterBase + d.rd);
-    if (d.flag(kFlagWriteAlu))
-      rd_value = alu_a;
-    else if (d.flag(kFlagWriteConst))
-      rd_value = d.rd_const;
-    else if (d.flag(kFlagWriteLoad))
-      rd_value = load;
-    else if (syscall_writes_a0)
-      rd_value = syscall_result;
-    else
-      rd_value = rd_old;
-    const Cell rd = memory.Access(kRegisterBase + d.rd, ts + 3, rd_value);
-    SetWord(r.rd_prev, rd.value);
-    SetWord(r.rd_val, rd_value);
-    TimestampDiffWitness(ts + 3, rd.timestamp, r.rd_ts_diff, &bytes, true);
-    bytes.Range((ts - rs1.timestamp - 1) >> 16, (ts + 1 - rs2.timestamp - 1) >> 16);
-    bytes.Range((ts + 3 - rd.timestamp - 1) >> 16, mem_hi);
-    if (step.rd != 0 && (step.rd != d.rd || step.rd_value != rd_value)) {
-      throw Error(fmt::format("witness: rd of step {} disagrees with the trace", i));
-    }
-  }
+  });
+  StartedAluTraces started_alu = StartAluTraces(CpuAluEvents(fixed, trace), &alu_bytes);
+  cpu_rows.get();
   if (RowAt<CpuCols>(cpu, steps - 1).sys_exit != BabyBear::one()) {
     throw Error("not provable: the execution does not end with exit");
   }
@@ -551,7 +584,8 @@ CircuitWitness GenerateWitness(const FixedColumns& fixed, const vm::Trace& trace
   w.tables[kZeroInitTable].main = std::move(zero_init);
 
   // ALU tables, then the byte table (which counts every table's lookups).
-  AluTraces alu = GenerateAluTraces(alu_events, &bytes);
+  AluTraces alu = FinishAluTraces(std::move(started_alu), less_than_events, &bytes);
+  bytes.Merge(alu_bytes);
   w.tables[kAddSubTable].main = std::move(alu.add_sub);
   w.tables[kBitwiseTable].main = std::move(alu.bitwise);
   w.tables[kLessThanTable].main = std::move(alu.less_than);
