@@ -205,10 +205,9 @@ AluTraces FinishAluTraces(StartedAluTraces started, std::span<const AluEvent> le
                           ByteCounter* bytes) {
   std::vector<AluRow>& rows = started.less_than_rows;
   if (!less_than_events.empty()) rows = MergeAluRows(rows, CountAluRows(less_than_events));
-  AluTraces& t = started.traces;
-  t.used_rows[static_cast<size_t>(AluTable::kLessThan)] = rows.size();
-  t.less_than = GenerateLessThanTrace(rows, bytes);
-  return std::move(t);
+  started.traces.used_rows[static_cast<size_t>(AluTable::kLessThan)] = rows.size();
+  started.traces.less_than = GenerateLessThanTrace(rows, bytes);
+  return std::move(started.traces);
 }
 
 AluTraces GenerateAluTraces(std::span<const AluEvent> events, ByteCounter* bytes) {

@@ -82,7 +82,7 @@ AluTraces GenerateAluTraces(std::span<const AluEvent> events, ByteCounter* bytes
 // rows, FinishAluTraces adds the later less-than events and builds it. GenerateAluTraces(e, b)
 // is FinishAluTraces(StartAluTraces(e, b), {}, b); the rows may come in another order.
 struct StartedAluTraces {
-  AluTraces traces;  // less_than not built yet
+  AluTraces traces;  // less_than and its used_rows not built yet
   std::vector<AluRow> less_than_rows;
 };
 StartedAluTraces StartAluTraces(std::span<const AluEvent> events, ByteCounter* bytes);

@@ -22,8 +22,9 @@ struct ImageIdParts {
   uint32_t entry_pc = 0;
   uint32_t initial_sp = 0;
   // First word index above every segment (end of the highest segment, rounded up to a 4 KiB page,
-  // / 4; the memory image table holds every word below it): memory that the image does not
-  // initialise lies in [image_end_word, (initial_sp & ~0xFFF) / 4). docs/image-id.md.
+  // / 4; the memory image table holds every word from the first segment's page up to it): memory
+  // that the image does not initialise lies in [image_end_word, (initial_sp & ~0xFFF) / 4).
+  // docs/image-id.md.
   uint32_t image_end_word = 0;
   hash::Digest preprocessed_root{};  // commitment to the fixed columns of the circuit
   // log2 of the height of every table of the circuit that has fixed columns, in table order.
