@@ -57,7 +57,11 @@ class Sha256 {
  private:
   static constexpr uint32_t Rotr(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
 
-  void Compress(const uint8_t* block) {
+  // Not inlined: unrolled, it is 12.6 KB of code, and every word of a guest's code is a row of the
+  // circuit's program and memory image tables. Inlined at Update's two call sites, with Update
+  // inlined at each of its own, it made the sha256 example's code 103.5 KB instead of 30.9 KB
+  // (0.14 % fewer cycles for the call it saves).
+  [[gnu::noinline]] void Compress(const uint8_t* block) {
     static constexpr uint32_t kRound[64] = {
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
         0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
