@@ -4,7 +4,7 @@
 //             under 2^k cycles;
 //   - sha256: examples/sha256 (software SHA-256 of the private input) on pseudo-random input sized
 //             to just under 2^k cycles;
-//   - mlp:    the Fashion-MNIST MLP inference (examples/fashion, 250,845 cycles).
+//   - mlp:    the Fashion-MNIST MLP inference (examples/fashion, 251,085 cycles).
 // Each proof runs in its own child process, so the peak resident set is that proof's alone.
 //
 //   build/bench/prove_bench [--max-log 20] [--min-log 16] [--examples build/examples]
