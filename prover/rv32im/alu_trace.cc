@@ -192,7 +192,9 @@ StartedAluTraces StartAluTraces(std::span<const AluEvent> events, ByteCounter* b
     started.less_than_rows = MergeAluRows(started.less_than_rows, CountAluRows(bounds));
   }
   AluTraces& t = started.traces;
-  for (size_t i = 0; i < kNumAluTables; ++i) t.used_rows[i] = per_table[i].size();
+  for (size_t i = 0; i < kNumAluTables; ++i) {
+    if (i != static_cast<size_t>(AluTable::kLessThan)) t.used_rows[i] = per_table[i].size();
+  }
   t.add_sub = GenerateAddSubTrace(per_table[0], bytes);
   t.bitwise = GenerateBitwiseTrace(per_table[1], bytes);
   t.shift = GenerateShiftTrace(per_table[3], bytes);

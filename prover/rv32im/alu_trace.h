@@ -80,7 +80,8 @@ AluTraces GenerateAluTraces(std::span<const AluEvent> events, ByteCounter* bytes
 // The same in two steps, for a caller that has every event but a few SLTU ones (the ecall
 // table's) well before the rest: StartAluTraces builds every table but less-than and keeps its
 // rows, FinishAluTraces adds the later less-than events and builds it. GenerateAluTraces(e, b)
-// is FinishAluTraces(StartAluTraces(e, b), {}, b); the rows may come in another order.
+// is FinishAluTraces(StartAluTraces(e, b), {}, b); splitting the events between the two calls
+// changes the order of the less-than rows, not the rows.
 struct StartedAluTraces {
   AluTraces traces;  // less_than and its used_rows not built yet
   std::vector<AluRow> less_than_rows;
