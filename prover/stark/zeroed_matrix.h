@@ -1,7 +1,7 @@
 #pragma once
 
-// Zero-filled matrices whose pages every thread faults in, for tables that are then filled in
-// one thread (the RV32IM witness generators: the memory state is sequential). A zero-filled
+// Zero-filled matrices whose pages every thread faults in, for tables that are then each filled
+// in one thread (the RV32IM witness generators: the memory state is sequential). A zero-filled
 // vector would first-touch all its pages in the allocating thread, and a first touch is slow on a
 // virtual machine (1 to 3 s per GB here; docs/stark.md, "Cold and warm processes"). So the pages
 // are populated first, in parallel, by the kernel (MADV_POPULATE_WRITE: no byte of the storage is
