@@ -1,4 +1,4 @@
-// Poseidon2, Merkle commitment and proof-of-work speed.
+// Poseidon2, row hash (SHA-256), Merkle commitment and proof-of-work speed.
 //   ./build/bench/hash_bench
 //   ./build/bench/hash_bench --benchmark_filter=MerkleCommit
 // Permutations per second are the items_per_second of BM_Poseidon2*; the Merkle rate is reported
@@ -13,6 +13,7 @@
 #include "prover/merkle/merkle_tree.h"
 #include "verifier/field/packed_babybear.h"
 #include "verifier/hash/poseidon2.h"
+#include "verifier/hash/row_hash.h"
 #include "verifier/hash/sponge.h"
 #include "verifier/merkle/merkle_verifier.h"
 #include "verifier/transcript/challenger.h"
@@ -33,7 +34,6 @@ void BM_Poseidon2Scalar(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_Poseidon2Scalar<Poseidon2>)->Name("BM_Poseidon2Scalar");
-BENCHMARK(BM_Poseidon2Scalar<hash::Poseidon2Wide>)->Name("BM_Poseidon2WideScalar");
 
 template <class P>
 void BM_Poseidon2Packed(benchmark::State& state) {
@@ -49,19 +49,21 @@ void BM_Poseidon2Packed(benchmark::State& state) {
   state.SetLabel("lanes=" + std::to_string(BabyBear::Packed::kWidth));
 }
 BENCHMARK(BM_Poseidon2Packed<Poseidon2>)->Name("BM_Poseidon2Packed");
-BENCHMARK(BM_Poseidon2Packed<hash::Poseidon2Wide>)->Name("BM_Poseidon2WidePacked");
 
-void BM_HashRow100(benchmark::State& state) {
-  std::vector<BabyBear> row(100);
+// One row of `state.range(0)` elements (a Merkle leaf), with one hasher reused as the prover does.
+void BM_RowHash(benchmark::State& state) {
+  std::vector<BabyBear> row(static_cast<size_t>(state.range(0)));
   for (size_t i = 0; i < row.size(); ++i)
     row[i] = BabyBear::from_canonical(static_cast<uint32_t>(i));
+  hash::RowHasher hasher;
   for (auto _ : state) {
-    hash::Digest d = hash::HashElements(std::span<const BabyBear>(row));
+    hasher.Absorb(std::span<const BabyBear>(row));
+    hash::Digest d = hasher.Finalize();
     benchmark::DoNotOptimize(d);
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_HashRow100);
+BENCHMARK(BM_RowHash)->Arg(20)->Arg(88)->Arg(104);
 
 // Commitment to one matrix of 2^log_rows rows and `columns` columns (parallel, packed).
 void BM_MerkleCommit(benchmark::State& state) {

@@ -16,6 +16,7 @@
 
 #include "common/error.h"
 #include "verifier/field/packed_babybear.h"
+#include "verifier/hash/row_hash.h"
 
 namespace prova::merkle {
 
@@ -104,34 +105,22 @@ struct BlockRows {
   size_t salt_elements = 0;
 };
 
-// HashElements of rows [start, start + kLanes) of a block, one row per lane.
-void HashRowsPacked(const BlockRows& block, size_t start, Digest* out) {
-  hash::MerkleDamgardHasher<Packed> hasher;
-  std::array<BabyBear, kLanes> column;
-  std::array<Packed, kLanes> square;
-  auto absorb_columns = [&](const BabyBear* base, size_t width) {
-    size_t c = 0;
-    for (; c + kLanes <= width; c += kLanes) {  // the rows are consecutive: a square at a time
-      LoadRowsTransposed(base + start * width + c, width, square.data());
-      for (const Packed& x : square) hasher.Absorb(x);
-    }
-    for (; c < width; ++c) {
-      for (size_t l = 0; l < kLanes; ++l) column[l] = base[(start + l) * width + c];
-      hasher.Absorb(Packed::from_array(column));
-    }
+// RowHash of row `row` of a block: its row of every matrix, then its salt. `values` is scratch
+// for the row's canonical values.
+Digest HashRow(const BlockRows& block, size_t row, hash::RowHasher& hasher,
+               std::vector<uint32_t>& values) {
+  size_t length = block.salt_elements;
+  for (const auto& [base, width] : block.matrices) length += width;
+  values.resize(length);
+  size_t at = 0;
+  auto convert = [&](const BabyBear* base, size_t width) {
+    hash::CanonicalValues(std::span<const BabyBear>(base + row * width, width),
+                          std::span<uint32_t>(values).subspan(at, width));
+    at += width;
   };
-  for (const auto& [base, width] : block.matrices) absorb_columns(base, width);
-  if (block.salt_elements != 0) absorb_columns(block.salts, block.salt_elements);
-  hash::UnpackDigests(hasher.Finalize(), out);
-}
-
-Digest HashRowScalar(const BlockRows& block, size_t row) {
-  hash::MerkleDamgardHasher<BabyBear> hasher;
-  for (const auto& [base, width] : block.matrices) {
-    hasher.Absorb(std::span<const BabyBear>(base + row * width, width));
-  }
-  hasher.Absorb(
-      std::span<const BabyBear>(block.salts + row * block.salt_elements, block.salt_elements));
+  for (const auto& [base, width] : block.matrices) convert(base, width);
+  convert(block.salts, block.salt_elements);
+  hasher.AbsorbCanonical(values);
   return hasher.Finalize();
 }
 
@@ -218,6 +207,8 @@ MerkleTree::DigestBuffer MerkleTree::HashGroup(size_t g, std::vector<BlockScratc
     ParallelChunks(block_height, [&](size_t begin, size_t end) {
       // A few hundred rows at a time, with their salts computed here rather than kept.
       std::vector<BabyBear> salts;
+      std::vector<uint32_t> values;
+      hash::RowHasher hasher;
       for (size_t part = begin; part < end; part += kGrain) {
         const size_t count = std::min(kGrain, end - part);
         BlockRows chunk;
@@ -228,13 +219,9 @@ MerkleTree::DigestBuffer MerkleTree::HashGroup(size_t g, std::vector<BlockScratc
         FillSalts(g, first + part, salts);
         chunk.salts = salts.data();
         chunk.salt_elements = GroupSalt(g);
-        size_t i = 0;
-        if (count >= kLanes) {
-          for (; i + kLanes <= count; i += kLanes) {
-            HashRowsPacked(chunk, i, &digests[first + part + i]);
-          }
+        for (size_t i = 0; i < count; ++i) {
+          digests[first + part + i] = HashRow(chunk, i, hasher, values);
         }
-        for (; i < count; ++i) digests[first + part + i] = HashRowScalar(chunk, i);
       }
     });
   }
@@ -324,7 +311,7 @@ void MerkleTree::Build(std::shared_ptr<const SaltSource> salts) {
 }
 
 Digest MerkleTree::GroupRowDigest(size_t group, uint64_t row, const OpenedRows& opened) const {
-  hash::MerkleDamgardHasher<BabyBear> hasher;
+  hash::RowHasher hasher;
   for (size_t k : groups_[group].matrices) {
     hasher.Absorb(std::span<const BabyBear>(opened[k].at(row)));
   }

@@ -1,4 +1,4 @@
-// Keeps verifier/stark/testdata/fibonacci_v11.proof in step with the prover: the prover without
+// Keeps verifier/stark/testdata/fibonacci_v12.proof in step with the prover: the prover without
 // zero knowledge is deterministic, so it must reproduce the frozen bytes exactly. Run with
 // PROVA_REGENERATE_FIXTURES=1 after an intended format change (and bump kProofVersion).
 
@@ -19,7 +19,7 @@ namespace {
 TEST(StarkFixtureTest, ProverReproducesTheFrozenProof) {
   const std::filesystem::path path = std::filesystem::path(__FILE__).parent_path().parent_path() /
                                      ".." / "verifier" / "stark" / "testdata" /
-                                     "fibonacci_v11.proof";
+                                     "fibonacci_v12.proof";
   const ProverAirTable<air::examples::FibonacciAir> fib{air::examples::FibonacciAir{}};
   const std::vector<const ProverTable*> tables = {&fib};
   StarkConfig config = TestConfig();

@@ -1,16 +1,12 @@
 #pragma once
 
-// Poseidon2 over BabyBear (eprint 2023/323), S-box x^7, 4 + 4 full rounds, in the two instances
+// Poseidon2 over BabyBear (eprint 2023/323), S-box x^7, 4 + 4 full rounds, in the width-16 instance
 // of the authors' reference implementation (HorizenLabs/poseidon2,
-// poseidon2_instance_babybear.rs):
-//  - Poseidon2 = POSEIDON2_BABYBEAR_16_PARAMS: width 16, 13 partial rounds. Merkle nodes, the
-//    Fiat-Shamir transcript. Constants and known-answer tests in
-//    /work/shared/vectors/poseidon2_babybear_w16.json; poseidon2_test.cc checks every constant
-//    against that file.
-//  - Poseidon2Wide = POSEIDON2_BABYBEAR_24_PARAMS: width 24, 21 partial rounds. Merkle leaves
-//    (sponge.h), where it takes 16 new elements per permutation instead of 8 for about 1.8 times
-//    the work. poseidon2_test.cc checks it against the reference's own known-answer test.
-// Parameters and security: verifier/hash/README.md.
+// poseidon2_instance_babybear.rs): Poseidon2 = POSEIDON2_BABYBEAR_16_PARAMS, 13 partial rounds.
+// Merkle nodes, the Fiat-Shamir transcript, proof of work. Constants and known-answer tests in
+// /work/shared/vectors/poseidon2_babybear_w16.json; poseidon2_test.cc checks every constant
+// against that file. The implementation is a template over the width and the number of partial
+// rounds, as the reference's is. Parameters and security: verifier/hash/README.md.
 
 #include <array>
 #include <cstddef>
@@ -52,9 +48,8 @@ class Poseidon2Instance {
 };
 
 using Poseidon2 = Poseidon2Instance<16, 13>;
-using Poseidon2Wide = Poseidon2Instance<24, 21>;
 
-// The constants of each instance are explicit specializations, defined in poseidon2.cc.
+// The constants of the instance are explicit specializations, defined in poseidon2.cc.
 #define PROVA_POSEIDON2_DECLARE_CONSTANTS(W, P)                                                  \
   template <>                                                                                    \
   const std::array<std::array<uint32_t, W>, 8> Poseidon2Instance<W, P>::kExternalRoundConstants; \
@@ -64,7 +59,6 @@ using Poseidon2Wide = Poseidon2Instance<24, 21>;
   const std::array<uint32_t, W> Poseidon2Instance<W, P>::kInternalDiagonalMinusOne;              \
   extern template class Poseidon2Instance<W, P>;
 PROVA_POSEIDON2_DECLARE_CONSTANTS(16, 13)
-PROVA_POSEIDON2_DECLARE_CONSTANTS(24, 21)
 #undef PROVA_POSEIDON2_DECLARE_CONSTANTS
 
 }  // namespace prova::hash

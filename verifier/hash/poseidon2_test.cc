@@ -229,115 +229,7 @@ TEST(Poseidon2Test, PackedMatchesVectorsInEveryLane) {
   }
 }
 
-// The reference's own known-answer test for the width-24 instance (HorizenLabs/poseidon2 at
-// bb476b9c, the commit of the constants, plain_implementations/src/poseidon2/poseidon2.rs,
-// poseidon2_tests_babybear::kats): input 0, 1, ..., 23.
-TEST(Poseidon2WideTest, KnownAnswer) {
-  Poseidon2Wide::State state;
-  for (size_t i = 0; i < Poseidon2Wide::kWidth; ++i) state[i] = BabyBear::from_canonical(i);
-  Poseidon2Wide::Permute(state);
-  const std::array<uint32_t, 24> expected = {
-      0x2ed3e23d, 0x12921fb0, 0x0e659e79, 0x61d81dc9, 0x32bae33b, 0x62486ae3,
-      0x1e681b60, 0x24b91325, 0x2a2ef5b9, 0x50e8593e, 0x5bc818ec, 0x10691997,
-      0x35a14520, 0x2ba6a3c5, 0x279d47ec, 0x55014e81, 0x5953a67f, 0x2f403111,
-      0x6b8828ff, 0x1801301f, 0x2749207a, 0x3dc9cf21, 0x3c985ba2, 0x57a99864};
-  for (size_t i = 0; i < Poseidon2Wide::kWidth; ++i) {
-    EXPECT_EQ(state[i].as_canonical(), expected[i]) << "element " << i;
-  }
-}
-
-TEST(Poseidon2WideTest, PermuteEqualsRoundByRoundAndPackedEqualsScalar) {
-  std::mt19937_64 rng(8);
-  std::array<Poseidon2Wide::State, kLanes> inputs;
-  for (auto& s : inputs) {
-    for (BabyBear& x : s) x = BabyBear::from_u64(rng());
-  }
-  inputs[0].fill(BabyBear::from_canonical(BabyBear::kPrime - 1));
-  Poseidon2Wide::PackedState packed;
-  for (size_t i = 0; i < Poseidon2Wide::kWidth; ++i) {
-    std::array<BabyBear, kLanes> column;
-    for (size_t l = 0; l < kLanes; ++l) column[l] = inputs[l][i];
-    packed[i] = Packed::from_array(column);
-  }
-  Poseidon2Wide::Permute(packed);
-  for (size_t l = 0; l < kLanes; ++l) {
-    Poseidon2Wide::State expected = inputs[l];
-    Poseidon2Wide::ExternalLinearLayer(expected);
-    for (size_t r = 0; r < 4; ++r) Poseidon2Wide::FullRound(expected, r);
-    for (size_t r = 0; r < Poseidon2Wide::kPartialRounds; ++r) {
-      Poseidon2Wide::PartialRound(expected, r);
-    }
-    for (size_t r = 4; r < 8; ++r) Poseidon2Wide::FullRound(expected, r);
-    Poseidon2Wide::State direct = inputs[l];
-    Poseidon2Wide::Permute(direct);
-    EXPECT_EQ(direct, expected) << "lane " << l;
-    for (size_t i = 0; i < Poseidon2Wide::kWidth; ++i) {
-      EXPECT_EQ(packed[i].to_array()[l], expected[i]) << "lane " << l << " element " << i;
-    }
-  }
-}
-
-// Up to 16 elements: one width-16 permutation; 17 to 24: one width-24 permutation.
-TEST(HashElementsTest, ShortInputsAreOnePermutation) {
-  std::mt19937_64 rng(3);
-  for (size_t len = 1; len <= Poseidon2Wide::kWidth; ++len) {
-    std::vector<BabyBear> input(len);
-    for (BabyBear& x : input) x = BabyBear::from_u64(rng());
-    Digest expected;
-    if (len <= Poseidon2::kWidth) {
-      Poseidon2::State state{};
-      for (size_t i = 0; i < len; ++i) state[i] = input[i];
-      Poseidon2::Permute(state);
-      std::copy(state.begin(), state.begin() + kDigestElements, expected.begin());
-    } else {
-      Poseidon2Wide::State state{};
-      for (size_t i = 0; i < len; ++i) state[i] = input[i];
-      Poseidon2Wide::Permute(state);
-      std::copy(state.begin(), state.begin() + kDigestElements, expected.begin());
-    }
-    EXPECT_EQ(HashElements(std::span<const BabyBear>(input)), expected) << len;
-  }
-  EXPECT_EQ(HashElements(std::span<const BabyBear>()), Digest{});
-}
-
-// The Merkle-Damgard chain written out with CompressWide, for every length from 17 to 75 (block
-// boundaries, partial last blocks, and one to five chained compressions).
-TEST(HashElementsTest, IsMerkleDamgardOverCompressWide) {
-  constexpr size_t kFirst = Poseidon2Wide::kWidth, kBlock = kFirst - kDigestElements;
-  std::mt19937_64 rng(4);
-  for (size_t len = Poseidon2::kWidth + 1; len <= 75; ++len) {
-    std::vector<BabyBear> input(len);
-    for (BabyBear& x : input) x = BabyBear::from_u64(rng());
-    std::array<BabyBear, kFirst> block{};  // zero padding
-    for (size_t k = 0; k < kFirst && k < len; ++k) block[k] = input[k];
-    Digest expected = CompressWide(block);
-    for (size_t start = kFirst; start < len; start += kBlock) {
-      block.fill(BabyBear::zero());
-      for (size_t k = 0; k < kDigestElements; ++k) block[k] = expected[k];
-      for (size_t k = 0; k < kBlock && start + k < len; ++k) {
-        block[kDigestElements + k] = input[start + k];
-      }
-      expected = CompressWide(block);
-    }
-    const Digest digest = HashElements(std::span<const BabyBear>(input));
-    EXPECT_EQ(digest, expected) << len;
-    // Incremental absorption in uneven pieces gives the same digest.
-    MerkleDamgardHasher<BabyBear> hasher;
-    const size_t a = std::min<size_t>(3, len), b = std::min<size_t>(len - a, 29);
-    hasher.Absorb(std::span<const BabyBear>(input).subspan(0, a));
-    hasher.Absorb(std::span<const BabyBear>(input).subspan(a, b));
-    hasher.Absorb(std::span<const BabyBear>(input).subspan(a + b));
-    EXPECT_EQ(hasher.Finalize(), digest) << len;
-    // A changed element changes the digest, wherever it is.
-    for (size_t i : {size_t{0}, len / 2, len - 1}) {
-      std::vector<BabyBear> changed = input;
-      changed[i] += BabyBear::one();
-      EXPECT_NE(HashElements(std::span<const BabyBear>(changed)), digest) << len << " " << i;
-    }
-  }
-}
-
-TEST(HashElementsTest, CompressIsTruncatedPermutation) {
+TEST(CompressTest, IsTruncatedPermutation) {
   std::mt19937_64 rng(5);
   Digest left, right;
   for (BabyBear& x : left) x = BabyBear::from_u64(rng());
@@ -353,42 +245,18 @@ TEST(HashElementsTest, CompressIsTruncatedPermutation) {
   EXPECT_NE(Compress(right, left), out);
 }
 
-TEST(HashElementsTest, PackedHashAndCompressMatchScalar) {
+TEST(CompressTest, PackedMatchesScalar) {
   std::mt19937_64 rng(6);
-  // One narrow permutation; a full first block and a partial second one.
-  for (size_t len : {size_t{12}, size_t{45}}) {
-    std::vector<std::vector<BabyBear>> inputs(kLanes, std::vector<BabyBear>(len));
-    for (auto& in : inputs) {
-      for (BabyBear& x : in) x = BabyBear::from_u64(rng());
-    }
-    std::vector<Packed> packed_input(len);
-    for (size_t i = 0; i < len; ++i) {
-      std::array<BabyBear, kLanes> column;
-      for (size_t l = 0; l < kLanes; ++l) column[l] = inputs[l][i];
-      packed_input[i] = Packed::from_array(column);
-    }
-    PackedDigest packed = HashElements<Packed>(std::span<const Packed>(packed_input));
-    PackedDigest compressed = Compress<Packed>(packed, packed);
-    for (size_t l = 0; l < kLanes; ++l) {
-      Digest expected = HashElements(std::span<const BabyBear>(inputs[l]));
-      Digest expected_compressed = Compress(expected, expected);
-      for (size_t i = 0; i < kDigestElements; ++i) {
-        EXPECT_EQ(packed[i].to_array()[l], expected[i]) << len;
-        EXPECT_EQ(compressed[i].to_array()[l], expected_compressed[i]) << len;
-      }
-    }
+  std::array<Digest, kLanes> lefts, rights;
+  for (size_t l = 0; l < kLanes; ++l) {
+    for (BabyBear& x : lefts[l]) x = BabyBear::from_u64(rng());
+    for (BabyBear& x : rights[l]) x = BabyBear::from_u64(rng());
   }
-}
-
-// A frozen digest: any change to the chaining (chunks, padding, order) or the permutation shows up
-// here.
-TEST(HashElementsTest, FrozenDigest) {
-  std::vector<BabyBear> input;
-  for (uint32_t i = 0; i < 20; ++i) input.push_back(BabyBear::from_canonical(i));
-  Digest digest = HashElements(std::span<const BabyBear>(input));
-  const std::array<uint32_t, 8> expected = {1934618889, 684930587,  569705193, 593198498,
-                                            1015920766, 1776120871, 364756999, 1348766892};
-  for (size_t i = 0; i < 8; ++i) EXPECT_EQ(digest[i].as_canonical(), expected[i]);
+  const PackedDigest packed =
+      Compress<Packed>(PackDigests(lefts.data(), 1), PackDigests(rights.data(), 1));
+  std::array<Digest, kLanes> unpacked;
+  UnpackDigests(packed, unpacked.data());
+  for (size_t l = 0; l < kLanes; ++l) EXPECT_EQ(unpacked[l], Compress(lefts[l], rights[l])) << l;
 }
 
 }  // namespace

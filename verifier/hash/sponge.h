@@ -1,17 +1,10 @@
 #pragma once
 
-// Hashing BabyBear elements with Poseidon2:
-//  - Compress (Plonky3 TruncatedPermutation): the first 8 elements of the width-16
-//    permutation of left || right. Merkle nodes.
-//  - MerkleDamgardHasher / HashElements: up to 16 elements, one width-16 permutation (as
-//    Compress); longer, Merkle-Damgard over CompressWide, the first 8 elements of the width-24
-//    permutation of its 24 inputs: the first block is 24 input elements, every later one the
-//    chaining value and 16 more, the last one zero-padded. Without a length block inputs of
-//    different lengths may collide (x and x||0 do), so it is only used where the length is fixed
-//    by public data (a Merkle leaf's row width, a fixed-size input); for those its collisions are
-//    collisions of Compress or CompressWide. Merkle leaves.
-// Both are templates over the element type so that BabyBear::Packed hashes Packed::kWidth
-// independent inputs at once, lane by lane. Security argument: verifier/hash/README.md.
+// Digests of 8 BabyBear elements and the Poseidon2 compression of two of them (Plonky3's
+// TruncatedPermutation): the first 8 elements of the width-16 permutation of left || right.
+// Merkle nodes. A template over the element type, so that BabyBear::Packed compresses
+// Packed::kWidth independent pairs at once, lane by lane. Rows of elements (Merkle leaves) are
+// hashed with SHA-256 (row_hash.h). Security argument: verifier/hash/README.md.
 
 #include <algorithm>
 #include <array>
@@ -33,90 +26,16 @@ using DigestOf = std::array<F, kDigestElements>;
 using Digest = DigestOf<BabyBear>;
 using PackedDigest = DigestOf<BabyBear::Packed>;
 
-// The first kDigestElements elements of permutation P (Poseidon2 or Poseidon2Wide) of `state`:
-// the truncated permutation every construction below is built on.
-template <class P, typename F>
-DigestOf<F> TruncatedPermutation(std::array<F, P::kWidth> state) {
-  P::Permute(state);
-  DigestOf<F> out;
-  std::copy_n(state.begin(), kDigestElements, out.begin());
-  return out;
-}
-
-// Incremental hash of a fixed-length input: Absorb() any number of times, then Finalize() once.
-//  - At most 16 elements (kNarrowInput): the first 8 elements of the width-16 permutation of the
-//    input padded with zeros to 16, one permutation (as Compress).
-//  - More: Merkle-Damgard over CompressWide. The input is cut into a first block b_0 of 24
-//    elements and later blocks b_1, b_2, ... of 16, the last one padded with zeros; the digest is
-//    h_1 = CompressWide(b_0), then h_(i+1) = CompressWide(h_i || b_i).
-// No input at all gives the zero digest. The width-24 permutation costs about 1.8 times the
-// width-16 one (hash_bench) and takes 16 new elements per permutation instead of 8: a 104-element
-// Merkle leaf takes 6 wide permutations instead of 12 narrow ones, about a ninth less work, while
-// a row of at most 16 elements keeps its single narrow permutation.
-template <typename F>
-class MerkleDamgardHasher {
- public:
-  static constexpr size_t kNarrowInput = Poseidon2::kWidth;
-  static constexpr size_t kWideWidth = Poseidon2Wide::kWidth;
-
-  void Absorb(const F& x) {
-    state_[position_++] = x;
-    if (position_ == kWideWidth) {
-      Poseidon2Wide::Permute(state_);
-      // The chaining value h_i is state_[0..8); the next block goes after it.
-      position_ = kDigestElements;
-      chained_ = true;
-    }
-  }
-  void Absorb(std::span<const F> xs) {
-    for (const F& x : xs) Absorb(x);
-  }
-  DigestOf<F> Finalize() {
-    if (!chained_ && position_ <= kNarrowInput) {
-      if (position_ == 0) return DigestOf<F>{};  // the zero digest
-      std::array<F, Poseidon2::kWidth> narrow{};
-      std::copy_n(state_.begin(), position_, narrow.begin());
-      return TruncatedPermutation<Poseidon2>(narrow);
-    }
-    if (chained_ && position_ == kDigestElements) {  // the input ended with a whole block
-      DigestOf<F> out;
-      std::copy_n(state_.begin(), kDigestElements, out.begin());
-      return out;
-    }
-    std::fill(state_.begin() + position_, state_.end(), F());
-    return TruncatedPermutation<Poseidon2Wide>(state_);
-  }
-
- private:
-  std::array<F, kWideWidth> state_{};
-  size_t position_ = 0;
-  bool chained_ = false;  // at least one block has been compressed
-};
-
-// The hash of a fixed-length sequence of elements.
-template <typename F>
-DigestOf<F> HashElements(std::span<const F> input) {
-  MerkleDamgardHasher<F> hasher;
-  hasher.Absorb(input);
-  return hasher.Finalize();
-}
-inline Digest HashElements(std::span<const BabyBear> input) {
-  return HashElements<BabyBear>(input);
-}
-
-// The width-24 compression of MerkleDamgardHasher: the first 8 elements of Poseidon2Wide(input).
-template <typename F>
-DigestOf<F> CompressWide(const std::array<F, Poseidon2Wide::kWidth>& input) {
-  return TruncatedPermutation<Poseidon2Wide>(input);
-}
-
 // 2-to-1 compression (Merkle nodes): the first 8 elements of Poseidon2(left || right).
 template <typename F>
 DigestOf<F> Compress(const DigestOf<F>& left, const DigestOf<F>& right) {
   std::array<F, Poseidon2::kWidth> state;
   std::copy(left.begin(), left.end(), state.begin());
   std::copy(right.begin(), right.end(), state.begin() + kDigestElements);
-  return TruncatedPermutation<Poseidon2>(state);
+  Poseidon2::Permute(state);
+  DigestOf<F> out;
+  std::copy_n(state.begin(), kDigestElements, out.begin());
+  return out;
 }
 
 // Lanes [0, lanes) of a packed digest from digests[0], digests[stride], ...; the other lanes zero.

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "common/error.h"
+#include "verifier/hash/row_hash.h"
 
 namespace prova::merkle {
 
@@ -36,44 +37,20 @@ std::vector<HeightGroup> GroupByHeight(std::span<const MatrixDimensions> dimensi
   return groups;
 }
 
-Digest HashRowGroup(const HeightGroup& group, const std::vector<std::vector<BabyBear>>& rows,
-                    std::span<const BabyBear> salt) {
-  hash::MerkleDamgardHasher<BabyBear> hasher;
-  for (size_t k : group.matrices) hasher.Absorb(std::span<const BabyBear>(rows[k]));
-  hasher.Absorb(salt);
-  return hasher.Finalize();
-}
-
 namespace {
 
-// HashRowGroup for every query at once: the queries' inputs have one length (checked by Verify),
-// so they share packed hashers, BabyBear::Packed::kWidth queries at a time.
+// The hash (RowHash) of one row group for every query: the rows of the group's matrices in commit
+// order, then the group's salt.
 std::vector<Digest> HashRowGroups(const HeightGroup& group, std::span<const QueryOpening> queries,
                                   size_t group_index) {
-  using Packed = BabyBear::Packed;
-  std::vector<Digest> digests(queries.size());
-  hash::ForEachBatch(
-      queries.size(),
-      [&](size_t start, size_t lanes) {
-        hash::MerkleDamgardHasher<Packed> hasher;
-        std::array<BabyBear, Packed::kWidth> column{};
-        auto absorb = [&](auto&& element_of_lane, size_t length) {
-          for (size_t c = 0; c < length; ++c) {
-            for (size_t k = 0; k < lanes; ++k) column[k] = element_of_lane(k, c);
-            hasher.Absorb(Packed::from_array(column));
-          }
-        };
-        for (size_t m : group.matrices) {
-          absorb([&](size_t k, size_t c) { return queries[start + k].rows[m][c]; },
-                 queries[start].rows[m].size());
-        }
-        absorb([&](size_t k, size_t c) { return queries[start + k].salts[group_index][c]; },
-               queries[start].salts[group_index].size());
-        hash::UnpackDigests(hasher.Finalize(), &digests[start], lanes);
-      },
-      [&](size_t q) {
-        digests[q] = HashRowGroup(group, queries[q].rows, queries[q].salts[group_index]);
-      });
+  hash::RowHasher hasher;
+  std::vector<Digest> digests;
+  digests.reserve(queries.size());
+  for (const QueryOpening& query : queries) {
+    for (size_t k : group.matrices) hasher.Absorb(std::span<const BabyBear>(query.rows[k]));
+    hasher.Absorb(std::span<const BabyBear>(query.salts[group_index]));
+    digests.push_back(hasher.Finalize());
+  }
   return digests;
 }
 

@@ -2,7 +2,7 @@
 
 // Verification of openings of a mixed-height matrix commitment (the Plonky3 MMCS layout):
 //  - all matrices have power-of-two heights; the tallest (height 2^L) are the leaf level: leaf i is
-//    the hash (HashElements) of row i of every tallest matrix (commit order), then that group's
+//    the hash (RowHash) of row i of every tallest matrix (commit order), then that group's
 //    salt;
 //  - node j of level k+1 is Compress(node 2j, node 2j+1) of level k; when level k+1 has as many
 //    nodes as a shorter group of matrices has rows, that group is injected:
@@ -113,10 +113,5 @@ class MerkleVerifier {
   size_t salt_elements_;
   std::vector<HeightGroup> groups_;
 };
-
-// The hash of one row group: the rows of the group's matrices in commit order, then the salt.
-// rows[k] is the row of matrix k; only the group's matrices are read.
-Digest HashRowGroup(const HeightGroup& group, const std::vector<std::vector<BabyBear>>& rows,
-                    std::span<const BabyBear> salt);
 
 }  // namespace prova::merkle

@@ -3,13 +3,14 @@
 #include <gtest/gtest.h>
 
 #include "common/error.h"
+#include "verifier/hash/row_hash.h"
 
 namespace prova::merkle {
 namespace {
 
 using hash::Compress;
 using hash::Digest;
-using hash::HashElements;
+using hash::RowHash;
 
 BabyBear F(uint32_t x) { return BabyBear::from_canonical(x); }
 
@@ -44,11 +45,9 @@ TEST(MerkleVerifierTest, HandBuiltMixedTree) {
   std::vector<std::vector<BabyBear>> a = {{F(1), F(2)}, {F(3), F(4)}, {F(5), F(6)}, {F(7), F(8)}};
   std::vector<std::vector<BabyBear>> b = {{F(9)}, {F(10)}};
   std::vector<Digest> leaves;
-  for (const auto& row : a) leaves.push_back(HashElements(std::span<const BabyBear>(row)));
-  Digest n0 =
-      Compress(Compress(leaves[0], leaves[1]), HashElements(std::span<const BabyBear>(b[0])));
-  Digest n1 =
-      Compress(Compress(leaves[2], leaves[3]), HashElements(std::span<const BabyBear>(b[1])));
+  for (const auto& row : a) leaves.push_back(RowHash(std::span<const BabyBear>(row)));
+  Digest n0 = Compress(Compress(leaves[0], leaves[1]), RowHash(std::span<const BabyBear>(b[0])));
+  Digest n1 = Compress(Compress(leaves[2], leaves[3]), RowHash(std::span<const BabyBear>(b[1])));
   Digest root = Compress(n0, n1);
 
   MerkleVerifier verifier({{2, 4}, {1, 2}}, 0);
@@ -83,7 +82,7 @@ TEST(MerkleVerifierTest, SingleRowTreeIsItsLeafHash) {
   std::vector<BabyBear> row = {F(1), F(2), F(3)};
   std::vector<BabyBear> salt = {F(4), F(5)};
   std::vector<BabyBear> salted = {F(1), F(2), F(3), F(4), F(5)};
-  Digest root = HashElements(std::span<const BabyBear>(salted));
+  Digest root = RowHash(std::span<const BabyBear>(salted));
   MerkleVerifier verifier({{3, 1}}, 2);
   MultiOpening opening;
   opening.queries.push_back({{row}, {salt}});

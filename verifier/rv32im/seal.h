@@ -41,8 +41,9 @@ namespace prova::rv32im {
 // (2^14 rows instead of 2^16), which changes every image ID's byte-table height and root.
 // Version 16: STARK proof version 11 (proof-of-work bits by the proof's worst FRI layer rate), and
 // tables start at 256 rows instead of 2048 (the image IDs of images under 2048 program or
-// memory-image words change).
-inline constexpr uint32_t kSealVersion = 16;
+// memory-image words change). Version 17: STARK proof version 12 (Merkle rows hashed with
+// SHA-256), which changes every image ID (its preprocessed root).
+inline constexpr uint32_t kSealVersion = 17;
 inline constexpr char kSealMagic[4] = {'P', 'V', 'S', 'L'};
 
 struct Seal {

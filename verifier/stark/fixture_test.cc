@@ -1,4 +1,4 @@
-// A frozen proof (verifier/stark/testdata/fibonacci_v11.proof, Fibonacci over 64 rows,
+// A frozen proof (verifier/stark/testdata/fibonacci_v12.proof, Fibonacci over 64 rows,
 // TestConfig() without zero knowledge, so the prover is deterministic) must keep verifying: a
 // change to the proof format or the transcript shows up here. prover/stark/fixture_test.cc checks
 // that the prover still produces exactly these bytes, and rewrites the file when
@@ -19,7 +19,7 @@ namespace {
 
 std::vector<uint8_t> ReadFixture() {
   std::filesystem::path path =
-      std::filesystem::path(__FILE__).parent_path() / "testdata" / "fibonacci_v11.proof";
+      std::filesystem::path(__FILE__).parent_path() / "testdata" / "fibonacci_v12.proof";
   std::ifstream in(path, std::ios::binary);
   return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
 }

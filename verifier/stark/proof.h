@@ -51,7 +51,9 @@ namespace prova::stark {
 // height group after the first.
 // Version 11: the proof-of-work bits follow the proof's worst FRI layer rate (ProofFriParams):
 // the fewest that keep 100 conjectured bits, 18 instead of 20 for most proofs.
-inline constexpr uint32_t kProofVersion = 11;
+// Version 12: Merkle rows are hashed with SHA-256 (hash::RowHash), not Merkle-Damgard over the
+// width-24 Poseidon2 permutation; nodes are still Poseidon2 (hash::Compress).
+inline constexpr uint32_t kProofVersion = 12;
 inline constexpr char kProofMagic[4] = {'P', 'R', 'V', 'S'};
 
 // Values of one table's committed columns at its point ("local") and the next row ("next").
