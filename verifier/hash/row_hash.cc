@@ -59,7 +59,7 @@ Digest RowHasher::Finalize() {
   for (size_t i = 0; i < kDigestElements; ++i) {
     uint32_t word;
     std::memcpy(&word, bytes.data() + 4 * i, sizeof(word));
-    digest[i] = BabyBear::from_u64(word);
+    digest[i] = BabyBear::from_canonical(word);  // reduces any 32-bit value mod p
   }
   return digest;
 }
