@@ -65,7 +65,8 @@ void BM_RowHash(benchmark::State& state) {
 }
 BENCHMARK(BM_RowHash)->Arg(20)->Arg(88)->Arg(104);
 
-// Commitment to one matrix of 2^log_rows rows and `columns` columns (parallel, packed).
+// Commitment to one matrix of 2^log_rows rows and `columns` columns (parallel; SHA-256 rows,
+// packed Poseidon2 nodes).
 void BM_MerkleCommit(benchmark::State& state) {
   const size_t rows = size_t{1} << state.range(0);
   const size_t columns = static_cast<size_t>(state.range(1));

@@ -3,8 +3,8 @@
 // Commitment to the rows of one or several row-major matrices of BabyBear with power-of-two
 // heights (the Plonky3 MMCS layout, described in verifier/merkle/merkle_verifier.h): the tallest
 // matrices form the leaves, shorter ones are injected at the level with as many nodes as they have
-// rows. Leaves and nodes are hashed Packed::kWidth at a time with the packed Poseidon2, in parallel
-// with TBB. Openings are checked by merkle::MerkleVerifier.
+// rows. Rows are hashed with SHA-256 (hash::RowHash), nodes Packed::kWidth at a time with the
+// packed Poseidon2, both in parallel with TBB. Openings are checked by merkle::MerkleVerifier.
 
 #include <openssl/types.h>
 

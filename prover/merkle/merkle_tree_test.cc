@@ -176,9 +176,9 @@ TEST(MerkleTreeTest, MultiOpeningSharesNodes) {
   }
 }
 
-// The verifier hashes the queries' rows and each level's nodes in packed batches (16 lanes with
-// AVX-512, fewer than hash::kMinPackedBatch one at a time): every batch size, full and partial,
-// accepts a valid opening, and a change in any lane of a batch is caught.
+// The verifier compresses each level's nodes in packed batches (16 lanes with AVX-512, fewer than
+// hash::kMinPackedBatch one at a time): every batch size, full and partial, accepts a valid
+// opening, and a change in any lane of a batch, or in any query's row or salt, is caught.
 TEST(MerkleTreeTest, EveryVerifierBatchSizeAcceptsAndCatchesATamperedLane) {
   std::mt19937_64 rng(11);
   MerkleTree tree(MixedMatrices(rng), 2);

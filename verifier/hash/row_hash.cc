@@ -1,10 +1,13 @@
 #include "verifier/hash/row_hash.h"
 
+#include <openssl/err.h>
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstring>
+#include <string>
 
 #include "common/error.h"
 #include "verifier/field/packed_babybear.h"
@@ -16,14 +19,23 @@ namespace {
 static_assert(std::endian::native == std::endian::little);
 static_assert(sizeof(BabyBear) == sizeof(uint32_t));
 
+// OpenSSL failing is the environment's fault, not the input's (a configuration without SHA-256);
+// the message says which, and a verifier still fails closed.
+[[noreturn]] void Fail() {
+  char reason[256] = "no reason given";
+  if (const unsigned long code = ERR_get_error(); code != 0) {
+    ERR_error_string_n(code, reason, sizeof(reason));
+  }
+  ERR_clear_error();
+  throw Error(std::string("SHA-256 (OpenSSL) failed to hash a row: ") + reason);
+}
+
 const EVP_MD* Sha256() {
   // Fetched once: an implicit fetch by name on every row would cost about as much as the hash.
   static const EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
-  if (md == nullptr) throw Error("OpenSSL has no SHA-256");
+  if (md == nullptr) Fail();
   return md;
 }
-
-[[noreturn]] void Fail() { throw Error("SHA-256 (OpenSSL) failed to hash a row"); }
 
 }  // namespace
 

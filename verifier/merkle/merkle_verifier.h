@@ -6,7 +6,7 @@
 //    salt;
 //  - node j of level k+1 is Compress(node 2j, node 2j+1) of level k; when level k+1 has as many
 //    nodes as a shorter group of matrices has rows, that group is injected:
-//    node = Compress(node, Hash(rows of the group at j)) (no salt: GroupSaltElements);
+//    node = Compress(node, RowHash(rows of the group at j)) (no salt: GroupSaltElements);
 //  - the root is the single node of level L.
 // Hiding commitments append `salt_elements` random field elements to every leaf (the tallest
 // group's hashed rows; GroupSaltElements); the salts are revealed with the opening. The layout is

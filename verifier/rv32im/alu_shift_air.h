@@ -78,8 +78,7 @@ struct ShiftAir {
                 "shift: amount");
     // pow from the bits of k, a factor per bit: 2^k = (1 + b0)(1 + 3 b1)(1 + 15 b2) for a left
     // shift, 2^(8 - k) = 2 (2 - b0)(4 - 3 b1)(16 - 15 b2) for a right one. Degree 4 with the
-    // selector. (A column for 2^k took the shift row and the bitwise row, hashed as one row
-    // when their tables are equally tall, to 57 elements: four width-24 permutations, not three.)
+    // selector, and one column fewer in a row that every LDE block, opening and query carries.
     const Expr left_pow = (one + row.bits[0]) * (one + row.bits[1] * F::from_canonical(3)) *
                           (one + row.bits[2] * F::from_canonical(15));
     const Expr right_pow = (Const<B>(2) - row.bits[0]) *

@@ -76,7 +76,7 @@ struct CpuCols {
 };
 
 // Where the CPU table's blinding cells are: imm, on the last row, which the witness keeps a
-// padding row (four more columns would take the row past five width-24 permutations).
+// padding row (four columns of its own would cost a wider row in every LDE, opening and query).
 inline constexpr air::BlindingColumns kCpuBlinding =
     air::ConsecutiveBlindingColumns(offsetof(CpuCols<air::ColumnSlot>, imm));
 static_assert(sizeof(CpuCols<air::ColumnSlot>::imm) == air::kBlindingWidth);
